@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A whole number from the environment, with messages that say what is allowed. */
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\s*\d+\s*$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
+
+const port = int(0, 65535);
+
+/**
+ * Every environment variable Deskmate reads, with its default and meaning. The README's
+ * configuration table mirrors this list; `loadConfig` refuses a bad value with one line naming it.
+ */
+export const configSchema = {
+  NODE_ENV: {
+    schema: z.enum(['development', 'production', 'test']).default('development'),
+    secret: false,
+    doc: 'development, production or test. production turns on Secure cookies and terse errors.',
+  },
+  PORT: { schema: port.default(3000), secret: false, doc: 'HTTP port.' },
+  HOST: {
+    schema: z.string().min(1).optional(),
+    secret: false,
+    doc: 'Interface to listen on. Default 127.0.0.1 with the embedded database, 0.0.0.0 with DATABASE_URL.',
+  },
+  PUBLIC_URL: {
+    schema: z.url({ message: 'must be an absolute URL such as https://desk.example.com' }).optional(),
+    secret: false,
+    doc: 'The URL people reach Deskmate at (links in chat and email). Default http://HOST:PORT.',
+  },
+  DATABASE_URL: {
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    secret: true,
+    doc: 'PostgreSQL connection string. Unset: an embedded PostgreSQL under DESKMATE_DATA_DIR.',
+  },
+  DATABASE_POOL_MAX: {
+    schema: int(1, 200).default(10),
+    secret: false,
+    doc: 'Connections per process in the pool.',
+  },
+  DESKMATE_DATA_DIR: {
+    schema: z.string().min(1).default('.deskmate'),
+    secret: false,
+    doc: 'Where the embedded PostgreSQL keeps its data (relative to the working directory).',
+  },
+  DESKMATE_DEMO: {
+    schema: bool.optional(),
+    secret: false,
+    doc: 'Seed demo users and tickets once. Default: on for a new embedded database, off otherwise.',
+  },
+  DESKMATE_ROLE: {
+    schema: z.enum(['all', 'api', 'bot', 'worker']).default('all'),
+    secret: false,
+    doc: 'What this process runs: all, api (HTTP API + console), bot (chat endpoints) or worker (jobs). `--role` overrides it.',
+  },
+  TICKET_KEY_PREFIX: {
+    schema: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9]{0,9}$/, 'must be 1-10 upper-case letters or digits, starting with a letter')
+      .default('IT'),
+    secret: false,
+    doc: 'Prefix of ticket keys (IT-1042).',
+  },
+  JOBS_PROCESS_EVERY: {
+    schema: z
+      .string()
+      .regex(/^\d+\s*(ms|s|seconds?|minutes?)$/, 'must be a duration such as "5 seconds" or "500ms"')
+      .default('5 seconds'),
+    secret: false,
+    doc: 'How often a worker polls for due jobs (new jobs are also announced by LISTEN/NOTIFY).',
+  },
+  MAINTENANCE_INTERVAL: {
+    schema: z
+      .string()
+      .regex(/^\d+\s*(ms|s|seconds?|minutes?|hours?)$/, 'must be a duration such as "1 hour"')
+      .default('1 hour'),
+    secret: false,
+    doc: 'How often the maintenance job purges expired rows.',
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: int(100, 60000).default(8000),
+    secret: false,
+    doc: 'How long in-flight requests and jobs get to finish on SIGINT/SIGTERM before they are cut.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    secret: false,
+    doc: 'pino log level. Logs are JSON, pretty-printed when stdout is a terminal.',
+  },
+  LOG_PRETTY: {
+    schema: bool.optional(),
+    secret: false,
+    doc: 'Force pretty (true) or JSON (false) logs. Default: pretty in a terminal.',
+  },
+} as const;
+
+type Schemas = { [K in keyof typeof configSchema]: (typeof configSchema)[K]['schema'] };
+export type Config = { [K in keyof Schemas]: z.output<Schemas[K]> };
+
+/** A configuration error: one line that names the variable and what is wrong with it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+    shownValue: string | undefined,
+  ) {
+    super(
+      `Configuration error: ${variable} ${reason}${shownValue === undefined ? '' : ` (got ${JSON.stringify(shownValue)})`}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validate the environment. Empty strings count as unset, so `PORT=` in a .env file means the
+ * default. Values of secret variables are never echoed in the error.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(configSchema)) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const parsed = (spec.schema as z.ZodType).safeParse(raw);
+    if (!parsed.success) {
+      throw new ConfigError(name, describeIssue(parsed.error.issues[0]), spec.secret ? undefined : raw);
+    }
+    out[name] = parsed.data;
+  }
+  return out as Config;
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'is invalid';
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}`;
+  return issue.message.startsWith('must') ? issue.message : `is invalid: ${issue.message}`;
+}
+
+/** The host to listen on, when HOST is not set. */
+export function defaultHost(config: Config): string {
+  return config.HOST ?? (config.DATABASE_URL ? '0.0.0.0' : '127.0.0.1');
+}

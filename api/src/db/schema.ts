@@ -1,0 +1,352 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+  real,
+} from 'drizzle-orm/pg-core';
+import {
+  channels,
+  chatProviders,
+  ticketEventKinds,
+  ticketPriorities,
+  ticketStatuses,
+  twoFactorMethods,
+  userRoles,
+  visibilities,
+} from '@deskmate/shared';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const userRole = pgEnum('user_role', userRoles);
+export const ticketStatus = pgEnum('ticket_status', ticketStatuses);
+export const ticketPriority = pgEnum('ticket_priority', ticketPriorities);
+export const channel = pgEnum('channel', channels);
+export const ticketEventKind = pgEnum('ticket_event_kind', ticketEventKinds);
+export const visibility = pgEnum('visibility', visibilities);
+export const twoFactorMethod = pgEnum('two_factor_method', twoFactorMethods);
+export const chatProvider = pgEnum('chat_provider', chatProviders);
+export const outboxStatus = pgEnum('outbox_status', ['pending', 'delivered', 'dead']);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: userRole('role').notNull().default('requester'),
+    passwordHash: text('password_hash'),
+    active: boolean('active').notNull().default(true),
+    /** Agents marked away are skipped by round-robin assignment. */
+    away: boolean('away').notNull().default(false),
+    /** Bumped to revoke every token issued before (logout-all, password, role or 2FA change). */
+    tokenVersion: integer('token_version').notNull().default(0),
+    twoFactorMethod: twoFactorMethod('two_factor_method').notNull().default('none'),
+    /** TOTP secret, encrypted at rest (never the plain secret). */
+    totpSecretEnc: text('totp_secret_enc'),
+    /** The last TOTP time step accepted, so a code cannot be replayed. */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    twoFactorRequired: boolean('two_factor_required').notNull().default(false),
+    timezone: text('timezone'),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`)],
+);
+
+/** A chat account (Slack user, Teams user) that maps to one Deskmate user. */
+export const userIdentities = pgTable(
+  'user_identities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: chatProvider('provider').notNull(),
+    /** Slack user id (U…), or Teams AAD object id. */
+    providerUserId: text('provider_user_id').notNull(),
+    /** Slack team id or Teams tenant id. */
+    providerTeamId: text('provider_team_id'),
+    data: jsonb('data').notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('user_identities_provider_user_idx').on(t.provider, t.providerUserId),
+    index('user_identities_user_idx').on(t.userId),
+  ],
+);
+
+export const groups = pgTable(
+  'groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    description: text('description'),
+    roundRobin: boolean('round_robin').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('groups_name_lower_idx').on(sql`lower(${t.name})`)],
+);
+
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** When round-robin last gave this member a ticket of this group. */
+    lastAssignedAt: timestamp('last_assigned_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_idx').on(t.userId)],
+);
+
+/** Ticket numbers come from one sequence, so keys are unique under any concurrency. */
+export const ticketNumberSeq = pgSequence('ticket_number_seq', { startWith: 1001 });
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    number: integer('number')
+      .notNull()
+      .default(sql`nextval('ticket_number_seq')`),
+    /** Human key such as IT-1042. */
+    key: varchar('key', { length: 24 }).notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    status: ticketStatus('status').notNull().default('new'),
+    priority: ticketPriority('priority').notNull().default('medium'),
+    category: text('category'),
+    requesterId: uuid('requester_id')
+      .notNull()
+      .references(() => users.id),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    groupId: uuid('group_id').references(() => groups.id),
+    channel: channel('channel').notNull().default('web'),
+    mergedIntoId: uuid('merged_into_id'),
+    firstRespondedAt: timestamp('first_responded_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    firstResponseDueAt: timestamp('first_response_due_at', { withTimezone: true }),
+    resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true }),
+    slaPausedAt: timestamp('sla_paused_at', { withTimezone: true }),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('tickets_key_idx').on(t.key),
+    uniqueIndex('tickets_number_idx').on(t.number),
+    index('tickets_status_idx').on(t.status, t.updatedAt),
+    index('tickets_requester_idx').on(t.requesterId, t.createdAt),
+    index('tickets_assignee_idx').on(t.assigneeId, t.status),
+    index('tickets_group_idx').on(t.groupId, t.status),
+  ],
+);
+
+/**
+ * The timeline of a ticket: public replies, internal notes and system events. Notes are internal
+ * by a database constraint, so no code path can make one public.
+ */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: ticketEventKind('kind').notNull(),
+    visibility: visibility('visibility').notNull(),
+    authorId: uuid('author_id').references(() => users.id),
+    body: text('body').notNull().default(''),
+    data: jsonb('data').notNull().default({}),
+    channel: channel('channel').notNull().default('web'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('ticket_events_ticket_idx').on(t.ticketId, t.createdAt),
+    check('ticket_events_note_internal', sql`${t.kind} <> 'note' OR ${t.visibility} = 'internal'`),
+  ],
+);
+
+/** Append-only (a trigger refuses UPDATE and DELETE): who did what to which entity, when, from where. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorId: uuid('actor_id'),
+    actorType: text('actor_type').notNull().default('user'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    channel: channel('channel'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('audit_events_entity_idx').on(t.entityType, t.entityId, t.createdAt),
+    index('audit_events_actor_idx').on(t.actorId, t.createdAt),
+    index('audit_events_created_idx').on(t.createdAt),
+  ],
+);
+
+/** The in-app inbox of each user. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    body: text('body').notNull().default(''),
+    data: jsonb('data').notNull().default({}),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
+/**
+ * Transactional outbox: outgoing work (chat posts, emails, webhooks) written in the same
+ * transaction as the change that causes it, delivered by jobs, at most once per dedupe key.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** What kind of delivery: slack.post, teams.post, email.send, … */
+    kind: text('kind').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    payload: jsonb('payload').notNull(),
+    status: outboxStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('outbox_dedupe_key_idx').on(t.dedupeKey),
+    index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
+ * Inbound chat events and emails by provider id, recorded before they act: a redelivery hits the
+ * unique index and is a no-op.
+ */
+export const inboundEvents = pgTable(
+  'inbound_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    provider: text('provider').notNull(),
+    providerEventId: text('provider_event_id').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('inbound_events_provider_idx').on(t.provider, t.providerEventId),
+    index('inbound_events_received_idx').on(t.receivedAt),
+  ],
+);
+
+export const kbArticles = pgTable(
+  'kb_articles',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    category: text('category'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    synonyms: text('synonyms').array().notNull().default(sql`'{}'::text[]`),
+    published: boolean('published').notNull().default(false),
+    views: integer('views').notNull().default(0),
+    helpfulYes: integer('helpful_yes').notNull().default(0),
+    helpfulNo: integer('helpful_no').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('kb_articles_slug_idx').on(t.slug)],
+);
+
+/** Desk-wide settings and markers (for example, that the demo data was seeded). */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Agenda's job table, created by our migrations rather than by Agenda at start-up (several
+ * workers starting together race on Agenda's DDL). `dedupe_key` and `dead_at` are ours.
+ */
+export const agendaJobs = pgTable(
+  'agenda_jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: varchar('name', { length: 255 }).notNull(),
+    priority: integer('priority').notNull().default(0),
+    nextRunAt: timestamp('next_run_at', { withTimezone: true }),
+    type: varchar('type', { length: 10 }).notNull().default('normal'),
+    lockedAt: timestamp('locked_at', { withTimezone: true }),
+    lastFinishedAt: timestamp('last_finished_at', { withTimezone: true }),
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+    failCount: integer('fail_count'),
+    failReason: text('fail_reason'),
+    repeatTimezone: varchar('repeat_timezone', { length: 100 }),
+    lastRunAt: timestamp('last_run_at', { withTimezone: true }),
+    repeatInterval: varchar('repeat_interval', { length: 255 }),
+    data: jsonb('data').default({}),
+    repeatAt: varchar('repeat_at', { length: 255 }),
+    disabled: boolean('disabled').default(false),
+    progress: real('progress'),
+    fork: boolean('fork').default(false),
+    lastModifiedBy: varchar('last_modified_by', { length: 255 }),
+    debounceStartedAt: timestamp('debounce_started_at', { withTimezone: true }),
+    startDate: timestamp('start_date', { withTimezone: true }),
+    endDate: timestamp('end_date', { withTimezone: true }),
+    skipDays: jsonb('skip_days'),
+    createdAt: timestamp('created_at', { withTimezone: true }).defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).defaultNow(),
+    /** The same logical job (same key) is queued once, whatever the concurrency. */
+    dedupeKey: text('dedupe_key'),
+    /** Set when the retry policy gave up: the job is dead and will not run again. */
+    deadAt: timestamp('dead_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('agenda_jobs_type_check', sql`${t.type} IN ('normal', 'single')`),
+    index('agenda_jobs_find_and_lock_idx')
+      .on(t.name, t.nextRunAt, t.priority.desc(), t.lockedAt, t.disabled)
+      .where(sql`${t.disabled} = FALSE`),
+    uniqueIndex('agenda_jobs_single_job_idx').on(t.name).where(sql`${t.type} = 'single'`),
+    index('agenda_jobs_locked_at_idx').on(t.lockedAt).where(sql`${t.lockedAt} IS NOT NULL`),
+    index('agenda_jobs_next_run_at_idx').on(t.nextRunAt).where(sql`${t.nextRunAt} IS NOT NULL`),
+    uniqueIndex('agenda_jobs_dedupe_key_idx').on(t.dedupeKey),
+  ],
+);

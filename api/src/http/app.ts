@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type pg from 'pg';
+import type { THealth } from '@deskmate/shared';
+import { pingDatabase } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { apiNotFound, errorHandler } from './errors.js';
+
+export interface AppOptions {
+  pool: pg.Pool;
+  logger: Logger;
+  role: string;
+  version: string;
+  /** Serve the JSON API under /api (roles all and api). */
+  api?: Router;
+  /** Routers mounted before the API, such as the chat bots' endpoints (roles all and bot). */
+  extraRouters?: Router[];
+  /** The built console (admin-ui/dist); a placeholder page when absent. */
+  consoleDir?: string | undefined;
+  /** Production: HSTS and upgrade-insecure-requests (behind TLS). */
+  production?: boolean;
+  /** Set while the process shuts down: /healthz answers 503 so load balancers drain it. */
+  isShuttingDown?: () => boolean;
+}
+
+export const JSON_BODY_LIMIT = '1mb';
+
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // Method, path and status are enough; headers (cookies, tokens) never reach the log.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: options.production ? [] : null,
+        },
+      },
+      hsts: options.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  app.get('/healthz', async (_req, res) => {
+    const up = !options.isShuttingDown?.() && (await pingDatabase(options.pool));
+    const body: THealth = { status: up ? 'ok' : 'unavailable', database: up ? 'up' : 'down', role: options.role, version: options.version };
+    res.status(up ? 200 : 503).set('cache-control', 'no-store').json(body);
+  });
+
+  for (const router of options.extraRouters ?? []) app.use(router);
+
+  if (options.api) {
+    app.use('/api', express.json({ limit: JSON_BODY_LIMIT, strict: true }), options.api, apiNotFound);
+    serveConsole(app, options.consoleDir);
+  }
+  app.use(apiNotFound);
+  app.use(errorHandler);
+  return app;
+}
+
+function serveConsole(app: Express, consoleDir: string | undefined): void {
+  const index = consoleDir ? join(consoleDir, 'index.html') : undefined;
+  if (consoleDir && index && existsSync(index)) {
+    app.use(express.static(consoleDir, { index: false, maxAge: '1h', immutable: false }));
+    // Single-page app: every other GET that accepts HTML gets the shell.
+    app.get(/^\/(?!api\/|healthz).*/, (req, res, next) => {
+      if (!req.accepts('html')) return next();
+      res.set('cache-control', 'no-cache').sendFile(index);
+    });
+    return;
+  }
+  app.get('/', (_req, res) => {
+    res
+      .type('html')
+      .send(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Deskmate</title></head>' +
+          '<body><main><h1>Deskmate</h1><p>The console has not been built. Run <code>npm run build</code>.</p></main></body></html>',
+      );
+  });
+}

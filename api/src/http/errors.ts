@@ -1,0 +1,74 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { errorStatus, type TErrorBody, type TErrorCode } from '@deskmate/shared';
+import { ZodError } from 'zod';
+
+/** An error meant for the client: a code from the catalogue, a message a person can act on. */
+export class AppError extends Error {
+  constructor(
+    readonly code: TErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+export const notFound = (what = 'Resource'): AppError => new AppError('not_found', `${what} not found`);
+
+/** zod issues as `details`: where (path) and what is wrong. */
+export function validationError(error: ZodError, where: 'body' | 'query' | 'params' = 'body'): AppError {
+  const details = error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  const first = details[0];
+  return new AppError('validation_failed', first ? `Invalid ${first.path}: ${first.message}` : 'Invalid input', details);
+}
+
+export function errorBody(code: TErrorCode, message: string, details?: unknown): TErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** Turn anything thrown into the one error shape; the stack goes to the log, never to the client. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) return validationError(err);
+  const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean; limit?: number };
+  // body-parser errors
+  switch (e?.type) {
+    case 'entity.too.large':
+      return new AppError('payload_too_large', `Request body is larger than the limit of ${e.limit ?? 'the server'} bytes`);
+    case 'entity.parse.failed':
+      return new AppError('bad_request', 'Request body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('unsupported_media_type', 'Unsupported body encoding or charset');
+    case 'request.aborted':
+      return new AppError('bad_request', 'Request aborted');
+  }
+  const status = e?.status ?? e?.statusCode;
+  if (e?.expose && status && status >= 400 && status < 500) {
+    return new AppError(status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request', (err as Error).message);
+  }
+  return new AppError('internal', 'Something went wrong on our side; it has been logged');
+}
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const appError = toAppError(err);
+  if (appError.code === 'internal') {
+    req.log?.error({ err }, 'unhandled error');
+  }
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  for (const [k, v] of Object.entries(appError.headers ?? {})) res.setHeader(k, v);
+  res.status(appError.status).json(errorBody(appError.code, appError.message, appError.details));
+};
+
+export const apiNotFound: RequestHandler = (req, _res, next) => {
+  next(new AppError('not_found', `No API route ${req.method} ${req.path}`));
+};

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { and, isNotNull, isNull, lt, eq } from 'drizzle-orm';
+import { agendaJobs, inboundEvents, outbox } from '../../db/schema.js';
+import { defineJob } from '../registry.js';
+
+const DAY = 86_400_000;
+
+/**
+ * Maintenance: delete rows whose purpose has expired. Inbound event ids only need to outlive the
+ * providers' redelivery windows (Slack retries for minutes, mail servers for days); delivered
+ * outbox rows and finished one-off jobs are history. Dead jobs and dead deliveries are kept for
+ * an admin to look at.
+ */
+export const purgeExpired = defineJob({
+  name: 'maintenance.purge-expired',
+  payload: z
+    .object({
+      inboundEventDays: z.number().int().min(1).default(30),
+      deliveredOutboxDays: z.number().int().min(1).default(30),
+      finishedJobDays: z.number().int().min(1).default(7),
+    })
+    .strict(),
+  retry: { attempts: 3, backoffMs: 60_000 },
+  concurrency: 1,
+  every: (config) => config.MAINTENANCE_INTERVAL,
+  async handler(payload, { db, clock, logger }) {
+    const now = clock.now().getTime();
+    const before = (days: number) => new Date(now - days * DAY);
+    const inbound = await db.delete(inboundEvents).where(lt(inboundEvents.receivedAt, before(payload.inboundEventDays)));
+    const delivered = await db
+      .delete(outbox)
+      .where(and(eq(outbox.status, 'delivered'), lt(outbox.deliveredAt, before(payload.deliveredOutboxDays))));
+    const jobs = await db
+      .delete(agendaJobs)
+      .where(
+        and(
+          eq(agendaJobs.type, 'normal'),
+          isNull(agendaJobs.nextRunAt),
+          isNull(agendaJobs.deadAt),
+          isNull(agendaJobs.repeatInterval),
+          isNotNull(agendaJobs.lastFinishedAt),
+          lt(agendaJobs.lastFinishedAt, before(payload.finishedJobDays)),
+        ),
+      );
+    logger.info(
+      { inboundEvents: inbound.rowCount, outbox: delivered.rowCount, jobs: jobs.rowCount },
+      'purged expired rows',
+    );
+  },
+});

@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+
+/** What every job handler gets besides its payload. */
+export interface JobContext {
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  config: Config;
+  /** Attempt number, 1 for the first run. */
+  attempt: number;
+}
+
+export interface RetryPolicy {
+  /** Total runs before the job is dead (1 = never retried). */
+  attempts: number;
+  /** Delay before the first retry; doubled for each retry after it. */
+  backoffMs: number;
+  maxBackoffMs?: number;
+}
+
+/** A job: its name, the zod schema of its payload, its handler and its retry policy. */
+export interface JobDefinition<Name extends string, Schema extends z.ZodType> {
+  name: Name;
+  payload: Schema;
+  handler: (payload: z.output<Schema>, ctx: JobContext) => Promise<void>;
+  retry: RetryPolicy;
+  /** Runs of this job at once in one worker. */
+  concurrency?: number;
+  /** How long a run may hold its lock before another worker may take it over. */
+  lockLifetimeMs?: number;
+  /** For recurring jobs: the config value that says how often (an Agenda interval string). */
+  every?: (config: Config) => string;
+}
+
+export function defineJob<Name extends string, Schema extends z.ZodType>(
+  definition: JobDefinition<Name, Schema>,
+): JobDefinition<Name, Schema> {
+  return definition;
+}
+
+/** A failure that retrying cannot fix (an invalid payload): the job goes dead at once. */
+export class PermanentJobError extends Error {
+  override name = 'PermanentJobError';
+}
+
+/** Delay before the next run after `failures` failed runs, or null when the job is dead. */
+export function retryDelay(policy: RetryPolicy, failures: number, error: unknown): number | null {
+  if (error instanceof PermanentJobError || failures >= policy.attempts) return null;
+  const delay = policy.backoffMs * 2 ** (failures - 1);
+  return Math.min(delay, policy.maxBackoffMs ?? 60 * 60_000);
+}

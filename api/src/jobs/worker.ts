@@ -1,0 +1,107 @@
+import { Agenda, type Job } from 'agenda';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import { eq } from 'drizzle-orm';
+import type pg from 'pg';
+import type { z } from 'zod';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { agendaJobs } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import { jobDefinitions } from './definitions/index.js';
+import { PermanentJobError, retryDelay, type JobDefinition } from './registry.js';
+
+export interface WorkerOptions {
+  pool: pg.Pool;
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  config: Config;
+  /** Defaults to every job Deskmate defines; tests pass their own. */
+  definitions?: Record<string, JobDefinition<string, z.ZodType>>;
+  /** Identifies this worker in the jobs table (last_modified_by). */
+  name?: string;
+  /** Schedule recurring jobs (the maintenance purge). Default true. */
+  scheduleRecurring?: boolean;
+}
+
+export interface Worker {
+  agenda: Agenda;
+  /** Stop taking jobs and wait up to `timeoutMs` for running ones; unfinished ones are unlocked. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Start processing jobs with Agenda on PostgreSQL. Jobs are locked with FOR UPDATE SKIP LOCKED,
+ * so any number of workers may run against one database; each run validates its payload with
+ * the definition's zod schema and failures are retried with exponential backoff until the
+ * policy's attempts are spent, after which the job is marked dead (dead_at) and kept.
+ */
+export async function startWorker(options: WorkerOptions): Promise<Worker> {
+  const { pool, db, logger, clock, config } = options;
+  const definitions = options.definitions ?? (jobDefinitions as unknown as Record<string, JobDefinition<string, z.ZodType>>);
+  const name = options.name ?? `worker-${process.pid}`;
+  const agenda = new Agenda({
+    backend: new PostgresBackend({ pool, ensureSchema: false }),
+    name,
+    processEvery: config.JOBS_PROCESS_EVERY,
+    defaultLockLifetime: 5 * 60_000,
+  });
+  agenda.on('error', (err: unknown) => logger.error({ err }, 'job runtime error'));
+
+  for (const definition of Object.values(definitions)) {
+    agenda.define(
+      definition.name,
+      async (job: Job<unknown>) => {
+        const attempt = (job.attrs.failCount ?? 0) + 1;
+        const parsed = definition.payload.safeParse(job.attrs.data ?? {});
+        if (!parsed.success) {
+          throw new PermanentJobError(`invalid payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        }
+        await definition.handler(parsed.data, {
+          db,
+          clock,
+          config,
+          attempt,
+          logger: logger.child({ job: definition.name, jobId: String(job.attrs._id), attempt }),
+        });
+      },
+      {
+        concurrency: definition.concurrency ?? 5,
+        lockLifetime: definition.lockLifetimeMs ?? 5 * 60_000,
+        backoff: (ctx) => retryDelay(definition.retry, ctx.attempt, ctx.error),
+      },
+    );
+  }
+
+  agenda.on('fail', (err: Error, job: Job) => {
+    logger.warn({ job: job.attrs.name, jobId: String(job.attrs._id), failCount: job.attrs.failCount, err: err.message }, 'job failed');
+  });
+  agenda.on('retry exhausted', (err: Error, job: Job) => {
+    const id = String(job.attrs._id);
+    logger.error({ job: job.attrs.name, jobId: id, err: err.message }, 'job is dead: retries exhausted');
+    db.update(agendaJobs)
+      .set({ deadAt: new Date(), nextRunAt: null })
+      .where(eq(agendaJobs.id, id))
+      .catch((e: unknown) => logger.error({ err: e, jobId: id }, 'could not mark job dead'));
+  });
+
+  await agenda.start();
+  if (options.scheduleRecurring !== false) {
+    for (const definition of Object.values(definitions)) {
+      if (definition.every) {
+        await agenda.every(definition.every(config), definition.name, {}, { skipImmediate: true });
+      }
+    }
+  }
+  logger.info({ jobs: Object.keys(definitions) }, 'job worker started');
+
+  return {
+    agenda,
+    async stop(timeoutMs = 5000) {
+      const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
+      if (result.running > 0) logger.warn({ running: result.running }, 'jobs still running at shutdown were unlocked');
+      await agenda.stop(false);
+    },
+  };
+}

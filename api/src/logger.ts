@@ -1,0 +1,45 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Paths that may hold secrets; pino replaces their values before anything is written. */
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-slack-signature"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.passwordHash',
+  '*.token',
+  '*.secret',
+  '*.code',
+  'databaseUrl',
+];
+
+export interface LoggerSettings {
+  level: string;
+  pretty?: boolean | undefined;
+  name?: string;
+}
+
+/** JSON logs by default; pretty when stdout is a terminal (or LOG_PRETTY says so). */
+export function createLogger(settings: LoggerSettings): Logger {
+  const pretty = settings.pretty ?? Boolean(process.stdout.isTTY);
+  const options: LoggerOptions = {
+    name: settings.name ?? 'deskmate',
+    level: settings.level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+  };
+  if (pretty) {
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name' } },
+    });
+  }
+  return pino(options);
+}
+
+/** A logger that writes nothing, for tests and tools. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

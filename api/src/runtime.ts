@@ -1,0 +1,129 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Router } from 'express';
+import { systemClock, type Clock } from './clock.js';
+import { defaultHost, type Config } from './config.js';
+import { createDatabase, pingDatabase, type Database } from './db/client.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
+import { runMigrations } from './db/migrate.js';
+import { hasDemoData, seedDemoData } from './db/seed.js';
+import { createApiRouter } from './http/api.js';
+import { createApp } from './http/app.js';
+import { startWorker, type Worker } from './jobs/worker.js';
+import type { Logger } from './logger.js';
+
+export type Role = 'all' | 'api' | 'bot' | 'worker';
+
+export interface RuntimeOptions {
+  config: Config;
+  role: Role;
+  logger: Logger;
+  version: string;
+  clock?: Clock;
+  /** Routers for the bot role (Slack, Teams endpoints), given by the composition root. */
+  botRouters?: Router[];
+  consoleDir?: string;
+  /** Use this database instead of DATABASE_URL or the embedded one (tests). */
+  databaseUrl?: string;
+  /** Run the embedded PostgreSQL with fsync off (tests only). */
+  fastEmbedded?: boolean;
+}
+
+export interface Runtime {
+  url: string;
+  port: number;
+  database: Database;
+  databaseUrl: string;
+  embedded: EmbeddedPostgresHandle | undefined;
+  worker: Worker | undefined;
+  demoData: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Bring Deskmate up: the database (DATABASE_URL or the embedded one), migrations under an advisory
+ * lock, the demo seed, the HTTP server for the role's routes and the job worker. `stop()` takes it
+ * down in the reverse order.
+ */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config, role, logger } = options;
+  const clock = options.clock ?? systemClock;
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let databaseUrl = options.databaseUrl ?? config.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.DESKMATE_DATA_DIR, logger, fast: options.fastEmbedded ?? false });
+    databaseUrl = embedded.url;
+  }
+  let database: Database | undefined;
+  let server: Server | undefined;
+  let worker: Worker | undefined;
+  let shuttingDown = false;
+
+  const stop = async (): Promise<void> => {
+    shuttingDown = true;
+    const deadline = config.SHUTDOWN_TIMEOUT_MS;
+    if (server) {
+      const s = server;
+      const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+      s.closeIdleConnections();
+      const timer = setTimeout(() => s.closeAllConnections(), deadline);
+      await closed;
+      clearTimeout(timer);
+    }
+    if (worker) await worker.stop(Math.min(deadline, 5000)).catch((err: unknown) => logger.error({ err }, 'worker stop failed'));
+    if (database) await database.close().catch(() => undefined);
+    if (embedded) await embedded.stop();
+  };
+
+  try {
+    const migration = await runMigrations(databaseUrl, logger);
+    database = createDatabase(databaseUrl, { max: config.DATABASE_POOL_MAX, applicationName: `deskmate-${role}` });
+    if (!(await pingDatabase(database.pool, 5000))) throw new Error('The database does not answer');
+
+    const seedWanted = config.DESKMATE_DEMO ?? (embedded !== undefined && migration.wasEmpty);
+    if (seedWanted) await seedDemoData(database.db, { keyPrefix: config.TICKET_KEY_PREFIX, logger });
+    const demoData = await hasDemoData(database.db);
+
+    if (role === 'all' || role === 'worker') {
+      worker = await startWorker({ pool: database.pool, db: database.db, logger, clock, config });
+    }
+
+    const serveApi = role === 'all' || role === 'api';
+    const serveBot = role === 'all' || role === 'bot';
+    const app = createApp({
+      pool: database.pool,
+      logger,
+      role,
+      version: options.version,
+      ...(serveApi ? { api: createApiRouter({ database, config, version: options.version }), consoleDir: options.consoleDir } : {}),
+      extraRouters: serveBot ? (options.botRouters ?? []) : [],
+      production: config.NODE_ENV === 'production',
+      isShuttingDown: () => shuttingDown,
+    });
+    server = createServer(app);
+    server.keepAliveTimeout = 5000;
+    const s = server;
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(config.PORT, defaultHost(config), () => {
+        s.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const shownHost = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
+    return {
+      url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`,
+      port: address.port,
+      database,
+      databaseUrl,
+      embedded,
+      worker,
+      demoData,
+      stop,
+    };
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+}

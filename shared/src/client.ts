@@ -1,0 +1,67 @@
+import { ZErrorBody, type TErrorBody, type TErrorCode } from './errors.js';
+import { ZHealth, type THealth } from './health.js';
+import type { z } from 'zod';
+
+/** An error answered by the Deskmate API, in the one error shape. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: TErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  /** Bearer token (an integration token or a JWT); omit for cookie sessions in the browser. */
+  token?: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * The typed client used by the bot, the console and the terminal chat. Every response is parsed
+ * with the contract's zod schema, so a drift between server and client fails loudly.
+ */
+export class ApiClient {
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  async request<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.infer<S>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const res = await this.fetchImpl(new URL(path, this.options.baseUrl), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const json: unknown = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const parsed = ZErrorBody.safeParse(json);
+      const error: TErrorBody['error'] = parsed.success
+        ? parsed.data.error
+        : { code: 'internal', message: `HTTP ${res.status}` };
+      throw new ApiError(res.status, error.code, error.message, error.details);
+    }
+    return schema.parse(json);
+  }
+
+  /** `GET /healthz`: answers even when the database is down (status 503 is not thrown). */
+  async health(): Promise<THealth> {
+    const res = await this.fetchImpl(new URL('/healthz', this.options.baseUrl));
+    return ZHealth.parse(await res.json());
+  }
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * The `deskmate` command: the composition root that joins the API, the bots and the worker into
+ * one process (or one role of it). `npm start` runs this after building.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { config as loadDotenv } from 'dotenv';
+import { ConfigError, DEMO_PASSWORD, DataDirBusyError, createLogger, demoUsers, loadConfig, startRuntime, type Role } from '@deskmate/api';
+import { createBotRouters } from '@deskmate/bot';
+
+const roles = ['all', 'api', 'bot', 'worker'] as const;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function usage(): string {
+  return [
+    'Usage: deskmate [--role all|api|bot|worker]',
+    '',
+    '  --role   what this process runs (default: DESKMATE_ROLE or all)',
+    '  --help   this text',
+    '',
+    'Configuration comes from the environment and a .env file; see the README.',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({ options: { role: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  } catch (err) {
+    fail(`${(err as Error).message}\n${usage()}`);
+  }
+  if (args.values.help) {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
+  loadDotenv({ quiet: true });
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const role = (args.values.role ?? config.DESKMATE_ROLE) as Role;
+  if (!roles.includes(role)) fail(`Configuration error: --role must be one of ${roles.join(', ')} (got ${JSON.stringify(role)})`);
+
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const startedAt = Date.now();
+  let runtime;
+  try {
+    runtime = await startRuntime({
+      config,
+      role,
+      logger,
+      version,
+      botRouters: createBotRouters(),
+      consoleDir: `${root}admin-ui/dist`,
+    });
+  } catch (err) {
+    if (err instanceof DataDirBusyError) fail(err.message);
+    logger.fatal({ err }, 'Deskmate could not start');
+    logger.flush?.();
+    setTimeout(() => process.exit(1), 100);
+    return;
+  }
+
+  const publicUrl = config.PUBLIC_URL ?? runtime.url;
+  const lines = [
+    '',
+    `  Deskmate ${version} is running (role ${role}) in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    `  Console:  ${publicUrl}/`,
+    `  API:      ${publicUrl}/api   Health: ${publicUrl}/healthz`,
+    `  Database: ${runtime.embedded ? `embedded PostgreSQL in ${config.DESKMATE_DATA_DIR}/` : 'DATABASE_URL'}`,
+  ];
+  if (runtime.demoData) {
+    lines.push('', `  Demo logins (password "${DEMO_PASSWORD}"):`);
+    for (const u of demoUsers) lines.push(`    ${u.role.padEnd(9)} ${u.email}`);
+  }
+  lines.push('', '  Press Ctrl-C to stop.', '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // A hard deadline: whatever hangs, the process is gone within 10 s.
+    const hard = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 9500);
+    hard.unref();
+    runtime
+      .stop()
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+void main();
