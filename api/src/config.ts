@@ -14,6 +14,19 @@ const int = (min: number, max: number) =>
 
 const port = int(0, 65535);
 
+const units: Record<string, number> = { ms: 1, s: 1000, sec: 1000, second: 1000, seconds: 1000, m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000, h: 3_600_000, hour: 3_600_000, hours: 3_600_000 };
+
+/** A duration such as `500ms`, `5 seconds`, `2 minutes` or `1h`, as milliseconds. */
+export const duration = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\s*\d+\s*(ms|s|sec|seconds?|m|min|minutes?|h|hours?)\s*$/, 'must be a duration such as "500ms", "5 seconds" or "1 hour"')
+    .transform((v) => {
+      const [, n, unit] = /^\s*(\d+)\s*([a-z]+)\s*$/.exec(v)!;
+      return Number(n) * units[unit!]!;
+    })
+    .pipe(z.number().min(min, `must be at least ${min} ms`).max(max, `must be at most ${max} ms`));
+
 /**
  * Every environment variable Deskmate reads, with its default and meaning. The README's
  * configuration table mirrors this list; `loadConfig` refuses a bad value with one line naming it.
@@ -24,7 +37,7 @@ export const configSchema = {
     secret: false,
     doc: 'development, production or test. production turns on Secure cookies and terse errors.',
   },
-  PORT: { schema: port.default(3000), secret: false, doc: 'HTTP port.' },
+  PORT: { schema: port.default(3000), secret: false, doc: 'HTTP port to listen on (0 picks a free one).' },
   HOST: {
     schema: z.string().min(1).optional(),
     secret: false,
@@ -72,18 +85,12 @@ export const configSchema = {
     doc: 'Prefix of ticket keys (IT-1042).',
   },
   JOBS_PROCESS_EVERY: {
-    schema: z
-      .string()
-      .regex(/^\d+\s*(ms|s|seconds?|minutes?)$/, 'must be a duration such as "5 seconds" or "500ms"')
-      .default('5 seconds'),
+    schema: duration(50, 3_600_000).default(5000),
     secret: false,
     doc: 'How often a worker polls for due jobs (new jobs are also announced by LISTEN/NOTIFY).',
   },
   MAINTENANCE_INTERVAL: {
-    schema: z
-      .string()
-      .regex(/^\d+\s*(ms|s|seconds?|minutes?|hours?)$/, 'must be a duration such as "1 hour"')
-      .default('1 hour'),
+    schema: duration(1000, 7 * 86_400_000).default(3_600_000),
     secret: false,
     doc: 'How often the maintenance job purges expired rows.',
   },

@@ -1,6 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
-import { chown, mkdir, open, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, open, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -257,6 +257,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const { postgres, initdb: initdbBinary } = await binaries();
     const ids = await ensurePostgresUser();
     if (ids) {
+      // Our own data directory must let `postgres` through to pg/ and run/.
+      await chmod(paths.root, ((await stat(paths.root)).mode & 0o777) | 0o711);
       await checkReachable(paths.pgdata);
       await checkReachable(postgres);
     }

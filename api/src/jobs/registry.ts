@@ -32,8 +32,8 @@ export interface JobDefinition<Name extends string, Schema extends z.ZodType> {
   concurrency?: number;
   /** How long a run may hold its lock before another worker may take it over. */
   lockLifetimeMs?: number;
-  /** For recurring jobs: the config value that says how often (an Agenda interval string). */
-  every?: (config: Config) => string;
+  /** For recurring jobs: how often, in milliseconds, from the config. */
+  every?: (config: Config) => number;
 }
 
 export function defineJob<Name extends string, Schema extends z.ZodType>(

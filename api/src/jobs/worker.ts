@@ -41,8 +41,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { pool, db, logger, clock, config } = options;
   const definitions = options.definitions ?? (jobDefinitions as unknown as Record<string, JobDefinition<string, z.ZodType>>);
   const name = options.name ?? `worker-${process.pid}`;
+  const backend = new PostgresBackend({ pool, ensureSchema: false });
+  // The LISTEN connection reconnects by itself when the database restarts; without a listener its
+  // 'error' event would be thrown and take the process down.
+  backend.notificationChannel?.on('error', (err: unknown) => logger.warn({ err }, 'job notification channel error; reconnecting'));
   const agenda = new Agenda({
-    backend: new PostgresBackend({ pool, ensureSchema: false }),
+    backend,
     name,
     processEvery: config.JOBS_PROCESS_EVERY,
     defaultLockLifetime: 5 * 60_000,

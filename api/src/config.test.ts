@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configSchema, defaultHost, loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('starts with no configuration at all, using documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.TICKET_KEY_PREFIX).toBe('IT');
+    expect(defaultHost(config)).toBe('127.0.0.1');
+  });
+
+  it('listens on every interface by default when a DATABASE_URL is given (containers)', () => {
+    expect(defaultHost(loadConfig({ DATABASE_URL: 'postgres://u:p@db/deskmate' }))).toBe('0.0.0.0');
+    expect(defaultHost(loadConfig({ DATABASE_URL: 'postgres://u:p@db/deskmate', HOST: '10.0.0.5' }))).toBe('10.0.0.5');
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('refuses PORT=abc with one line that names PORT', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe('PORT');
+    expect((error as Error).message).toBe('Configuration error: PORT must be a whole number between 0 and 65535 (got "abc")');
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it.each([
+    ['PORT', '70000', /PORT must be between 0 and 65535/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error/],
+    ['DESKMATE_DEMO', 'maybe', /DESKMATE_DEMO must be one of/],
+    ['TICKET_KEY_PREFIX', 'it-', /TICKET_KEY_PREFIX must be 1-10 upper-case/],
+    ['PUBLIC_URL', 'desk.example.com', /PUBLIC_URL must be an absolute URL/],
+    ['DATABASE_POOL_MAX', '0', /DATABASE_POOL_MAX must be between 1 and 200/],
+  ])('refuses %s=%s naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('never echoes the value of a secret variable', () => {
+    const secret = 'mysql://admin:hunter2@db/desk';
+    expect(() => loadConfig({ DATABASE_URL: secret })).toThrow(/DATABASE_URL must be a postgres/);
+    try {
+      loadConfig({ DATABASE_URL: secret });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2');
+    }
+  });
+
+  it('parses booleans the way people write them', () => {
+    expect(loadConfig({ DESKMATE_DEMO: 'true' }).DESKMATE_DEMO).toBe(true);
+    expect(loadConfig({ DESKMATE_DEMO: '0' }).DESKMATE_DEMO).toBe(false);
+    expect(loadConfig({}).DESKMATE_DEMO).toBeUndefined();
+  });
+
+  it('documents every variable', () => {
+    for (const [name, spec] of Object.entries(configSchema)) {
+      expect(spec.doc.length, name).toBeGreaterThan(10);
+    }
+  });
+});

@@ -1,0 +1,75 @@
+import type { Router } from 'express';
+import { afterAll, beforeAll } from 'vitest';
+import type { Clock } from '../clock.js';
+import { loadConfig, type Config } from '../config.js';
+import { silentLogger } from '../logger.js';
+import { startRuntime, type Role, type Runtime } from '../runtime.js';
+import { createTestDatabase, dropDatabase, type TestDatabase } from './db.js';
+
+export interface TestAppOptions {
+  role?: Role;
+  env?: Record<string, string>;
+  clock?: Clock;
+  botRouters?: Router[];
+  consoleDir?: string;
+  /** Share a database (for several instances); default: a new clone. */
+  database?: TestDatabase;
+}
+
+export interface TestApp {
+  runtime: Runtime;
+  url: string;
+  config: Config;
+  database: TestDatabase;
+  /** fetch against the app: `app.fetch('/api/meta')`. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** The whole app in-process on a random port, on a real (cloned) database. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const ownsDatabase = !options.database;
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DESKMATE_DEMO: 'false', LOG_LEVEL: 'silent', ...options.env });
+  const runtime = await startRuntime({
+    config,
+    role: options.role ?? 'all',
+    logger: silentLogger(),
+    version: 'test',
+    databaseUrl: database.url,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.botRouters ? { botRouters: options.botRouters } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+  });
+  return {
+    runtime,
+    url: runtime.url,
+    config,
+    database,
+    fetch: (path, init) => fetch(new URL(path, runtime.url), init),
+    async stop() {
+      await runtime.stop();
+      if (ownsDatabase) {
+        await database.close();
+        await dropDatabase(database.name);
+      }
+    },
+  };
+}
+
+/** One app for the test file, stopped after it. */
+export function useTestApp(options: TestAppOptions = {}): { readonly current: TestApp } {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp(options);
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+  return {
+    get current() {
+      if (!app) throw new Error('useTestApp: the app starts in beforeAll');
+      return app;
+    },
+  };
+}

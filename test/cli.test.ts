@@ -1,0 +1,128 @@
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createEmptyDatabase, dropDatabase } from '../api/src/test/db.js';
+import { freePort, postgresPids, repoRoot, spawnDeskmate, waitForHealthy, type DeskmateProcess } from './process.js';
+
+const running: DeskmateProcess[] = [];
+afterEach(async () => {
+  for (const p of running.splice(0)) {
+    if (p.child.exitCode === null) {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  }
+});
+
+describe('deskmate configuration errors', () => {
+  it('PORT=abc exits 1 with one line that names PORT', async () => {
+    const p = spawnDeskmate({ PORT: 'abc' });
+    running.push(p);
+    expect(await p.exited).toBe(1);
+    const lines = p.output().trim().split('\n');
+    expect(lines).toEqual(['Configuration error: PORT must be a whole number between 0 and 65535 (got "abc")']);
+  });
+
+  it('an unknown --role exits 1 naming the role', async () => {
+    const p = spawnDeskmate({}, ['--role', 'everything']);
+    running.push(p);
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toContain('--role must be one of all, api, bot, worker');
+  });
+});
+
+describe('deskmate with the embedded database', () => {
+  let base: string;
+  let dataDir: string;
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'dm-cli-'));
+    await chmod(base, 0o755);
+    dataDir = join(base, 'data');
+  });
+  afterAll(async () => {
+    await rm(base, { recursive: true, force: true });
+  });
+
+  it('comes up on a first run with demo logins in the banner, and Ctrl-C stops everything within 10 s', async () => {
+    const port = await freePort();
+    const p = spawnDeskmate({ PORT: String(port), DESKMATE_DATA_DIR: dataDir });
+    running.push(p);
+    const ms = await waitForHealthy(`http://127.0.0.1:${port}`, 30_000, p);
+    expect(ms).toBeLessThan(30_000);
+    const banner = p.output();
+    for (const email of ['admin@deskmate.local', 'agent@deskmate.local', 'agent2@deskmate.local', 'alice@deskmate.local', 'bob@deskmate.local']) {
+      expect(banner).toContain(email);
+    }
+    expect(banner).toContain('deskmate-demo');
+    expect(postgresPids(join(dataDir, 'pg'))).toHaveLength(1);
+
+    const stopAt = Date.now();
+    p.child.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+    expect(Date.now() - stopAt).toBeLessThan(10_000);
+    expect(postgresPids(join(dataDir, 'pg'))).toEqual([]);
+    expect(await readdir(dataDir)).not.toContain('deskmate.pid');
+  });
+
+  it('comes up healthy within 10 s on a later run, and again after kill -9 left postgres orphaned', async () => {
+    const port = await freePort();
+    const first = spawnDeskmate({ PORT: String(port), DESKMATE_DATA_DIR: dataDir });
+    running.push(first);
+    expect(await waitForHealthy(`http://127.0.0.1:${port}`, 10_000, first)).toBeLessThan(10_000);
+    // No second seeding on a database that exists.
+    expect(first.output()).not.toContain('demo data seeded');
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const orphans = postgresPids(join(dataDir, 'pg'));
+    expect(orphans).toHaveLength(1);
+
+    const second = spawnDeskmate({ PORT: String(port), DESKMATE_DATA_DIR: dataDir });
+    running.push(second);
+    expect(await waitForHealthy(`http://127.0.0.1:${port}`, 10_000, second)).toBeLessThan(10_000);
+    expect(second.output()).toContain('stopping an orphaned PostgreSQL');
+    const now = postgresPids(join(dataDir, 'pg'));
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(orphans[0]);
+
+    // A third process on the same data directory is refused at once with a clear message.
+    const third = spawnDeskmate({ PORT: String(await freePort()), DESKMATE_DATA_DIR: dataDir });
+    running.push(third);
+    expect(await third.exited).toBe(1);
+    expect(third.output()).toMatch(/in use by another running Deskmate \(pid \d+\)/);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(postgresPids(join(dataDir, 'pg'))).toEqual([]);
+  });
+});
+
+describe('deskmate on DATABASE_URL', () => {
+  const made: string[] = [];
+  afterAll(async () => {
+    for (const name of made) await dropDatabase(name);
+  });
+
+  it('two processes started at the same moment on a new database both come up; migrations run once; demo seeded once', async () => {
+    const { url, name } = await createEmptyDatabase();
+    made.push(name);
+    const ports = [await freePort(), await freePort()];
+    const procs = ports.map((port) => spawnDeskmate({ PORT: String(port), DATABASE_URL: url, HOST: '127.0.0.1', DESKMATE_DEMO: 'true' }));
+    running.push(...procs);
+    await Promise.all(ports.map((port, i) => waitForHealthy(`http://127.0.0.1:${port}`, 30_000, procs[i])));
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const migrations = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations');
+    const users = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+    await client.end();
+    const files = (await readdir(join(repoRoot, 'api', 'drizzle'))).filter((f) => f.endsWith('.sql'));
+    expect(migrations.rows[0]?.n).toBe(files.length);
+    expect(users.rows[0]?.n).toBe(5);
+    const migratedBy = procs.filter((p) => p.output().includes('database migrated'));
+    expect(migratedBy).toHaveLength(1);
+    for (const p of procs) p.child.kill('SIGTERM');
+    expect(await Promise.all(procs.map((p) => p.exited))).toEqual([0, 0]);
+  });
+});
