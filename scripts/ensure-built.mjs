@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name, dir = root) =>
-  [join(dir, 'node_modules', '.bin', name), join(root, 'node_modules', '.bin', name)].find((p) => existsSync(p)) ?? name;
+  [join(dir, 'node_modules', '.bin', name), join(root, 'node_modules', '.bin', name)].find((p) => existsSync(p)) ??
+  name;
 
 function run(cmd, args, cwd = root) {
   const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });

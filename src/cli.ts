@@ -7,12 +7,22 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
-import { ConfigError, DEMO_PASSWORD, DataDirBusyError, createLogger, demoUsers, loadConfig, startRuntime, type Role } from '@deskmate/api';
+import {
+  ConfigError,
+  DEMO_PASSWORD,
+  DataDirBusyError,
+  createLogger,
+  demoUsers,
+  loadConfig,
+  startRuntime,
+  type Role,
+} from '@deskmate/api';
 import { createBotRouters } from '@deskmate/bot';
 
 const roles = ['all', 'api', 'bot', 'worker'] as const;
 const root = fileURLToPath(new URL('..', import.meta.url));
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -50,7 +60,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const role = (args.values.role ?? config.DESKMATE_ROLE) as Role;
-  if (!roles.includes(role)) fail(`Configuration error: --role must be one of ${roles.join(', ')} (got ${JSON.stringify(role)})`);
+  if (!roles.includes(role))
+    fail(`Configuration error: --role must be one of ${roles.join(', ')} (got ${JSON.stringify(role)})`);
 
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const startedAt = Date.now();

@@ -52,7 +52,13 @@ describe('deskmate with the embedded database', () => {
     const ms = await waitForHealthy(`http://127.0.0.1:${port}`, 30_000, p);
     expect(ms).toBeLessThan(30_000);
     const banner = p.output();
-    for (const email of ['admin@deskmate.local', 'agent@deskmate.local', 'agent2@deskmate.local', 'alice@deskmate.local', 'bob@deskmate.local']) {
+    for (const email of [
+      'admin@deskmate.local',
+      'agent@deskmate.local',
+      'agent2@deskmate.local',
+      'alice@deskmate.local',
+      'bob@deskmate.local',
+    ]) {
       expect(banner).toContain(email);
     }
     expect(banner).toContain('deskmate-demo');
@@ -109,7 +115,9 @@ describe('deskmate on DATABASE_URL', () => {
     const { url, name } = await createEmptyDatabase();
     made.push(name);
     const ports = [await freePort(), await freePort()];
-    const procs = ports.map((port) => spawnDeskmate({ PORT: String(port), DATABASE_URL: url, HOST: '127.0.0.1', DESKMATE_DEMO: 'true' }));
+    const procs = ports.map((port) =>
+      spawnDeskmate({ PORT: String(port), DATABASE_URL: url, HOST: '127.0.0.1', DESKMATE_DEMO: 'true' }),
+    );
     running.push(...procs);
     await Promise.all(ports.map((port, i) => waitForHealthy(`http://127.0.0.1:${port}`, 30_000, procs[i])));
     const client = new pg.Client({ connectionString: url });

@@ -17,7 +17,11 @@ export function App() {
       <h1>Deskmate</h1>
       <p>The chat-first IT helpdesk. The agent console arrives here soon.</p>
       <p role="status" aria-live="polite" data-testid="health">
-        {health ? `Server ${health.status}, database ${health.database}, version ${health.version}` : error ? `Cannot reach the server: ${error}` : 'Checking the server…'}
+        {health
+          ? `Server ${health.status}, database ${health.database}, version ${health.version}`
+          : error
+            ? `Cannot reach the server: ${error}`
+            : 'Checking the server…'}
       </p>
     </main>
   );

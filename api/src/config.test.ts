@@ -28,7 +28,9 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe('PORT');
-    expect((error as Error).message).toBe('Configuration error: PORT must be a whole number between 0 and 65535 (got "abc")');
+    expect((error as Error).message).toBe(
+      'Configuration error: PORT must be a whole number between 0 and 65535 (got "abc")',
+    );
     expect((error as Error).message).not.toContain('\n');
   });
 

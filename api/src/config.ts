@@ -14,13 +14,29 @@ const int = (min: number, max: number) =>
 
 const port = int(0, 65535);
 
-const units: Record<string, number> = { ms: 1, s: 1000, sec: 1000, second: 1000, seconds: 1000, m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000, h: 3_600_000, hour: 3_600_000, hours: 3_600_000 };
+const units: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  seconds: 1000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+};
 
 /** A duration such as `500ms`, `5 seconds`, `2 minutes` or `1h`, as milliseconds. */
 export const duration = (min: number, max: number) =>
   z
     .string()
-    .regex(/^\s*\d+\s*(ms|s|sec|seconds?|m|min|minutes?|h|hours?)\s*$/, 'must be a duration such as "500ms", "5 seconds" or "1 hour"')
+    .regex(
+      /^\s*\d+\s*(ms|s|sec|seconds?|m|min|minutes?|h|hours?)\s*$/,
+      'must be a duration such as "500ms", "5 seconds" or "1 hour"',
+    )
     .transform((v) => {
       const [, n, unit] = /^\s*(\d+)\s*([a-z]+)\s*$/.exec(v)!;
       return Number(n) * units[unit!]!;
@@ -35,7 +51,7 @@ export const configSchema = {
   NODE_ENV: {
     schema: z.enum(['development', 'production', 'test']).default('development'),
     secret: false,
-    doc: 'development, production or test. production turns on Secure cookies and terse errors.',
+    doc: 'development, production or test. production turns on HSTS, upgrade-insecure-requests and Secure cookies (serve it behind TLS).',
   },
   PORT: { schema: port.default(3000), secret: false, doc: 'HTTP port to listen on (0 picks a free one).' },
   HOST: {
@@ -86,11 +102,13 @@ export const configSchema = {
   },
   JOBS_PROCESS_EVERY: {
     schema: duration(50, 3_600_000).default(5000),
+    defaultText: '5 seconds',
     secret: false,
     doc: 'How often a worker polls for due jobs (new jobs are also announced by LISTEN/NOTIFY).',
   },
   MAINTENANCE_INTERVAL: {
     schema: duration(1000, 7 * 86_400_000).default(3_600_000),
+    defaultText: '1 hour',
     secret: false,
     doc: 'How often the maintenance job purges expired rows.',
   },

@@ -51,7 +51,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let embedded: EmbeddedPostgresHandle | undefined;
   let databaseUrl = options.databaseUrl ?? config.DATABASE_URL;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.DESKMATE_DATA_DIR, logger, fast: options.fastEmbedded ?? false });
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.DESKMATE_DATA_DIR,
+      logger,
+      fast: options.fastEmbedded ?? false,
+    });
     databaseUrl = embedded.url;
   }
   let database: Database | undefined;
@@ -70,7 +74,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await closed;
       clearTimeout(timer);
     }
-    if (worker) await worker.stop(Math.min(deadline, 5000)).catch((err: unknown) => logger.error({ err }, 'worker stop failed'));
+    if (worker)
+      await worker.stop(Math.min(deadline, 5000)).catch((err: unknown) => logger.error({ err }, 'worker stop failed'));
     if (database) await database.close().catch(() => undefined);
     if (embedded) await embedded.stop();
   };
@@ -95,7 +100,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger,
       role,
       version: options.version,
-      ...(serveApi ? { api: createApiRouter({ database, config, version: options.version }), consoleDir: options.consoleDir } : {}),
+      ...(serveApi
+        ? { api: createApiRouter({ database, config, version: options.version }), consoleDir: options.consoleDir }
+        : {}),
       extraRouters: serveBot ? (options.botRouters ?? []) : [],
       production: config.NODE_ENV === 'production',
       isShuttingDown: () => shuttingDown,

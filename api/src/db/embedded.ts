@@ -99,7 +99,12 @@ async function acquireLock(paths: Paths): Promise<void> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = await readPid(paths.lockFile);
-    if (holder !== undefined && holder !== process.pid && isAlive(holder) && /node|deskmate/.test(commandLine(holder))) {
+    if (
+      holder !== undefined &&
+      holder !== process.pid &&
+      isAlive(holder) &&
+      /node|deskmate/.test(commandLine(holder))
+    ) {
       throw new DataDirBusyError(paths.root, holder);
     }
     await unlink(paths.lockFile).catch(() => undefined);
@@ -188,16 +193,25 @@ async function ensurePostgresUser(): Promise<{ uid: number; gid: number } | unde
   const existing = await postgresIds().catch(() => undefined);
   if (existing) return existing;
   await execFileAsync('groupadd', ['-f', 'postgres']);
-  await execFileAsync('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']).catch((err: { stderr?: string }) => {
-    if (!/already exists/.test(err.stderr ?? '')) throw err;
-  });
+  await execFileAsync('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']).catch(
+    (err: { stderr?: string }) => {
+      if (!/already exists/.test(err.stderr ?? '')) throw err;
+    },
+  );
   return postgresIds();
 }
 
 async function initdb(binary: string, pgdata: string, ids: { uid: number; gid: number } | undefined): Promise<void> {
   await mkdir(pgdata, { recursive: true, mode: 0o700 });
   if (ids) await chown(pgdata, ids.uid, ids.gid);
-  const args = [`--pgdata=${pgdata}`, '--username=postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-instructions'];
+  const args = [
+    `--pgdata=${pgdata}`,
+    '--username=postgres',
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--locale=C',
+    '--no-instructions',
+  ];
   await new Promise<void>((resolvePromise, reject) => {
     let output = '';
     const child = spawn(binary, args, { ...(ids ?? {}), env: { ...process.env, LC_MESSAGES: 'C' } });
@@ -205,7 +219,9 @@ async function initdb(binary: string, pgdata: string, ids: { uid: number; gid: n
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolvePromise() : reject(new Error(`initdb failed (exit ${code}): ${output.trim().split('\n').slice(-3).join(' | ')}`)),
+      code === 0
+        ? resolvePromise()
+        : reject(new Error(`initdb failed (exit ${code}): ${output.trim().split('\n').slice(-3).join(' | ')}`)),
     );
   });
 }
@@ -248,7 +264,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const paths = pathsFor(options.dataDir);
   // Unix socket paths are limited to 107 bytes.
   if (join(paths.socketDir, '.s.PGSQL.5432').length > 100) {
-    throw new Error(`The data directory path ${paths.root} is too long for a PostgreSQL socket; set a shorter DESKMATE_DATA_DIR.`);
+    throw new Error(
+      `The data directory path ${paths.root} is too long for a PostgreSQL socket; set a shorter DESKMATE_DATA_DIR.`,
+    );
   }
   await mkdir(paths.root, { recursive: true });
   await acquireLock(paths);
@@ -272,11 +290,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await mkdir(paths.socketDir, { recursive: true, mode: 0o700 });
     if (ids) await chown(paths.socketDir, ids.uid, ids.gid);
     const flags = [
-      '-D', paths.pgdata,
-      '-k', paths.socketDir,
-      '-c', 'listen_addresses=',
-      '-c', 'unix_socket_permissions=0700',
-      '-c', 'max_connections=200',
+      '-D',
+      paths.pgdata,
+      '-k',
+      paths.socketDir,
+      '-c',
+      'listen_addresses=',
+      '-c',
+      'unix_socket_permissions=0700',
+      '-c',
+      'max_connections=200',
       ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ];
     const logFd = openSync(paths.logFile, 'a');
@@ -311,7 +334,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       process.off('exit', onExit);
       throw err;
     }
-    logger.info({ socket: paths.socketDir, postgresPid: pid }, `embedded PostgreSQL ready (psql -h ${paths.socketDir} -U postgres ${database})`);
+    logger.info(
+      { socket: paths.socketDir, postgresPid: pid },
+      `embedded PostgreSQL ready (psql -h ${paths.socketDir} -U postgres ${database})`,
+    );
     let stopped = false;
     return {
       url: socketUrl(paths.socketDir, database),

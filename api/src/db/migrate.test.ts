@@ -34,8 +34,19 @@ describe('migrations', () => {
     expect(rows[0]?.n).toBe(migrationFiles.length);
     expect(tables.rows.map((r) => r.t)).toEqual(
       expect.arrayContaining([
-        'users', 'user_identities', 'groups', 'group_members', 'tickets', 'ticket_events', 'audit_events',
-        'notifications', 'outbox', 'inbound_events', 'kb_articles', 'settings', 'agenda_jobs',
+        'users',
+        'user_identities',
+        'groups',
+        'group_members',
+        'tickets',
+        'ticket_events',
+        'audit_events',
+        'notifications',
+        'outbox',
+        'inbound_events',
+        'kb_articles',
+        'settings',
+        'agenda_jobs',
       ]),
     );
   });
@@ -52,8 +63,13 @@ describe('schema guarantees', () => {
   const db = useTestDatabase();
 
   it('keeps audit_events append-only: updates and deletes are refused by the database', async () => {
-    const [row] = await db.current.db.insert(auditEvents).values({ action: 'test.done', entityType: 'test' }).returning();
-    await expect(db.current.db.update(auditEvents).set({ action: 'changed' }).where(eq(auditEvents.id, row!.id))).rejects.toMatchObject({
+    const [row] = await db.current.db
+      .insert(auditEvents)
+      .values({ action: 'test.done', entityType: 'test' })
+      .returning();
+    await expect(
+      db.current.db.update(auditEvents).set({ action: 'changed' }).where(eq(auditEvents.id, row!.id)),
+    ).rejects.toMatchObject({
       cause: { message: expect.stringMatching(/append-only \(UPDATE refused\)/) },
     });
     await expect(db.current.db.delete(auditEvents).where(eq(auditEvents.id, row!.id))).rejects.toMatchObject({
@@ -69,7 +85,9 @@ describe('schema guarantees', () => {
   it('makes a public internal note impossible by construction', async () => {
     const ticket = await createTicket(db.current.db);
     await expect(
-      db.current.db.insert(ticketEvents).values({ ticketId: ticket.id, kind: 'note', visibility: 'public', body: 'secret' }),
+      db.current.db
+        .insert(ticketEvents)
+        .values({ ticketId: ticket.id, kind: 'note', visibility: 'public', body: 'secret' }),
     ).rejects.toMatchObject({ cause: { constraint: 'ticket_events_note_internal' } });
     const [note] = await db.current.db
       .insert(ticketEvents)
@@ -80,7 +98,9 @@ describe('schema guarantees', () => {
 
   it('gives ticket keys from one sequence: unique under parallel creation', async () => {
     const requester = await createUser(db.current.db);
-    const made = await Promise.all(Array.from({ length: 30 }, () => createTicket(db.current.db, { requesterId: requester.id })));
+    const made = await Promise.all(
+      Array.from({ length: 30 }, () => createTicket(db.current.db, { requesterId: requester.id })),
+    );
     const keys = new Set(made.map((t) => t.key));
     expect(keys.size).toBe(30);
     for (const key of keys) expect(key).toMatch(/^IT-\d{4,}$/);

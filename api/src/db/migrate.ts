@@ -38,7 +38,9 @@ export async function runMigrations(url: string, logger: Logger): Promise<Migrat
 }
 
 async function appliedCount(client: pg.Client): Promise<number> {
-  const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('drizzle.__drizzle_migrations')::text AS t`);
+  const exists = await client.query<{ t: string | null }>(
+    `SELECT to_regclass('drizzle.__drizzle_migrations')::text AS t`,
+  );
   if (!exists.rows[0]?.t) return 0;
   const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations');
   return rows[0]?.n ?? 0;

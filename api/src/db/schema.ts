@@ -253,7 +253,9 @@ export const outbox = pgTable(
   },
   (t) => [
     uniqueIndex('outbox_dedupe_key_idx').on(t.dedupeKey),
-    index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('outbox_pending_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 
@@ -283,8 +285,14 @@ export const kbArticles = pgTable(
     title: text('title').notNull(),
     body: text('body').notNull(),
     category: text('category'),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
-    synonyms: text('synonyms').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    synonyms: text('synonyms')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     published: boolean('published').notNull().default(false),
     views: integer('views').notNull().default(0),
     helpfulYes: integer('helpful_yes').notNull().default(0),
@@ -344,9 +352,15 @@ export const agendaJobs = pgTable(
     index('agenda_jobs_find_and_lock_idx')
       .on(t.name, t.nextRunAt, t.priority.desc(), t.lockedAt, t.disabled)
       .where(sql`${t.disabled} = FALSE`),
-    uniqueIndex('agenda_jobs_single_job_idx').on(t.name).where(sql`${t.type} = 'single'`),
-    index('agenda_jobs_locked_at_idx').on(t.lockedAt).where(sql`${t.lockedAt} IS NOT NULL`),
-    index('agenda_jobs_next_run_at_idx').on(t.nextRunAt).where(sql`${t.nextRunAt} IS NOT NULL`),
+    uniqueIndex('agenda_jobs_single_job_idx')
+      .on(t.name)
+      .where(sql`${t.type} = 'single'`),
+    index('agenda_jobs_locked_at_idx')
+      .on(t.lockedAt)
+      .where(sql`${t.lockedAt} IS NOT NULL`),
+    index('agenda_jobs_next_run_at_idx')
+      .on(t.nextRunAt)
+      .where(sql`${t.nextRunAt} IS NOT NULL`),
     uniqueIndex('agenda_jobs_dedupe_key_idx').on(t.dedupeKey),
   ],
 );

@@ -43,7 +43,9 @@ describe('demo data', () => {
 
   it('gives realistic tickets keys, statuses and a timeline with internal notes kept internal', async () => {
     const all = await db.current.db.select().from(tickets);
-    expect(new Set(all.map((t) => t.status))).toEqual(new Set(['new', 'open', 'pending', 'on_hold', 'resolved', 'closed']));
+    expect(new Set(all.map((t) => t.status))).toEqual(
+      new Set(['new', 'open', 'pending', 'on_hold', 'resolved', 'closed']),
+    );
     for (const t of all) expect(t.key).toMatch(/^IT-\d{4}$/);
     const notes = await db.current.db.select().from(ticketEvents).where(eq(ticketEvents.kind, 'note'));
     expect(notes.length).toBeGreaterThan(0);

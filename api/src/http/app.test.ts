@@ -31,16 +31,27 @@ describe('the HTTP app', () => {
   });
 
   it('answers malformed JSON with 400 and no stack trace', async () => {
-    const res = await app.current.fetch('/api/meta', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    const res = await app.current.fetch('/api/meta', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":',
+    });
     expect(res.status).toBe(400);
     const text = await res.text();
-    expect(ZErrorBody.parse(JSON.parse(text)).error).toEqual({ code: 'bad_request', message: 'Request body is not valid JSON' });
+    expect(ZErrorBody.parse(JSON.parse(text)).error).toEqual({
+      code: 'bad_request',
+      message: 'Request body is not valid JSON',
+    });
     expect(text).not.toMatch(/at .*\.(js|ts):\d+/);
   });
 
   it('answers a 2 MB body with 413 in the one error shape', async () => {
     const big = JSON.stringify({ text: 'x'.repeat(2 * 1024 * 1024) });
-    const res = await app.current.fetch('/api/meta', { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const res = await app.current.fetch('/api/meta', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(ZErrorBody.parse(await res.json()).error.code).toBe('payload_too_large');
   });

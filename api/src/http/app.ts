@@ -38,10 +38,15 @@ export function createApp(options: AppOptions): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' },
       // Method, path and status are enough; headers (cookies, tokens) never reach the log.
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   );
   app.use(
@@ -67,8 +72,16 @@ export function createApp(options: AppOptions): Express {
 
   app.get('/healthz', async (_req, res) => {
     const up = !options.isShuttingDown?.() && (await pingDatabase(options.pool));
-    const body: THealth = { status: up ? 'ok' : 'unavailable', database: up ? 'up' : 'down', role: options.role, version: options.version };
-    res.status(up ? 200 : 503).set('cache-control', 'no-store').json(body);
+    const body: THealth = {
+      status: up ? 'ok' : 'unavailable',
+      database: up ? 'up' : 'down',
+      role: options.role,
+      version: options.version,
+    };
+    res
+      .status(up ? 200 : 503)
+      .set('cache-control', 'no-store')
+      .json(body);
   });
 
   for (const router of options.extraRouters ?? []) app.use(router);

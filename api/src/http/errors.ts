@@ -25,7 +25,11 @@ export const notFound = (what = 'Resource'): AppError => new AppError('not_found
 export function validationError(error: ZodError, where: 'body' | 'query' | 'params' = 'body'): AppError {
   const details = error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
   const first = details[0];
-  return new AppError('validation_failed', first ? `Invalid ${first.path}: ${first.message}` : 'Invalid input', details);
+  return new AppError(
+    'validation_failed',
+    first ? `Invalid ${first.path}: ${first.message}` : 'Invalid input',
+    details,
+  );
 }
 
 export function errorBody(code: TErrorCode, message: string, details?: unknown): TErrorBody {
@@ -40,7 +44,10 @@ export function toAppError(err: unknown): AppError {
   // body-parser errors
   switch (e?.type) {
     case 'entity.too.large':
-      return new AppError('payload_too_large', `Request body is larger than the limit of ${e.limit ?? 'the server'} bytes`);
+      return new AppError(
+        'payload_too_large',
+        `Request body is larger than the limit of ${e.limit ?? 'the server'} bytes`,
+      );
     case 'entity.parse.failed':
       return new AppError('bad_request', 'Request body is not valid JSON');
     case 'encoding.unsupported':
@@ -51,7 +58,10 @@ export function toAppError(err: unknown): AppError {
   }
   const status = e?.status ?? e?.statusCode;
   if (e?.expose && status && status >= 400 && status < 500) {
-    return new AppError(status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request', (err as Error).message);
+    return new AppError(
+      status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request',
+      (err as Error).message,
+    );
   }
   return new AppError('internal', 'Something went wrong on our side; it has been logged');
 }

@@ -72,9 +72,21 @@ describe('jobs runtime', () => {
   });
 
   it('queues the same dedupe key once, even when 10 enqueue at the same moment', async () => {
-    const noop = defineJob({ name: 'test.dedupe', payload: z.object({}), retry: { attempts: 1, backoffMs: 10 }, handler: async () => undefined });
+    const noop = defineJob({
+      name: 'test.dedupe',
+      payload: z.object({}),
+      retry: { attempts: 1, backoffMs: 10 },
+      handler: async () => undefined,
+    });
     const ids = await Promise.all(
-      Array.from({ length: 10 }, () => enqueue(db.current.db, noop, {}, { dedupeKey: 'escalate:IT-1:level-1', runAt: new Date(Date.now() + 3_600_000) })),
+      Array.from({ length: 10 }, () =>
+        enqueue(
+          db.current.db,
+          noop,
+          {},
+          { dedupeKey: 'escalate:IT-1:level-1', runAt: new Date(Date.now() + 3_600_000) },
+        ),
+      ),
     );
     expect(ids.filter((id) => id !== null)).toHaveLength(1);
     const rows = await db.current.db.select().from(agendaJobs).where(eq(agendaJobs.dedupeKey, 'escalate:IT-1:level-1'));
@@ -82,7 +94,12 @@ describe('jobs runtime', () => {
   });
 
   it('queues nothing when the transaction that enqueued rolls back (outbox semantics)', async () => {
-    const noop = defineJob({ name: 'test.rollback', payload: z.object({}), retry: { attempts: 1, backoffMs: 10 }, handler: async () => undefined });
+    const noop = defineJob({
+      name: 'test.rollback',
+      payload: z.object({}),
+      retry: { attempts: 1, backoffMs: 10 },
+      handler: async () => undefined,
+    });
     await expect(
       db.current.db.transaction(async (tx) => {
         await enqueue(tx, noop, {});
@@ -222,7 +239,13 @@ describe('maintenance.purge-expired', () => {
       { name: 'x', lastFinishedAt: old, nextRunAt: null, deadAt: old, dedupeKey: 'dead-old' },
       { name: 'x', lastFinishedAt: recent, nextRunAt: null, dedupeKey: 'finished-recent' },
     ]);
-    await purgeExpired.handler(purgeExpired.payload.parse({}), { db: d, clock, logger: silentLogger(), config, attempt: 1 });
+    await purgeExpired.handler(purgeExpired.payload.parse({}), {
+      db: d,
+      clock,
+      logger: silentLogger(),
+      config,
+      attempt: 1,
+    });
     expect((await d.select().from(inboundEvents)).map((r) => r.providerEventId)).toEqual(['recent']);
     expect((await d.select().from(outbox)).map((r) => r.dedupeKey).sort()).toEqual(['dead-old', 'pending-old']);
     expect((await d.select().from(agendaJobs)).map((r) => r.dedupeKey).sort()).toEqual(['dead-old', 'finished-recent']);

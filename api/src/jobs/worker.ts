@@ -39,12 +39,15 @@ export interface Worker {
  */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { pool, db, logger, clock, config } = options;
-  const definitions = options.definitions ?? (jobDefinitions as unknown as Record<string, JobDefinition<string, z.ZodType>>);
+  const definitions =
+    options.definitions ?? (jobDefinitions as unknown as Record<string, JobDefinition<string, z.ZodType>>);
   const name = options.name ?? `worker-${process.pid}`;
   const backend = new PostgresBackend({ pool, ensureSchema: false });
   // The LISTEN connection reconnects by itself when the database restarts; without a listener its
   // 'error' event would be thrown and take the process down.
-  backend.notificationChannel?.on('error', (err: unknown) => logger.warn({ err }, 'job notification channel error; reconnecting'));
+  backend.notificationChannel?.on('error', (err: unknown) =>
+    logger.warn({ err }, 'job notification channel error; reconnecting'),
+  );
   const agenda = new Agenda({
     backend,
     name,
@@ -60,7 +63,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         const attempt = (job.attrs.failCount ?? 0) + 1;
         const parsed = definition.payload.safeParse(job.attrs.data ?? {});
         if (!parsed.success) {
-          throw new PermanentJobError(`invalid payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+          throw new PermanentJobError(
+            `invalid payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          );
         }
         await definition.handler(parsed.data, {
           db,
@@ -79,7 +84,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   }
 
   agenda.on('fail', (err: Error, job: Job) => {
-    logger.warn({ job: job.attrs.name, jobId: String(job.attrs._id), failCount: job.attrs.failCount, err: err.message }, 'job failed');
+    logger.warn(
+      { job: job.attrs.name, jobId: String(job.attrs._id), failCount: job.attrs.failCount, err: err.message },
+      'job failed',
+    );
   });
   agenda.on('retry exhausted', (err: Error, job: Job) => {
     const id = String(job.attrs._id);

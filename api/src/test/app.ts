@@ -30,7 +30,14 @@ export interface TestApp {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const ownsDatabase = !options.database;
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DESKMATE_DEMO: 'false', LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DESKMATE_DEMO: 'false',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   const runtime = await startRuntime({
     config,
     role: options.role ?? 'all',

@@ -11,7 +11,10 @@ export type GroupRow = typeof groups.$inferSelect;
 export type TicketRow = typeof tickets.$inferSelect;
 
 /** Factories build what a test needs, with sensible defaults that any test may override. */
-export async function createUser(db: Db, overrides: Partial<typeof users.$inferInsert> & { role?: TUserRole } = {}): Promise<UserRow> {
+export async function createUser(
+  db: Db,
+  overrides: Partial<typeof users.$inferInsert> & { role?: TUserRole } = {},
+): Promise<UserRow> {
   const id = unique();
   const [row] = await db
     .insert(users)
@@ -20,16 +23,26 @@ export async function createUser(db: Db, overrides: Partial<typeof users.$inferI
   return row!;
 }
 
-export async function createGroup(db: Db, overrides: Partial<typeof groups.$inferInsert> & { members?: string[] } = {}): Promise<GroupRow> {
+export async function createGroup(
+  db: Db,
+  overrides: Partial<typeof groups.$inferInsert> & { members?: string[] } = {},
+): Promise<GroupRow> {
   const { members = [], ...values } = overrides;
-  const [row] = await db.insert(groups).values({ name: `Group ${unique()}`, ...values }).returning();
+  const [row] = await db
+    .insert(groups)
+    .values({ name: `Group ${unique()}`, ...values })
+    .returning();
   if (members.length) await db.insert(groupMembers).values(members.map((userId) => ({ groupId: row!.id, userId })));
   return row!;
 }
 
 export async function createTicket(
   db: Db,
-  overrides: Partial<typeof tickets.$inferInsert> & { requesterId?: string; status?: TTicketStatus; priority?: TTicketPriority } = {},
+  overrides: Partial<typeof tickets.$inferInsert> & {
+    requesterId?: string;
+    status?: TTicketStatus;
+    priority?: TTicketPriority;
+  } = {},
 ): Promise<TicketRow> {
   const requesterId = overrides.requesterId ?? (await createUser(db)).id;
   const { number, key } = await nextTicketKey(db, 'IT');

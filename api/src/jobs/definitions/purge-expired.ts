@@ -26,7 +26,9 @@ export const purgeExpired = defineJob({
   async handler(payload, { db, clock, logger }) {
     const now = clock.now().getTime();
     const before = (days: number) => new Date(now - days * DAY);
-    const inbound = await db.delete(inboundEvents).where(lt(inboundEvents.receivedAt, before(payload.inboundEventDays)));
+    const inbound = await db
+      .delete(inboundEvents)
+      .where(lt(inboundEvents.receivedAt, before(payload.inboundEventDays)));
     const delivered = await db
       .delete(outbox)
       .where(and(eq(outbox.status, 'delivered'), lt(outbox.deliveredAt, before(payload.deliveredOutboxDays))));
