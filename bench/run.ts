@@ -31,7 +31,13 @@ async function http(name: string, ctx: BenchContext, path: string, connections =
   await run(1); // warm-up
   const r = await run(durationSec);
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-  return { name, p50Ms: r.latency.p50, p99Ms: r.latency.p99, throughput: Math.round(r.requests.average), unit: 'req/s' };
+  return {
+    name,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    throughput: Math.round(r.requests.average),
+    unit: 'req/s',
+  };
 }
 
 const benchmarks: { name: string; run: (ctx: BenchContext) => Promise<Result> }[] = [
@@ -52,7 +58,14 @@ async function main(): Promise<void> {
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/cli.js'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: pg.url, DESKMATE_DEMO: 'true', LOG_LEVEL: 'warn', LOG_PRETTY: 'false' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: pg.url,
+      DESKMATE_DEMO: 'true',
+      LOG_LEVEL: 'warn',
+      LOG_PRETTY: 'false',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -66,7 +79,14 @@ async function main(): Promise<void> {
     const rss = await peakRssMb(child.pid!);
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
     console.log(`\nDeskmate benchmarks — ${machine}\n`);
-    console.table(results.map((r) => ({ benchmark: r.name, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, throughput: `${r.throughput} ${r.unit}` })));
+    console.table(
+      results.map((r) => ({
+        benchmark: r.name,
+        'p50 ms': r.p50Ms,
+        'p99 ms': r.p99Ms,
+        throughput: `${r.throughput} ${r.unit}`,
+      })),
+    );
     console.log(`Peak RSS of the Deskmate process: ${rss} MB (limit 250 MB)`);
     await mkdir(join(repoRoot, 'bench', 'results'), { recursive: true });
     const file = join(repoRoot, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -10,5 +10,7 @@ for (const [name, spec] of Object.entries(configSchema)) {
 console.log('| Variable | Default | Meaning |');
 console.log('|---|---|---|');
 for (const [name, spec] of Object.entries(configSchema)) {
-  console.log(`| \`${name}\` | ${defaults[name] ? `\`${defaults[name]}\`` : '—'} | ${spec.doc}${spec.secret ? ' *Secret: never logged.*' : ''} |`);
+  console.log(
+    `| \`${name}\` | ${defaults[name] ? `\`${defaults[name]}\`` : '—'} | ${spec.doc}${spec.secret ? ' *Secret: never logged.*' : ''} |`,
+  );
 }

@@ -19,7 +19,13 @@ describe('the repository documents what it runs', () => {
 
   it('lists the demo logins in the README', () => {
     const readme = read('README.md');
-    for (const email of ['admin@deskmate.local', 'agent@deskmate.local', 'agent2@deskmate.local', 'alice@deskmate.local', 'bob@deskmate.local']) {
+    for (const email of [
+      'admin@deskmate.local',
+      'agent@deskmate.local',
+      'agent2@deskmate.local',
+      'alice@deskmate.local',
+      'bob@deskmate.local',
+    ]) {
       expect(readme).toContain(email);
     }
     expect(readme).toContain('deskmate-demo');
@@ -27,7 +33,16 @@ describe('the repository documents what it runs', () => {
 
   it('has a compose file with postgres:17 and deskmate, both health-checked, on a named volume', () => {
     const compose = parse(read('docker-compose.yml')) as {
-      services: Record<string, { image?: string; build?: string; healthcheck?: unknown; depends_on?: Record<string, { condition: string }>; environment?: Record<string, string> }>;
+      services: Record<
+        string,
+        {
+          image?: string;
+          build?: string;
+          healthcheck?: unknown;
+          depends_on?: Record<string, { condition: string }>;
+          environment?: Record<string, string>;
+        }
+      >;
       volumes: Record<string, unknown>;
     };
     expect(compose.services.postgres?.image).toBe('postgres:17');
