@@ -33,3 +33,17 @@ export type TChatProvider = (typeof chatProviders)[number];
 
 /** Human ticket keys such as `IT-1042`: an upper-case prefix, a dash and a number. */
 export const ZTicketKey = z.string().regex(/^[A-Z][A-Z0-9]{0,9}-\d{1,9}$/, 'a ticket key such as IT-1042');
+
+/** Ticket categories: the classifier, the wizard, the KB and the console use this one list. */
+export const ticketCategories = [
+  'access',
+  'network',
+  'hardware',
+  'software',
+  'email',
+  'security',
+  'onboarding',
+  'other',
+] as const;
+export const ZTicketCategory = z.enum(ticketCategories);
+export type TTicketCategory = z.infer<typeof ZTicketCategory>;
