@@ -117,6 +117,32 @@ export const configSchema = {
     secret: false,
     doc: 'How long in-flight requests and jobs get to finish on SIGINT/SIGTERM before they are cut.',
   },
+  JWT_SECRET: {
+    schema: z.string().min(32, 'must be at least 32 characters (for example: openssl rand -base64 48)').optional(),
+    secret: true,
+    doc: 'Key that signs session tokens (HS256), at least 32 bytes. Unset: one is generated once and kept in the database.',
+  },
+  ENCRYPTION_KEY: {
+    schema: z.string().min(32, 'must be at least 32 characters (for example: openssl rand -base64 48)').optional(),
+    secret: true,
+    doc: 'Key that encrypts TOTP secrets at rest (AES-256-GCM). Unset: generated once and kept in the database; set it in production so a database dump alone does not reveal them.',
+  },
+  SESSION_TTL: {
+    schema: duration(60_000, 7 * 86_400_000).default(30 * 60_000),
+    defaultText: '30 minutes',
+    secret: false,
+    doc: 'Lifetime of a session token; an active session is renewed when half of it has passed.',
+  },
+  TRUST_PROXY: {
+    schema: int(0, 10).default(0),
+    secret: false,
+    doc: 'How many reverse proxies in front of Deskmate to trust for X-Forwarded-For (client IP for rate limits and audit). 0: ignore the header.',
+  },
+  INTEGRATION_TOKEN: {
+    schema: z.string().min(32, 'must be at least 32 characters').optional(),
+    secret: true,
+    doc: 'An API token for the bot (scope chat:act) given by configuration instead of created by an admin.',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     secret: false,

@@ -9,6 +9,8 @@ import { runMigrations } from './db/migrate.js';
 import { hasDemoData, seedDemoData } from './db/seed.js';
 import { createApiRouter } from './http/api.js';
 import { createApp } from './http/app.js';
+import type { Services } from './http/context.js';
+import { resolveSecrets } from './security/secrets.js';
 import { startWorker, type Worker } from './jobs/worker.js';
 import type { Logger } from './logger.js';
 
@@ -31,6 +33,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   url: string;
+  services: Services;
   port: number;
   database: Database;
   databaseUrl: string;
@@ -89,6 +92,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (seedWanted) await seedDemoData(database.db, { keyPrefix: config.TICKET_KEY_PREFIX, logger });
     const demoData = await hasDemoData(database.db);
 
+    const secrets = await resolveSecrets(database.db, config, logger);
+    let listenUrl = `http://127.0.0.1:${config.PORT}`;
+    const services: Services = {
+      db: database.db,
+      pool: database.pool,
+      config,
+      clock,
+      logger,
+      secrets,
+      publicUrl: () => (config.PUBLIC_URL ?? listenUrl).replace(/\/$/, ''),
+    };
+
     if (role === 'all' || role === 'worker') {
       worker = await startWorker({ pool: database.pool, db: database.db, logger, clock, config });
     }
@@ -100,9 +115,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger,
       role,
       version: options.version,
-      ...(serveApi
-        ? { api: createApiRouter({ database, config, version: options.version }), consoleDir: options.consoleDir }
-        : {}),
+      ...(serveApi ? { api: createApiRouter(services), consoleDir: options.consoleDir } : {}),
+      trustProxy: config.TRUST_PROXY,
       extraRouters: serveBot ? (options.botRouters ?? []) : [],
       production: config.NODE_ENV === 'production',
       isShuttingDown: () => shuttingDown,
@@ -119,8 +133,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     const address = server.address() as AddressInfo;
     const shownHost = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
+    listenUrl = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
     return {
-      url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`,
+      url: listenUrl,
+      services,
       port: address.port,
       database,
       databaseUrl,

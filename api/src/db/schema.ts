@@ -41,6 +41,7 @@ export const visibility = pgEnum('visibility', visibilities);
 export const twoFactorMethod = pgEnum('two_factor_method', twoFactorMethods);
 export const chatProvider = pgEnum('chat_provider', chatProviders);
 export const outboxStatus = pgEnum('outbox_status', ['pending', 'delivered', 'dead']);
+export const authTokenPurpose = pgEnum('auth_token_purpose', ['invite', 'password_reset', 'email_otp']);
 
 export const users = pgTable(
   'users',
@@ -58,6 +59,8 @@ export const users = pgTable(
     twoFactorMethod: twoFactorMethod('two_factor_method').notNull().default('none'),
     /** TOTP secret, encrypted at rest (never the plain secret). */
     totpSecretEnc: text('totp_secret_enc'),
+    /** A TOTP secret being enrolled, until the first code confirms it (encrypted). */
+    totpPendingEnc: text('totp_pending_enc'),
     /** The last TOTP time step accepted, so a code cannot be replayed. */
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     twoFactorRequired: boolean('two_factor_required').notNull().default(false),
@@ -363,4 +366,93 @@ export const agendaJobs = pgTable(
       .where(sql`${t.nextRunAt} IS NOT NULL`),
     uniqueIndex('agenda_jobs_dedupe_key_idx').on(t.dedupeKey),
   ],
+);
+
+/**
+ * Single-use secrets sent to a person: invitation links, password-reset links and email OTPs.
+ * Only a SHA-256 hash is stored; each has an expiry, a use time and an attempt counter.
+ */
+export const authTokens = pgTable(
+  'auth_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: authTokenPurpose('purpose').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('auth_tokens_hash_idx').on(t.purpose, t.tokenHash),
+    index('auth_tokens_user_idx').on(t.userId, t.purpose),
+  ],
+);
+
+/** Ten single-use recovery codes per 2FA user, stored hashed. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('recovery_codes_user_hash_idx').on(t.userId, t.codeHash)],
+);
+
+/** Integration credentials (the bot, scripts): hashed, scoped, revocable. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** The first characters of the token, to recognise it in a list. */
+    prefix: text('prefix').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_idx').on(t.tokenHash)],
+);
+
+/**
+ * Rate-limit counters live in the database so limits hold across instances: one row per counted
+ * event, counted over a sliding window.
+ */
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    key: text('key').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('rate_limit_hits_key_idx').on(t.key, t.at), index('rate_limit_hits_at_idx').on(t.at)],
+);
+
+/** Outgoing email. Without SMTP configured this is the dev outbox an admin can read. */
+export const mailMessages = pgTable(
+  'mail_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html'),
+    kind: text('kind').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    status: text('status').notNull().default('dev'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('mail_messages_created_idx').on(t.createdAt)],
 );

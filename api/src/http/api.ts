@@ -1,18 +1,45 @@
+import cookieParser from 'cookie-parser';
 import { Router } from 'express';
-import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
+import { z } from 'zod';
+import { authRoutes } from '../auth/routes.js';
+import { authenticate, originCheck } from '../auth/session.js';
+import { groupRoutes } from '../groups/routes.js';
+import { integrationRoutes } from '../integrations/routes.js';
+import { userRoutes } from '../users/routes.js';
+import type { Services } from './context.js';
+import { buildRouter, defineRoute, type RouteDefinition } from './route.js';
 
-export interface ApiDeps {
-  database: Database;
-  config: Config;
-  version: string;
-}
+const metaRoute = defineRoute({
+  method: 'get',
+  path: '/meta',
+  access: 'public',
+  summary: 'Name and version of this Deskmate',
+  response: z.object({ name: z.string(), version: z.string(), ticketKeyPrefix: z.string() }),
+  handler: async (ctx) => ({
+    name: 'Deskmate',
+    version: (ctx.req.app.get('deskmate version') as string | undefined) ?? 'unknown',
+    ticketKeyPrefix: ctx.services.config.TICKET_KEY_PREFIX,
+  }),
+});
 
-/** The JSON API mounted at /api. Each resource adds its router here. */
-export function createApiRouter(deps: ApiDeps): Router {
+/**
+ * Every JSON route, in one table: the router is built from it, and tests walk it to check that
+ * no route is left without its access rule.
+ */
+export const apiRoutes = [
+  metaRoute,
+  ...authRoutes,
+  ...userRoutes,
+  ...groupRoutes,
+  ...integrationRoutes,
+] as RouteDefinition[];
+
+/** The JSON API mounted at /api. */
+export function createApiRouter(services: Services): Router {
   const router = Router();
-  router.get('/meta', (_req, res) => {
-    res.json({ name: 'Deskmate', version: deps.version, ticketKeyPrefix: deps.config.TICKET_KEY_PREFIX });
-  });
+  router.use(cookieParser());
+  router.use(originCheck(services));
+  router.use(authenticate(services));
+  router.use(buildRouter(apiRoutes, services));
   return router;
 }

@@ -20,6 +20,8 @@ export interface AppOptions {
   extraRouters?: Router[];
   /** The built console (admin-ui/dist); a placeholder page when absent. */
   consoleDir?: string | undefined;
+  /** Reverse proxies to trust for X-Forwarded-For (0: none). */
+  trustProxy?: number;
   /** Production: HSTS and upgrade-insecure-requests (behind TLS). */
   production?: boolean;
   /** Set while the process shuts down: /healthz answers 503 so load balancers drain it. */
@@ -31,7 +33,8 @@ export const JSON_BODY_LIMIT = '1mb';
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', options.trustProxy ? options.trustProxy : false);
+  app.set('deskmate version', options.version);
   app.use(
     pinoHttp({
       logger: options.logger,

@@ -1,0 +1,166 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { and, eq, isNull } from 'drizzle-orm';
+import { apiTokens, userIdentities, users } from '../db/schema.js';
+import { AppError } from '../http/errors.js';
+import type { Auth, Services, UserRow } from '../http/context.js';
+import { safeEqual, sha256 } from '../security/crypto.js';
+import { signSession, verifyToken, type SessionClaims } from './jwt.js';
+
+export const SESSION_COOKIE = 'deskmate_session';
+/** API tokens start with this, so they are never mistaken for a JWT. */
+export const API_TOKEN_PREFIX = 'dm_';
+
+const nowSec = (services: Services) => Math.floor(services.clock.now().getTime() / 1000);
+
+export function setSessionCookie(res: Response, services: Services, token: string, maxAgeSec: number): void {
+  res.cookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: services.config.NODE_ENV === 'production',
+    path: '/',
+    maxAge: maxAgeSec * 1000,
+  });
+}
+
+export function clearSessionCookie(res: Response, services: Services): void {
+  res.clearCookie(SESSION_COOKIE, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: services.config.NODE_ENV === 'production',
+    path: '/',
+  });
+}
+
+/** Issue a full session for a user (its current token version) and set the cookie. */
+export function startSession(res: Response, services: Services, user: UserRow): string {
+  const ttlSec = Math.floor(services.config.SESSION_TTL / 1000);
+  const token = signSession(
+    services.secrets.jwtSecret,
+    { sub: user.id, role: user.role, tv: user.tokenVersion },
+    nowSec(services),
+    ttlSec,
+  );
+  setSessionCookie(res, services, token, ttlSec);
+  return token;
+}
+
+function bearer(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+async function loadUser(services: Services, id: string): Promise<UserRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [user] = await services.db.select().from(users).where(eq(users.id, id));
+  return user;
+}
+
+async function authenticateApiToken(req: Request, services: Services, token: string): Promise<Auth | null> {
+  let found: { id: string | null; name: string; scopes: string[] } | undefined;
+  const configured = services.config.INTEGRATION_TOKEN;
+  if (configured && safeEqual(sha256(token), sha256(configured))) {
+    found = { id: null, name: 'INTEGRATION_TOKEN', scopes: ['chat:act'] };
+  } else {
+    const [row] = await services.db
+      .update(apiTokens)
+      .set({ lastUsedAt: services.clock.now() })
+      .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)))
+      .returning();
+    if (row) found = { id: row.id, name: row.name, scopes: row.scopes };
+  }
+  if (!found) return null;
+  const provider = req.get('x-deskmate-act-as-provider');
+  const providerUserId = req.get('x-deskmate-act-as-user');
+  if (!provider && !providerUserId) return { kind: 'integration', token: found, user: null };
+  if (!found.scopes.includes('chat:act')) throw new AppError('forbidden', 'The API token lacks the scope chat:act');
+  if ((provider !== 'slack' && provider !== 'teams') || !providerUserId) {
+    throw new AppError('bad_request', 'X-Deskmate-Act-As-Provider must be slack or teams, with X-Deskmate-Act-As-User');
+  }
+  const [row] = await services.db
+    .select({ user: users })
+    .from(userIdentities)
+    .innerJoin(users, eq(users.id, userIdentities.userId))
+    .where(and(eq(userIdentities.provider, provider), eq(userIdentities.providerUserId, providerUserId)));
+  if (!row) throw new AppError('not_found', 'No Deskmate user for that chat account; resolve the identity first');
+  if (!row.user.active) throw new AppError('forbidden', 'That user is deactivated');
+  return { kind: 'integration', token: found, user: row.user };
+}
+
+/**
+ * Who is calling: a session or half token (cookie or Bearer) whose token version still matches
+ * the user's, or an API token. Anything else is anonymous; routes decide whether that is enough.
+ * Checking the token version against the database on every request is what lets logout-all,
+ * a password or role change revoke every earlier token at once, on every instance.
+ */
+export function authenticate(services: Services): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      req.auth = null;
+      const fromHeader = bearer(req);
+      const fromCookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+      const token = fromHeader ?? fromCookie;
+      if (!token) return next();
+      if (token.startsWith(API_TOKEN_PREFIX)) {
+        req.auth = await authenticateApiToken(req, services, token);
+        return next();
+      }
+      const claims = verifyToken(services.secrets.jwtSecret, token, nowSec(services));
+      if (!claims) return next();
+      const user = await loadUser(services, claims.sub);
+      if (!user || !user.active || user.tokenVersion !== claims.tv) return next();
+      const via = fromHeader ? 'bearer' : 'cookie';
+      if (claims.typ === '2fa') {
+        req.auth = { kind: 'half', user, claims, via };
+        return next();
+      }
+      req.auth = { kind: 'session', user, claims, via };
+      renewIfOld(res, services, user, claims, via);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/** Sliding session: a cookie past half its life is replaced, so an active user stays signed in. */
+function renewIfOld(
+  res: Response,
+  services: Services,
+  user: UserRow,
+  claims: SessionClaims,
+  via: 'cookie' | 'bearer',
+): void {
+  if (via !== 'cookie') return;
+  const ttl = claims.exp - claims.iat;
+  if (nowSec(services) - claims.iat > ttl / 2) startSession(res, services, user);
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF defence for browsers: a state-changing request that carries our cookie (or any request
+ * that names a foreign Origin) must come from our own origin. Bearer-token clients send no
+ * cookie and are not affected. The session cookie is also SameSite=Lax.
+ */
+export function originCheck(services: Services): RequestHandler {
+  return (req, _res, next) => {
+    if (SAFE_METHODS.has(req.method) || bearer(req)) return next();
+    const hasCookie = Boolean((req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE]);
+    const origin = req.get('origin') ?? originOf(req.get('referer'));
+    if (!origin && !hasCookie) return next();
+    const allowed = new Set<string>([`${req.protocol}://${req.get('host')}`]);
+    if (services.config.PUBLIC_URL) allowed.add(new URL(services.config.PUBLIC_URL).origin);
+    if (origin && allowed.has(origin)) return next();
+    next(new AppError('forbidden', 'Cross-site request refused: the Origin header must be this site'));
+  };
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,38 @@
+import type pg from 'pg';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { users } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import type { Secrets } from '../security/secrets.js';
+import type { HalfClaims, SessionClaims } from '../auth/jwt.js';
+
+/** What every route handler and domain function may use. */
+export interface Services {
+  db: Db;
+  pool: pg.Pool;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  secrets: Secrets;
+  /** The URL people reach Deskmate at (PUBLIC_URL, else the address it listens on). */
+  publicUrl(): string;
+}
+
+export type UserRow = typeof users.$inferSelect;
+
+export type Auth =
+  | { kind: 'session'; user: UserRow; claims: SessionClaims; via: 'cookie' | 'bearer' }
+  | { kind: 'half'; user: UserRow; claims: HalfClaims; via: 'cookie' | 'bearer' }
+  | {
+      kind: 'integration';
+      token: { id: string | null; name: string; scopes: string[] };
+      /** The chat user the integration acts for, from the X-Deskmate-Act-As-* headers. */
+      user: UserRow | null;
+    };
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: Auth | null;
+  }
+}

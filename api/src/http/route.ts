@@ -1,0 +1,141 @@
+import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import type { Actor } from '../audit/record.js';
+import { AppError, validationError } from './errors.js';
+import type { Auth, Services, UserRow } from './context.js';
+
+/**
+ * Who may call a route:
+ * - public: anyone (login, forgot password, invitation acceptance);
+ * - half: only a half-authenticated token (finishing two-factor sign-in);
+ * - user / agent / admin: a full session (or an integration acting for a chat user) of that role or above;
+ * - integration: an API token with the route's scopes.
+ */
+export type Access = 'public' | 'half' | 'user' | 'agent' | 'admin' | 'integration';
+
+export interface RouteContext<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  auth: Auth | null;
+  /** The signed-in user (set for user, agent, admin and acting integrations). */
+  user: UserRow;
+  actor: Actor;
+  services: Services;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteDefinition<B = unknown, Q = unknown, P = unknown> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Path under /api, Express syntax. */
+  path: string;
+  access: Access;
+  summary: string;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  response?: z.ZodType;
+  /** Success status (default 200; 204 when the handler returns nothing). */
+  status?: number;
+  /** For `user` routes: also accept the half token of a user an admin requires to enrol 2FA. */
+  allowEnrollment?: boolean;
+  /** For `half` routes: which half tokens (default all). */
+  halfMethods?: ('totp' | 'email' | 'enroll')[];
+  /** For `integration` routes: the scopes the token needs. */
+  scopes?: string[];
+  handler(ctx: RouteContext<B, Q, P>): Promise<unknown>;
+}
+
+export function defineRoute<B = undefined, Q = undefined, P = undefined>(
+  route: RouteDefinition<B, Q, P>,
+): RouteDefinition<B, Q, P> {
+  return route;
+}
+
+const roleRank = { requester: 0, agent: 1, admin: 2 } as const;
+
+function authorize(route: RouteDefinition, auth: Auth | null): UserRow | null {
+  if (route.access === 'public') return auth && auth.kind !== 'half' ? auth.user : null;
+  if (!auth) throw new AppError('unauthenticated', 'Sign in first');
+  if (route.access === 'half') {
+    if (auth.kind !== 'half')
+      throw new AppError('unauthenticated', 'This step is only for finishing two-factor sign-in');
+    if (route.halfMethods && !route.halfMethods.includes(auth.claims.method)) {
+      throw new AppError('forbidden', 'This step does not apply to your sign-in');
+    }
+    return auth.user;
+  }
+  if (route.access === 'integration') {
+    if (auth.kind !== 'integration') throw new AppError('forbidden', 'This route is for integrations (API tokens)');
+    const missing = (route.scopes ?? []).filter((s) => !auth.token.scopes.includes(s));
+    if (missing.length) throw new AppError('forbidden', `The API token lacks the scope ${missing.join(', ')}`);
+    return auth.user;
+  }
+  if (auth.kind === 'half') {
+    if (route.allowEnrollment && auth.claims.method === 'enroll') return auth.user;
+    throw new AppError('unauthenticated', 'Finish two-factor sign-in first');
+  }
+  if (!auth.user)
+    throw new AppError('forbidden', 'An API token must act for a user here (X-Deskmate-Act-As-Provider and -User)');
+  const need = route.access === 'admin' ? 2 : route.access === 'agent' ? 1 : 0;
+  if (roleRank[auth.user.role] < need) {
+    throw new AppError('forbidden', route.access === 'admin' ? 'Only admins can do this' : 'Only agents can do this');
+  }
+  return auth.user;
+}
+
+export function actorOf(req: Request, auth: Auth | null | undefined): Actor {
+  const base = { ip: req.ip, userAgent: req.get('user-agent'), channel: 'web' as const };
+  if (!auth) return { ...base, userId: null, type: 'anonymous' };
+  if (auth.kind === 'integration') {
+    return { ...base, userId: auth.user?.id ?? null, type: 'integration', channel: 'api' };
+  }
+  return { ...base, userId: auth.user.id, type: 'user' };
+}
+
+/** Build an Express router from route definitions: validate, authorize, run, answer JSON. */
+export function buildRouter(routes: RouteDefinition[], services: Services): Router {
+  const router = Router();
+  for (const route of routes) {
+    router[route.method](route.path, async (req, res, next) => {
+      try {
+        const auth = req.auth ?? null;
+        const user = authorize(route, auth);
+        const params = parse(route.params, req.params, 'params');
+        const query = parse(route.query, req.query, 'query');
+        const body =
+          route.method === 'get' || route.method === 'delete' ? undefined : parse(route.body, req.body ?? {}, 'body');
+        const result = await route.handler({
+          body,
+          query,
+          params,
+          auth,
+          user: user as UserRow,
+          actor: actorOf(req, auth),
+          services,
+          req,
+          res,
+        });
+        if (res.headersSent) return;
+        if (result === undefined) res.status(route.status ?? 204).end();
+        else res.status(route.status ?? 200).json(result);
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+  return router;
+}
+
+function parse(schema: z.ZodType | undefined, value: unknown, where: 'body' | 'query' | 'params'): unknown {
+  if (!schema) {
+    const empty =
+      value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+    if (where !== 'params' && !empty) throw new AppError('validation_failed', `This route takes no ${where}`);
+    return undefined;
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error, where);
+  return parsed.data;
+}

@@ -1,0 +1,19 @@
+import type { TUser } from '@deskmate/shared';
+import type { UserRow } from '../http/context.js';
+
+/** The JSON shape of a user: never the password hash, token version or 2FA secrets. */
+export function presentUser(user: UserRow): TUser {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    active: user.active,
+    away: user.away,
+    invited: user.passwordHash === null,
+    twoFactorMethod: user.twoFactorMethod,
+    twoFactorRequired: user.twoFactorRequired,
+    createdAt: user.createdAt.toISOString(),
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,137 @@
+import { desc } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+  ZChangeRoleRequest,
+  ZIdParams,
+  ZInviteUserRequest,
+  ZMailMessage,
+  ZSecuritySettings,
+  ZSecuritySettingsRequest,
+  ZUpdateUserRequest,
+  ZUser,
+  ZUserList,
+  ZUserListQuery,
+} from '@deskmate/shared';
+import { securitySettings, updateSecuritySettings } from '../auth/service.js';
+import { mailMessages } from '../db/schema.js';
+import { defineRoute } from '../http/route.js';
+import { presentUser } from '../presenters/user.js';
+import { changeRole, getUser, inviteUser, listUsers, setActive, updateUser } from './service.js';
+
+const ZUserResponse = z.object({ user: ZUser });
+
+export const userRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/users',
+    access: 'admin',
+    summary: 'List users',
+    query: ZUserListQuery,
+    response: ZUserList,
+    handler: async (ctx) => {
+      const rows = await listUsers(ctx.services.db, {
+        role: ctx.query.role,
+        active: ctx.query.active === undefined ? undefined : ctx.query.active === 'true',
+        q: ctx.query.q,
+      });
+      return { items: rows.map(presentUser) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/users/invite',
+    access: 'admin',
+    summary: 'Invite a user by email (a single-use link valid for 7 days)',
+    body: ZInviteUserRequest,
+    response: ZUserResponse,
+    status: 201,
+    handler: async (ctx) => ({ user: presentUser(await inviteUser(ctx.services, ctx.body, ctx.actor)) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/users/:id',
+    access: 'admin',
+    summary: 'One user',
+    params: ZIdParams,
+    response: ZUserResponse,
+    handler: async (ctx) => ({ user: presentUser(await getUser(ctx.services.db, ctx.params.id)) }),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/users/:id',
+    access: 'admin',
+    summary: 'Change a user’s name, away status or 2FA requirement',
+    params: ZIdParams,
+    body: ZUpdateUserRequest,
+    response: ZUserResponse,
+    handler: async (ctx) => ({ user: presentUser(await updateUser(ctx.services, ctx.params.id, ctx.body, ctx.actor)) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/users/:id/role',
+    access: 'admin',
+    summary: 'Change a user’s role (signs them out everywhere)',
+    params: ZIdParams,
+    body: ZChangeRoleRequest,
+    response: ZUserResponse,
+    handler: async (ctx) => ({
+      user: presentUser(await changeRole(ctx.services, ctx.params.id, ctx.body.role, ctx.actor)),
+    }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/users/:id/deactivate',
+    access: 'admin',
+    summary: 'Deactivate a user (signs them out everywhere)',
+    params: ZIdParams,
+    response: ZUserResponse,
+    handler: async (ctx) => ({ user: presentUser(await setActive(ctx.services, ctx.params.id, false, ctx.actor)) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/users/:id/reactivate',
+    access: 'admin',
+    summary: 'Reactivate a user',
+    params: ZIdParams,
+    response: ZUserResponse,
+    handler: async (ctx) => ({ user: presentUser(await setActive(ctx.services, ctx.params.id, true, ctx.actor)) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/admin/security',
+    access: 'admin',
+    summary: 'Sign-in security settings',
+    response: ZSecuritySettings,
+    handler: async (ctx) => securitySettings(ctx.services.db),
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/admin/security',
+    access: 'admin',
+    summary: 'Require two-factor sign-in for agents and/or admins',
+    body: ZSecuritySettingsRequest,
+    response: ZSecuritySettings,
+    handler: async (ctx) => updateSecuritySettings(ctx.services, ctx.body, ctx.actor),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/admin/mail',
+    access: 'admin',
+    summary: 'The dev outbox: mail Deskmate would have sent (newest first)',
+    response: z.object({ items: z.array(ZMailMessage) }),
+    handler: async (ctx) => {
+      const rows = await ctx.services.db.select().from(mailMessages).orderBy(desc(mailMessages.createdAt)).limit(200);
+      return {
+        items: rows.map((m) => ({
+          id: m.id,
+          to: m.to,
+          subject: m.subject,
+          text: m.text,
+          kind: m.kind,
+          status: m.status,
+          createdAt: m.createdAt.toISOString(),
+        })),
+      };
+    },
+  }),
+];
