@@ -3,3 +3,4 @@ export * from './health.js';
 export * from './domain.js';
 export * from './client.js';
 export * from './api/index.js';
+export * as wizard from './wizard/index.js';
