@@ -100,6 +100,11 @@ export const configSchema = {
     secret: false,
     doc: 'Prefix of ticket keys (IT-1042).',
   },
+  TICKET_CREATE_LIMIT: {
+    schema: int(1, 100_000).default(30),
+    secret: false,
+    doc: 'Tickets one requester may open per 10 minutes, from any channel (agents and admins are not limited).',
+  },
   JOBS_PROCESS_EVERY: {
     schema: duration(50, 3_600_000).default(5000),
     defaultText: '5 seconds',

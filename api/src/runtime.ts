@@ -11,6 +11,7 @@ import { createApiRouter } from './http/api.js';
 import { createApp } from './http/app.js';
 import type { Services } from './http/context.js';
 import { resolveSecrets } from './security/secrets.js';
+import { LiveHub } from './live/bus.js';
 import { startWorker, type Worker } from './jobs/worker.js';
 import type { Logger } from './logger.js';
 
@@ -64,11 +65,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let database: Database | undefined;
   let server: Server | undefined;
   let worker: Worker | undefined;
+  let live: LiveHub | undefined;
   let shuttingDown = false;
 
   const stop = async (): Promise<void> => {
     shuttingDown = true;
     const deadline = config.SHUTDOWN_TIMEOUT_MS;
+    // Live streams never end by themselves: close them so the server can drain.
+    if (live) await live.stop();
     if (server) {
       const s = server;
       const closed = new Promise<void>((resolve) => s.close(() => resolve()));
@@ -104,11 +108,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       publicUrl: () => (config.PUBLIC_URL ?? listenUrl).replace(/\/$/, ''),
     };
 
+    const serveApi = role === 'all' || role === 'api';
+    if (serveApi) {
+      live = new LiveHub(databaseUrl, logger);
+      await live.start();
+      services.live = live;
+    }
+
     if (role === 'all' || role === 'worker') {
       worker = await startWorker({ pool: database.pool, db: database.db, logger, clock, config });
     }
 
-    const serveApi = role === 'all' || role === 'api';
     const serveBot = role === 'all' || role === 'bot';
     const app = createApp({
       pool: database.pool,

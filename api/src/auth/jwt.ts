@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { ZUserRole } from '@deskmate/shared';
@@ -35,13 +36,24 @@ export const HALF_TOKEN_TTL_SEC = 10 * 60;
 
 const ALGORITHM = 'HS256';
 
+// A KeyObject made once per secret: given a string, jsonwebtoken first tries (and fails) to parse
+// it as a PEM public key on every call, which cost a fifth of a request's CPU.
+const keys = new Map<string, KeyObject>();
+function keyFor(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+}
+
 export function signSession(
   secret: string,
   claims: { sub: string; role: SessionClaims['role']; tv: number },
   nowSec: number,
   ttlSec: number,
 ): string {
-  return jwt.sign({ typ: 'session', ...claims, iat: nowSec, exp: nowSec + ttlSec }, secret, { algorithm: ALGORITHM });
+  return jwt.sign({ typ: 'session', ...claims, iat: nowSec, exp: nowSec + ttlSec }, keyFor(secret), {
+    algorithm: ALGORITHM,
+  });
 }
 
 export function signHalf(
@@ -64,7 +76,7 @@ export function signHalf(
  */
 export function verifyToken(secret: string, token: string, nowSec: number): Claims | null {
   try {
-    const decoded = jwt.verify(token, secret, { algorithms: [ALGORITHM], clockTimestamp: nowSec });
+    const decoded = jwt.verify(token, keyFor(secret), { algorithms: [ALGORITHM], clockTimestamp: nowSec });
     const parsed = z.union([ZSessionClaims, ZHalfClaims]).safeParse(decoded);
     return parsed.success ? parsed.data : null;
   } catch {

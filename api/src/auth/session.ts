@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { apiTokens, userIdentities, users } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import type { Auth, Services, UserRow } from '../http/context.js';
@@ -50,10 +50,25 @@ function bearer(req: Request): string | undefined {
   return match?.[1];
 }
 
-async function loadUser(services: Services, id: string): Promise<UserRow | undefined> {
+// Every authenticated request reads its user: one prepared statement, with the user's groups.
+const userQueries = new WeakMap<Services['db'], ReturnType<typeof prepareUserQuery>>();
+function prepareUserQuery(db: Services['db']) {
+  return db
+    .select({
+      user: users,
+      groupIds: sql<string[]>`array(SELECT gm.group_id FROM group_members gm WHERE gm.user_id = ${users.id})`,
+    })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .prepare('deskmate_auth_user');
+}
+
+async function loadUser(services: Services, id: string): Promise<{ user: UserRow; groupIds: string[] } | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  const [user] = await services.db.select().from(users).where(eq(users.id, id));
-  return user;
+  let query = userQueries.get(services.db);
+  if (!query) userQueries.set(services.db, (query = prepareUserQuery(services.db)));
+  const [row] = await query.execute({ id });
+  return row;
 }
 
 async function authenticateApiToken(req: Request, services: Services, token: string): Promise<Auth | null> {
@@ -107,14 +122,15 @@ export function authenticate(services: Services): RequestHandler {
       }
       const claims = verifyToken(services.secrets.jwtSecret, token, nowSec(services));
       if (!claims) return next();
-      const user = await loadUser(services, claims.sub);
-      if (!user || !user.active || user.tokenVersion !== claims.tv) return next();
+      const loaded = await loadUser(services, claims.sub);
+      const user = loaded?.user;
+      if (!loaded || !user || !user.active || user.tokenVersion !== claims.tv) return next();
       const via = fromHeader ? 'bearer' : 'cookie';
       if (claims.typ === '2fa') {
         req.auth = { kind: 'half', user, claims, via };
         return next();
       }
-      req.auth = { kind: 'session', user, claims, via };
+      req.auth = { kind: 'session', user, claims, via, groupIds: loaded.groupIds };
       renewIfOld(res, services, user, claims, via);
       next();
     } catch (err) {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  customType,
   bigint,
   bigserial,
   boolean,
@@ -28,6 +29,9 @@ import {
   userRoles,
   visibilities,
 } from '@deskmate/shared';
+
+/** PostgreSQL full-text vector; ours is a generated column (see the tickets table). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -154,13 +158,22 @@ export const tickets = pgTable(
     resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true }),
     slaPausedAt: timestamp('sla_paused_at', { withTimezone: true }),
     escalationLevel: integer('escalation_level').notNull().default(0),
+    /** Public replies, appended as they are posted, for full-text search (never internal notes). */
+    repliesText: text('replies_text').notNull().default(''),
+    searchVector: tsvector('search_vector').generatedAlwaysAs(
+      sql`setweight(to_tsvector('simple', coalesce(key, '')), 'A') || setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B') || setweight(to_tsvector('english', coalesce(replies_text, '')), 'C')`,
+    ),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    index('tickets_search_idx').using('gin', t.searchVector),
+    index('tickets_updated_idx').on(t.updatedAt, t.id),
+    index('tickets_created_idx').on(t.createdAt, t.id),
     uniqueIndex('tickets_key_idx').on(t.key),
     uniqueIndex('tickets_number_idx').on(t.number),
     index('tickets_status_idx').on(t.status, t.updatedAt),
+    index('tickets_status_priority_idx').on(t.status, t.priority, t.id),
     index('tickets_requester_idx').on(t.requesterId, t.createdAt),
     index('tickets_assignee_idx').on(t.assigneeId, t.status),
     index('tickets_group_idx').on(t.groupId, t.status),
@@ -456,3 +469,74 @@ export const mailMessages = pgTable(
   },
   (t) => [index('mail_messages_created_idx').on(t.createdAt)],
 );
+
+/** People who follow a ticket: they see it and are notified like its requester. */
+export const ticketWatchers = pgTable(
+  'ticket_watchers',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    addedBy: uuid('added_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.userId] }), index('ticket_watchers_user_idx').on(t.userId)],
+);
+
+/** One satisfaction rating per ticket, by its requester, once it is resolved. */
+export const ticketCsat = pgTable(
+  'ticket_csat',
+  {
+    ticketId: uuid('ticket_id')
+      .primaryKey()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+    rating: integer('rating').notNull(),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (t) => [check('ticket_csat_rating', sql`${t.rating} BETWEEN 1 AND 5`)],
+);
+
+export const cannedResponses = pgTable('canned_responses', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  /** Shared with every agent, or private to its author. */
+  shared: boolean('shared').notNull().default(true),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const announcements = pgTable(
+  'announcements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    audience: text('audience').notNull().default('everyone'),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('announcements_window_idx').on(t.startsAt, t.endsAt)],
+);
+
+/** Agents' corrections of the classifier (priority, category), kept for retraining. */
+export const classifierFeedback = pgTable('classifier_feedback', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  ticketId: uuid('ticket_id')
+    .notNull()
+    .references(() => tickets.id, { onDelete: 'cascade' }),
+  field: text('field').notNull(),
+  predicted: text('predicted'),
+  corrected: text('corrected').notNull(),
+  text: text('text').notNull(),
+  userId: uuid('user_id'),
+  createdAt: createdAt(),
+});

@@ -280,6 +280,7 @@ export async function seedDemoData(
       .onConflictDoNothing()
       .returning({ id: groups.id });
     if (it) {
+      await tx.insert(settings).values({ key: 'tickets.default_group_id', value: it.id }).onConflictDoNothing();
       await tx.insert(groupMembers).values([
         { groupId: it.id, userId: ids.get('agent@deskmate.local')! },
         { groupId: it.id, userId: ids.get('agent2@deskmate.local')! },

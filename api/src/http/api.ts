@@ -6,6 +6,13 @@ import { authenticate, originCheck } from '../auth/session.js';
 import { groupRoutes } from '../groups/routes.js';
 import { integrationRoutes } from '../integrations/routes.js';
 import { userRoutes } from '../users/routes.js';
+import { announcementRoutes } from '../announcements/routes.js';
+import { auditRoutes } from '../audit/routes.js';
+import { cannedRoutes } from '../canned/routes.js';
+import { liveRoutes } from '../live/routes.js';
+import { notificationRoutes } from '../notifications/routes.js';
+import { ticketRoutes } from '../tickets/routes.js';
+import { openApiDocument } from './openapi.js';
 import type { Services } from './context.js';
 import { buildRouter, defineRoute, type RouteDefinition } from './route.js';
 
@@ -26,13 +33,30 @@ const metaRoute = defineRoute({
  * Every JSON route, in one table: the router is built from it, and tests walk it to check that
  * no route is left without its access rule.
  */
-export const apiRoutes = [
+export const apiRoutes: RouteDefinition[] = [
   metaRoute,
   ...authRoutes,
   ...userRoutes,
   ...groupRoutes,
   ...integrationRoutes,
+  ...ticketRoutes,
+  ...notificationRoutes,
+  ...auditRoutes,
+  ...cannedRoutes,
+  ...announcementRoutes,
+  ...liveRoutes,
 ] as RouteDefinition[];
+
+apiRoutes.push(
+  defineRoute({
+    method: 'get',
+    path: '/openapi.json',
+    access: 'public',
+    summary: 'This API as OpenAPI 3.1, generated from its zod schemas',
+    handler: async (ctx) =>
+      openApiDocument(apiRoutes, (ctx.req.app.get('deskmate version') as string | undefined) ?? 'unknown'),
+  }) as RouteDefinition,
+);
 
 /** The JSON API mounted at /api. */
 export function createApiRouter(services: Services): Router {

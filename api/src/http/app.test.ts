@@ -113,7 +113,7 @@ describe('the built console', () => {
   });
 
   it('never answers an unknown API route with the HTML shell', async () => {
-    const res = await app.fetch('/api/tickets/IT-1', { headers: { accept: 'text/html' } });
+    const res = await app.fetch('/api/no-such-route/IT-1', { headers: { accept: 'text/html' } });
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toContain('application/json');
   });

@@ -6,6 +6,7 @@ import type { users } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Secrets } from '../security/secrets.js';
 import type { HalfClaims, SessionClaims } from '../auth/jwt.js';
+import type { LiveHub } from '../live/bus.js';
 
 /** What every route handler and domain function may use. */
 export interface Services {
@@ -15,6 +16,8 @@ export interface Services {
   clock: Clock;
   logger: Logger;
   secrets: Secrets;
+  /** Live updates (LISTEN/NOTIFY) on processes that serve the API. */
+  live?: LiveHub | undefined;
   /** The URL people reach Deskmate at (PUBLIC_URL, else the address it listens on). */
   publicUrl(): string;
 }
@@ -22,7 +25,7 @@ export interface Services {
 export type UserRow = typeof users.$inferSelect;
 
 export type Auth =
-  | { kind: 'session'; user: UserRow; claims: SessionClaims; via: 'cookie' | 'bearer' }
+  | { kind: 'session'; user: UserRow; claims: SessionClaims; via: 'cookie' | 'bearer'; groupIds: string[] }
   | { kind: 'half'; user: UserRow; claims: HalfClaims; via: 'cookie' | 'bearer' }
   | {
       kind: 'integration';

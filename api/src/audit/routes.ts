@@ -1,0 +1,44 @@
+import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { ZAuditList, ZAuditQuery } from '@deskmate/shared';
+import { auditEvents } from '../db/schema.js';
+import { AppError } from '../http/errors.js';
+import { defineRoute } from '../http/route.js';
+
+const PAGE = 100;
+
+export const auditRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/audit',
+    access: 'admin',
+    summary: 'The audit log, newest first, filtered by actor, action, entity and time',
+    query: ZAuditQuery,
+    response: ZAuditList,
+    handler: async (ctx) => {
+      const q = ctx.query;
+      const where: SQL[] = [];
+      if (q.actor) where.push(eq(auditEvents.actorId, q.actor));
+      if (q.action) where.push(eq(auditEvents.action, q.action));
+      if (q.entity) where.push(eq(auditEvents.entityType, q.entity));
+      if (q.entityId) where.push(eq(auditEvents.entityId, q.entityId));
+      if (q.from) where.push(gte(auditEvents.createdAt, new Date(q.from)));
+      if (q.to) where.push(lte(auditEvents.createdAt, new Date(q.to)));
+      if (q.cursor) {
+        if (!/^\d+$/.test(q.cursor))
+          throw new AppError('validation_failed', 'Invalid query.cursor: use the nextCursor of a previous page');
+        where.push(lt(auditEvents.id, Number(q.cursor)));
+      }
+      const rows = await ctx.services.db
+        .select()
+        .from(auditEvents)
+        .where(and(...where))
+        .orderBy(desc(auditEvents.id))
+        .limit(PAGE + 1);
+      const page = rows.slice(0, PAGE);
+      return {
+        items: page.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+        nextCursor: rows.length > PAGE ? String(page.at(-1)!.id) : null,
+      };
+    },
+  }),
+];

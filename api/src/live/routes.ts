@@ -1,0 +1,117 @@
+import { eq } from 'drizzle-orm';
+import { ticketWatchers, tickets, users } from '../db/schema.js';
+import type { Services } from '../http/context.js';
+import { AppError } from '../http/errors.js';
+import { defineRoute } from '../http/route.js';
+import { canView, canWork, viewerFor, type Viewer } from '../tickets/policy.js';
+import type { LiveEvent } from './bus.js';
+
+const HEARTBEAT_MS = 25_000;
+const RECHECK_MS = 30_000;
+
+type TicketAccess = {
+  requesterId: string;
+  assigneeId: string | null;
+  groupId: string | null;
+  watchers: string[];
+} | null;
+
+/** One database read per live event per process, however many streams are open. */
+function accessLoader(services: Services) {
+  const cache = new Map<string, Promise<TicketAccess>>();
+  return (ticketId: string): Promise<TicketAccess> => {
+    let hit = cache.get(ticketId);
+    if (!hit) {
+      hit = (async () => {
+        const [t] = await services.db
+          .select({ requesterId: tickets.requesterId, assigneeId: tickets.assigneeId, groupId: tickets.groupId })
+          .from(tickets)
+          .where(eq(tickets.id, ticketId));
+        if (!t) return null;
+        const w = await services.db
+          .select({ userId: ticketWatchers.userId })
+          .from(ticketWatchers)
+          .where(eq(ticketWatchers.ticketId, ticketId));
+        return { ...t, watchers: w.map((r) => r.userId) };
+      })();
+      cache.set(ticketId, hit);
+      setTimeout(() => cache.delete(ticketId), 250).unref();
+    }
+    return hit;
+  };
+}
+
+const loaders = new WeakMap<Services, ReturnType<typeof accessLoader>>();
+
+/** Whether a live event may reach this viewer: the same rules as every read path. */
+export async function mayReceive(services: Services, viewer: Viewer, event: LiveEvent): Promise<boolean> {
+  if (event.type === 'notification.created') return event.userId === viewer.user.id;
+  if (!event.ticketId) return false;
+  if (event.visibility === 'internal' && viewer.user.role === 'requester') return false;
+  let load = loaders.get(services);
+  if (!load) loaders.set(services, (load = accessLoader(services)));
+  const access = await load(event.ticketId);
+  if (!access || !canView(viewer, access, access.watchers)) return false;
+  return event.visibility === 'public' || canWork(viewer, access);
+}
+
+export const liveRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/events',
+    access: 'user',
+    summary: 'Server-Sent Events: ticket and notification changes you may see',
+    handler: async (ctx) => {
+      const hub = ctx.services.live;
+      if (!hub) throw new AppError('unavailable', 'Live updates are not running on this instance');
+      const { req, res, services } = ctx;
+      let viewer = await viewerFor(services.db, ctx.user);
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 3000\n: connected\n\n');
+      const send = (name: string, data: object) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+      const onEvent = (event: LiveEvent) => {
+        mayReceive(services, viewer, event)
+          .then((ok) => {
+            if (!ok || res.writableEnded) return;
+            if (event.type === 'notification.created') send('notification', { type: event.type });
+            else
+              send('ticket', {
+                type: event.type,
+                key: event.ticketKey,
+                ...(event.eventId ? { eventId: event.eventId } : {}),
+              });
+          })
+          .catch((err: unknown) => services.logger.warn({ err }, 'live event filter failed'));
+      };
+      const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+      // A stream outlives no revocation: sign-out everywhere, a role change or deactivation ends it.
+      const recheck = setInterval(() => {
+        services.db
+          .select({ tv: users.tokenVersion, active: users.active, role: users.role })
+          .from(users)
+          .where(eq(users.id, ctx.user.id))
+          .then(async ([u]) => {
+            if (!u || !u.active || u.tv !== ctx.user.tokenVersion || u.role !== ctx.user.role) return close();
+            viewer = await viewerFor(services.db, ctx.user);
+          })
+          .catch(() => undefined);
+      }, RECHECK_MS);
+      const close = () => {
+        clearInterval(heartbeat);
+        clearInterval(recheck);
+        hub.off('event', onEvent);
+        hub.off('stop', close);
+        if (!res.writableEnded) res.end();
+      };
+      hub.on('event', onEvent);
+      hub.on('stop', close);
+      req.on('close', close);
+      return undefined;
+    },
+  }),
+];

@@ -1,0 +1,83 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { TNotification } from '@deskmate/shared';
+import type { DbOrTx } from '../db/client.js';
+import { notifications, outbox, users } from '../db/schema.js';
+import { publishLive } from '../live/bus.js';
+
+export type NotificationType = TNotification['type'];
+
+export interface NotifyInput {
+  userIds: (string | null | undefined)[];
+  type: NotificationType;
+  ticket: { id: string; key: string } | null;
+  title: string;
+  body?: string;
+  /** Internal content may reach agents and admins only: requesters are dropped by construction. */
+  visibility: 'public' | 'internal';
+  /** Whoever caused it is not notified of their own action. */
+  actorId: string | null;
+}
+
+/**
+ * Write in-app notifications, one outbox row each for chat and email delivery, and a live event
+ * per recipient — all in the caller's transaction.
+ */
+export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string[]> {
+  let ids = [...new Set(input.userIds.filter((id): id is string => Boolean(id) && id !== input.actorId))];
+  if (!ids.length) return [];
+  const recipients = await tx
+    .select({ id: users.id, role: users.role })
+    .from(users)
+    .where(and(inArray(users.id, ids), eq(users.active, true)));
+  ids = recipients.filter((r) => input.visibility === 'public' || r.role !== 'requester').map((r) => r.id);
+  if (!ids.length) return [];
+  const rows = await tx
+    .insert(notifications)
+    .values(
+      ids.map((userId) => ({
+        userId,
+        type: input.type,
+        ticketId: input.ticket?.id ?? null,
+        title: input.title,
+        body: input.body ?? '',
+        data: { ticketKey: input.ticket?.key ?? null, visibility: input.visibility },
+      })),
+    )
+    .returning({ id: notifications.id, userId: notifications.userId });
+  await tx.insert(outbox).values(
+    rows.map((n) => ({
+      kind: 'notification.deliver',
+      dedupeKey: `notification:${n.id}`,
+      payload: {
+        notificationId: n.id,
+        userId: n.userId,
+        type: input.type,
+        ticketKey: input.ticket?.key ?? null,
+        visibility: input.visibility,
+      },
+    })),
+  );
+  for (const n of rows) await publishLive(tx, { type: 'notification.created', userId: n.userId, visibility: 'public' });
+  return rows.map((n) => n.id);
+}
+
+export function presentNotification(row: typeof notifications.$inferSelect): TNotification {
+  const data = row.data as { ticketKey?: string | null };
+  return {
+    id: row.id,
+    type: row.type as NotificationType,
+    ticketKey: data.ticketKey ?? null,
+    title: row.title,
+    body: row.body,
+    read: row.readAt !== null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function unreadCount(db: DbOrTx, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), sql`${notifications.readAt} IS NULL`));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,95 @@
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { TTicketListQuery } from '@deskmate/shared';
+import type { DbOrTx } from '../db/client.js';
+import { ticketWatchers, tickets } from '../db/schema.js';
+import { AppError } from '../http/errors.js';
+import { visibleTo, type Viewer } from './policy.js';
+import { ticketColumns, type TicketRow } from './presenter.js';
+
+type SortKey = TTicketListQuery['sort'];
+
+const sortColumn = {
+  updatedAt: tickets.updatedAt,
+  createdAt: tickets.createdAt,
+  priority: tickets.priority,
+} as const;
+
+function parseSort(sort: SortKey) {
+  const descending = sort.startsWith('-');
+  const field = (descending ? sort.slice(1) : sort) as keyof typeof sortColumn;
+  return { field, descending, column: sortColumn[field] };
+}
+
+/** Opaque keyset cursor: the sort value and id of the last row of the page. */
+function encodeCursor(row: TicketRow, field: keyof typeof sortColumn): string {
+  const value = field === 'priority' ? row.priority : row[field].toISOString();
+  return Buffer.from(JSON.stringify([value, row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, field: keyof typeof sortColumn): [string, string] {
+  try {
+    const [value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof value !== 'string' || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) throw new Error();
+    if (field !== 'priority' && Number.isNaN(Date.parse(value))) throw new Error();
+    if (field === 'priority' && !['low', 'medium', 'high', 'urgent'].includes(value)) throw new Error();
+    return [value, id];
+  } catch {
+    throw new AppError('validation_failed', 'Invalid query.cursor: use the nextCursor of a previous page', [
+      { path: 'query.cursor', message: 'is not a cursor from this list' },
+    ]);
+  }
+}
+
+/**
+ * A page of the tickets a viewer may see, filtered, searched (PostgreSQL full text over key,
+ * title, description and public replies) and sorted, with keyset pagination.
+ */
+export async function listTickets(
+  db: DbOrTx,
+  viewer: Viewer,
+  query: TTicketListQuery,
+): Promise<{ rows: TicketRow[]; nextCursor: string | null }> {
+  const me = viewer.user.id;
+  const where: (SQL | undefined)[] = [visibleTo(viewer)];
+  if (query.status) where.push(inArray(tickets.status, query.status));
+  if (query.priority) where.push(inArray(tickets.priority, query.priority));
+  if (query.category) where.push(inArray(tickets.category, query.category));
+  if (query.assignee === 'me') where.push(eq(tickets.assigneeId, me));
+  else if (query.assignee === 'none') where.push(isNull(tickets.assigneeId));
+  else if (query.assignee) where.push(eq(tickets.assigneeId, query.assignee));
+  if (query.group === 'mine') {
+    where.push(viewer.groupIds.length ? inArray(tickets.groupId, viewer.groupIds) : sql`FALSE`);
+  } else if (query.group) where.push(eq(tickets.groupId, query.group));
+  if (query.requester) where.push(eq(tickets.requesterId, query.requester === 'me' ? me : query.requester));
+  if (query.watching)
+    where.push(sql`EXISTS (SELECT 1 FROM ${ticketWatchers} w WHERE w.ticket_id = ${tickets.id} AND w.user_id = ${me})`);
+  if (query.q) {
+    const q = query.q;
+    const key = /^[A-Za-z][A-Za-z0-9]{0,9}-\d{1,9}$/.test(q) ? q.toUpperCase() : null;
+    where.push(
+      key
+        ? sql`(${tickets.key} = ${key} OR ${tickets.searchVector} @@ websearch_to_tsquery('english', ${q}))`
+        : sql`${tickets.searchVector} @@ websearch_to_tsquery('english', ${q})`,
+    );
+  }
+  const { field, descending, column } = parseSort(query.sort);
+  if (query.cursor) {
+    const [value, id] = decodeCursor(query.cursor, field);
+    const typed = field === 'priority' ? sql`${value}::ticket_priority` : sql`${value}::timestamptz`;
+    where.push(
+      descending
+        ? sql`(${column}, ${tickets.id}) < (${typed}, ${id}::uuid)`
+        : sql`(${column}, ${tickets.id}) > (${typed}, ${id}::uuid)`,
+    );
+  }
+  const order = descending ? [desc(column), desc(tickets.id)] : [asc(column), asc(tickets.id)];
+  const rows = await db
+    .select(ticketColumns)
+    .from(tickets)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last, field) : null };
+}

@@ -1,0 +1,58 @@
+import { eq, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { groupMembers, ticketWatchers, tickets } from '../db/schema.js';
+import type { UserRow } from '../http/context.js';
+
+/** A user with what ticket access depends on: their role and their groups. */
+export interface Viewer {
+  user: UserRow;
+  groupIds: string[];
+}
+
+export async function viewerFor(db: DbOrTx, user: UserRow): Promise<Viewer> {
+  if (user.role === 'requester') return { user, groupIds: [] };
+  const rows = await db
+    .select({ groupId: groupMembers.groupId })
+    .from(groupMembers)
+    .where(eq(groupMembers.userId, user.id));
+  return { user, groupIds: rows.map((r) => r.groupId) };
+}
+
+export const isAgent = (user: UserRow) => user.role === 'agent' || user.role === 'admin';
+
+type Access = { requesterId: string; assigneeId: string | null; groupId: string | null };
+
+/**
+ * Who sees a ticket: its requester and watchers; agents for tickets of their groups, tickets
+ * assigned to them and tickets not yet routed to any group; admins all.
+ */
+export function canView(viewer: Viewer, ticket: Access, watcherIds: readonly string[]): boolean {
+  const { user } = viewer;
+  if (user.role === 'admin') return true;
+  if (ticket.requesterId === user.id || watcherIds.includes(user.id)) return true;
+  if (user.role !== 'agent') return false;
+  return ticket.assigneeId === user.id || ticket.groupId === null || viewer.groupIds.includes(ticket.groupId);
+}
+
+/** Who works a ticket (claim, assign, status, notes): agents who can see it, as agents. */
+export function canWork(viewer: Viewer, ticket: Access): boolean {
+  const { user } = viewer;
+  if (user.role === 'admin') return true;
+  if (user.role !== 'agent') return false;
+  return ticket.assigneeId === user.id || ticket.groupId === null || viewer.groupIds.includes(ticket.groupId);
+}
+
+/** The same rule as `canView`, as SQL for lists and search. */
+export function visibleTo(viewer: Viewer): SQL | undefined {
+  const { user } = viewer;
+  if (user.role === 'admin') return undefined;
+  const own = sql`(${tickets.requesterId} = ${user.id} OR EXISTS (SELECT 1 FROM ${ticketWatchers} w WHERE w.ticket_id = ${tickets.id} AND w.user_id = ${user.id}))`;
+  if (user.role !== 'agent') return own;
+  const groups = viewer.groupIds.length
+    ? sql`${tickets.groupId} IN (${sql.join(
+        viewer.groupIds.map((g) => sql`${g}`),
+        sql`, `,
+      )})`
+    : sql`FALSE`;
+  return sql`(${own} OR ${tickets.assigneeId} = ${user.id} OR ${tickets.groupId} IS NULL OR ${groups})`;
+}

@@ -1,0 +1,203 @@
+import { and, asc, eq } from 'drizzle-orm';
+import {
+  ZCreateTicketRequest,
+  ZCsatRequest,
+  ZMergeRequest,
+  ZNoteRequest,
+  ZReplyRequest,
+  ZTicketEventResponse,
+  ZTicketKeyParams,
+  ZTicketList,
+  ZTicketListQuery,
+  ZTicketResponse,
+  ZTimeline,
+  ZUpdateTicketRequest,
+  ZWatcherParams,
+  ZWatcherRequest,
+} from '@deskmate/shared';
+import { ticketEvents } from '../db/schema.js';
+import type { Services } from '../http/context.js';
+import { defineRoute, type RouteContext } from '../http/route.js';
+import { listTickets } from './list.js';
+import { presentEvents, presentTickets, type TicketRow } from './presenter.js';
+import {
+  addNote,
+  addReply,
+  claimTicket,
+  createTicket,
+  getVisibleTicket,
+  mergeTicket,
+  rateTicket,
+  reopenTicket,
+  seesInternal,
+  setWatcher,
+  ticketContext,
+  updateTicket,
+} from './service.js';
+
+const context = (ctx: RouteContext<unknown, unknown, unknown>) =>
+  ticketContext(ctx.services, ctx.actor, ctx.user, ctx.auth?.kind === 'session' ? ctx.auth.groupIds : undefined);
+
+async function one(services: Services, row: TicketRow) {
+  const [ticket] = await presentTickets(services.db, [row], services.clock.now());
+  return { ticket: ticket! };
+}
+
+export const ticketRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/tickets',
+    access: 'user',
+    summary: 'Open a ticket',
+    body: ZCreateTicketRequest,
+    response: ZTicketResponse,
+    status: 201,
+    handler: async (ctx) => one(ctx.services, await createTicket(await context(ctx), ctx.body)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/tickets',
+    access: 'user',
+    summary: 'Tickets you may see: filter, search, sort, page with a cursor',
+    query: ZTicketListQuery,
+    response: ZTicketList,
+    handler: async (ctx) => {
+      const { viewer } = await context(ctx);
+      const { rows, nextCursor } = await listTickets(ctx.services.db, viewer, ctx.query);
+      return { items: await presentTickets(ctx.services.db, rows, ctx.services.clock.now()), nextCursor };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/tickets/:key',
+    access: 'user',
+    summary: 'One ticket',
+    params: ZTicketKeyParams,
+    response: ZTicketResponse,
+    handler: async (ctx) =>
+      one(ctx.services, await getVisibleTicket(ctx.services.db, (await context(ctx)).viewer, ctx.params.key)),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/tickets/:key',
+    access: 'user',
+    summary: 'Change status, priority, category, assignee, group, title or description',
+    params: ZTicketKeyParams,
+    body: ZUpdateTicketRequest,
+    response: ZTicketResponse,
+    handler: async (ctx) => one(ctx.services, await updateTicket(await context(ctx), ctx.params.key, ctx.body)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/tickets/:key/claim',
+    access: 'agent',
+    summary: 'Claim an unassigned ticket (409 naming the winner when someone was first)',
+    params: ZTicketKeyParams,
+    response: ZTicketResponse,
+    handler: async (ctx) => one(ctx.services, await claimTicket(await context(ctx), ctx.params.key)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/tickets/:key/replies',
+    access: 'user',
+    summary: 'Add a public reply',
+    params: ZTicketKeyParams,
+    body: ZReplyRequest,
+    response: ZTicketEventResponse,
+    status: 201,
+    handler: async (ctx) => {
+      const { ticket, event } = await addReply(await context(ctx), ctx.params.key, ctx.body.body);
+      const [presented] = await presentEvents(ctx.services.db, [event]);
+      return { ...(await one(ctx.services, ticket)), event: presented! };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/tickets/:key/notes',
+    access: 'agent',
+    summary: 'Add an internal note (agents only; never shown to the requester)',
+    params: ZTicketKeyParams,
+    body: ZNoteRequest,
+    response: ZTicketEventResponse,
+    status: 201,
+    handler: async (ctx) => {
+      const { ticket, event } = await addNote(await context(ctx), ctx.params.key, ctx.body.body);
+      const [presented] = await presentEvents(ctx.services.db, [event]);
+      return { ...(await one(ctx.services, ticket)), event: presented! };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/tickets/:key/timeline',
+    access: 'user',
+    summary: 'Replies, notes and events, oldest first (internal ones only for the ticket’s agents)',
+    params: ZTicketKeyParams,
+    response: ZTimeline,
+    handler: async (ctx) => {
+      const { viewer } = await context(ctx);
+      const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
+      const rows = await ctx.services.db
+        .select()
+        .from(ticketEvents)
+        .where(
+          seesInternal(viewer, ticket)
+            ? eq(ticketEvents.ticketId, ticket.id)
+            : and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.visibility, 'public')),
+        )
+        .orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id));
+      return { items: await presentEvents(ctx.services.db, rows) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/tickets/:key/merge',
+    access: 'agent',
+    summary: 'Merge this ticket (a duplicate) into another',
+    params: ZTicketKeyParams,
+    body: ZMergeRequest,
+    response: ZTicketResponse,
+    handler: async (ctx) => one(ctx.services, await mergeTicket(await context(ctx), ctx.params.key, ctx.body.intoKey)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/tickets/:key/reopen',
+    access: 'user',
+    summary: 'Reopen a resolved (requester or agent) or closed (agent) ticket',
+    params: ZTicketKeyParams,
+    response: ZTicketResponse,
+    handler: async (ctx) => one(ctx.services, await reopenTicket(await context(ctx), ctx.params.key)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/tickets/:key/watchers',
+    access: 'user',
+    summary: 'Add a watcher (yourself when no userId is given)',
+    params: ZTicketKeyParams,
+    body: ZWatcherRequest,
+    response: ZTicketResponse,
+    handler: async (ctx) =>
+      one(ctx.services, await setWatcher(await context(ctx), ctx.params.key, ctx.body.userId ?? ctx.user.id, true)),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/tickets/:key/watchers/:userId',
+    access: 'user',
+    summary: 'Remove a watcher',
+    params: ZWatcherParams,
+    response: ZTicketResponse,
+    handler: async (ctx) =>
+      one(ctx.services, await setWatcher(await context(ctx), ctx.params.key, ctx.params.userId, false)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/tickets/:key/csat',
+    access: 'user',
+    summary: 'Rate a resolved ticket (its requester, once)',
+    params: ZTicketKeyParams,
+    body: ZCsatRequest,
+    response: ZTicketResponse,
+    status: 201,
+    handler: async (ctx) =>
+      one(ctx.services, await rateTicket(await context(ctx), ctx.params.key, ctx.body.rating, ctx.body.comment)),
+  }),
+];

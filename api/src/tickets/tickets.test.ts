@@ -1,0 +1,608 @@
+import { and, count, eq, sql } from 'drizzle-orm';
+import { ticketStatuses, ZErrorBody, ZTicket, type TTicket, type TTicketStatus } from '@deskmate/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, notifications, outbox, ticketEvents, tickets } from '../db/schema.js';
+import { apiRoutes } from '../http/api.js';
+import type { UserRow } from '../http/context.js';
+import { startTestApp, type TestApp } from '../test/app.js';
+import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
+import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { createGroup } from '../test/factories.js';
+import { transitions } from './status.js';
+
+let database: TestDatabase;
+let app: TestApp;
+let admin: UserRow;
+let agent: UserRow;
+let agent2: UserRow;
+let outsider: UserRow; // an agent of another group
+let alice: UserRow;
+let bob: UserRow;
+let groupId: string;
+const as = (user: UserRow) => sessionCookie(app, user);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  app = await startTestApp({ database, env: { TICKET_CREATE_LIMIT: '10000' } });
+  const db = database.db;
+  admin = await createUserWithPassword(db, { role: 'admin' });
+  agent = await createUserWithPassword(db, { role: 'agent', name: 'Sam Agent' });
+  agent2 = await createUserWithPassword(db, { role: 'agent', name: 'Riley Agent' });
+  outsider = await createUserWithPassword(db, { role: 'agent', name: 'Olly Outsider' });
+  alice = await createUserWithPassword(db, { role: 'requester', name: 'Alice' });
+  bob = await createUserWithPassword(db, { role: 'requester', name: 'Bob' });
+  groupId = (await createGroup(db, { name: 'Service desk', members: [agent.id, agent2.id] })).id;
+  await createGroup(db, { name: 'Facilities', members: [outsider.id] });
+});
+afterAll(async () => {
+  await app.stop();
+  await database.close();
+  await dropDatabase(database.name);
+});
+
+async function open(by: UserRow = alice, extra: Record<string, unknown> = {}): Promise<TTicket> {
+  const res = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+    cookie: as(by),
+    body: {
+      title: 'Laptop will not charge',
+      description: 'The charger light is on but the battery stays at 3%.',
+      ...extra,
+    },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  if (by.role === 'requester' && !extra.groupId) {
+    // Route it to the service desk like the desk's default group would.
+    await database.db.update(tickets).set({ groupId }).where(eq(tickets.id, res.body.ticket.id));
+  }
+  return res.body.ticket;
+}
+
+const auditOf = (ticketId: string, action: string) =>
+  database.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.entityId, ticketId), eq(auditEvents.action, action)));
+
+async function counts() {
+  const [t] = await database.db.select({ n: count() }).from(tickets);
+  const [e] = await database.db.select({ n: count() }).from(ticketEvents);
+  const [a] = await database.db.select({ n: count() }).from(auditEvents);
+  return { tickets: t!.n, events: e!.n, audit: a!.n };
+}
+
+describe('creating tickets', () => {
+  it('gives a key like IT-1042, status new, the requester, a created event and an audit row', async () => {
+    const t = await open();
+    expect(ZTicket.parse(t).key).toMatch(/^IT-\d{4,}$/);
+    expect(t).toMatchObject({ status: 'new', priority: 'medium', requester: { id: alice.id }, channel: 'web' });
+    const [audit] = await auditOf(t.id, 'ticket.created');
+    expect(audit).toMatchObject({ actorId: alice.id, before: null, after: { key: t.key, status: 'new' } });
+    const [change] = await database.db
+      .select()
+      .from(outbox)
+      .where(sql`${outbox.payload}->>'ticketId' = ${t.id}`);
+    expect(change?.kind).toBe('ticket.changed');
+  });
+
+  it('lets agents file for someone else and refuses that to requesters', async () => {
+    const byAgent = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+      cookie: as(agent),
+      body: { title: 'Phone for Bob', description: 'Needs a new phone', requesterId: bob.id, groupId },
+    });
+    expect(byAgent.status).toBe(201);
+    expect(byAgent.body.ticket.requester.id).toBe(bob.id);
+    const byRequester = await call(app, 'POST', '/tickets', {
+      cookie: as(alice),
+      body: { title: 'Phone for Bob', description: 'x', requesterId: bob.id },
+    });
+    expect(byRequester.status).toBe(403);
+  });
+
+  it('limits how many tickets one requester opens in 10 minutes (agents are not limited)', async () => {
+    const limited = await startTestApp({ database, env: { TICKET_CREATE_LIMIT: '3' } });
+    try {
+      const requester = await createUserWithPassword(database.db);
+      const make = (u: UserRow) =>
+        call(limited, 'POST', '/tickets', {
+          cookie: sessionCookie(limited, u),
+          body: { title: 'Rate me', description: 'x' },
+        });
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await make(requester)).status);
+      expect(statuses).toEqual([201, 201, 201, 429]);
+      for (let i = 0; i < 4; i++) expect((await make(agent)).status).toBe(201);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('uses the configured key prefix', async () => {
+    const other = await startTestApp({ database, env: { TICKET_KEY_PREFIX: 'HELP' } });
+    try {
+      const res = await call<{ ticket: TTicket }>(other, 'POST', '/tickets', {
+        cookie: sessionCookie(other, alice),
+        body: { title: 'Prefix test', description: 'x' },
+      });
+      expect(res.body.ticket.key).toMatch(/^HELP-\d+$/);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe('the status machine', () => {
+  const cases: [TTicketStatus, TTicketStatus, boolean][] = [];
+  for (const from of ticketStatuses)
+    for (const to of ticketStatuses)
+      if (from !== to && to !== 'new') cases.push([from, to, transitions[from].includes(to)]);
+  cases.push(['open', 'new', false]);
+
+  it.each(cases)('%s → %s allowed for an agent: %s', async (from, to, allowed) => {
+    const t = await open();
+    await database.db.update(tickets).set({ status: from }).where(eq(tickets.id, t.id));
+    const res = await call<{ ticket: TTicket }>(app, 'PATCH', `/tickets/${t.key}`, {
+      cookie: as(agent),
+      body: { status: to },
+    });
+    if (allowed) {
+      expect(res.status).toBe(200);
+      expect(res.body.ticket.status).toBe(to);
+      if (to === 'resolved') expect(res.body.ticket.resolvedAt).not.toBeNull();
+      if (to === 'closed') expect(res.body.ticket.closedAt).not.toBeNull();
+      const [audit] = await auditOf(t.id, 'ticket.updated');
+      expect(audit).toMatchObject({ before: { status: from }, after: { status: to } });
+    } else {
+      expect(res.status).toBe(409);
+      expect(ZErrorBody.parse(res.body).error.message).toMatch(/cannot go from/);
+      const [row] = await database.db.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, t.id));
+      expect(row?.status).toBe(from);
+    }
+  });
+
+  it('lets a requester resolve their ticket but not put it on hold', async () => {
+    const t = await open();
+    expect(
+      (await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(alice), body: { status: 'on_hold' } })).status,
+    ).toBe(403);
+    expect(
+      (await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(alice), body: { status: 'resolved' } })).status,
+    ).toBe(200);
+  });
+
+  it('a requester reply reopens a pending or resolved ticket, but not a closed one', async () => {
+    for (const status of ['pending', 'resolved'] as const) {
+      const t = await open();
+      await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(agent), body: { status } });
+      const reply = await call<{ ticket: TTicket }>(app, 'POST', `/tickets/${t.key}/replies`, {
+        cookie: as(alice),
+        body: { body: 'Still broken, sorry!' },
+      });
+      expect(reply.status).toBe(201);
+      expect(reply.body.ticket.status).toBe('open');
+    }
+    const closed = await open();
+    await call(app, 'PATCH', `/tickets/${closed.key}`, { cookie: as(agent), body: { status: 'closed' } });
+    const late = await call(app, 'POST', `/tickets/${closed.key}/replies`, {
+      cookie: as(alice),
+      body: { body: 'Hello?' },
+    });
+    expect(late.status).toBe(409);
+  });
+
+  it('reopen: the requester reopens a resolved ticket; only agents reopen a closed one', async () => {
+    const t = await open();
+    await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(agent), body: { status: 'resolved' } });
+    expect(
+      (await call<{ ticket: TTicket }>(app, 'POST', `/tickets/${t.key}/reopen`, { cookie: as(alice) })).body.ticket
+        .status,
+    ).toBe('open');
+    await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(agent), body: { status: 'closed' } });
+    expect((await call(app, 'POST', `/tickets/${t.key}/reopen`, { cookie: as(alice) })).status).toBe(403);
+    const reopened = await call<{ ticket: TTicket }>(app, 'POST', `/tickets/${t.key}/reopen`, { cookie: as(agent) });
+    expect(reopened.body.ticket).toMatchObject({ status: 'open', resolvedAt: null, closedAt: null });
+  });
+});
+
+describe('claiming', () => {
+  it('20 parallel claims: one winner, 19 × 409 naming the winner, one audit row', async () => {
+    const t = await open();
+    const agents = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const a = await createUserWithPassword(database.db, { role: 'agent', name: `Claimer ${i}` });
+        await database.db.execute(sql`INSERT INTO group_members (group_id, user_id) VALUES (${groupId}, ${a.id})`);
+        return a;
+      }),
+    );
+    const results = await Promise.all(
+      agents.map((a) => call<{ ticket: TTicket }>(app, 'POST', `/tickets/${t.key}/claim`, { cookie: as(a) })),
+    );
+    const winners = results.filter((r) => r.status === 200);
+    const losers = results.filter((r) => r.status === 409);
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(19);
+    const winner = winners[0]!.body.ticket.assignee!;
+    for (const l of losers)
+      expect(ZErrorBody.parse(l.body).error.message).toContain(`already claimed by ${winner.name}`);
+    expect(await auditOf(t.id, 'ticket.claimed')).toHaveLength(1);
+    expect(winners[0]!.body.ticket.status).toBe('open');
+  });
+
+  it('a second claim by the same agent is rejected and one audit row exists', async () => {
+    const t = await open();
+    expect((await call(app, 'POST', `/tickets/${t.key}/claim`, { cookie: as(agent) })).status).toBe(200);
+    const again = await call(app, 'POST', `/tickets/${t.key}/claim`, { cookie: as(agent) });
+    expect(again.status).toBe(409);
+    expect(await auditOf(t.id, 'ticket.claimed')).toHaveLength(1);
+  });
+
+  it('requesters and agents of other groups cannot claim', async () => {
+    const t = await open();
+    expect((await call(app, 'POST', `/tickets/${t.key}/claim`, { cookie: as(alice) })).status).toBe(403);
+    expect((await call(app, 'POST', `/tickets/${t.key}/claim`, { cookie: as(outsider) })).status).toBe(404);
+  });
+});
+
+describe('round-robin assignment', () => {
+  it('spreads 30 tickets created in parallel over 3 agents as 10 ± 1, skipping away and deactivated agents', async () => {
+    const members = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => createUserWithPassword(database.db, { role: 'agent', name: `RR ${i}` })),
+    );
+    const rr = await createGroup(database.db, {
+      name: 'Round robin',
+      roundRobin: true,
+      members: members.map((m) => m.id),
+    });
+    await call(app, 'PATCH', `/auth/me`, { cookie: as(members[3]!), body: { away: true } });
+    await call(app, 'POST', `/users/${members[4]!.id}/deactivate`, { cookie: as(admin) });
+    const made = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+          cookie: as(admin),
+          body: { title: `Parallel ${i}`, description: 'x', groupId: rr.id },
+        }),
+      ),
+    );
+    expect(made.every((r) => r.status === 201)).toBe(true);
+    const perAgent = new Map<string, number>();
+    for (const r of made) perAgent.set(r.body.ticket.assignee!.id, (perAgent.get(r.body.ticket.assignee!.id) ?? 0) + 1);
+    expect([...perAgent.keys()].sort()).toEqual([members[0]!.id, members[1]!.id, members[2]!.id].sort());
+    for (const n of perAgent.values()) expect(Math.abs(n - 10)).toBeLessThanOrEqual(1);
+  });
+
+  it('leaves tickets unassigned in a group with round-robin off', async () => {
+    const t = await open(admin, { groupId });
+    expect(t.assignee).toBeNull();
+  });
+});
+
+describe('replies, notes, watchers, merge, CSAT', () => {
+  it('an agent’s first public reply stops the first-response clock and opens a new ticket', async () => {
+    const t = await open();
+    const res = await call<{ ticket: TTicket; event: { kind: string; visibility: string } }>(
+      app,
+      'POST',
+      `/tickets/${t.key}/replies`,
+      { cookie: as(agent), body: { body: 'On it.' } },
+    );
+    expect(res.body.event).toMatchObject({ kind: 'reply', visibility: 'public' });
+    expect(res.body.ticket.firstRespondedAt).not.toBeNull();
+    expect(res.body.ticket.status).toBe('open');
+  });
+
+  it('notes are agents-only and always internal; a mention notifies the mentioned agent', async () => {
+    const t = await open();
+    expect(
+      (await call(app, 'POST', `/tickets/${t.key}/notes`, { cookie: as(alice), body: { body: 'sneaky' } })).status,
+    ).toBe(403);
+    const note = await call<{ event: { visibility: string } }>(app, 'POST', `/tickets/${t.key}/notes`, {
+      cookie: as(agent),
+      body: { body: `@${agent2.email} can you check the charger?` },
+    });
+    expect(note.body.event.visibility).toBe('internal');
+    const [n] = await database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, agent2.id), eq(notifications.type, 'mention')));
+    expect(n?.title).toContain(t.key);
+  });
+
+  it('watchers: the requester adds a colleague, who then sees the ticket; an outsider cannot add themselves', async () => {
+    const t = await open();
+    expect((await call(app, 'GET', `/tickets/${t.key}`, { cookie: as(bob) })).status).toBe(404);
+    expect((await call(app, 'POST', `/tickets/${t.key}/watchers`, { cookie: as(bob), body: {} })).status).toBe(404);
+    const add = await call<{ ticket: TTicket }>(app, 'POST', `/tickets/${t.key}/watchers`, {
+      cookie: as(alice),
+      body: { userId: bob.id },
+    });
+    expect(add.body.ticket.watchers.map((w) => w.id)).toEqual([bob.id]);
+    expect((await call(app, 'GET', `/tickets/${t.key}`, { cookie: as(bob) })).status).toBe(200);
+    const list = await call<{ items: TTicket[] }>(app, 'GET', '/tickets?watching=me', { cookie: as(bob) });
+    expect(list.body.items.map((i) => i.key)).toContain(t.key);
+    expect((await call(app, 'DELETE', `/tickets/${t.key}/watchers/${bob.id}`, { cookie: as(bob) })).status).toBe(200);
+    expect((await call(app, 'GET', `/tickets/${t.key}`, { cookie: as(bob) })).status).toBe(404);
+  });
+
+  it('merges a duplicate: it is closed, points at the survivor, its requester watches the survivor', async () => {
+    const survivor = await open(alice);
+    const dup = await open(bob);
+    const res = await call<{ ticket: TTicket }>(app, 'POST', `/tickets/${dup.key}/merge`, {
+      cookie: as(agent),
+      body: { intoKey: survivor.key },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.ticket).toMatchObject({ status: 'closed', mergedIntoKey: survivor.key });
+    const s = await call<{ ticket: TTicket }>(app, 'GET', `/tickets/${survivor.key}`, { cookie: as(bob) });
+    expect(s.body.ticket.watchers.map((w) => w.id)).toContain(bob.id);
+    expect(
+      (await call(app, 'POST', `/tickets/${dup.key}/merge`, { cookie: as(agent), body: { intoKey: survivor.key } }))
+        .status,
+    ).toBe(409);
+    expect(
+      (
+        await call(app, 'POST', `/tickets/${survivor.key}/merge`, {
+          cookie: as(agent),
+          body: { intoKey: survivor.key },
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (await call(app, 'POST', `/tickets/${dup.key}/replies`, { cookie: as(bob), body: { body: 'hi' } })).status,
+    ).toBe(409);
+    expect(await auditOf(dup.id, 'ticket.merged')).toHaveLength(1);
+  });
+
+  it('CSAT: the requester rates a resolved ticket once, 1–5', async () => {
+    const t = await open();
+    expect((await call(app, 'POST', `/tickets/${t.key}/csat`, { cookie: as(alice), body: { rating: 5 } })).status).toBe(
+      409,
+    );
+    await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(agent), body: { status: 'resolved' } });
+    expect((await call(app, 'POST', `/tickets/${t.key}/csat`, { cookie: as(agent), body: { rating: 5 } })).status).toBe(
+      403,
+    );
+    expect((await call(app, 'POST', `/tickets/${t.key}/csat`, { cookie: as(alice), body: { rating: 6 } })).status).toBe(
+      400,
+    );
+    const rated = await call<{ ticket: TTicket }>(app, 'POST', `/tickets/${t.key}/csat`, {
+      cookie: as(alice),
+      body: { rating: 4, comment: 'Quick, thanks' },
+    });
+    expect(rated.status).toBe(201);
+    expect(rated.body.ticket.csat).toEqual({ rating: 4, comment: 'Quick, thanks' });
+    expect((await call(app, 'POST', `/tickets/${t.key}/csat`, { cookie: as(alice), body: { rating: 1 } })).status).toBe(
+      409,
+    );
+  });
+
+  it('priority and category changes are agents-only, internal, audited and kept as classifier feedback', async () => {
+    const t = await open();
+    expect(
+      (await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(alice), body: { priority: 'urgent' } })).status,
+    ).toBe(403);
+    const res = await call<{ ticket: TTicket }>(app, 'PATCH', `/tickets/${t.key}`, {
+      cookie: as(agent),
+      body: { priority: 'high', category: 'hardware' },
+    });
+    expect(res.body.ticket).toMatchObject({ priority: 'high', category: 'hardware' });
+    const [audit] = await auditOf(t.id, 'ticket.updated');
+    expect(audit).toMatchObject({
+      before: { priority: 'medium', category: null },
+      after: { priority: 'high', category: 'hardware' },
+    });
+    const feedback = await database.db.execute<{ field: string; corrected: string }>(
+      sql`SELECT field, corrected FROM classifier_feedback WHERE ticket_id = ${t.id} ORDER BY field`,
+    );
+    expect(feedback.rows).toEqual([
+      { field: 'category', corrected: 'hardware' },
+      { field: 'priority', corrected: 'high' },
+    ]);
+  });
+
+  it('assignment notifies the new and the previous assignee', async () => {
+    const t = await open();
+    await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(agent), body: { assigneeId: agent2.id } });
+    await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(agent), body: { assigneeId: agent.id } });
+    const types = async (u: UserRow) =>
+      (
+        await database.db
+          .select()
+          .from(notifications)
+          .where(and(eq(notifications.userId, u.id), eq(notifications.ticketId, t.id)))
+      )
+        .map((n) => n.type)
+        .sort();
+    expect(await types(agent2)).toEqual(['assigned', 'unassigned']);
+    expect(await types(agent)).toEqual([]); // not for their own action
+    expect(
+      (await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(agent), body: { assigneeId: alice.id } })).status,
+    ).toBe(400);
+  });
+});
+
+describe('requester isolation: internal content never reaches a requester, on any read path', () => {
+  let t: TTicket;
+  const secret = 'zebracorn-internal-marker';
+  beforeAll(async () => {
+    t = await open();
+    await call(app, 'POST', `/tickets/${t.key}/replies`, {
+      cookie: as(agent),
+      body: { body: 'Public answer about the charger' },
+    });
+    await call(app, 'POST', `/tickets/${t.key}/notes`, {
+      cookie: as(agent),
+      body: { body: `${secret} — the asset is out of warranty` },
+    });
+    await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(agent), body: { priority: 'low' } }); // an internal system event
+  });
+
+  it('detail', async () => {
+    const res = await call(app, 'GET', `/tickets/${t.key}`, { cookie: as(alice) });
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).not.toContain(secret);
+  });
+
+  it('timeline: the requester sees public events only; the agent sees the note', async () => {
+    const mine = await call<{ items: { kind: string; visibility: string; body: string }[] }>(
+      app,
+      'GET',
+      `/tickets/${t.key}/timeline`,
+      { cookie: as(alice) },
+    );
+    expect(mine.body.items.every((e) => e.visibility === 'public')).toBe(true);
+    expect(JSON.stringify(mine.body)).not.toContain(secret);
+    expect(mine.body.items.some((e) => e.body.includes('Public answer'))).toBe(true);
+    const agents = await call<{ items: { body: string }[] }>(app, 'GET', `/tickets/${t.key}/timeline`, {
+      cookie: as(agent),
+    });
+    expect(agents.body.items.some((e) => e.body.includes(secret))).toBe(true);
+  });
+
+  it('list and search: internal text matches nothing, for anyone', async () => {
+    const list = await call(app, 'GET', '/tickets', { cookie: as(alice) });
+    expect(JSON.stringify(list.body)).not.toContain(secret);
+    const search = await call<{ items: TTicket[] }>(app, 'GET', `/tickets?q=${secret}`, { cookie: as(alice) });
+    expect(search.body.items).toEqual([]);
+    const publicSearch = await call<{ items: TTicket[] }>(app, 'GET', '/tickets?q=charger%20answer', {
+      cookie: as(alice),
+    });
+    expect(publicSearch.body.items.map((i) => i.key)).toContain(t.key);
+  });
+
+  it('notifications: the requester got one for the public reply and none for the note', async () => {
+    const res = await call<{ items: { type: string; body: string; ticketKey: string }[] }>(
+      app,
+      'GET',
+      '/notifications',
+      { cookie: as(alice) },
+    );
+    const forTicket = res.body.items.filter((n) => n.ticketKey === t.key);
+    expect(forTicket.map((n) => n.type)).toContain('reply');
+    expect(JSON.stringify(res.body)).not.toContain(secret);
+    const rows = await database.db.select().from(notifications).where(eq(notifications.userId, alice.id));
+    expect(rows.every((r) => (r.data as { visibility: string }).visibility === 'public')).toBe(true);
+  });
+
+  it('the outbox never holds a delivery of internal content to a requester', async () => {
+    const rows = await database.db.select().from(outbox).where(eq(outbox.kind, 'notification.deliver'));
+    const toAlice = rows.filter((r) => (r.payload as { userId: string }).userId === alice.id);
+    expect(toAlice.length).toBeGreaterThan(0);
+    expect(toAlice.every((r) => (r.payload as { visibility: string }).visibility === 'public')).toBe(true);
+  });
+});
+
+describe('IDOR: every ticket route answers 404 to someone who may not see the ticket (walked from the route table)', () => {
+  const ticketRoutes = apiRoutes.filter((r) => r.path.startsWith('/tickets/:key'));
+  let t: TTicket;
+  beforeAll(async () => {
+    t = await open(alice);
+  });
+
+  it('covers the ticket routes', () => {
+    expect(ticketRoutes.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(ticketRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', async (_name, route) => {
+    const path = route.path.replace(':key', t.key).replace(':userId', alice.id);
+    const bodies: Record<string, unknown> = {
+      '/tickets/:key': { title: 'Hijacked title' },
+      '/tickets/:key/replies': { body: 'hi' },
+      '/tickets/:key/notes': { body: 'hi' },
+      '/tickets/:key/merge': { intoKey: 'IT-1' },
+      '/tickets/:key/watchers': {},
+      '/tickets/:key/csat': { rating: 1 },
+    };
+    const body = route.method === 'get' || route.method === 'delete' ? undefined : (bodies[route.path] ?? {});
+    for (const intruder of [bob, outsider]) {
+      const res = await call(app, route.method.toUpperCase(), path, { cookie: as(intruder), body });
+      if (route.access === 'agent' && intruder.role === 'requester') expect(res.status).toBe(403);
+      else expect(res.status, `${intruder.name}: ${JSON.stringify(res.body)}`).toBe(404);
+    }
+    const [row] = await database.db.select({ title: tickets.title }).from(tickets).where(eq(tickets.id, t.id));
+    expect(row?.title).not.toBe('Hijacked title');
+  });
+
+  it('an unknown key is 404 and a malformed one 400', async () => {
+    expect((await call(app, 'GET', '/tickets/IT-999999', { cookie: as(admin) })).status).toBe(404);
+    expect((await call(app, 'GET', '/tickets/robert;drop', { cookie: as(admin) })).status).toBe(400);
+  });
+});
+
+describe('lists: filters, sort and cursor pages', () => {
+  it('pages through every visible ticket once with a cursor, in order', async () => {
+    for (let i = 0; i < 7; i++) await open(bob);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: { body: { items: TTicket[]; nextCursor: string | null } } = await call(
+        app,
+        'GET',
+        `/tickets?requester=me&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        { cookie: as(bob) },
+      );
+      seen.push(...res.body.items.map((i) => i.key));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 20);
+    const all = await database.db.select({ key: tickets.key }).from(tickets).where(eq(tickets.requesterId, bob.id));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.sort()).toEqual(all.map((r) => r.key).sort());
+  });
+
+  it('filters by status, priority, assignee and sorts by priority', async () => {
+    const urgent = await open(alice, { priority: 'urgent' });
+    const res = await call<{ items: TTicket[] }>(
+      app,
+      'GET',
+      '/tickets?priority=urgent,high&sort=-priority&assignee=none',
+      { cookie: as(agent) },
+    );
+    expect(res.body.items.map((i) => i.key)).toContain(urgent.key);
+    expect(res.body.items.every((i) => ['urgent', 'high'].includes(i.priority) && i.assignee === null)).toBe(true);
+    const order = res.body.items.map((i) => i.priority);
+    expect([...order].sort((a, b) => (a === b ? 0 : a === 'urgent' ? -1 : 1))).toEqual(order);
+  });
+
+  it('refuses unknown filters, bad values and forged cursors with 400', async () => {
+    for (const q of ['status=flying', 'sort=title', 'limit=1000', 'nope=1', 'cursor=abc', 'assignee=bob']) {
+      const res = await call(app, 'GET', `/tickets?${q}`, { cookie: as(agent) });
+      expect(res.status, q).toBe(400);
+    }
+  });
+});
+
+describe('bad input gets a 4xx in the one error shape and writes nothing', () => {
+  it.each([
+    ['unknown fields', { title: 'Valid title', description: 'x', hacked: true }],
+    ['wrong types', { title: 42, description: ['x'] }],
+    ['a missing description', { title: 'Valid title' }],
+    ['an unknown category', { title: 'Valid title', description: 'x', category: 'coffee' }],
+    ['a huge title', { title: 'x'.repeat(5000), description: 'x' }],
+  ])('%s', async (_name, body) => {
+    const before = await counts();
+    const res = await call(app, 'POST', '/tickets', { cookie: as(alice), body });
+    expect(res.status).toBe(400);
+    ZErrorBody.parse(res.body);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a body over 1 MB is 413 and writes nothing', async () => {
+    const before = await counts();
+    const res = await call(app, 'POST', '/tickets', {
+      cookie: as(alice),
+      rawBody: JSON.stringify({ title: 'Big', description: 'x'.repeat(1_100_000) }),
+    });
+    expect(res.status).toBe(413);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a PATCH with nothing to change, or an unknown field, is 400 and writes nothing', async () => {
+    const t = await open();
+    const before = await counts();
+    expect((await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(agent), body: {} })).status).toBe(400);
+    expect(
+      (await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(agent), body: { requesterId: bob.id } })).status,
+    ).toBe(400);
+    expect(await counts()).toEqual(before);
+  });
+});

@@ -1,0 +1,240 @@
+import { z } from 'zod';
+import {
+  ticketCategories,
+  ticketPriorities,
+  ticketStatuses,
+  ZChannel,
+  ZTicketCategory,
+  ZTicketEventKind,
+  ZTicketKey,
+  ZTicketPriority,
+  ZTicketStatus,
+  ZVisibility,
+} from '../domain.js';
+import { ZUuid } from './common.js';
+
+export const ZPersonRef = z.object({ id: z.string(), name: z.string(), email: z.string() });
+export type TPersonRef = z.infer<typeof ZPersonRef>;
+
+export const ZTicketSla = z.object({
+  firstResponseDueAt: z.string().nullable(),
+  resolutionDueAt: z.string().nullable(),
+  firstResponseBreached: z.boolean(),
+  resolutionBreached: z.boolean(),
+  paused: z.boolean(),
+  escalationLevel: z.number().int(),
+});
+
+export const ZTicket = z.object({
+  id: z.string(),
+  key: z.string(),
+  title: z.string(),
+  description: z.string(),
+  status: ZTicketStatus,
+  priority: ZTicketPriority,
+  category: ZTicketCategory.nullable(),
+  channel: ZChannel,
+  requester: ZPersonRef,
+  assignee: ZPersonRef.nullable(),
+  group: z.object({ id: z.string(), name: z.string() }).nullable(),
+  watchers: z.array(ZPersonRef),
+  mergedIntoKey: z.string().nullable(),
+  csat: z.object({ rating: z.number().int(), comment: z.string().nullable() }).nullable(),
+  sla: ZTicketSla,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  firstRespondedAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+});
+export type TTicket = z.infer<typeof ZTicket>;
+
+const title = z.string().trim().min(3, 'must be at least 3 characters').max(200, 'must be at most 200 characters');
+const description = z.string().trim().max(20_000, 'must be at most 20,000 characters');
+
+export const ZCreateTicketRequest = z
+  .object({
+    title,
+    description: description.min(1, 'is required'),
+    category: ZTicketCategory.optional(),
+    priority: ZTicketPriority.optional(),
+    /** Agents only: file for someone else. */
+    requesterId: ZUuid.optional(),
+    /** Agents only: the group to route to (default: the desk's default group). */
+    groupId: ZUuid.optional(),
+  })
+  .strict();
+
+export const ZUpdateTicketRequest = z
+  .object({
+    status: ZTicketStatus.optional(),
+    priority: ZTicketPriority.optional(),
+    category: ZTicketCategory.nullable().optional(),
+    assigneeId: ZUuid.nullable().optional(),
+    groupId: ZUuid.nullable().optional(),
+    title: title.optional(),
+    description: description.optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'must change at least one field' });
+
+export const ticketSorts = ['-updatedAt', 'updatedAt', '-createdAt', 'createdAt', '-priority', 'priority'] as const;
+
+/** `a,b,c` in a query string, each item checked against an enum. */
+const csv = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .max(200)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(values)).min(1).max(10));
+
+export const ZTicketListQuery = z
+  .object({
+    status: csv(ticketStatuses).optional(),
+    priority: csv(ticketPriorities).optional(),
+    category: csv(ticketCategories).optional(),
+    /** me, none, or a user id. */
+    assignee: z.union([z.literal('me'), z.literal('none'), ZUuid]).optional(),
+    group: z.union([z.literal('mine'), ZUuid]).optional(),
+    requester: z.union([z.literal('me'), ZUuid]).optional(),
+    watching: z.literal('me').optional(),
+    q: z.string().trim().max(200).optional(),
+    sort: z.enum(ticketSorts).default('-updatedAt'),
+    limit: z
+      .string()
+      .regex(/^\d+$/, 'must be a number')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(100))
+      .default(25),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+export type TTicketListQuery = z.infer<typeof ZTicketListQuery>;
+
+export const ZTicketList = z.object({ items: z.array(ZTicket), nextCursor: z.string().nullable() });
+
+export const ZTicketKeyParams = z.object({ key: ZTicketKey }).strict();
+
+export const ZTimelineEvent = z.object({
+  id: z.string(),
+  kind: ZTicketEventKind,
+  visibility: ZVisibility,
+  author: ZPersonRef.nullable(),
+  body: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  channel: ZChannel,
+  createdAt: z.string(),
+});
+export type TTimelineEvent = z.infer<typeof ZTimelineEvent>;
+
+export const ZTimeline = z.object({ items: z.array(ZTimelineEvent) });
+
+const body = z.string().trim().min(1, 'is required').max(20_000, 'must be at most 20,000 characters');
+export const ZReplyRequest = z.object({ body }).strict();
+export const ZNoteRequest = z.object({ body }).strict();
+export const ZMergeRequest = z.object({ intoKey: ZTicketKey }).strict();
+export const ZWatcherRequest = z.object({ userId: ZUuid.optional() }).strict();
+export const ZWatcherParams = z.object({ key: ZTicketKey, userId: ZUuid }).strict();
+export const ZCsatRequest = z
+  .object({ rating: z.number().int().min(1).max(5), comment: z.string().trim().max(2000).optional() })
+  .strict();
+
+export const ZTicketResponse = z.object({ ticket: ZTicket });
+export const ZTicketEventResponse = z.object({ ticket: ZTicket, event: ZTimelineEvent });
+
+export const notificationTypes = [
+  'assigned',
+  'unassigned',
+  'status_changed',
+  'reply',
+  'note',
+  'mention',
+  'escalation',
+  'created',
+] as const;
+export const ZNotification = z.object({
+  id: z.string(),
+  type: z.enum(notificationTypes),
+  ticketKey: z.string().nullable(),
+  title: z.string(),
+  body: z.string(),
+  read: z.boolean(),
+  createdAt: z.string(),
+});
+export type TNotification = z.infer<typeof ZNotification>;
+export const ZNotificationList = z.object({ items: z.array(ZNotification), nextCursor: z.string().nullable() });
+export const ZNotificationListQuery = z
+  .object({ unread: z.enum(['true', 'false']).optional(), cursor: z.string().max(500).optional() })
+  .strict();
+
+export const ZAuditEvent = z.object({
+  id: z.number(),
+  actorId: z.string().nullable(),
+  actorType: z.string(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  channel: z.string().nullable(),
+  createdAt: z.string(),
+});
+const isoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
+export const ZAuditQuery = z
+  .object({
+    actor: ZUuid.optional(),
+    action: z.string().max(100).optional(),
+    entity: z.string().max(50).optional(),
+    entityId: z.string().max(100).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    cursor: z.string().max(100).optional(),
+  })
+  .strict();
+export const ZAuditList = z.object({ items: z.array(ZAuditEvent), nextCursor: z.string().nullable() });
+
+export const ZCannedResponse = z.object({
+  id: z.string(),
+  title: z.string(),
+  body: z.string(),
+  shared: z.boolean(),
+  createdBy: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export const ZCannedResponseRequest = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    body: z.string().trim().min(1).max(20_000),
+    shared: z.boolean().optional(),
+  })
+  .strict();
+export const ZRenderCannedQuery = z.object({ ticket: ZTicketKey }).strict();
+
+export const ZAnnouncement = z.object({
+  id: z.string(),
+  title: z.string(),
+  body: z.string(),
+  audience: z.enum(['everyone', 'agents']),
+  startsAt: z.string(),
+  endsAt: z.string().nullable(),
+});
+export const ZAnnouncementRequest = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    body: z.string().trim().min(1).max(5000),
+    audience: z.enum(['everyone', 'agents']).default('everyone'),
+    startsAt: isoDate,
+    endsAt: isoDate.nullable().optional(),
+  })
+  .strict()
+  .refine((a) => !a.endsAt || Date.parse(a.endsAt) > Date.parse(a.startsAt), {
+    message: 'endsAt must be after startsAt',
+    path: ['endsAt'],
+  });
