@@ -1,2 +1,17 @@
-/** The knowledge base: articles, search and the classifier arrive with the intake-wizard issue. */
+/** @deskmate/kb: knowledge-base articles, search and the ticket classifier. */
+export { ArticleError, ZArticle, loadArticles, parseArticle, shippedArticlesDir, type TArticle } from './articles.js';
+export { createSearchIndex, minScoreFor, type TSearchHit, type TSearchIndex, type TSearchOptions } from './search.js';
+export {
+  ZLabelledExample,
+  classifyByRules,
+  createClassifier,
+  loadLabelledExamples,
+  type TClassification,
+  type TClassifier,
+  type TClassifierOptions,
+  type TLabelledExample,
+} from './classifier.js';
+export { priorityFloor } from './rules.js';
+export { benchClassifier, benchKbSearch, type TClassifierBench, type TKbSearchBench } from './bench.js';
+
 export const kbVersion = '0.1.0';

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadArticles, type TArticle } from './articles.js';
+import { createSearchIndex, minScoreFor, pruning, type TSearchIndex } from './search.js';
+import { synthesizeArticles } from './bench.js';
+
+const articles = loadArticles();
+const index = createSearchIndex(articles);
+const top = (query: string) => index.search(query)[0]?.slug;
+
+const article = (slug: string, title: string, body: string, synonyms: string[] = []): TArticle => ({
+  slug,
+  title,
+  category: 'other',
+  tags: [],
+  synonyms,
+  body,
+});
+
+describe('search over the shipped articles', () => {
+  it.each([
+    ['cant connect to the vpn from the hotel', 'vpn-connect'],
+    ['my account is locked after typing the wrong password', 'account-locked'],
+    ['the printer says paper jam', 'printer-paper-jam'],
+    ['outlook on my iphone stopped getting email', 'email-on-phone'],
+    ['how do I get a licence for adobe', 'licence-request'],
+    ['someone sent me a suspicious email with a link', 'report-phishing'],
+    ['my laptop battery is not charging', 'laptop-wont-turn-on'],
+  ])('ranks the right article first for "%s"', (query, slug) => {
+    expect(top(query)).toBe(slug);
+  });
+
+  it('returns at most `limit` hits, best first, each with a snippet from the article', () => {
+    const hits = index.search('printer not working', { limit: 2 });
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.length).toBeLessThanOrEqual(2);
+    expect(hits[0]!.score).toBeGreaterThanOrEqual(hits.at(-1)!.score);
+    const body = articles.find((a) => a.slug === hits[0]!.slug)!.body.replace(/[*`]/g, '');
+    expect(body).toContain(hits[0]!.snippet.replace(/…$/, ''));
+  });
+
+  it('picks the snippet that shares words with the query', () => {
+    const [hit] = index.search('vpn keeps dropping');
+    expect(hit?.slug).toBe('vpn-connect');
+    expect(hit?.snippet.toLowerCase()).toMatch(/drop/);
+  });
+
+  it.each(['asdf qwerty', "what's for lunch", 'the', '', '   ', 'tell me a joke', 'recipe for banana bread'])(
+    'returns nothing for junk: "%s"',
+    (junk) => {
+      expect(index.search(junk)).toEqual([]);
+    },
+  );
+
+  it('asks more of longer queries and of bigger indexes, whose scores run higher', () => {
+    expect(minScoreFor(1, 35)).toBeLessThan(minScoreFor(3, 35));
+    expect(minScoreFor(20, 35)).toBe(minScoreFor(6, 35));
+    expect(minScoreFor(3, 5000)).toBeGreaterThan(minScoreFor(3, 35));
+  });
+
+  it('tolerates typos in longer words', () => {
+    expect(top('forgot my pasword')).toBe('password-reset');
+    expect(top('outlok not synching')).toBe('outlook-not-syncing');
+    expect(top('docking staton not working')).toBe('external-monitor-dock');
+  });
+
+  it('does not fuzz short words, where one letter is a different word', () => {
+    // "vpm" is one edit from "vpn" but too short to guess at.
+    expect(index.search('vpm')).toEqual([]);
+  });
+
+  it('completes the last word typed so far', () => {
+    expect(top('onedrive not sync')).toBe('onedrive-sharepoint-sync');
+    expect(top('bluetooth keyb')).toBe('keyboard-mouse');
+  });
+
+  it('finds articles by their synonyms and by the global synonym map', () => {
+    expect(top('globalprotect')).toBe('vpn-connect');
+    expect(top('reset my pwd')).toBe('password-reset');
+    expect(top('wireless keeps dropping')).toBe('wifi-connect');
+    expect(top('2fa on a new phone')).toBe('mfa-new-phone');
+    expect(top('ooo message')).toBe('out-of-office');
+    expect(top('my pc is really sluggish')).toBe('laptop-slow');
+  });
+});
+
+describe('a search index that changes', () => {
+  const fridge = article(
+    'kitchen-fridge',
+    'Kitchen fridge is too warm',
+    'Turn the dial on the fridge to 4. Report a broken fridge to facilities.',
+    ['refrigerator'],
+  );
+
+  it('adds an article and finds it, also by its synonyms', () => {
+    const idx = createSearchIndex([]);
+    expect(idx.search('fridge too warm')).toEqual([]);
+    idx.add(fridge);
+    expect(idx.size).toBe(1);
+    expect(idx.search('fridge too warm')[0]?.slug).toBe('kitchen-fridge');
+    expect(idx.search('refrigerator')[0]?.slug).toBe('kitchen-fridge');
+  });
+
+  it('refuses a duplicate slug and an invalid article', () => {
+    const idx = createSearchIndex([fridge]);
+    expect(() => idx.add(fridge)).toThrow(/already indexed/);
+    expect(() => idx.add({ ...fridge, slug: 'Bad Slug' })).toThrow();
+  });
+
+  it('replaces an article so old words no longer match and new ones do', () => {
+    const idx = createSearchIndex([fridge]);
+    idx.replace({
+      ...fridge,
+      title: 'Kitchen coffee machine',
+      body: 'Descale the coffee machine weekly.',
+      synonyms: [],
+    });
+    expect(idx.search('fridge too warm')).toEqual([]);
+    expect(idx.search('coffee machine')[0]).toMatchObject({ slug: 'kitchen-fridge', title: 'Kitchen coffee machine' });
+    expect(idx.size).toBe(1);
+  });
+
+  it('keeps the old version when a replacement is invalid', () => {
+    const idx = createSearchIndex([fridge]);
+    expect(() => idx.replace({ ...fridge, body: '' })).toThrow();
+    expect(idx.search('fridge too warm')[0]?.slug).toBe('kitchen-fridge');
+  });
+
+  it('removes an article by slug', () => {
+    const idx = createSearchIndex([...articles, fridge]);
+    expect(idx.remove('kitchen-fridge')).toBe(true);
+    expect(idx.remove('kitchen-fridge')).toBe(false);
+    expect(idx.has('kitchen-fridge')).toBe(false);
+    expect(idx.search('fridge too warm')).toEqual([]);
+    expect(idx.size).toBe(articles.length);
+  });
+
+  it('replace adds an article whose slug is new', () => {
+    const idx = createSearchIndex([]);
+    idx.replace(fridge);
+    expect(idx.has('kitchen-fridge')).toBe(true);
+  });
+});
+
+describe('a large index, where common words are searched in titles, tags and synonyms only', () => {
+  // 600 articles with a budget of 300 body matches puts every one of these queries over budget,
+  // as 5,000 articles would with the default, without the test paying for 5,000 articles.
+  const defaultBudget = pruning.bodyBudget;
+  let big: TSearchIndex;
+  beforeAll(() => {
+    pruning.bodyBudget = 300;
+    big = createSearchIndex(synthesizeArticles(600));
+  });
+  afterAll(() => {
+    pruning.bodyBudget = defaultBudget;
+  });
+  const source = (slug: string | undefined) => slug?.replace(/-\d+$/, '');
+
+  it.each([
+    ['my laptop is slow', 'laptop-slow'],
+    ['set up email on my phone', 'email-on-phone'],
+    ['vpn keeps dropping when working from home', 'vpn-connect'],
+    ['printer says paper jam', 'printer-paper-jam'],
+  ])('still ranks a copy of the right article first for "%s"', (query, slug) => {
+    expect(source(big.search(query)[0]?.slug)).toBe(slug);
+  });
+
+  it('still returns nothing for junk', () => {
+    expect(big.search('asdf qwerty')).toEqual([]);
+    expect(big.search('recipe for banana bread')).toEqual([]);
+  });
+});

@@ -1,0 +1,227 @@
+import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
+import { ZArticle, type TArticle } from './articles.js';
+import { analyzeForSearch, processSearchTerm, tokenize } from './text.js';
+import { bestSnippet } from './snippet.js';
+
+export interface TSearchHit {
+  slug: string;
+  title: string;
+  /** Relevance (BM25+ with field boosts); comparable only within one index. */
+  score: number;
+  /** The sentence of the article that best matches the query, for a chat preview. */
+  snippet: string;
+}
+
+export interface TSearchOptions {
+  /** How many hits at most (default 3: what the wizard shows). */
+  limit?: number;
+}
+
+export interface TSearchIndex {
+  search(query: string, options?: TSearchOptions): TSearchHit[];
+  /** Adds a new article; throws if its slug is already indexed. */
+  add(article: TArticle): void;
+  /** Replaces the article with the same slug, or adds it when the slug is new. */
+  replace(article: TArticle): void;
+  /** Removes an article by slug; false when there was nothing to remove. */
+  remove(slug: string): boolean;
+  has(slug: string): boolean;
+  readonly size: number;
+}
+
+interface IndexedDoc {
+  slug: string;
+  title: string;
+  tags: string;
+  synonyms: string;
+  body: string;
+}
+
+/**
+ * The title says what an article is about; synonyms are literally how people describe the
+ * problem; tags are curated; the body has every word under the sun, so it weighs least.
+ */
+const boost = { title: 3, synonyms: 2.5, tags: 2, body: 1 };
+
+/**
+ * Minimum score for a hit, proportional to the number of meaningful query terms. MiniSearch
+ * multiplies a document's score by how many query terms it matched, so a real answer grows
+ * roughly with the square of the query length while junk that brushes one common word does not.
+ * Counting at most six terms keeps a long, chatty message from being held to an impossible bar.
+ *
+ * BM25 scores scale with idf, which grows with the number of articles, so the bar is expressed in
+ * units of the idf of a word found in one article: the same setting works for 3 or 5,000 articles.
+ * Calibrated on the shipped articles with the eval phrasings and junk queries (eval/search-eval.ts).
+ */
+export const scoreThreshold = { perTerm: 3.5, maxTermsCounted: 6 };
+/** Hits far below the best one are dropped: the wizard should not pad answers with weak guesses. */
+const relativeCutoff = 0.35;
+
+/** BM25's idf of a term that occurs in exactly one of `documentCount` documents. */
+function rareTermIdf(documentCount: number): number {
+  return Math.log(1 + (documentCount - 0.5) / 1.5);
+}
+
+export function minScoreFor(termCount: number, documentCount: number): number {
+  const terms = Math.min(termCount, scoreThreshold.maxTermsCounted);
+  return scoreThreshold.perTerm * terms * rareTermIdf(Math.max(documentCount, 1));
+}
+
+/**
+ * Search time is proportional to the number of documents scored, and a word found in most
+ * articles (BM25 weight near zero) has the longest lists. Each query therefore gets a budget of
+ * body matches: its words are taken rarest first into a full search while the budget lasts (the
+ * rarest always is); the rest are looked up only in titles, tags and synonyms, where they still
+ * mean something. A KB of a few hundred articles never reaches the budget; at 5,000 it keeps
+ * search in single-digit milliseconds. See eval/search-eval.ts for what it costs in ranking.
+ */
+export const pruning = { bodyBudget: 3000 };
+const allFields = ['title', 'tags', 'synonyms', 'body'];
+const shortFields = ['title', 'tags', 'synonyms'];
+
+const searchOptions: SearchOptions = { boost, combineWith: 'OR', maxFuzzy: 2 };
+
+function toDoc(article: TArticle): IndexedDoc {
+  return {
+    slug: article.slug,
+    title: article.title,
+    tags: article.tags.join(' . '),
+    synonyms: article.synonyms.join(' . '),
+    body: article.body,
+  };
+}
+
+/** Builds a search index over any set of articles (shipped or admin-edited). */
+export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIndex {
+  // Document frequency of every indexed term, kept in step with add/remove, so a query can tell
+  // known words from typos and common words from telling ones.
+  const docFreq = new Map<string, number>();
+  let collecting: Set<string> | undefined;
+  const mini = new MiniSearch<IndexedDoc>({
+    idField: 'slug',
+    fields: allFields,
+    storeFields: [],
+    tokenize,
+    processTerm: (token) => {
+      const terms = processSearchTerm(token);
+      // MiniSearch runs this synchronously for each token of a document while it is added.
+      if (collecting && terms) for (const t of terms) collecting.add(t);
+      return terms;
+    },
+    searchOptions,
+  });
+  const bySlug = new Map<string, TArticle>();
+
+  function count(terms: Iterable<string>, delta: 1 | -1): void {
+    for (const t of terms) {
+      const n = (docFreq.get(t) ?? 0) + delta;
+      if (n > 0) docFreq.set(t, n);
+      else docFreq.delete(t);
+    }
+  }
+
+  function add(input: TArticle): void {
+    const article = ZArticle.parse(input);
+    if (bySlug.has(article.slug)) throw new Error(`an article with slug "${article.slug}" is already indexed`);
+    collecting = new Set();
+    try {
+      mini.add(toDoc(article));
+      count(collecting, 1);
+    } finally {
+      collecting = undefined;
+    }
+    bySlug.set(article.slug, article);
+  }
+
+  function remove(slug: string): boolean {
+    const article = bySlug.get(slug);
+    if (!article) return false;
+    mini.discard(slug);
+    // The same analysis MiniSearch ran field by field when the article was added.
+    const doc = toDoc(article);
+    count(new Set([doc.title, doc.tags, doc.synonyms, doc.body].flatMap(analyzeForSearch)), -1);
+    bySlug.delete(slug);
+    return true;
+  }
+
+  /**
+   * Splits the query's words into those searched in every field and those searched in titles,
+   * tags and synonyms only (see `pruning`). Typo tolerance (fuzzy, about one edit per five
+   * letters, for words of 5+ letters) and completion of the last word (prefix) apply only to
+   * words no article contains: a word the index knows is not a typo, and expanding it would
+   * only add noise and time.
+   */
+  function buildQuery(tokens: string[]): Query {
+    const words = tokens
+      .map((token, position) => {
+        const terms = processSearchTerm(token) ?? [];
+        const cost = terms.reduce((sum, t) => sum + (docFreq.get(t) ?? 0), 0);
+        return { token, position, cost, terms };
+      })
+      .filter((w) => w.terms.length > 0);
+    const everywhere = new Set<number>();
+    let spent = 0;
+    for (const w of [...words].sort((a, b) => a.cost - b.cost || a.position - b.position)) {
+      if (everywhere.size > 0 && spent + w.cost > pruning.bodyBudget) break;
+      everywhere.add(w.position);
+      spent += w.cost;
+    }
+    const join = (keep: (position: number) => boolean) =>
+      words
+        .filter((w) => keep(w.position))
+        .map((w) => w.token)
+        .join(' ');
+    const shortOnly = join((p) => !everywhere.has(p));
+    const unknown = (term: string) => !docFreq.has(term);
+    const lastTerm = words.at(-1)?.terms.at(-1);
+    return {
+      combineWith: 'OR',
+      queries: [
+        {
+          queries: [join((p) => everywhere.has(p))],
+          fuzzy: (term) => (unknown(term) && term.length >= 5 ? 0.2 : false),
+          prefix: (term) => term === lastTerm && unknown(term),
+        },
+        ...(shortOnly ? [{ queries: [shortOnly], fields: shortFields }] : []),
+      ],
+    };
+  }
+
+  function search(query: string, options: TSearchOptions = {}): TSearchHit[] {
+    const limit = options.limit ?? 3;
+    const queryTerms = analyzeForSearch(query);
+    if (queryTerms.length === 0 || limit <= 0) return [];
+    const results = mini.search(buildQuery(tokenize(query)));
+    const top = results[0];
+    const minScore = minScoreFor(queryTerms.length, bySlug.size);
+    if (!top || top.score < minScore) return [];
+    const floor = Math.max(minScore, top.score * relativeCutoff);
+    return results
+      .filter((r) => r.score >= floor)
+      .slice(0, limit)
+      .flatMap((r) => {
+        const article = bySlug.get(r.id as string);
+        if (!article) return [];
+        const snippet = bestSnippet(article, new Set([...queryTerms, ...r.terms]));
+        return [{ slug: article.slug, title: article.title, score: Math.round(r.score * 100) / 100, snippet }];
+      });
+  }
+
+  for (const article of articles) add(article);
+
+  return {
+    search,
+    add,
+    replace(input) {
+      // Validate before removing, so a bad edit cannot leave the old article unindexed.
+      const article = ZArticle.parse(input);
+      remove(article.slug);
+      add(article);
+    },
+    remove,
+    has: (slug) => bySlug.has(slug),
+    get size() {
+      return bySlug.size;
+    },
+  };
+}
