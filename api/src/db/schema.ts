@@ -540,3 +540,51 @@ export const classifierFeedback = pgTable('classifier_feedback', {
   userId: uuid('user_id'),
   createdAt: createdAt(),
 });
+
+/**
+ * A wizard conversation per user, channel and conversation (a Slack DM, a Teams chat, the portal,
+ * a terminal): the state survives restarts and moves between instances.
+ */
+export const chatSessions = pgTable(
+  'chat_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    conversation: text('conversation').notNull().default(''),
+    state: jsonb('state').notNull(),
+    /** Optimistic concurrency: two inputs racing on one session cannot both apply. */
+    version: integer('version').notNull().default(0),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('chat_sessions_conversation_idx').on(t.userId, t.channel, t.conversation), index('chat_sessions_updated_idx').on(t.updatedAt)],
+);
+
+/**
+ * Knowledge-base suggestions shown to someone, and what came of them: the basis of the deflection
+ * rate (deflected only when they said it solved the problem and opened no ticket within 7 days).
+ */
+export const kbSuggestions = pgTable(
+  'kb_suggestions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').references(() => chatSessions.id, { onDelete: 'set null' }),
+    channel: text('channel').notNull(),
+    query: text('query').notNull(),
+    slugs: text('slugs').array().notNull(),
+    /** solved, need_help, or null while undecided / abandoned. */
+    outcome: text('outcome'),
+    solvedSlug: text('solved_slug'),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [index('kb_suggestions_user_idx').on(t.userId, t.createdAt), index('kb_suggestions_created_idx').on(t.createdAt)],
+);
