@@ -105,6 +105,12 @@ export const configSchema = {
     secret: false,
     doc: 'Tickets one requester may open per 10 minutes, from any channel (agents and admins are not limited).',
   },
+  CHAT_SESSION_TTL: {
+    schema: duration(60_000, 7 * 86_400_000).default(30 * 60_000),
+    defaultText: '30 minutes',
+    secret: false,
+    doc: 'A chat conversation idle this long starts over at the next message.',
+  },
   JOBS_PROCESS_EVERY: {
     schema: duration(50, 3_600_000).default(5000),
     defaultText: '5 seconds',

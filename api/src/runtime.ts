@@ -12,6 +12,7 @@ import { createApp } from './http/app.js';
 import type { Services } from './http/context.js';
 import { resolveSecrets } from './security/secrets.js';
 import { LiveHub } from './live/bus.js';
+import { KnowledgeBase, seedShippedArticles } from './kb/service.js';
 import { startWorker, type Worker } from './jobs/worker.js';
 import type { Logger } from './logger.js';
 
@@ -108,11 +109,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       publicUrl: () => (config.PUBLIC_URL ?? listenUrl).replace(/\/$/, ''),
     };
 
+    await seedShippedArticles(database.db, logger);
     const serveApi = role === 'all' || role === 'api';
     if (serveApi) {
       live = new LiveHub(databaseUrl, logger);
       await live.start();
       services.live = live;
+      const kb = new KnowledgeBase(database.db);
+      await kb.load();
+      kb.follow(live);
+      services.kb = kb;
     }
 
     if (role === 'all' || role === 'worker') {

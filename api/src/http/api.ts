@@ -13,6 +13,8 @@ import { liveRoutes } from '../live/routes.js';
 import { notificationRoutes } from '../notifications/routes.js';
 import { ticketRoutes } from '../tickets/routes.js';
 import { openApiDocument } from './openapi.js';
+import { chatRoutes } from '../chat/routes.js';
+import { kbRoutes } from '../kb/routes.js';
 import type { Services } from './context.js';
 import { buildRouter, defineRoute, type RouteDefinition } from './route.js';
 
@@ -45,6 +47,8 @@ export const apiRoutes: RouteDefinition[] = [
   ...cannedRoutes,
   ...announcementRoutes,
   ...liveRoutes,
+  ...kbRoutes,
+  ...chatRoutes,
 ] as RouteDefinition[];
 
 apiRoutes.push(

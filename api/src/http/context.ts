@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { Secrets } from '../security/secrets.js';
 import type { HalfClaims, SessionClaims } from '../auth/jwt.js';
 import type { LiveHub } from '../live/bus.js';
+import type { KnowledgeBase } from '../kb/service.js';
 
 /** What every route handler and domain function may use. */
 export interface Services {
@@ -18,6 +19,8 @@ export interface Services {
   secrets: Secrets;
   /** Live updates (LISTEN/NOTIFY) on processes that serve the API. */
   live?: LiveHub | undefined;
+  /** Article search and the classifier, on processes that serve the API. */
+  kb?: KnowledgeBase | undefined;
   /** The URL people reach Deskmate at (PUBLIC_URL, else the address it listens on). */
   publicUrl(): string;
 }

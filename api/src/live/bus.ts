@@ -9,7 +9,9 @@ export const LIVE_CHANNEL = 'deskmate_live';
 
 /** What travels between instances: ids and visibility only; readers load what they may see. */
 export const ZLiveEvent = z.object({
-  type: z.enum(['ticket.created', 'ticket.updated', 'ticket.event', 'notification.created']),
+  type: z.enum(['ticket.created', 'ticket.updated', 'ticket.event', 'notification.created', 'kb.changed']),
+  /** For kb.changed: the article whose published text changed. */
+  slug: z.string().optional(),
   ticketId: z.string().optional(),
   ticketKey: z.string().optional(),
   /** For ticket.event: the timeline row, and whether requesters may see it. */

@@ -19,11 +19,15 @@ import type { Services } from '../http/context.js';
 import { publishLive } from '../live/bus.js';
 import { notify, type NotificationType } from '../notifications/service.js';
 import { consume } from '../security/rate-limit.js';
+import { priorityFloor } from '@deskmate/kb';
+import { wizard } from '@deskmate/shared';
 import { nextTicketKey } from './keys.js';
 import { canView, canWork, isAgent, viewerFor, type Viewer } from './policy.js';
 import { snapshot, ticketColumns, type TicketEventRow, type TicketRow } from './presenter.js';
 import { pickRoundRobinAssignee } from './round-robin.js';
 import { canTransition, statusLabel } from './status.js';
+
+const maxPriority = wizard.maxPriority;
 
 /** Who is acting, through which channel: every domain function takes this. */
 export interface TicketContext {
@@ -176,7 +180,31 @@ export interface CreateTicketInput {
 }
 
 /** Open a ticket: the same function for the API, both chat channels, email intake and the wizard. */
-export async function createTicket(ctx: TicketContext, input: CreateTicketInput): Promise<TicketRow> {
+/**
+ * Priority and category when the caller gives none: the classifier's (with its keyword floor). A
+ * requester's own priority is never taken below that floor ("the whole office is down" is not
+ * low); an agent's choice is an override and stands.
+ */
+function classify(
+  ctx: TicketContext,
+  input: CreateTicketInput,
+): { priority: TTicketPriority; category: TTicketCategory | null } {
+  const kb = ctx.services.kb;
+  if (!kb) return { priority: input.priority ?? 'medium', category: input.category ?? null };
+  const text = `${input.title}\n${input.description}`;
+  const guess = !input.priority || !input.category ? kb.classifier.classify(text) : null;
+  let priority = input.priority ?? guess!.priority;
+  const floor = priorityFloor(text).floor;
+  if (input.priority && floor && !isAgent(ctx.viewer.user)) priority = maxPriority(priority, floor);
+  return { priority, category: input.category ?? guess?.category ?? null };
+}
+
+/** Open a ticket. `options.tx`: create it inside the caller's transaction (the chat wizard's). */
+export async function createTicket(
+  ctx: TicketContext,
+  input: CreateTicketInput,
+  options: { tx?: DbOrTx } = {},
+): Promise<TicketRow> {
   const { services, viewer } = ctx;
   if ((input.requesterId && input.requesterId !== viewer.user.id) || input.groupId) {
     if (!isAgent(viewer.user))
@@ -189,7 +217,10 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
       services.clock,
     );
   }
-  return services.db.transaction(async (tx) => {
+  const { priority, category } = classify(ctx, input);
+  const inTransaction = <T>(fn: (tx: DbOrTx) => Promise<T>): Promise<T> =>
+    options.tx ? fn(options.tx) : services.db.transaction(fn);
+  return inTransaction(async (tx) => {
     const requesterId = input.requesterId ?? viewer.user.id;
     if (requesterId !== viewer.user.id) {
       const [requester] = await tx
@@ -211,8 +242,8 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
         key,
         title: input.title,
         description: input.description,
-        category: input.category ?? null,
-        priority: input.priority ?? 'medium',
+        category,
+        priority,
         requesterId,
         groupId: group?.id ?? null,
         assigneeId,
@@ -407,16 +438,14 @@ async function applyClassification(
     data: { type: `${field}_changed`, from: ticket[field], to: value },
   });
   if (value !== null) {
-    await tx
-      .insert(classifierFeedback)
-      .values({
-        ticketId: ticket.id,
-        field,
-        predicted: ticket[field],
-        corrected: value,
-        text: `${ticket.title}\n${ticket.description}`,
-        userId: ctx.actor.userId,
-      });
+    await tx.insert(classifierFeedback).values({
+      ticketId: ticket.id,
+      field,
+      predicted: ticket[field],
+      corrected: value,
+      text: `${ticket.title}\n${ticket.description}`,
+      userId: ctx.actor.userId,
+    });
   }
   return after;
 }

@@ -375,7 +375,7 @@ describe('replies, notes, watchers, merge, CSAT', () => {
   });
 
   it('priority and category changes are agents-only, internal, audited and kept as classifier feedback', async () => {
-    const t = await open();
+    const t = await open(alice, { priority: 'medium', category: 'other' });
     expect(
       (await call(app, 'PATCH', `/tickets/${t.key}`, { cookie: as(alice), body: { priority: 'urgent' } })).status,
     ).toBe(403);

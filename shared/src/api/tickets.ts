@@ -156,6 +156,7 @@ export const notificationTypes = [
   'mention',
   'escalation',
   'created',
+  'reminder',
 ] as const;
 export const ZNotification = z.object({
   id: z.string(),

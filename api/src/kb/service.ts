@@ -1,0 +1,205 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import {
+  createClassifier,
+  createSearchIndex,
+  loadArticles,
+  type TArticle,
+  type TClassifier,
+  type TSearchIndex,
+} from '@deskmate/kb';
+import type { TKbArticle, TTicketCategory } from '@deskmate/shared';
+import { recordAudit, type Actor } from '../audit/record.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import { kbArticles, settings } from '../db/schema.js';
+import { AppError, notFound } from '../http/errors.js';
+import type { LiveEvent, LiveHub } from '../live/bus.js';
+import { publishLive } from '../live/bus.js';
+import type { Logger } from '../logger.js';
+
+type Row = typeof kbArticles.$inferSelect;
+
+export function presentArticle(r: Row): TKbArticle {
+  return {
+    slug: r.slug,
+    title: r.title,
+    category: (r.category ?? 'other') as TTicketCategory,
+    tags: r.tags,
+    synonyms: r.synonyms,
+    body: r.body,
+    published: r.published,
+    views: r.views,
+    helpfulYes: r.helpfulYes,
+    helpfulNo: r.helpfulNo,
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+const toArticle = (r: Row): TArticle => ({
+  slug: r.slug,
+  title: r.title,
+  category: (r.category ?? 'other') as TTicketCategory,
+  tags: r.tags,
+  synonyms: r.synonyms,
+  body: r.body,
+});
+
+/**
+ * Put the shipped articles into the database, each once: an article an admin later unpublished
+ * or changed is left as they made it, and articles new in an upgrade arrive at the next start.
+ */
+export async function seedShippedArticles(db: Db, logger: Logger): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended('kb:seed', 0))`);
+    const [marker] = await tx.select().from(settings).where(eq(settings.key, 'kb.seeded_slugs'));
+    const seeded = new Set(Array.isArray(marker?.value) ? (marker.value as string[]) : []);
+    const fresh = loadArticles().filter((a) => !seeded.has(a.slug));
+    if (!fresh.length) return 0;
+    await tx
+      .insert(kbArticles)
+      .values(
+        fresh.map((a) => ({
+          slug: a.slug,
+          title: a.title,
+          category: a.category,
+          tags: a.tags,
+          synonyms: a.synonyms,
+          body: a.body,
+          published: true,
+        })),
+      )
+      .onConflictDoNothing();
+    const all = [...seeded, ...fresh.map((a) => a.slug)];
+    await tx
+      .insert(settings)
+      .values({ key: 'kb.seeded_slugs', value: all })
+      .onConflictDoUpdate({ target: settings.key, set: { value: all } });
+    logger.info({ articles: fresh.length }, 'knowledge-base articles seeded');
+    return fresh.length;
+  });
+}
+
+/**
+ * The in-process search index over published articles, and the classifier. Each API process keeps
+ * one; an article change anywhere reaches every process through the live bus.
+ */
+export class KnowledgeBase {
+  private index: TSearchIndex = createSearchIndex([]);
+  readonly classifier: TClassifier = createClassifier();
+
+  constructor(private readonly db: Db) {}
+
+  async load(): Promise<void> {
+    const rows = await this.db
+      .select()
+      .from(kbArticles)
+      .where(eq(kbArticles.published, true))
+      .orderBy(asc(kbArticles.slug));
+    this.index = createSearchIndex(rows.map(toArticle));
+    // Train now rather than on the first ticket.
+    this.classifier.classify('warm up');
+  }
+
+  /** Keep the index in step with the database after any change, on this or another instance. */
+  follow(hub: LiveHub): void {
+    hub.on('event', (event: LiveEvent) => {
+      if (event.type === 'kb.changed' && event.slug) void this.refresh(event.slug);
+    });
+  }
+
+  async refresh(slug: string): Promise<void> {
+    const [row] = await this.db.select().from(kbArticles).where(eq(kbArticles.slug, slug));
+    if (row?.published) this.index.replace(toArticle(row));
+    else this.index.remove(slug);
+  }
+
+  search(query: string, limit = 3) {
+    return this.index.search(query, { limit });
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+}
+
+export async function getArticle(db: DbOrTx, slug: string): Promise<Row> {
+  const [row] = await db.select().from(kbArticles).where(eq(kbArticles.slug, slug));
+  if (!row) throw notFound('Article');
+  return row;
+}
+
+type ArticleInput = { title: string; category: TTicketCategory; tags: string[]; synonyms: string[]; body: string };
+
+async function announce(tx: DbOrTx, slug: string): Promise<void> {
+  await publishLive(tx, { type: 'kb.changed', slug, visibility: 'internal' });
+}
+
+export async function createArticle(
+  db: Db,
+  input: ArticleInput & { slug: string; published: boolean },
+  actor: Actor,
+): Promise<Row> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(kbArticles).values(input).onConflictDoNothing().returning();
+    if (!row) throw new AppError('conflict', `An article with the slug ${input.slug} exists`);
+    await recordAudit(tx, actor, {
+      action: 'kb.article_created',
+      entityType: 'kb_article',
+      entityId: row.slug,
+      after: presentArticle(row),
+    });
+    await announce(tx, row.slug);
+    return row;
+  });
+}
+
+export async function updateArticle(
+  db: Db,
+  slug: string,
+  patch: Partial<ArticleInput> & { published?: boolean },
+  actor: Actor,
+  now: Date,
+): Promise<Row> {
+  return db.transaction(async (tx) => {
+    const before = await getArticle(tx, slug);
+    const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    if (!Object.keys(values).length) return before;
+    const [after] = await tx
+      .update(kbArticles)
+      .set({ ...values, updatedAt: now })
+      .where(eq(kbArticles.slug, slug))
+      .returning();
+    const action =
+      patch.published === undefined
+        ? 'kb.article_updated'
+        : patch.published
+          ? 'kb.article_published'
+          : 'kb.article_unpublished';
+    await recordAudit(tx, actor, {
+      action,
+      entityType: 'kb_article',
+      entityId: slug,
+      before: presentArticle(before),
+      after: presentArticle(after!),
+    });
+    await announce(tx, slug);
+    return after!;
+  });
+}
+
+export async function countView(db: DbOrTx, slug: string): Promise<void> {
+  const rows = await db
+    .update(kbArticles)
+    .set({ views: sql`${kbArticles.views} + 1` })
+    .where(eq(kbArticles.slug, slug))
+    .returning({ slug: kbArticles.slug });
+  if (!rows.length) throw notFound('Article');
+}
+
+export async function countFeedback(db: DbOrTx, slug: string, helpful: boolean): Promise<void> {
+  const rows = await db
+    .update(kbArticles)
+    .set(helpful ? { helpfulYes: sql`${kbArticles.helpfulYes} + 1` } : { helpfulNo: sql`${kbArticles.helpfulNo} + 1` })
+    .where(eq(kbArticles.slug, slug))
+    .returning({ slug: kbArticles.slug });
+  if (!rows.length) throw notFound('Article');
+}

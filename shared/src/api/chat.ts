@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ZWizardInput, ZWizardPrompt, ZWizardStep } from '../wizard/schemas.js';
+
+export const chatChannels = ['slack', 'teams', 'web', 'terminal'] as const;
+export const ZChatChannel = z.enum(chatChannels);
+export type TChatChannel = z.infer<typeof ZChatChannel>;
+
+/** Start or resume the intake wizard in a conversation (a DM, a chat, the portal, a terminal). */
+export const ZChatStartRequest = z
+  .object({
+    channel: ZChatChannel,
+    /** The conversation within the channel (Slack channel id, Teams conversation id); default one per user. */
+    conversation: z.string().trim().max(200).optional(),
+    /** Start afresh with this description (`/ticket my vpn is down`, a message shortcut). */
+    text: z.string().max(8000).optional(),
+    /** Where a prefilled text came from (a Slack message permalink), kept with the ticket. */
+    sourceUrl: z.url().max(2000).optional(),
+  })
+  .strict();
+
+export const ZChatInputRequest = z
+  .object({
+    input: ZWizardInput,
+    /** The session version the client saw; a stale one gets 409 with the current prompt. */
+    version: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+export const ZChatSession = z.object({
+  id: z.string(),
+  channel: ZChatChannel,
+  conversation: z.string(),
+  version: z.number().int(),
+  step: ZWizardStep,
+  finished: z.boolean(),
+  prompt: ZWizardPrompt,
+  ticketKey: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type TChatSession = z.infer<typeof ZChatSession>;
+export const ZChatSessionResponse = z.object({ session: ZChatSession, resumed: z.boolean() });
+
+export const ZCurrentChatQuery = z
+  .object({ channel: ZChatChannel, conversation: z.string().max(200).optional() })
+  .strict();
