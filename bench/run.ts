@@ -8,9 +8,10 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { silentLogger, startEmbeddedPostgres } from '@deskmate/api';
+import { runMigrations, silentLogger, startEmbeddedPostgres } from '@deskmate/api';
 import { freePort, repoRoot, waitForHealthy } from '../test/process.js';
 import { BENCH_PASSWORD, seedScale } from './seed.js';
+import { benchSlaSweep, median } from './sla-sweep.js';
 
 interface Result {
   name: string;
@@ -26,6 +27,9 @@ interface BenchContext {
 }
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
+/** `BENCH_ONLY=sla`: only the in-process SLA sweep benchmark (no server, no HTTP). */
+const only = process.env.BENCH_ONLY;
+const SWEEP_LIMIT_MS = 1000;
 
 async function http(
   name: string,
@@ -113,6 +117,50 @@ async function login(url: string, email: string): Promise<string> {
     .join('; ');
 }
 
+/** The SLA sweep, timed in-process on the seeded database (run with no Deskmate process sweeping it). */
+async function slaSweepResults(url: string): Promise<Result[]> {
+  process.stderr.write('running SLA sweep…\n');
+  const r = await benchSlaSweep(url, { due: 100, runs: 5 });
+  const acting = median(r.actingMs);
+  const idle = median(r.idleMs);
+  console.log(
+    `SLA sweep over ${r.openTickets.toLocaleString('en')} open tickets: ${acting.toFixed(0)} ms with ${r.acted} due ` +
+      `(median of ${r.actingMs.length}: ${r.actingMs.map((m) => m.toFixed(0)).join(', ')} ms), ` +
+      `${idle.toFixed(0)} ms with none due (limit ${SWEEP_LIMIT_MS} ms)`,
+  );
+  if (acting > SWEEP_LIMIT_MS) process.exitCode = 1;
+  return [
+    {
+      name: `SLA sweep over ${r.openTickets.toLocaleString('en')} open tickets, ${r.acted} due (escalate, notify, raise priority)`,
+      p50Ms: Math.round(acting),
+      p99Ms: Math.round(Math.max(...r.actingMs)),
+      throughput: Math.round(r.acted / (acting / 1000)),
+      unit: 'escalations/s',
+    },
+    {
+      name: `SLA sweep over ${r.openTickets.toLocaleString('en')} open tickets, none due`,
+      p50Ms: Math.round(idle * 10) / 10,
+      p99Ms: Math.round(Math.max(...r.idleMs) * 10) / 10,
+      throughput: Math.round(1000 / idle),
+      unit: 'sweeps/s',
+    },
+  ];
+}
+
+async function slaOnly(): Promise<void> {
+  const base = await mkdtemp(join(tmpdir(), 'dm-bench-'));
+  await chmod(base, 0o755);
+  const pg = await startEmbeddedPostgres({ dataDir: join(base, 'data'), logger: silentLogger() });
+  try {
+    await runMigrations(pg.url, silentLogger());
+    await seedScale(pg.url);
+    console.table(await slaSweepResults(pg.url));
+  } finally {
+    await pg.stop();
+    await rm(base, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const base = await mkdtemp(join(tmpdir(), 'dm-bench-'));
   await chmod(base, 0o755);
@@ -150,6 +198,10 @@ async function main(): Promise<void> {
       results.push(await b.run(ctx));
     }
     const rss = await peakRssMb(child.pid!);
+    // The sweep is timed with the server stopped, so that its own recurring sweep cannot interfere.
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    results.push(...(await slaSweepResults(pg.url)));
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
     console.log(
       `\nDeskmate benchmarks — ${machine}; ${durationSec} s per benchmark after a 2 s warm-up, 10 connections\n`,
@@ -181,4 +233,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await (only === 'sla' ? slaOnly() : main());

@@ -1,5 +1,8 @@
 // Prints the README's configuration table from the config schema: `npx tsx --conditions=development scripts/config-table.ts`.
-import { configSchema } from '../api/src/config.js';
+import { configSchema as apiSchema } from '../api/src/config.js';
+import { botConfigSchema } from '../bot/src/config.js';
+
+const configSchema = { ...apiSchema, ...botConfigSchema };
 
 const defaults: Record<string, string> = {};
 for (const [name, spec] of Object.entries(configSchema)) {

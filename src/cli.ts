@@ -17,7 +17,7 @@ import {
   startRuntime,
   type Role,
 } from '@deskmate/api';
-import { createBotRouters } from '@deskmate/bot';
+import { BotConfigError, createBot, loadBotConfig } from '@deskmate/bot';
 
 const roles = ['all', 'api', 'bot', 'worker'] as const;
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -53,10 +53,12 @@ async function main(): Promise<void> {
   }
   loadDotenv({ quiet: true });
   let config;
+  let botConfig;
   try {
     config = loadConfig(process.env);
+    botConfig = loadBotConfig(process.env);
   } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
+    if (err instanceof ConfigError || err instanceof BotConfigError) fail(err.message);
     throw err;
   }
   const role = (args.values.role ?? config.DESKMATE_ROLE) as Role;
@@ -65,16 +67,25 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const startedAt = Date.now();
-  let runtime;
+  let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
+  // The bots reach the API of this process over HTTP, with the desk's integration token.
+  const bot = createBot({
+    config: botConfig,
+    apiUrl: () => runtime?.url ?? `http://127.0.0.1:${config.PORT}`,
+    apiToken: () => runtime?.services.secrets.integrationToken ?? '',
+    logger,
+  });
   try {
     runtime = await startRuntime({
       config,
       role,
       logger,
       version,
-      botRouters: createBotRouters(),
+      botRouters: bot.routers,
+      senders: bot.senders,
       consoleDir: `${root}admin-ui/dist`,
     });
+    if (role === 'all' || role === 'bot') await bot.start();
   } catch (err) {
     if (err instanceof DataDirBusyError) fail(err.message);
     logger.fatal({ err }, 'Deskmate could not start');
@@ -109,8 +120,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 9500);
     hard.unref();
-    runtime
+    const running = runtime;
+    bot
       .stop()
+      .then(() => running.stop())
       .then(() => {
         logger.info('stopped');
         process.exit(0);

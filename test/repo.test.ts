@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../api/src/config.js';
+import { configSchema as apiSchema } from '../api/src/config.js';
+import { botConfigSchema } from '../bot/src/config.js';
+
+const configSchema = { ...apiSchema, ...botConfigSchema };
 import { repoRoot } from './process.js';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');

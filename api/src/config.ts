@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '@deskmate/shared';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -42,6 +43,29 @@ export const duration = (min: number, max: number) =>
       return Number(n) * units[unit!]!;
     })
     .pipe(z.number().min(min, `must be at least ${min} ms`).max(max, `must be at most ${max} ms`));
+
+/** `Name <address>` or a bare address, as MAIL_FROM is written; null when it is neither. */
+export function parseMailbox(value: string): { name: string | null; address: string } | null {
+  const match = /^\s*(?:"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>|([^<>\s]+@[^<>\s]+))\s*$/.exec(value);
+  if (!match) return null;
+  const address = (match[2] ?? match[3])!.toLowerCase();
+  if (!/^[^@]+@[^@]+\.[^@]+$|^[^@]+@localhost$/.test(address)) return null;
+  return { name: match[1]?.trim() || null, address };
+}
+
+const defaultAttachmentTypes = [
+  'image/*',
+  'application/pdf',
+  'text/plain',
+  'text/csv',
+  'application/zip',
+  'message/rfc822',
+  'application/msword',
+  'application/vnd.ms-excel',
+  'application/vnd.ms-powerpoint',
+  'application/vnd.openxmlformats-officedocument.*',
+  'application/vnd.oasis.opendocument.*',
+] as const;
 
 /**
  * Every environment variable Deskmate reads, with its default and meaning. The README's
@@ -117,11 +141,59 @@ export const configSchema = {
     secret: false,
     doc: 'How often a worker polls for due jobs (new jobs are also announced by LISTEN/NOTIFY).',
   },
+  OUTBOX_POLL_INTERVAL: {
+    schema: duration(100, 600_000).default(2000),
+    defaultText: '2 seconds',
+    secret: false,
+    doc: 'How often a worker looks for outgoing work it was not woken for (new work wakes it at once through LISTEN/NOTIFY).',
+  },
   MAINTENANCE_INTERVAL: {
     schema: duration(1000, 7 * 86_400_000).default(3_600_000),
     defaultText: '1 hour',
     secret: false,
     doc: 'How often the maintenance job purges expired rows.',
+  },
+  SLA_SWEEP_INTERVAL: {
+    schema: duration(1000, 3_600_000).default(60_000),
+    defaultText: '1 minute',
+    secret: false,
+    doc: 'How often the SLA sweep warns and escalates tickets, and due reminders are sent (down to "1 second").',
+  },
+  SLA_REMINDER_BEFORE: {
+    schema: duration(60_000, 168 * 3_600_000).default(3_600_000),
+    defaultText: '1 hour',
+    secret: false,
+    doc: 'How long before a first-response or resolution due time the assignee gets a reminder.',
+  },
+  STALE_RESOLVED_CLOSE_DAYS: {
+    schema: int(1, 365).default(7),
+    secret: false,
+    doc: 'Days after which a resolved ticket is closed (checked daily).',
+  },
+  STALE_PENDING_REMINDER_DAYS: {
+    schema: int(1, 365).default(3),
+    secret: false,
+    doc: 'Days a ticket may wait on the requester (pending) before they get a reminder.',
+  },
+  STALE_PENDING_RESOLVE_DAYS: {
+    schema: int(1, 365).default(4),
+    secret: false,
+    doc: 'Days after that reminder, still without a reply, when the ticket is resolved with a notice.',
+  },
+  DIGEST_WEEKDAY: {
+    schema: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']).default('mon'),
+    secret: false,
+    doc: 'Day of the weekly digest to each agent (their tickets) and admin (the desk): opened, resolved, breached, at risk, CSAT.',
+  },
+  DIGEST_HOUR: {
+    schema: int(0, 23).default(8),
+    secret: false,
+    doc: 'Hour of the day (0-23, in DIGEST_TIME_ZONE) of the weekly digest.',
+  },
+  DIGEST_TIME_ZONE: {
+    schema: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/London').default('Europe/London'),
+    secret: false,
+    doc: 'Time zone of DIGEST_WEEKDAY and DIGEST_HOUR.',
   },
   SHUTDOWN_TIMEOUT_MS: {
     schema: int(100, 60000).default(8000),
@@ -152,7 +224,7 @@ export const configSchema = {
   INTEGRATION_TOKEN: {
     schema: z.string().min(32, 'must be at least 32 characters').optional(),
     secret: true,
-    doc: 'An API token for the bot (scope chat:act) given by configuration instead of created by an admin.',
+    doc: 'The API token the bots use (scope chat:act). Unset: one is generated once and kept in the database; set it when bots run as separate processes (--role bot).',
   },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -163,6 +235,105 @@ export const configSchema = {
     schema: bool.optional(),
     secret: false,
     doc: 'Force pretty (true) or JSON (false) logs. Default: pretty in a terminal.',
+  },
+  SMTP_URL: {
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL such as smtps://user:password@smtp.example.com:465')
+      .optional(),
+    secret: true,
+    doc: 'SMTP relay for outgoing email (smtp:// with STARTTLS, smtps:// for TLS; nodemailer options as query, e.g. ?pool=true). Unset: mail goes to the dev outbox (GET /api/admin/mail and the log).',
+  },
+  MAIL_FROM: {
+    schema: z
+      .string()
+      .refine((v) => parseMailbox(v) !== null, 'must be an address such as "Deskmate IT <support@example.com>"')
+      .default('Deskmate <support@deskmate.local>'),
+    secret: false,
+    doc: 'Sender of every email. Its domain names our Message-IDs.',
+  },
+  EMAIL_REPLY_ADDRESS: {
+    schema: z.email({ message: 'must be an email address' }).optional(),
+    secret: false,
+    doc: 'The mailbox replies go to (the one IMAP_URL reads or that forwards to the webhook). Default: the address of MAIL_FROM.',
+  },
+  EMAIL_SIGNED_REPLY_TO: {
+    schema: bool.default(true),
+    secret: false,
+    doc: 'Give each recipient a signed Reply-To (support+IT-1042.<token>@…). Turn off only if the mailbox does not accept plus addresses; replies are then matched by In-Reply-To/References.',
+  },
+  EMAIL_REPLY_SECRET: {
+    schema: z.string().min(32, 'must be at least 32 characters (for example: openssl rand -base64 48)').optional(),
+    secret: true,
+    doc: 'Key that signs reply addresses (HMAC-SHA256). Unset: derived from ENCRYPTION_KEY with HKDF.',
+  },
+  EMAIL_INBOUND_SECRET: {
+    schema: z.string().min(24, 'must be at least 24 characters (for example: openssl rand -base64 32)').optional(),
+    secret: true,
+    doc: 'Bearer token a mail provider sends to POST /api/email/inbound (raw MIME, Content-Type message/rfc822). Unset: the webhook is off.',
+  },
+  EMAIL_INBOUND_MAX_BYTES: {
+    schema: int(1024, 200 * 1024 * 1024).default(25 * 1024 * 1024),
+    secret: false,
+    doc: 'Largest inbound email accepted, in bytes (webhook and IMAP).',
+  },
+  EMAIL_CREATE_TICKETS: {
+    schema: z.enum(['off', 'known', 'anyone']).default('known'),
+    secret: false,
+    doc: 'Who may open a ticket by emailing the desk: off, known (existing users) or anyone (unknown senders become requesters; see EMAIL_SENDER_DOMAINS).',
+  },
+  EMAIL_SENDER_DOMAINS: {
+    schema: z
+      .string()
+      .regex(/^\s*[a-z0-9.-]+(\s*,\s*[a-z0-9.-]+)*\s*$/i, 'must be a comma-separated list of domains such as example.com,example.org')
+      .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()))
+      .optional(),
+    secret: false,
+    doc: 'With EMAIL_CREATE_TICKETS=anyone: only senders of these domains become requesters. Unset: any domain.',
+  },
+  EMAIL_SENDER_LIMIT: {
+    schema: int(1, 10_000).default(10),
+    secret: false,
+    doc: 'Tickets one email sender may open or reopen by email per hour; more are recorded and refused.',
+  },
+  EMAIL_ATTACHMENT_MAX_BYTES: {
+    schema: int(0, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+    secret: false,
+    doc: 'Largest attachment kept from an inbound email, in bytes (larger ones are listed as skipped).',
+  },
+  EMAIL_ATTACHMENT_TYPES: {
+    schema: z
+      .string()
+      .regex(/^\s*[\w.+-]+\/[\w.+*-]+(\s*,\s*[\w.+-]+\/[\w.+*-]+)*\s*$/, 'must be a comma-separated list of MIME types such as image/*,application/pdf')
+      .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()))
+      .default([...defaultAttachmentTypes]),
+    defaultText: defaultAttachmentTypes.join(','),
+    secret: false,
+    doc: 'MIME types of inbound attachments that are kept (`type/*` allowed); others are listed as skipped.',
+  },
+  IMAP_URL: {
+    schema: z
+      .string()
+      .regex(/^imaps?:\/\//, 'must be an imap:// or imaps:// URL such as imaps://user:password@imap.example.com')
+      .optional(),
+    secret: true,
+    doc: 'Mailbox to poll for replies and new tickets (imaps:// for TLS). Workers poll it; unset: no polling.',
+  },
+  IMAP_MAILBOX: {
+    schema: z.string().min(1).default('INBOX'),
+    secret: false,
+    doc: 'Folder of IMAP_URL that is read.',
+  },
+  IMAP_PROCESSED_FOLDER: {
+    schema: z.string().min(1).default('Deskmate/Processed'),
+    secret: false,
+    doc: 'Folder processed mail is moved to (created when missing; / separates levels).',
+  },
+  IMAP_POLL_INTERVAL: {
+    schema: duration(1000, 3_600_000).default(60_000),
+    defaultText: '1 minute',
+    secret: false,
+    doc: 'How often IMAP_URL is polled.',
   },
 } as const;
 

@@ -12,6 +12,8 @@ import { createApp } from './http/app.js';
 import type { Services } from './http/context.js';
 import { resolveSecrets } from './security/secrets.js';
 import { LiveHub } from './live/bus.js';
+import { OutboxRelay } from './delivery/relay.js';
+import type { TDeliverySender } from '@deskmate/shared';
 import { KnowledgeBase, seedShippedArticles } from './kb/service.js';
 import { startWorker, type Worker } from './jobs/worker.js';
 import type { Logger } from './logger.js';
@@ -26,6 +28,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Routers for the bot role (Slack, Teams endpoints), given by the composition root. */
   botRouters?: Router[];
+  /** Channels that send deliveries (Slack, Teams from bot/; email from api/), for worker roles. */
+  senders?: TDeliverySender[];
   consoleDir?: string;
   /** Use this database instead of DATABASE_URL or the embedded one (tests). */
   databaseUrl?: string;
@@ -35,6 +39,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   url: string;
+  relay: OutboxRelay | undefined;
   services: Services;
   port: number;
   database: Database;
@@ -67,6 +72,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let server: Server | undefined;
   let worker: Worker | undefined;
   let live: LiveHub | undefined;
+  let relay: OutboxRelay | undefined;
   let shuttingDown = false;
 
   const stop = async (): Promise<void> => {
@@ -122,7 +128,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
 
     if (role === 'all' || role === 'worker') {
-      worker = await startWorker({ pool: database.pool, db: database.db, logger, clock, config });
+      const senders = options.senders ?? [];
+      worker = await startWorker({ pool: database.pool, db: database.db, logger, clock, config, senders });
+      relay = new OutboxRelay({ url: databaseUrl, db: database.db, senders, clock, logger, pollMs: config.OUTBOX_POLL_INTERVAL });
+      await relay.start();
     }
 
     const serveBot = role === 'all' || role === 'bot';
@@ -152,6 +161,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     listenUrl = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
     return {
       url: listenUrl,
+      relay,
       services,
       port: address.port,
       database,

@@ -1,21 +1,66 @@
 import { Router } from 'express';
-import type { TErrorBody } from '@deskmate/shared';
+import { ApiClient, type TDeliverySender, type TErrorBody } from '@deskmate/shared';
+import type { BotConfig } from './config.js';
+import type { ChatChannel } from './channel.js';
+import { createSlack } from './slack/index.js';
+import { createTeams } from './teams/index.js';
+
+export { botConfigSchema, loadBotConfig, BotConfigError, type BotConfig } from './config.js';
+
+/** What the composition root gives the bots: where the API is and the bots' own token. */
+export interface BotOptions {
+  config: BotConfig;
+  /** The Deskmate API base URL (known once the server listens). */
+  apiUrl: () => string;
+  /** The integration token (scope chat:act). */
+  apiToken: () => string;
+  logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+}
+
+export interface Bot {
+  /** HTTP endpoints to mount (Slack events, Teams messages). */
+  routers: Router[];
+  /** Delivery channels for the worker (Slack DMs and triage cards, Teams messages). */
+  senders: TDeliverySender[];
+  /** Socket Mode and other long-lived connections. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A typed client for the API, as the bot itself or acting for a chat user. */
+export function apiClient(options: BotOptions): ApiClient {
+  return new ApiClient({ baseUrl: options.apiUrl(), token: options.apiToken() });
+}
 
 const notConfigured = (what: string): TErrorBody => ({
   error: { code: 'unavailable', message: `${what} is not configured on this Deskmate` },
 });
 
 /**
- * The chat endpoints, mounted by the composition root for the `all` and `bot` roles. Until the
- * Slack and Teams issues land they answer 503 in the API's error shape.
+ * The chat channels. A channel whose credentials are not configured answers 503 on its endpoint
+ * and sends nothing.
  */
-export function createBotRouters(): Router[] {
-  const router = Router();
-  router.post('/slack/events', (_req, res) => {
-    res.status(503).json(notConfigured('Slack'));
-  });
-  router.post('/api/messages', (_req, res) => {
-    res.status(503).json(notConfigured('Microsoft Teams'));
-  });
-  return [router];
+export function createBot(options: BotOptions): Bot {
+  const channels = [createSlack(options), createTeams(options)].filter((c): c is ChatChannel => c !== null);
+  const fallback = Router();
+  if (!channels.some((c) => c.name === 'slack')) {
+    fallback.post('/slack/events', (_req, res) => {
+      res.status(503).json(notConfigured('Slack'));
+    });
+  }
+  if (!channels.some((c) => c.name === 'teams')) {
+    fallback.post('/api/messages', (_req, res) => {
+      res.status(503).json(notConfigured('Microsoft Teams'));
+    });
+  }
+  return {
+    routers: [...channels.flatMap((c) => c.routers), fallback],
+    senders: channels.flatMap((c) => c.senders),
+    start: async () => {
+      for (const c of channels) await c.start();
+    },
+    stop: async () => {
+      for (const c of channels) await c.stop();
+    },
+  };
 }

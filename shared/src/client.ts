@@ -19,6 +19,8 @@ export interface ApiClientOptions {
   baseUrl: string;
   /** Bearer token (an integration token or a JWT); omit for cookie sessions in the browser. */
   token?: string;
+  /** Extra headers on every request (an integration acting for a chat user). */
+  headers?: Record<string, string>;
   fetch?: typeof fetch;
 }
 
@@ -34,7 +36,7 @@ export class ApiClient {
   }
 
   async request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     const res = await this.fetchImpl(new URL(path, this.options.baseUrl), {
@@ -52,6 +54,14 @@ export class ApiClient {
       throw new ApiError(res.status, error.code, error.message, error.details);
     }
     return schema.parse(json);
+  }
+
+  /** The same client, acting for a Slack or Teams user (needs a token with scope chat:act). */
+  actingAs(provider: 'slack' | 'teams', providerUserId: string): ApiClient {
+    return new ApiClient({
+      ...this.options,
+      headers: { ...this.options.headers, 'x-deskmate-act-as-provider': provider, 'x-deskmate-act-as-user': providerUserId },
+    });
   }
 
   /** `GET /healthz`: answers even when the database is down (status 503 is not thrown). */

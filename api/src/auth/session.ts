@@ -73,8 +73,7 @@ async function loadUser(services: Services, id: string): Promise<{ user: UserRow
 
 async function authenticateApiToken(req: Request, services: Services, token: string): Promise<Auth | null> {
   let found: { id: string | null; name: string; scopes: string[] } | undefined;
-  const configured = services.config.INTEGRATION_TOKEN;
-  if (configured && safeEqual(sha256(token), sha256(configured))) {
+  if (safeEqual(sha256(token), sha256(services.secrets.integrationToken))) {
     found = { id: null, name: 'INTEGRATION_TOKEN', scopes: ['chat:act'] };
   } else {
     const [row] = await services.db

@@ -1,6 +1,10 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import * as schema from './schema.js';
+import * as coreSchema from './schema.js';
+import * as deliverySchema from './schema-delivery.js';
+import * as emailSchema from './schema-email.js';
+
+const schema = { ...coreSchema, ...deliverySchema, ...emailSchema };
 
 export type Db = NodePgDatabase<typeof schema>;
 /** A Drizzle handle or a transaction on it: domain functions accept either. */

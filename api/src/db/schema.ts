@@ -158,6 +158,31 @@ export const tickets = pgTable(
     resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true }),
     slaPausedAt: timestamp('sla_paused_at', { withTimezone: true }),
     escalationLevel: integer('escalation_level').notNull().default(0),
+    // SLA clocks (api/src/sla/clock.ts, ADR 5): what explains each due time, kept on the ticket.
+    /** The policy (and its version) and the calendar the due times were computed with. */
+    slaPolicyId: uuid('sla_policy_id'),
+    slaPolicyVersion: integer('sla_policy_version'),
+    slaCalendarId: uuid('sla_calendar_id'),
+    /** Earliest warning or breach still to act on, over the running clocks: what the sweep selects by. */
+    slaNextActionAt: timestamp('sla_next_action_at', { withTimezone: true }),
+    firstResponseTargetMs: bigint('first_response_target_ms', { mode: 'number' }),
+    /** Business time used in finished segments; the running segment started at `…_running_since`. */
+    firstResponseConsumedMs: bigint('first_response_consumed_ms', { mode: 'number' }).notNull().default(0),
+    firstResponseRunningSince: timestamp('first_response_running_since', { withTimezone: true }),
+    firstResponseWarnAt: timestamp('first_response_warn_at', { withTimezone: true }),
+    firstResponseWarnedAt: timestamp('first_response_warned_at', { withTimezone: true }),
+    firstResponseBreachedAt: timestamp('first_response_breached_at', { withTimezone: true }),
+    firstResponseReminded: boolean('first_response_reminded').notNull().default(false),
+    resolutionTargetMs: bigint('resolution_target_ms', { mode: 'number' }),
+    resolutionConsumedMs: bigint('resolution_consumed_ms', { mode: 'number' }).notNull().default(0),
+    resolutionRunningSince: timestamp('resolution_running_since', { withTimezone: true }),
+    resolutionWarnAt: timestamp('resolution_warn_at', { withTimezone: true }),
+    resolutionWarnedAt: timestamp('resolution_warned_at', { withTimezone: true }),
+    resolutionBreachedAt: timestamp('resolution_breached_at', { withTimezone: true }),
+    resolutionReminded: boolean('resolution_reminded').notNull().default(false),
+    /** Waiting on the requester since (stale-ticket rules); the reminder sent for that wait. */
+    pendingSince: timestamp('pending_since', { withTimezone: true }),
+    pendingRemindedAt: timestamp('pending_reminded_at', { withTimezone: true }),
     /** Public replies, appended as they are posted, for full-text search (never internal notes). */
     repliesText: text('replies_text').notNull().default(''),
     searchVector: tsvector('search_vector').generatedAlwaysAs(
@@ -177,6 +202,106 @@ export const tickets = pgTable(
     index('tickets_requester_idx').on(t.requesterId, t.createdAt),
     index('tickets_assignee_idx').on(t.assigneeId, t.status),
     index('tickets_group_idx').on(t.groupId, t.status),
+    index('tickets_sla_next_action_idx')
+      .on(t.slaNextActionAt)
+      .where(sql`${t.slaNextActionAt} IS NOT NULL`),
+    index('tickets_first_response_reminder_idx')
+      .on(t.firstResponseDueAt)
+      .where(
+        sql`${t.firstResponseRunningSince} IS NOT NULL AND NOT ${t.firstResponseReminded} AND ${t.assigneeId} IS NOT NULL`,
+      ),
+    index('tickets_resolution_reminder_idx')
+      .on(t.resolutionDueAt)
+      .where(
+        sql`${t.resolutionRunningSince} IS NOT NULL AND NOT ${t.resolutionReminded} AND ${t.assigneeId} IS NOT NULL`,
+      ),
+    index('tickets_resolved_at_idx')
+      .on(t.resolvedAt)
+      .where(sql`${t.status} = 'resolved'`),
+    index('tickets_pending_since_idx')
+      .on(t.pendingSince)
+      .where(sql`${t.pendingSince} IS NOT NULL`),
+  ],
+);
+
+/**
+ * Business calendars of SLA clocks: weekly hours on the wall clock of a time zone, and holidays
+ * (the shape of `ZBusinessCalendar`).
+ */
+export const slaCalendars = pgTable(
+  'sla_calendars',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    timeZone: text('time_zone').notNull(),
+    /** `{ mon: [{ start: '09:00', end: '17:00' }], …, sun: [] }` */
+    weekly: jsonb('weekly').notNull(),
+    /** Local dates off, `YYYY-MM-DD`. */
+    holidays: jsonb('holidays').notNull().default([]),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('sla_calendars_name_lower_idx').on(sql`lower(${t.name})`)],
+);
+
+/**
+ * SLA policies: targets per priority, optionally narrowed to a group and/or a category; the most
+ * specific active policy applies. A change bumps `version`; replaced policies stay, inactive, so
+ * that a ticket's `sla_policy_id` keeps meaning something.
+ */
+export const slaPolicies = pgTable(
+  'sla_policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    priority: ticketPriority('priority').notNull(),
+    groupId: uuid('group_id').references(() => groups.id, { onDelete: 'cascade' }),
+    category: text('category'),
+    calendarId: uuid('calendar_id')
+      .notNull()
+      .references(() => slaCalendars.id),
+    /** Business minutes. */
+    firstResponseMinutes: integer('first_response_minutes').notNull(),
+    resolutionMinutes: integer('resolution_minutes').notNull(),
+    /** Warn when this share of a target is used up. */
+    warningPercent: integer('warning_percent').notNull().default(75),
+    /** What a breach does: `{ notifyAssignee, notifyGroup, notifyTriage, raisePriority }`. */
+    escalation: jsonb('escalation').notNull(),
+    version: integer('version').notNull().default(1),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('sla_policies_scope_idx')
+      .on(t.priority, sql`coalesce(${t.groupId}::text, '')`, sql`coalesce(${t.category}, '')`)
+      .where(sql`${t.active}`),
+    check('sla_policies_targets', sql`${t.firstResponseMinutes} > 0 AND ${t.resolutionMinutes} > 0`),
+    check('sla_policies_warning', sql`${t.warningPercent} BETWEEN 1 AND 99`),
+  ],
+);
+
+/**
+ * SLA actions taken on a ticket: warnings and breaches of each clock, at an escalation level. The
+ * unique index is what makes an action happen once whatever the number of workers sweeping.
+ */
+export const slaEscalations = pgTable(
+  'sla_escalations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    /** first_response_warning, first_response_breach, resolution_warning, resolution_breach */
+    kind: text('kind').notNull(),
+    level: integer('level').notNull(),
+    /** The due time (breach) or warning instant acted on, the priority before and after. */
+    data: jsonb('data').notNull().default({}),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('sla_escalations_action_idx').on(t.ticketId, t.kind, t.level),
+    index('sla_escalations_at_idx').on(t.at),
   ],
 );
 
@@ -561,7 +686,10 @@ export const chatSessions = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('chat_sessions_conversation_idx').on(t.userId, t.channel, t.conversation), index('chat_sessions_updated_idx').on(t.updatedAt)],
+  (t) => [
+    uniqueIndex('chat_sessions_conversation_idx').on(t.userId, t.channel, t.conversation),
+    index('chat_sessions_updated_idx').on(t.updatedAt),
+  ],
 );
 
 /**
@@ -586,5 +714,8 @@ export const kbSuggestions = pgTable(
     createdAt: createdAt(),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
   },
-  (t) => [index('kb_suggestions_user_idx').on(t.userId, t.createdAt), index('kb_suggestions_created_idx').on(t.createdAt)],
+  (t) => [
+    index('kb_suggestions_user_idx').on(t.userId, t.createdAt),
+    index('kb_suggestions_created_idx').on(t.createdAt),
+  ],
 );

@@ -3,6 +3,9 @@ import type { TTicketPriority, TTicketStatus, TChannel } from '@deskmate/shared'
 import { hashPassword } from '../auth/passwords.js';
 import { nextTicketKey } from '../tickets/keys.js';
 import type { Logger } from '../logger.js';
+import { loadSlaSetup, type SlaSetup } from '../sla/setup.js';
+import { replaySla, type HistoryStep } from '../sla/sync.js';
+import { ticketColumns, type TicketRow } from '../tickets/presenter.js';
 import type { Db } from './client.js';
 import { auditEvents, groupMembers, groups, settings, ticketEvents, tickets, users } from './schema.js';
 
@@ -239,6 +242,26 @@ const demoTickets: DemoTicket[] = [
   },
 ];
 
+/**
+ * SLA clocks of a demo ticket as if it had lived its history: opened, answered, then in its status
+ * (pending and on hold since an hour after the last event; resolved and closed at their times).
+ */
+function demoSla(t: TicketRow, setup: SlaSetup, now: Date) {
+  const history: HistoryStep[] = [{ at: t.createdAt, status: 'new', firstRespondedAt: null }];
+  if (t.firstRespondedAt)
+    history.push({ at: t.firstRespondedAt, status: 'open', firstRespondedAt: t.firstRespondedAt });
+  const answered = t.firstRespondedAt;
+  if (t.status === 'pending' || t.status === 'on_hold') {
+    const since = new Date(
+      Math.min(now.getTime(), Math.max(t.createdAt.getTime(), answered?.getTime() ?? 0) + 3_600_000),
+    );
+    history.push({ at: since, status: t.status, firstRespondedAt: answered });
+  }
+  if (t.resolvedAt) history.push({ at: t.resolvedAt, status: 'resolved', firstRespondedAt: answered });
+  if (t.closedAt) history.push({ at: t.closedAt, status: 'closed', firstRespondedAt: answered });
+  return replaySla(t, history, setup);
+}
+
 /** True when the demo data was seeded into this database (at any earlier start). */
 export async function hasDemoData(db: Db): Promise<boolean> {
   const rows = await db.select().from(settings).where(eq(settings.key, DEMO_MARKER));
@@ -287,6 +310,7 @@ export async function seedDemoData(
       ]);
     }
     const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000);
+    const slaSetup = await loadSlaSetup(tx);
     for (const t of demoTickets) {
       const { number, key } = await nextTicketKey(tx, options.keyPrefix);
       const createdAt = at(t.hoursAgo);
@@ -311,8 +335,12 @@ export async function seedDemoData(
           createdAt,
           updatedAt: createdAt,
         })
-        .returning({ id: tickets.id });
+        .returning(ticketColumns);
       const ticketId = ticket!.id;
+      await tx
+        .update(tickets)
+        .set(demoSla(ticket!, slaSetup, now))
+        .where(eq(tickets.id, ticketId));
       await tx.insert(ticketEvents).values([
         {
           ticketId,

@@ -15,6 +15,7 @@ import { ticketRoutes } from '../tickets/routes.js';
 import { openApiDocument } from './openapi.js';
 import { chatRoutes } from '../chat/routes.js';
 import { kbRoutes } from '../kb/routes.js';
+import { slaRoutes } from '../sla/routes.js';
 import type { Services } from './context.js';
 import { buildRouter, defineRoute, type RouteDefinition } from './route.js';
 
@@ -49,6 +50,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...liveRoutes,
   ...kbRoutes,
   ...chatRoutes,
+  ...slaRoutes,
 ] as RouteDefinition[];
 
 apiRoutes.push(

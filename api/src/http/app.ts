@@ -30,6 +30,12 @@ export interface AppOptions {
 
 export const JSON_BODY_LIMIT = '1mb';
 
+/** PostgreSQL text cannot hold U+0000: refuse it at the door as bad JSON rather than fail later. */
+function refuseNul(_key: string, value: unknown): unknown {
+  if (typeof value === 'string' && value.includes('\u0000')) throw new SyntaxError('strings may not contain U+0000');
+  return value;
+}
+
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -90,7 +96,7 @@ export function createApp(options: AppOptions): Express {
   for (const router of options.extraRouters ?? []) app.use(router);
 
   if (options.api) {
-    app.use('/api', express.json({ limit: JSON_BODY_LIMIT, strict: true }), options.api, apiNotFound);
+    app.use('/api', express.json({ limit: JSON_BODY_LIMIT, strict: true, reviver: refuseNul }), options.api, apiNotFound);
     serveConsole(app, options.consoleDir);
   }
   app.use(apiNotFound);

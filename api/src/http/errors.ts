@@ -36,9 +36,46 @@ export function errorBody(code: TErrorCode, message: string, details?: unknown):
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+// PostgreSQL unreachable or restarting: connection refused, socket gone, admin shutdown,
+// "the database system is starting up / shutting down", too many connections.
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOENT',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  for (
+    let e = err as { code?: string; message?: string; cause?: unknown } | undefined, depth = 0;
+    e && depth < 4;
+    e = e.cause as typeof e, depth++
+  ) {
+    if (e.code && unavailableCodes.has(e.code)) return true;
+    if (
+      typeof e.message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+        e.message,
+      )
+    )
+      return true;
+  }
+  return false;
+}
+
 /** Turn anything thrown into the one error shape; the stack goes to the log, never to the client. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) {
+    return new AppError('unavailable', 'The database cannot be reached right now; try again in a moment', undefined, {
+      'Retry-After': '5',
+    });
+  }
   if (err instanceof ZodError) return validationError(err);
   const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean; limit?: number };
   // body-parser errors
@@ -70,6 +107,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = toAppError(err);
   if (appError.code === 'internal') {
     req.log?.error({ err }, 'unhandled error');
+  } else if (appError.code === 'unavailable') {
+    req.log?.warn({ err: (err as Error).message }, 'database unavailable');
   }
   if (res.headersSent) {
     res.end();

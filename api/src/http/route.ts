@@ -128,7 +128,15 @@ export function buildRouter(routes: RouteDefinition[], services: Services): Rout
   return router;
 }
 
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value && typeof value === 'object') return Object.values(value).some(hasNul);
+  return false;
+}
+
 function parse(schema: z.ZodType | undefined, value: unknown, where: 'body' | 'query' | 'params'): unknown {
+  if (hasNul(value)) throw new AppError('validation_failed', `Invalid ${where}: text may not contain U+0000`);
   if (!schema) {
     const empty =
       value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);

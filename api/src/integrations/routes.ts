@@ -1,4 +1,9 @@
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { recordAudit } from '../audit/record.js';
+import { inboundEvents, settings, tickets, userIdentities } from '../db/schema.js';
+import { messageRefs } from '../db/schema-delivery.js';
+import { notFound } from '../http/errors.js';
 import {
   ZApiToken,
   ZCreateApiTokenRequest,
@@ -8,11 +13,120 @@ import {
   ZResolveIdentityResponse,
 } from '@deskmate/shared';
 import { defineRoute } from '../http/route.js';
+import type { Services } from '../http/context.js';
 import { presentUser } from '../presenters/user.js';
 import { resolveChatIdentity } from '../users/service.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './service.js';
 
+const ZInboundEvent = z.object({ provider: z.string().min(1).max(50), eventId: z.string().min(1).max(300) }).strict();
+
+const ZRefLookupQuery = z
+  .object({
+    channel: z.enum(['slack', 'teams']),
+    conversation: z.string().min(1).max(300),
+    message: z.string().min(1).max(300),
+  })
+  .strict();
+
+const ZIdentityData = z
+  .record(z.string().min(1).max(64), z.unknown())
+  .refine(
+    (d) => Object.keys(d).length <= 16 && JSON.stringify(d).length <= 16_384,
+    'must be at most 16 keys and 16 KB of JSON',
+  );
+const ZResolveIdentityWithData = ZResolveIdentityRequest.extend({
+  /** Provider data to keep with the identity (merged into what is stored). */
+  data: ZIdentityData.optional(),
+});
+
+/** A Bot Framework conversation reference: where and as whom the bot posts. */
+const ZTeamsReference = z
+  .object({
+    serviceUrl: z.url({ protocol: /^https?$/ }).max(500),
+    channelId: z.string().min(1).max(50),
+    conversation: z.object({ id: z.string().min(1).max(500) }).catchall(z.unknown()),
+    bot: z.object({ id: z.string().min(1).max(300) }).catchall(z.unknown()),
+  })
+  .catchall(z.unknown())
+  .refine((r) => JSON.stringify(r).length <= 4096, 'must be at most 4 KB of JSON');
+const ZTeamParams = z.object({ teamId: z.string().min(1).max(300) }).strict();
+const ZTeamsTeamBody = z.object({ name: z.string().max(300).optional(), reference: ZTeamsReference }).strict();
+const ZTeamsTeam = z.object({
+  teamId: z.string(),
+  name: z.string().nullable(),
+  reference: ZTeamsReference,
+  updatedAt: z.string(),
+});
+const ZTeamsTriageBody = z
+  .object({
+    teamId: z.string().min(1).max(300),
+    teamName: z.string().max(300).optional(),
+    channelId: z.string().min(1).max(300),
+    channelName: z.string().max(300).optional(),
+    reference: ZTeamsReference,
+  })
+  .strict();
+const ZTeamsTriage = z.object({
+  teamId: z.string(),
+  teamName: z.string().nullable(),
+  channelId: z.string(),
+  channelName: z.string().nullable(),
+  reference: ZTeamsReference,
+  setBy: z.string().nullable(),
+  setAt: z.string(),
+});
+
 export const integrationRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/integrations/inbound-events',
+    access: 'integration',
+    scopes: ['chat:act'],
+    summary:
+      'Record a provider event id (Slack event_id, Teams activity id) before acting on it: first is true only once',
+    body: ZInboundEvent,
+    response: z.object({ first: z.boolean() }),
+    handler: async (ctx) => {
+      const rows = await ctx.services.db
+        .insert(inboundEvents)
+        .values({
+          provider: ctx.body.provider,
+          providerEventId: ctx.body.eventId,
+          receivedAt: ctx.services.clock.now(),
+        })
+        .onConflictDoNothing()
+        .returning({ id: inboundEvents.id });
+      return { first: rows.length === 1 };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/integrations/message-refs',
+    access: 'integration',
+    scopes: ['chat:act'],
+    summary: 'Which ticket a chat message Deskmate sent belongs to (a triage card, a DM thread)',
+    query: ZRefLookupQuery,
+    response: z.object({ kind: z.string(), ticketKey: z.string(), userId: z.string().nullable() }),
+    handler: async (ctx) => {
+      const [row] = await ctx.services.db
+        .select()
+        .from(messageRefs)
+        .where(
+          and(
+            eq(messageRefs.channel, ctx.query.channel),
+            sql`${messageRefs.ref}->>'conversation' = ${ctx.query.conversation}`,
+            sql`${messageRefs.ref}->>'message' = ${ctx.query.message}`,
+          ),
+        );
+      // Ref keys are `<channel>:<kind>:<ticketId>[:<userId>]`.
+      const [, kind, ticketId, userId] = row?.refKey.split(':') ?? [];
+      const [ticket] = ticketId
+        ? await ctx.services.db.select({ key: tickets.key }).from(tickets).where(eq(tickets.id, ticketId))
+        : [];
+      if (!row || !kind || !ticket) throw notFound('Message');
+      return { kind, ticketKey: ticket.key, userId: userId ?? null };
+    },
+  }),
   defineRoute({
     method: 'get',
     path: '/integrations/tokens',
@@ -48,11 +162,122 @@ export const integrationRoutes = [
     access: 'integration',
     scopes: ['chat:act'],
     summary: 'Map a Slack or Teams account to a Deskmate user (by stored id, else email, else a new requester)',
-    body: ZResolveIdentityRequest,
+    body: ZResolveIdentityWithData,
     response: ZResolveIdentityResponse,
     handler: async (ctx) => {
-      const result = await resolveChatIdentity(ctx.services, ctx.body, ctx.actor);
+      const { data, ...identity } = ctx.body;
+      const result = await resolveChatIdentity(ctx.services, identity, ctx.actor);
+      // Provider data (a Teams personal-chat conversation reference) is merged key by key.
+      if (data && Object.keys(data).length) {
+        await ctx.services.db
+          .update(userIdentities)
+          .set({ data: sql`${userIdentities.data} || ${JSON.stringify(data)}::jsonb` })
+          .where(
+            and(
+              eq(userIdentities.provider, identity.provider),
+              eq(userIdentities.providerUserId, identity.providerUserId),
+            ),
+          );
+      }
       return { user: presentUser(result.user), created: result.created, linked: result.linked };
     },
   }),
+  ...teamsRoutes(),
 ];
+
+/**
+ * Microsoft Teams: the teams the bot was added to (their conversation references, so it can post
+ * there) and the triage channel an admin chose. Kept in `settings`, one row per team.
+ */
+function teamsRoutes() {
+  const teamKey = (teamId: string) => `teams.team:${teamId}`;
+  const triageKey = 'teams.triage';
+  const readSetting = async (db: Services['db'], key: string) =>
+    (await db.select().from(settings).where(eq(settings.key, key)))[0]?.value ?? null;
+  const writeSetting = (db: Services['db'], key: string, value: unknown, now: Date) =>
+    db
+      .insert(settings)
+      .values({ key, value })
+      .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } });
+  return [
+    defineRoute({
+      method: 'put',
+      path: '/integrations/teams/teams/:teamId',
+      access: 'integration',
+      scopes: ['chat:act'],
+      summary: 'Teams: remember a team the bot was added to, with the conversation reference to post there',
+      params: ZTeamParams,
+      body: ZTeamsTeamBody,
+      response: ZTeamsTeam,
+      handler: async (ctx) => {
+        const team = {
+          teamId: ctx.params.teamId,
+          name: ctx.body.name ?? null,
+          reference: ctx.body.reference,
+          updatedAt: ctx.services.clock.now().toISOString(),
+        };
+        await writeSetting(ctx.services.db, teamKey(team.teamId), team, ctx.services.clock.now());
+        return team;
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/integrations/teams/teams/:teamId',
+      access: 'integration',
+      scopes: ['chat:act'],
+      summary: 'Teams: forget a team the bot was removed from (and its triage channel, if it was there)',
+      params: ZTeamParams,
+      handler: async (ctx) => {
+        await ctx.services.db.transaction(async (tx) => {
+          await tx.delete(settings).where(eq(settings.key, teamKey(ctx.params.teamId)));
+          await tx
+            .delete(settings)
+            .where(and(eq(settings.key, triageKey), sql`${settings.value}->>'teamId' = ${ctx.params.teamId}`));
+        });
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/integrations/teams/triage',
+      access: 'integration',
+      scopes: ['chat:act'],
+      summary: 'Teams: the triage channel, where each new ticket gets a card (null until an admin chooses one)',
+      response: z.object({ triage: ZTeamsTriage.nullable() }),
+      handler: async (ctx) => {
+        const parsed = ZTeamsTriage.safeParse(await readSetting(ctx.services.db, triageKey));
+        return { triage: parsed.success ? parsed.data : null };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/integrations/teams/triage',
+      access: 'admin',
+      summary:
+        'Teams: make a channel the triage channel (admins; the bot calls it for an admin who says "triage here")',
+      body: ZTeamsTriageBody,
+      response: z.object({ triage: ZTeamsTriage }),
+      handler: async (ctx) => {
+        const triage = {
+          ...ctx.body,
+          teamName: ctx.body.teamName ?? null,
+          channelName: ctx.body.channelName ?? null,
+          setBy: ctx.user.id,
+          setAt: ctx.services.clock.now().toISOString(),
+        };
+        await ctx.services.db.transaction(async (tx) => {
+          const before = await readSetting(tx, triageKey);
+          await writeSetting(tx, triageKey, triage, ctx.services.clock.now());
+          await recordAudit(tx, ctx.actor, {
+            action: 'teams.triage_set',
+            entityType: 'setting',
+            entityId: triageKey,
+            before,
+            after: triage,
+          });
+        });
+        return { triage };
+      },
+    }),
+  ];
+}

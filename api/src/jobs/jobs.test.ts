@@ -245,6 +245,7 @@ describe('maintenance.purge-expired', () => {
       logger: silentLogger(),
       config,
       attempt: 1,
+      senders: [],
     });
     expect((await d.select().from(inboundEvents)).map((r) => r.providerEventId)).toEqual(['recent']);
     expect((await d.select().from(outbox)).map((r) => r.dedupeKey).sort()).toEqual(['dead-old', 'pending-old']);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { RetryAfterError, type TDeliverySender } from '@deskmate/shared';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -12,6 +13,8 @@ export interface JobContext {
   config: Config;
   /** Attempt number, 1 for the first run. */
   attempt: number;
+  /** The channels this process can send through (Slack, Teams, email). */
+  senders: TDeliverySender[];
 }
 
 export interface RetryPolicy {
@@ -26,12 +29,14 @@ export interface RetryPolicy {
 export interface JobDefinition<Name extends string, Schema extends z.ZodType> {
   name: Name;
   payload: Schema;
-  handler: (payload: z.output<Schema>, ctx: JobContext) => Promise<void>;
+  handler(payload: z.output<Schema>, ctx: JobContext): Promise<void>;
   retry: RetryPolicy;
   /** Runs of this job at once in one worker. */
   concurrency?: number;
   /** How long a run may hold its lock before another worker may take it over. */
   lockLifetimeMs?: number;
+  /** Runs once when the job is dead (its retries are spent or it failed permanently). */
+  onDead?(payload: z.output<Schema>, ctx: JobContext, error: Error): Promise<void>;
   /** For recurring jobs: how often, in milliseconds, from the config. */
   every?: (config: Config) => number;
 }
@@ -50,6 +55,8 @@ export class PermanentJobError extends Error {
 /** Delay before the next run after `failures` failed runs, or null when the job is dead. */
 export function retryDelay(policy: RetryPolicy, failures: number, error: unknown): number | null {
   if (error instanceof PermanentJobError || failures >= policy.attempts) return null;
+  // The service said when: honour Retry-After (within the policy's ceiling).
+  if (error instanceof RetryAfterError) return Math.min(Math.max(error.retryAfterMs, 1000), policy.maxBackoffMs ?? 60 * 60_000);
   const delay = policy.backoffMs * 2 ** (failures - 1);
   return Math.min(delay, policy.maxBackoffMs ?? 60 * 60_000);
 }

@@ -3,6 +3,7 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import { eq } from 'drizzle-orm';
 import type pg from 'pg';
 import type { z } from 'zod';
+import type { TDeliverySender } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -23,6 +24,8 @@ export interface WorkerOptions {
   name?: string;
   /** Schedule recurring jobs (the maintenance purge). Default true. */
   scheduleRecurring?: boolean;
+  /** Channels deliveries go through (given by the composition root). */
+  senders?: TDeliverySender[];
 }
 
 export interface Worker {
@@ -42,6 +45,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const definitions =
     options.definitions ?? (jobDefinitions as unknown as Record<string, JobDefinition<string, z.ZodType>>);
   const name = options.name ?? `worker-${process.pid}`;
+  const senders = options.senders ?? [];
   const backend = new PostgresBackend({ pool, ensureSchema: false });
   // The LISTEN connection reconnects by itself when the database restarts; without a listener its
   // 'error' event would be thrown and take the process down.
@@ -72,6 +76,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           clock,
           config,
           attempt,
+          senders,
           logger: logger.child({ job: definition.name, jobId: String(job.attrs._id), attempt }),
         });
       },
@@ -96,6 +101,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       .set({ deadAt: new Date(), nextRunAt: null })
       .where(eq(agendaJobs.id, id))
       .catch((e: unknown) => logger.error({ err: e, jobId: id }, 'could not mark job dead'));
+    const definition = definitions[job.attrs.name];
+    const parsed = definition?.payload.safeParse(job.attrs.data ?? {});
+    if (definition?.onDead && parsed?.success) {
+      definition
+        .onDead(parsed.data, { db, clock, config, attempt: job.attrs.failCount ?? 0, senders, logger }, err)
+        .catch((e: unknown) => logger.error({ err: e, jobId: id }, 'onDead failed'));
+    }
   });
 
   await agenda.start();

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { TNotification } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { notifications, outbox, users } from '../db/schema.js';
-import { publishLive } from '../live/bus.js';
+import { LIVE_CHANNEL, publishLive } from '../live/bus.js';
 
 export type NotificationType = TNotification['type'];
 
@@ -16,6 +17,8 @@ export interface NotifyInput {
   visibility: 'public' | 'internal';
   /** Whoever caused it is not notified of their own action. */
   actorId: string | null;
+  /** The timeline event it is about (a reply), so a channel can show it in full. */
+  eventId?: string;
 }
 
 /**
@@ -40,7 +43,7 @@ export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string[]> 
         ticketId: input.ticket?.id ?? null,
         title: input.title,
         body: input.body ?? '',
-        data: { ticketKey: input.ticket?.key ?? null, visibility: input.visibility },
+        data: { ticketKey: input.ticket?.key ?? null, visibility: input.visibility, ...(input.eventId ? { eventId: input.eventId } : {}) },
       })),
     )
     .returning({ id: notifications.id, userId: notifications.userId });
@@ -80,4 +83,63 @@ export async function unreadCount(db: DbOrTx, userId: string): Promise<number> {
     .from(notifications)
     .where(and(eq(notifications.userId, userId), sql`${notifications.readAt} IS NULL`));
   return row?.n ?? 0;
+}
+
+/**
+ * `notify` for many notifications at once (the SLA sweep, reminders): the same rules — the actor
+ * is skipped, inactive users dropped, requesters never get internal content — in four statements
+ * whatever the number.
+ */
+export async function notifyMany(tx: DbOrTx, inputs: NotifyInput[]): Promise<string[]> {
+  const wanted = inputs.map((input) => [
+    ...new Set(input.userIds.filter((id): id is string => Boolean(id) && id !== input.actorId)),
+  ]);
+  const allIds = [...new Set(wanted.flat())];
+  if (!allIds.length) return [];
+  const recipients = await tx
+    .select({ id: users.id, role: users.role })
+    .from(users)
+    .where(and(inArray(users.id, allIds), eq(users.active, true)));
+  const roles = new Map(recipients.map((r) => [r.id, r.role]));
+  const values = inputs.flatMap((input, i) =>
+    wanted[i]!.filter((id) => roles.has(id) && (input.visibility === 'public' || roles.get(id) !== 'requester')).map(
+      (userId) => ({
+        input,
+        row: {
+          // Ids made here, so each outbox row is tied to its notification without relying on RETURNING order.
+          id: randomUUID(),
+          userId,
+          type: input.type,
+          ticketId: input.ticket?.id ?? null,
+          title: input.title,
+          body: input.body ?? '',
+          data: { ticketKey: input.ticket?.key ?? null, visibility: input.visibility, ...(input.eventId ? { eventId: input.eventId } : {}) },
+        },
+      }),
+    ),
+  );
+  if (!values.length) return [];
+  await tx.insert(notifications).values(values.map((v) => v.row));
+  const rows = values.map((v) => v.row);
+  await tx.insert(outbox).values(
+    rows.map((n, i) => ({
+      kind: 'notification.deliver',
+      dedupeKey: `notification:${n.id}`,
+      payload: {
+        notificationId: n.id,
+        userId: n.userId,
+        type: values[i]!.input.type,
+        ticketKey: values[i]!.input.ticket?.key ?? null,
+        visibility: values[i]!.input.visibility,
+      },
+    })),
+  );
+  // One live event per person is enough: their inbox reloads what is new.
+  const events = [...new Set(rows.map((n) => n.userId))].map((userId) =>
+    JSON.stringify({ type: 'notification.created', userId, visibility: 'public' }),
+  );
+  await tx.execute(
+    sql`SELECT pg_notify(${LIVE_CHANNEL}, e) FROM jsonb_array_elements_text(${JSON.stringify(events)}::jsonb) AS e`,
+  );
+  return rows.map((n) => n.id);
 }

@@ -8,6 +8,8 @@ import { randomToken } from './crypto.js';
 export interface Secrets {
   jwtSecret: string;
   encryptionKey: string;
+  /** The API token of this desk's own bot (INTEGRATION_TOKEN, else generated once). */
+  integrationToken: string;
 }
 
 /**
@@ -30,5 +32,6 @@ export async function resolveSecrets(db: Db, config: Config, logger: Logger): Pr
   return {
     jwtSecret: config.JWT_SECRET ?? (await stored('secret.jwt')),
     encryptionKey: config.ENCRYPTION_KEY ?? (await stored('secret.encryption')),
+    integrationToken: config.INTEGRATION_TOKEN ?? `dm_${await stored('secret.integration_token')}`,
   };
 }

@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { TDeliverySender } from '@deskmate/shared';
 import { afterAll, beforeAll } from 'vitest';
 import type { Clock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
@@ -14,6 +15,7 @@ export interface TestAppOptions {
   consoleDir?: string;
   /** Share a database (for several instances); default: a new clone. */
   database?: TestDatabase;
+  senders?: TDeliverySender[];
 }
 
 export interface TestApp {
@@ -47,6 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.botRouters ? { botRouters: options.botRouters } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+    ...(options.senders ? { senders: options.senders } : {}),
   });
   return {
     runtime,

@@ -2,6 +2,7 @@ import { getTableColumns, inArray } from 'drizzle-orm';
 import type { TPersonRef, TTicket, TTicketCategory, TTimelineEvent } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { groups, ticketCsat, type ticketEvents, ticketWatchers, tickets, users } from '../db/schema.js';
+import { presentSla } from '../sla/clock.js';
 
 /** Every ticket column but the search material (a long text and its vector), which no reader needs. */
 const { searchVector: _searchVector, repliesText: _repliesText, ...ticketColumnsRest } = getTableColumns(tickets);
@@ -63,9 +64,6 @@ const unknownPerson = (id: string): TPersonRef => ({ id, name: 'Unknown user', e
 /** The JSON shape of a ticket (the same for every viewer: no internal content lives on it). */
 export function presentTicket(t: TicketRow, related: Related, now: Date): TTicket {
   const person = (id: string) => related.people.get(id) ?? unknownPerson(id);
-  const stoppedFirst = t.firstRespondedAt ?? null;
-  const stoppedResolution = t.resolvedAt ?? t.closedAt ?? null;
-  const breached = (due: Date | null, stopped: Date | null) => Boolean(due && (stopped ? stopped > due : now > due));
   return {
     id: t.id,
     key: t.key,
@@ -81,14 +79,7 @@ export function presentTicket(t: TicketRow, related: Related, now: Date): TTicke
     watchers: (related.watchers.get(t.id) ?? []).map(person),
     mergedIntoKey: t.mergedIntoId ? (related.mergedKeys.get(t.mergedIntoId) ?? null) : null,
     csat: related.csat.get(t.id) ?? null,
-    sla: {
-      firstResponseDueAt: iso(t.firstResponseDueAt),
-      resolutionDueAt: iso(t.resolutionDueAt),
-      firstResponseBreached: breached(t.firstResponseDueAt, stoppedFirst),
-      resolutionBreached: breached(t.resolutionDueAt, stoppedResolution),
-      paused: t.slaPausedAt !== null,
-      escalationLevel: t.escalationLevel,
-    },
+    sla: presentSla(t, now),
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     firstRespondedAt: iso(t.firstRespondedAt),

@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { TChannel, TTicketCategory, TTicketPriority, TTicketStatus } from '@deskmate/shared';
-import { recordAudit, type Actor } from '../audit/record.js';
+import { recordAudit, systemActor, type Actor } from '../audit/record.js';
+import type { Clock } from '../clock.js';
 import type { DbOrTx } from '../db/client.js';
 import {
   classifierFeedback,
@@ -15,10 +16,11 @@ import {
   users,
 } from '../db/schema.js';
 import { AppError, notFound } from '../http/errors.js';
-import type { Services } from '../http/context.js';
+import type { Services, UserRow } from '../http/context.js';
 import { publishLive } from '../live/bus.js';
 import { notify, type NotificationType } from '../notifications/service.js';
 import { consume } from '../security/rate-limit.js';
+import { syncSla } from '../sla/sync.js';
 import { priorityFloor } from '@deskmate/kb';
 import { wizard } from '@deskmate/shared';
 import { nextTicketKey } from './keys.js';
@@ -45,6 +47,9 @@ export async function ticketContext(
 ): Promise<TicketContext> {
   return { services, actor, viewer: groupIds ? { user, groupIds } : await viewerFor(services.db, user) };
 }
+
+/** What recording a change needs: who acts, with which rights, and the time (the desk's own jobs too). */
+type ChangeContext = Pick<TicketContext, 'actor' | 'viewer'> & { services: Pick<Services, 'clock'> };
 
 const channelOf = (actor: Actor): TChannel => actor.channel ?? 'web';
 
@@ -84,7 +89,7 @@ export const seesInternal = (viewer: Viewer, ticket: TicketRow) => canWork(viewe
 
 async function addEvent(
   tx: DbOrTx,
-  ctx: TicketContext,
+  ctx: ChangeContext,
   ticket: TicketRow,
   event: {
     kind: 'reply' | 'note' | 'system';
@@ -120,7 +125,7 @@ async function addEvent(
 /** Every change: audit row (before/after), live update, and an outbox row for the chat cards. */
 async function changed(
   tx: DbOrTx,
-  ctx: TicketContext,
+  ctx: ChangeContext,
   action: string,
   before: TicketRow | null,
   after: TicketRow,
@@ -151,7 +156,7 @@ async function changed(
 
 async function update(
   tx: DbOrTx,
-  ctx: TicketContext,
+  ctx: ChangeContext,
   ticket: TicketRow,
   values: PgUpdateSetSource<typeof tickets>,
 ): Promise<TicketRow> {
@@ -252,7 +257,7 @@ export async function createTicket(
         updatedAt: now,
       })
       .returning(ticketColumns);
-    const t = ticket!;
+    const t = await syncSla(tx, ticket!, now);
     await addEvent(tx, ctx, t, {
       kind: 'system',
       visibility: 'public',
@@ -361,7 +366,7 @@ async function applyAssign(
   return after;
 }
 
-const applyRaw = (tx: DbOrTx, ctx: TicketContext, ticket: TicketRow, values: PgUpdateSetSource<typeof tickets>) =>
+const applyRaw = (tx: DbOrTx, ctx: ChangeContext, ticket: TicketRow, values: PgUpdateSetSource<typeof tickets>) =>
   update(tx, ctx, ticket, values);
 
 function statusTimestamps(from: TTicketStatus, to: TTicketStatus, now: Date): Partial<typeof tickets.$inferInsert> {
@@ -373,7 +378,7 @@ function statusTimestamps(from: TTicketStatus, to: TTicketStatus, now: Date): Pa
 
 async function applyStatus(
   tx: DbOrTx,
-  ctx: TicketContext,
+  ctx: ChangeContext,
   ticket: TicketRow,
   watchers: string[],
   to: TTicketStatus,
@@ -517,7 +522,10 @@ export async function updateTicket(ctx: TicketContext, key: string, input: Updat
     if (input.category !== undefined) t = await applyClassification(tx, ctx, t, 'category', input.category);
     if (input.assigneeId !== undefined) t = await applyAssign(tx, ctx, t, input.assigneeId);
     if (input.status !== undefined) t = await applyStatus(tx, ctx, t, watchers, input.status);
-    if (t !== before) await changed(tx, ctx, 'ticket.updated', before, t);
+    if (t !== before) {
+      t = await syncSla(tx, t, ctx.services.clock.now());
+      await changed(tx, ctx, 'ticket.updated', before, t);
+    }
     return t;
   });
 }
@@ -580,6 +588,7 @@ export async function addReply(
       body: body.slice(0, 280),
       visibility: 'public',
       actorId: ctx.actor.userId,
+      eventId: event.id,
     });
     const mentions = worker ? await mentionedAgents(tx, body) : [];
     if (mentions.length)
@@ -592,6 +601,7 @@ export async function addReply(
         visibility: 'public',
         actorId: ctx.actor.userId,
       });
+    t = await syncSla(tx, t, ctx.services.clock.now());
     await changed(tx, ctx, 'ticket.replied', before, t);
     return { ticket: t, event };
   });
@@ -655,12 +665,16 @@ export async function mergeTicket(ctx: TicketContext, key: string, intoKey: stri
     if (target.ticket.mergedIntoId || target.ticket.status === 'closed')
       throw new AppError('conflict', `${intoKey} is closed or merged; choose an open ticket`);
     const now = ctx.services.clock.now();
-    const merged = await applyRaw(tx, ctx, source.ticket, {
-      status: 'closed',
-      closedAt: now,
-      resolvedAt: source.ticket.resolvedAt ?? now,
-      mergedIntoId: target.ticket.id,
-    });
+    const merged = await syncSla(
+      tx,
+      await applyRaw(tx, ctx, source.ticket, {
+        status: 'closed',
+        closedAt: now,
+        resolvedAt: source.ticket.resolvedAt ?? now,
+        mergedIntoId: target.ticket.id,
+      }),
+      now,
+    );
     await addEvent(tx, ctx, merged, {
       kind: 'system',
       visibility: 'public',
@@ -709,7 +723,7 @@ export async function reopenTicket(ctx: TicketContext, key: string): Promise<Tic
     const { ticket, watchers } = await lockVisible(tx, ctx.viewer, key);
     if (ticket.status !== 'resolved' && ticket.status !== 'closed')
       throw new AppError('conflict', `${ticket.key} is not resolved or closed`);
-    const after = await applyStatus(tx, ctx, ticket, watchers, 'open');
+    const after = await syncSla(tx, await applyStatus(tx, ctx, ticket, watchers, 'open'), ctx.services.clock.now());
     await changed(tx, ctx, 'ticket.reopened', ticket, after);
     return after;
   });
@@ -795,6 +809,77 @@ export async function rateTicket(
     });
     await publishLive(tx, { type: 'ticket.updated', ticketId: ticket.id, ticketKey: ticket.key, visibility: 'public' });
     return after;
+  });
+}
+
+// The desk acting by itself (stale-ticket rules): audited as the system, allowed to work any
+// ticket. Only `id` and `role` of the viewer's user are read by the rules it goes through.
+const systemUser = { id: '00000000-0000-0000-0000-000000000000', name: 'Deskmate', role: 'admin' } as UserRow;
+const systemContext = (clock: Clock): ChangeContext => ({
+  services: { clock },
+  actor: systemActor,
+  viewer: { user: systemUser, groupIds: [] },
+});
+
+/**
+ * A status change the desk makes by itself on a ticket the caller has locked (stale-ticket
+ * rules): the same status machine, timeline, SLA clocks and audit as any change, with a public
+ * notice that says why, told to the requester, assignee and watchers when `notify` is set.
+ */
+export async function setStatusBySystem(
+  tx: DbOrTx,
+  clock: Clock,
+  ticket: TicketRow,
+  to: TTicketStatus,
+  notice: string,
+  options: { notify: boolean },
+): Promise<TicketRow> {
+  const ctx = systemContext(clock);
+  const watchers = await watcherIds(tx, ticket.id);
+  let after = await applyStatus(tx, ctx, ticket, watchers, to, { quiet: true });
+  await addEvent(tx, ctx, after, {
+    kind: 'system',
+    visibility: 'public',
+    body: notice,
+    data: { type: 'automatic', to },
+  });
+  if (options.notify)
+    await notify(tx, {
+      userIds: audience(after, watchers),
+      type: 'status_changed',
+      ticket: after,
+      title: `${after.key} is now ${statusLabel[to].toLowerCase()}`,
+      body: notice,
+      visibility: 'public',
+      actorId: null,
+    });
+  after = await syncSla(tx, after, clock.now());
+  await changed(tx, ctx, `ticket.auto_${to}`, ticket, after);
+  return after;
+}
+
+/** A public notice from the desk on a locked ticket (a reminder), on the timeline and to the requester. */
+export async function postSystemNotice(
+  tx: DbOrTx,
+  clock: Clock,
+  ticket: TicketRow,
+  notice: { title: string; body: string; type: string },
+): Promise<void> {
+  const ctx = systemContext(clock);
+  await addEvent(tx, ctx, ticket, {
+    kind: 'system',
+    visibility: 'public',
+    body: notice.body,
+    data: { type: notice.type },
+  });
+  await notify(tx, {
+    userIds: [ticket.requesterId],
+    type: 'reminder',
+    ticket,
+    title: notice.title,
+    body: notice.body,
+    visibility: 'public',
+    actorId: null,
   });
 }
 

@@ -5,3 +5,4 @@ export * from './tickets.js';
 export * from './chat.js';
 export * from './kb.js';
 export * from './sla.js';
+export * from './delivery.js';

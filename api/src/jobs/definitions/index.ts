@@ -1,8 +1,18 @@
+import { deliverySend } from './delivery-send.js';
 import { purgeExpired } from './purge-expired.js';
+import { slaDueReminders } from './sla-due-reminders.js';
+import { slaSweep } from './sla-sweep.js';
+import { staleTickets } from './stale-tickets.js';
+import { weeklyDigest } from './weekly-digest.js';
 
 /** Every job Deskmate knows, by name. Add a definition file and list it here. */
 export const jobDefinitions = {
   [purgeExpired.name]: purgeExpired,
+  [slaSweep.name]: slaSweep,
+  [slaDueReminders.name]: slaDueReminders,
+  [staleTickets.name]: staleTickets,
+  [weeklyDigest.name]: weeklyDigest,
+  [deliverySend.name]: deliverySend,
 } as const;
 
 export type JobDefinitions = typeof jobDefinitions;

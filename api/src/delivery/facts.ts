@@ -1,0 +1,49 @@
+import { and, eq } from 'drizzle-orm';
+import type { TChatIdentity, TDeliveryFacts } from '@deskmate/shared';
+import type { DbOrTx } from '../db/client.js';
+import { notifications, outbox, ticketEvents, tickets, userIdentities, users } from '../db/schema.js';
+import { presentNotification } from '../notifications/service.js';
+import { presentUser } from '../presenters/user.js';
+import { presentEvents, presentTickets, ticketColumns } from '../tickets/presenter.js';
+
+type OutboxRow = typeof outbox.$inferSelect;
+
+async function identities(db: DbOrTx, userId: string): Promise<TChatIdentity[]> {
+  const rows = await db.select().from(userIdentities).where(eq(userIdentities.userId, userId));
+  return rows.map((r) => ({ provider: r.provider, providerUserId: r.providerUserId, providerTeamId: r.providerTeamId, data: (r.data ?? {}) as Record<string, unknown> }));
+}
+
+/**
+ * Everything a channel may say about an outbox row, read now (so a late delivery shows the ticket
+ * as it is, not as it was). A notification's event is included only when it is public.
+ */
+export async function factsFor(db: DbOrTx, row: OutboxRow, now: Date): Promise<TDeliveryFacts> {
+  const payload = (row.payload ?? {}) as Record<string, unknown>;
+  const str = (k: string) => (typeof payload[k] === 'string' ? (payload[k] as string) : null);
+  let notification: TDeliveryFacts['notification'] = null;
+  let recipient: TDeliveryFacts['recipient'] = null;
+  let event: TDeliveryFacts['event'] = null;
+  let ticketId = str('ticketId');
+
+  const notificationId = str('notificationId');
+  if (notificationId) {
+    const [n] = await db.select().from(notifications).where(eq(notifications.id, notificationId));
+    if (n) {
+      const data = (n.data ?? {}) as { visibility?: 'public' | 'internal'; eventId?: string };
+      notification = { ...presentNotification(n), visibility: data.visibility === 'public' ? 'public' : 'internal' };
+      ticketId ??= n.ticketId;
+      const [u] = await db.select().from(users).where(eq(users.id, n.userId));
+      if (u) recipient = { user: presentUser(u), identities: await identities(db, u.id) };
+      if (data.eventId) {
+        const [e] = await db.select().from(ticketEvents).where(and(eq(ticketEvents.id, data.eventId), eq(ticketEvents.visibility, 'public')));
+        if (e) event = (await presentEvents(db, [e]))[0] ?? null;
+      }
+    }
+  } else if (str('userId')) {
+    const [u] = await db.select().from(users).where(eq(users.id, str('userId')!));
+    if (u) recipient = { user: presentUser(u), identities: await identities(db, u.id) };
+  }
+  const [ticketRow] = ticketId ? await db.select(ticketColumns).from(tickets).where(eq(tickets.id, ticketId)) : [];
+  const ticket = ticketRow ? ((await presentTickets(db, [ticketRow], now))[0] ?? null) : null;
+  return { kind: row.kind, ticket, notification, event, recipient, payload };
+}

@@ -1,0 +1,115 @@
+import { eq, sql } from 'drizzle-orm';
+import pg from 'pg';
+import type { TDeliverySender } from '@deskmate/shared';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import { outbox } from '../db/schema.js';
+import { deliveries } from '../db/schema-delivery.js';
+import { enqueue } from '../jobs/enqueue.js';
+import type { Logger } from '../logger.js';
+import { deliverySend } from '../jobs/definitions/delivery-send.js';
+import { factsFor } from './facts.js';
+
+export const OUTBOX_CHANNEL = 'deskmate_outbox';
+const BATCH = 100;
+
+/**
+ * Turns outbox rows into deliveries: each channel plans its messages from the row's facts, and
+ * each message becomes a `delivery.send` job with its own retries. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED, so any number of workers relay without doing a row twice. Woken by
+ * NOTIFY on every outbox insert, and polling as a backstop.
+ */
+export class OutboxRelay {
+  private client: pg.Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly options: { url: string; db: Db; senders: TDeliverySender[]; clock: Clock; logger: Logger; pollMs: number },
+  ) {}
+
+  async start(): Promise<void> {
+    await this.listen();
+    this.timer = setInterval(() => this.kick(), this.options.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.options.url, application_name: 'deskmate-outbox' });
+    client.on('notification', () => this.kick());
+    client.on('error', () => {
+      this.client = undefined;
+      client.end().catch(() => undefined);
+      setTimeout(() => void this.listen(), 1000).unref();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.client = client;
+    } catch {
+      client.end().catch(() => undefined);
+      setTimeout(() => void this.listen(), 1000).unref();
+    }
+  }
+
+  /** Run a relay pass now (or right after the current one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while ((await this.relayBatch()) === BATCH && !this.stopped);
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        this.options.logger.warn({ err: (err as Error).message }, 'outbox relay pass failed; will retry');
+      } finally {
+        this.running = undefined;
+      }
+    })();
+  }
+
+  /** One batch in one transaction; returns how many rows it took. */
+  async relayBatch(): Promise<number> {
+    const { db, senders, clock } = this.options;
+    return db.transaction(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(outbox)
+        .where(sql`${outbox.status} = 'pending' AND ${outbox.nextAttemptAt} <= now()`)
+        .orderBy(outbox.id)
+        .limit(BATCH)
+        .for('update', { skipLocked: true });
+      for (const row of rows) {
+        const facts = senders.length ? await factsFor(tx, row, clock.now()) : null;
+        for (const sender of senders) {
+          for (const plan of facts ? sender.plan(facts) : []) {
+            const [delivery] = await tx
+              .insert(deliveries)
+              .values({ outboxId: row.id, channel: sender.channel, kind: plan.kind, target: plan.target, refKey: plan.refKey })
+              .onConflictDoNothing()
+              .returning({ id: deliveries.id });
+            if (delivery) await enqueue(tx, deliverySend, { deliveryId: delivery.id }, { dedupeKey: `delivery:${delivery.id}` });
+          }
+        }
+        await tx.update(outbox).set({ status: 'delivered', deliveredAt: clock.now(), attempts: row.attempts + 1 }).where(eq(outbox.id, row.id));
+      }
+      return rows.length;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+    await this.client?.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { ZTicket, ZTimelineEvent, ZNotification } from './tickets.js';
+import { ZUser } from './users.js';
+
+/**
+ * The contract between Deskmate's delivery jobs and the channels that send (Slack, Teams, email).
+ * The API side gathers the facts about an outbox row; each channel decides what it sends for them
+ * (plan) and sends one delivery at a time (send). Channels never read the database: everything
+ * they need arrives here, rendered fresh when the delivery runs.
+ */
+export const deliveryChannels = ['slack', 'teams', 'email'] as const;
+export const ZDeliveryChannel = z.enum(deliveryChannels);
+export type TDeliveryChannel = z.infer<typeof ZDeliveryChannel>;
+
+export const ZChatIdentity = z.object({
+  provider: z.enum(['slack', 'teams']),
+  providerUserId: z.string(),
+  providerTeamId: z.string().nullable(),
+  /** Provider-specific data kept with the identity (a Teams conversation reference). */
+  data: z.record(z.string(), z.unknown()),
+});
+export type TChatIdentity = z.infer<typeof ZChatIdentity>;
+
+export const ZRecipient = z.object({ user: ZUser, identities: z.array(ZChatIdentity) });
+export type TRecipient = z.infer<typeof ZRecipient>;
+
+/** What happened, with what a channel may show. Internal content never appears for a requester. */
+export const ZDeliveryFacts = z.object({
+  /** The outbox kind: ticket.changed, notification.deliver, … */
+  kind: z.string(),
+  ticket: ZTicket.nullable(),
+  notification: ZNotification.extend({ visibility: z.enum(['public', 'internal']) }).nullable(),
+  /** The public timeline event the notification is about (a reply), when there is one. */
+  event: ZTimelineEvent.nullable(),
+  recipient: ZRecipient.nullable(),
+  /** The outbox payload as written, for kinds that carry their own data (escalations, digests). */
+  payload: z.record(z.string(), z.unknown()),
+});
+export type TDeliveryFacts = z.infer<typeof ZDeliveryFacts>;
+
+/** One message to send, as a channel plans it. */
+export const ZDeliveryPlan = z.object({
+  /** What the channel sends: triage.card, dm.notification, email.notification, … */
+  kind: z.string().min(1).max(100),
+  /** Where: a Slack channel or user id, a Teams conversation id, an email address. */
+  target: z.string().min(1).max(500),
+  /**
+   * Messages with the same ref key are one message, updated in place (a triage card per ticket,
+   * a DM thread per ticket and person); deliveries with one ref key never run at the same time.
+   * Form: `<channel>:<kind>:<ticketId>[:<userId>]`, e.g. `slack:triage:<ticketId>`,
+   * `slack:dm:<ticketId>:<userId>` — the API finds the ticket of a message by it.
+   */
+  refKey: z.string().max(300).nullable(),
+});
+export type TDeliveryPlan = z.infer<typeof ZDeliveryPlan>;
+
+/**
+ * A sent message's handle, kept per ref key. `conversation` (Slack channel id, Teams conversation
+ * id) and `message` (Slack ts, Teams activity id) are required so that a reply in the message's
+ * thread can be traced back to its ticket (GET /api/integrations/message-refs); anything else a
+ * channel needs (a Teams service URL) may ride along.
+ */
+export const ZMessageRef = z.object({ conversation: z.string(), message: z.string() }).catchall(z.unknown());
+export type TMessageRef = z.infer<typeof ZMessageRef>;
+
+export interface TDeliveryEnvelope {
+  id: string;
+  plan: TDeliveryPlan;
+  facts: TDeliveryFacts;
+  /** The message this one updates or threads under, from an earlier delivery with the same ref key. */
+  ref: TMessageRef | null;
+  attempt: number;
+}
+
+export interface TDeliveryResult {
+  /** Store this as the message for the plan's ref key. */
+  ref?: TMessageRef;
+}
+
+/** A channel that can send: Slack and Teams (bot/), email (api/). */
+export interface TDeliverySender {
+  channel: TDeliveryChannel;
+  plan(facts: TDeliveryFacts): TDeliveryPlan[];
+  send(envelope: TDeliveryEnvelope): Promise<TDeliveryResult>;
+}
+
+/** Throw from `send` when the service said "slow down": the job retries after this many ms. */
+export class RetryAfterError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+    this.name = 'RetryAfterError';
+  }
+}
+
+/** Throw from `send` when retrying cannot help (a deleted channel, an invalid address). */
+export class PermanentDeliveryError extends Error {
+  override name = 'PermanentDeliveryError';
+}
