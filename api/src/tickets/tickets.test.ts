@@ -386,7 +386,7 @@ describe('replies, notes, watchers, merge, CSAT', () => {
     expect(res.body.ticket).toMatchObject({ priority: 'high', category: 'hardware' });
     const [audit] = await auditOf(t.id, 'ticket.updated');
     expect(audit).toMatchObject({
-      before: { priority: 'medium', category: null },
+      before: { priority: 'medium', category: 'other' },
       after: { priority: 'high', category: 'hardware' },
     });
     const feedback = await database.db.execute<{ field: string; corrected: string }>(
