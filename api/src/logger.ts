@@ -12,7 +12,6 @@ export const redactPaths = [
   '*.passwordHash',
   '*.token',
   '*.secret',
-  '*.code',
   'databaseUrl',
 ];
 

@@ -27,8 +27,13 @@ export function createDatabase(url: string, options: { max?: number; application
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client losing its connection (database restarted) must not crash the process.
+  // A client losing its connection (the database restarted) must not crash the process: idle
+  // clients report through the pool, and a checked-out client between two queries (inside a
+  // transaction) emits 'error' on itself — the query in flight, if any, still rejects as usual.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = drizzle(pool, { schema });
   let closed = false;
   return {
