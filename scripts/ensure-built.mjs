@@ -32,6 +32,7 @@ run(bin('tsc'), ['-b', 'tsconfig.build.json']);
 const built = join(root, 'admin-ui', 'dist', 'index.html');
 const sources = Math.max(
   newest(join(root, 'admin-ui', 'src')),
+  newest(join(root, 'admin-ui', 'public')),
   newest(join(root, 'shared', 'src')),
   statSync(join(root, 'admin-ui', 'index.html')).mtimeMs,
   statSync(join(root, 'admin-ui', 'vite.config.ts')).mtimeMs,

@@ -1,28 +1,131 @@
-import { useEffect, useState } from 'react';
-import { ApiClient, type THealth } from '@deskmate/shared';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { isStatus } from './api/errors';
+import { AcceptInvitePage, ForgotPasswordPage, ResetPasswordPage } from './auth/PasswordPages';
+import { LoginPage } from './auth/LoginPage';
+import { homeFor, isAgentRole, reportUnauthenticated, SessionProvider, useSession } from './auth/session';
+import { AppShell } from './layout/AppShell';
+import { NotificationsPage } from './layout/NotificationsPage';
+import { Loading } from './ui/bits';
+import { ToastProvider } from './ui/Toasts';
+import { QueuePage } from './workspace/QueuePage';
+import { TicketPage } from './workspace/TicketPage';
 
-const client = new ApiClient({ baseUrl: window.location.origin });
+// Admin, reports, the portal and the account page are separate chunks: the agent workspace
+// loads none of their code (nor the charting library) until they are opened.
+const AdminRoutes = lazy(() => import('./admin/AdminRoutes'));
+const ReportsPage = lazy(() => import('./reports/ReportsPage'));
+const PortalRoutes = lazy(() => import('./portal/PortalRoutes'));
+const AccountPage = lazy(() => import('./account/AccountPage'));
 
-/** Placeholder until the console issue: shows that the shell is served and the API answers. */
-export function App() {
-  const [health, setHealth] = useState<THealth | null>(null);
-  const [error, setError] = useState<string | null>(null);
+const onError = (error: unknown) => {
+  if (isStatus(error, 401)) reportUnauthenticated();
+};
 
-  useEffect(() => {
-    client.health().then(setHealth, (err: unknown) => setError(String(err)));
-  }, []);
+const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      retry: (count, error) =>
+        count < 2 && !(error instanceof Error && 'status' in error && Number(error.status) < 500),
+      refetchOnWindowFocus: true,
+    },
+  },
+});
 
+function Splash() {
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '4rem auto', padding: '0 1rem' }}>
-      <h1>Deskmate</h1>
-      <p>The chat-first IT helpdesk. The agent console arrives here soon.</p>
-      <p role="status" aria-live="polite" data-testid="health">
-        {health
-          ? `Server ${health.status}, database ${health.database}, version ${health.version}`
-          : error
-            ? `Cannot reach the server: ${error}`
-            : 'Checking the server…'}
-      </p>
+    <main id="main" className="splash">
+      <Loading label="Opening Deskmate…" />
     </main>
+  );
+}
+
+/** Routes behind sign-in: an expired session goes to the sign-in form and comes back after. */
+function RequireSession({ children, role }: { children: ReactNode; role?: 'agent' | 'admin' }) {
+  const { session } = useSession();
+  const location = useLocation();
+  if (session.status === 'loading') return <Splash />;
+  if (session.status === 'signed-out') {
+    // After an expiry, come back here; after signing out on purpose, start afresh.
+    if (!session.expired) return <Navigate to="/login" replace />;
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/login?next=${next}`} replace />;
+  }
+  if (role === 'agent' && !isAgentRole(session.user)) return <Navigate to="/portal" replace />;
+  if (role === 'admin' && session.user.role !== 'admin') return <Navigate to={homeFor(session.user)} replace />;
+  return children;
+}
+
+function Home() {
+  const { session } = useSession();
+  if (session.status === 'loading') return <Splash />;
+  if (session.status === 'signed-out') return <Navigate to="/login" replace />;
+  return <Navigate to={homeFor(session.user)} replace />;
+}
+
+function NotFound() {
+  return (
+    <div className="page">
+      <h1>Page not found</h1>
+      <p>
+        This address does not exist. <a href="/">Go to the start page</a>.
+      </p>
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>
+        <BrowserRouter>
+          <SessionProvider>
+            <Suspense fallback={<Splash />}>
+              <Routes>
+                <Route path="/" element={<Home />} />
+                <Route path="/login" element={<LoginPage />} />
+                <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+                <Route path="/reset-password" element={<ResetPasswordPage />} />
+                <Route path="/accept-invite" element={<AcceptInvitePage />} />
+                <Route
+                  path="/portal/*"
+                  element={
+                    <RequireSession>
+                      <PortalRoutes />
+                    </RequireSession>
+                  }
+                />
+                <Route
+                  element={
+                    <RequireSession role="agent">
+                      <AppShell />
+                    </RequireSession>
+                  }
+                >
+                  <Route path="/queue/:queueId" element={<QueuePage />} />
+                  <Route path="/tickets/:key" element={<TicketPage />} />
+                  <Route path="/notifications" element={<NotificationsPage />} />
+                  <Route path="/account" element={<AccountPage />} />
+                  <Route path="/reports" element={<ReportsPage />} />
+                  <Route
+                    path="/admin/*"
+                    element={
+                      <RequireSession role="admin">
+                        <AdminRoutes />
+                      </RequireSession>
+                    }
+                  />
+                  <Route path="*" element={<NotFound />} />
+                </Route>
+              </Routes>
+            </Suspense>
+          </SessionProvider>
+        </BrowserRouter>
+      </ToastProvider>
+    </QueryClientProvider>
   );
 }

@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import {
+  ApiClient,
+  ZAnnouncement,
+  ZApiToken,
+  ZAuditEvent,
+  ZCannedResponse,
+  ZCreatedApiToken,
+  ZGroup,
+  ZKbArticle,
+  ZMailMessage,
+  ZNotification,
+  ZUser,
+  ZAuditList,
+  ZChatSessionResponse,
+  ZDeflectionReport,
+  ZKbSearchResponse,
+  ZLoginResponse,
+  ZMeResponse,
+  ZNotificationList,
+  ZRecoveryCodesResponse,
+  ZSecuritySettings,
+  ZSlaCalendarList,
+  ZSlaPolicyList,
+  ZSlaReport,
+  ZTicketEventResponse,
+  ZTicketList,
+  ZTicketResponse,
+  ZTicketSlaExplanation,
+  ZTimeline,
+  ZTotpSetupResponse,
+  ZUserList,
+  type TPutSlaCalendarsRequest,
+  type TPutSlaPoliciesRequest,
+  type TSecuritySettings,
+  type TTicketCategory,
+  type TTicketPriority,
+  type TTicketStatus,
+  type TUserRole,
+  type wizard,
+} from '@deskmate/shared';
+
+/** The one client of the console: cookie session, same origin (the browser adds Origin). */
+export const client = new ApiClient({ baseUrl: window.location.origin });
+
+const ZEmpty = z.unknown();
+const ZCount = z.object({ count: z.number() });
+
+/** `/path?a=1&b=2`, leaving out empty values. */
+export function withQuery(path: string, params: Record<string, string | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') search.set(k, v);
+  const qs = search.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+const get = <S extends z.ZodType>(path: string, schema: S) => client.request('GET', path, schema);
+const send = <S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown) =>
+  client.request(method, path, schema, body);
+const enc = encodeURIComponent;
+
+export const authApi = {
+  me: () => get('/api/auth/me', ZMeResponse),
+  login: (email: string, password: string) => send('POST', '/api/auth/login', ZLoginResponse, { email, password }),
+  verify2fa: (code: string) => send('POST', '/api/auth/2fa/verify', ZMeResponse, { code }),
+  resend2fa: () => send('POST', '/api/auth/2fa/resend', ZEmpty),
+  logout: () => send('POST', '/api/auth/logout', ZEmpty),
+  logoutAll: () => send('POST', '/api/auth/logout-all', ZEmpty),
+  updateMe: (body: { name?: string; away?: boolean }) => send('PATCH', '/api/auth/me', ZMeResponse, body),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    send('POST', '/api/auth/password', ZMeResponse, { currentPassword, newPassword }),
+  forgotPassword: (email: string) => send('POST', '/api/auth/password/forgot', ZEmpty, { email }),
+  resetPassword: (token: string, password: string) =>
+    send('POST', '/api/auth/password/reset', ZEmpty, { token, password }),
+  acceptInvite: (token: string, password: string, name?: string) =>
+    send('POST', '/api/auth/invite/accept', ZLoginResponse, { token, password, ...(name ? { name } : {}) }),
+  totpSetup: () => send('POST', '/api/auth/2fa/totp/setup', ZTotpSetupResponse),
+  totpConfirm: (code: string) => send('POST', '/api/auth/2fa/totp/confirm', ZRecoveryCodesResponse, { code }),
+  emailEnable: () => send('POST', '/api/auth/2fa/email/enable', ZRecoveryCodesResponse),
+  emailSend: () => send('POST', '/api/auth/2fa/email/send', ZEmpty),
+  disable2fa: (code: string) => send('POST', '/api/auth/2fa/disable', ZMeResponse, { code }),
+};
+
+export interface TTicketPatch {
+  status?: TTicketStatus;
+  priority?: TTicketPriority;
+  category?: TTicketCategory | null;
+  assigneeId?: string | null;
+  groupId?: string | null;
+  title?: string;
+}
+
+export const ticketApi = {
+  list: (params: Record<string, string>) => get(withQuery('/api/tickets', params), ZTicketList),
+  get: (key: string) => get(`/api/tickets/${enc(key)}`, ZTicketResponse),
+  timeline: (key: string) => get(`/api/tickets/${enc(key)}/timeline`, ZTimeline),
+  update: (key: string, patch: TTicketPatch) => send('PATCH', `/api/tickets/${enc(key)}`, ZTicketResponse, patch),
+  claim: (key: string) => send('POST', `/api/tickets/${enc(key)}/claim`, ZTicketResponse),
+  reply: (key: string, body: string) =>
+    send('POST', `/api/tickets/${enc(key)}/replies`, ZTicketEventResponse, { body }),
+  note: (key: string, body: string) => send('POST', `/api/tickets/${enc(key)}/notes`, ZTicketEventResponse, { body }),
+  merge: (key: string, intoKey: string) => send('POST', `/api/tickets/${enc(key)}/merge`, ZTicketResponse, { intoKey }),
+  reopen: (key: string) => send('POST', `/api/tickets/${enc(key)}/reopen`, ZTicketResponse),
+  watch: (key: string, userId?: string) =>
+    send('POST', `/api/tickets/${enc(key)}/watchers`, ZTicketResponse, userId ? { userId } : {}),
+  unwatch: (key: string, userId: string) =>
+    send('DELETE', `/api/tickets/${enc(key)}/watchers/${enc(userId)}`, ZTicketResponse),
+  csat: (key: string, rating: number, comment?: string) =>
+    send('POST', `/api/tickets/${enc(key)}/csat`, ZTicketResponse, { rating, ...(comment ? { comment } : {}) }),
+};
+
+export const notificationApi = {
+  list: (cursor?: string) => get(withQuery('/api/notifications', { cursor }), ZNotificationList),
+  unreadCount: () => get('/api/notifications/unread-count', ZCount),
+  readAll: () => send('POST', '/api/notifications/read-all', ZEmpty),
+  read: (id: string) => send('POST', `/api/notifications/${enc(id)}/read`, z.object({ notification: ZNotification })),
+};
+
+export const userApi = {
+  list: (params: { role?: TUserRole; active?: 'true' | 'false'; q?: string } = {}) =>
+    get(withQuery('/api/users', params), ZUserList),
+  invite: (body: { email: string; name: string; role: TUserRole }) =>
+    send('POST', '/api/users/invite', z.object({ user: ZUser }), body),
+  update: (id: string, body: { name?: string; away?: boolean; twoFactorRequired?: boolean }) =>
+    send('PATCH', `/api/users/${enc(id)}`, z.object({ user: ZUser }), body),
+  setRole: (id: string, role: TUserRole) =>
+    send('POST', `/api/users/${enc(id)}/role`, z.object({ user: ZUser }), { role }),
+  deactivate: (id: string) => send('POST', `/api/users/${enc(id)}/deactivate`, z.object({ user: ZUser })),
+  reactivate: (id: string) => send('POST', `/api/users/${enc(id)}/reactivate`, z.object({ user: ZUser })),
+  security: () => get('/api/admin/security', ZSecuritySettings),
+  setSecurity: (body: TSecuritySettings) => send('PUT', '/api/admin/security', ZSecuritySettings, body),
+  mail: () => get('/api/admin/mail', z.object({ items: z.array(ZMailMessage) })),
+};
+
+export const groupApi = {
+  list: () => get('/api/groups', z.object({ items: z.array(ZGroup) })),
+  create: (body: { name: string; description?: string | null; roundRobin?: boolean; memberIds?: string[] }) =>
+    send('POST', '/api/groups', z.object({ group: ZGroup }), body),
+  update: (id: string, body: { name?: string; description?: string | null; roundRobin?: boolean }) =>
+    send('PATCH', `/api/groups/${enc(id)}`, z.object({ group: ZGroup }), body),
+  setMembers: (id: string, memberIds: string[]) =>
+    send('PUT', `/api/groups/${enc(id)}/members`, z.object({ group: ZGroup }), { memberIds }),
+  remove: (id: string) => send('DELETE', `/api/groups/${enc(id)}`, ZEmpty),
+};
+
+export const cannedApi = {
+  list: () => get('/api/canned-responses', z.object({ items: z.array(ZCannedResponse) })),
+  create: (body: { title: string; body: string; shared: boolean }) =>
+    send('POST', '/api/canned-responses', z.object({ cannedResponse: ZCannedResponse }), body),
+  update: (id: string, body: { title: string; body: string; shared: boolean }) =>
+    send('PUT', `/api/canned-responses/${enc(id)}`, z.object({ cannedResponse: ZCannedResponse }), body),
+  remove: (id: string) => send('DELETE', `/api/canned-responses/${enc(id)}`, ZEmpty),
+  render: (id: string, ticketKey: string) =>
+    get(withQuery(`/api/canned-responses/${enc(id)}/render`, { ticket: ticketKey }), z.object({ body: z.string() })),
+};
+
+export const announcementApi = {
+  active: () => get('/api/announcements/active', z.object({ items: z.array(ZAnnouncement) })),
+  list: () => get('/api/announcements', z.object({ items: z.array(ZAnnouncement) })),
+  create: (body: {
+    title: string;
+    body: string;
+    audience: 'everyone' | 'agents';
+    startsAt: string;
+    endsAt: string | null;
+  }) => send('POST', '/api/announcements', z.object({ announcement: ZAnnouncement }), body),
+  remove: (id: string) => send('DELETE', `/api/announcements/${enc(id)}`, ZEmpty),
+};
+
+export interface TKbArticleInput {
+  title: string;
+  category: TTicketCategory;
+  tags: string[];
+  synonyms: string[];
+  body: string;
+}
+
+export const kbApi = {
+  list: () => get('/api/kb/articles', z.object({ items: z.array(ZKbArticle) })),
+  get: (slug: string) => get(`/api/kb/articles/${enc(slug)}`, z.object({ article: ZKbArticle })),
+  create: (body: TKbArticleInput & { slug: string; published: boolean }) =>
+    send('POST', '/api/kb/articles', z.object({ article: ZKbArticle }), body),
+  update: (slug: string, body: Partial<TKbArticleInput>) =>
+    send('PUT', `/api/kb/articles/${enc(slug)}`, z.object({ article: ZKbArticle }), body),
+  publish: (slug: string, published: boolean) =>
+    send(
+      'POST',
+      `/api/kb/articles/${enc(slug)}/${published ? 'publish' : 'unpublish'}`,
+      z.object({ article: ZKbArticle }),
+    ),
+  view: (slug: string) => send('POST', `/api/kb/articles/${enc(slug)}/view`, ZEmpty),
+  feedback: (slug: string, helpful: boolean) =>
+    send('POST', `/api/kb/articles/${enc(slug)}/feedback`, ZEmpty, { helpful }),
+  search: (q: string) => get(withQuery('/api/kb/search', { q }), ZKbSearchResponse),
+};
+
+export const auditApi = {
+  list: (params: Record<string, string | undefined>) => get(withQuery('/api/audit', params), ZAuditList),
+};
+export type TAuditEvent = z.infer<typeof ZAuditEvent>;
+
+export const integrationApi = {
+  tokens: () => get('/api/integrations/tokens', z.object({ items: z.array(ZApiToken) })),
+  createToken: (name: string, scopes: ('chat:act' | 'api:read' | 'api:write')[]) =>
+    send('POST', '/api/integrations/tokens', ZCreatedApiToken, { name, scopes }),
+  revokeToken: (id: string) => send('DELETE', `/api/integrations/tokens/${enc(id)}`, ZEmpty),
+};
+
+export const slaApi = {
+  policies: () => get('/api/sla/policies', ZSlaPolicyList),
+  putPolicies: (body: TPutSlaPoliciesRequest) => send('PUT', '/api/sla/policies', ZSlaPolicyList, body),
+  calendars: () => get('/api/sla/calendars', ZSlaCalendarList),
+  putCalendars: (body: TPutSlaCalendarsRequest) => send('PUT', '/api/sla/calendars', ZSlaCalendarList, body),
+  explain: (key: string) => get(`/api/tickets/${enc(key)}/sla`, ZTicketSlaExplanation),
+  report: (from: string, to: string, groupId?: string) =>
+    get(withQuery('/api/reports/sla', { from, to, groupId }), ZSlaReport),
+};
+
+export const reportApi = {
+  deflection: (from: string, to: string) => get(withQuery('/api/reports/deflection', { from, to }), ZDeflectionReport),
+};
+
+export const chatApi = {
+  start: (text?: string) =>
+    send('POST', '/api/chat/sessions', ZChatSessionResponse, { channel: 'web', ...(text ? { text } : {}) }),
+  input: (id: string, input: wizard.TWizardInput, version?: number) =>
+    send('POST', `/api/chat/sessions/${enc(id)}/input`, ZChatSessionResponse, {
+      input,
+      ...(version !== undefined ? { version } : {}),
+    }),
+};
+
+export { ZAuditEvent };

@@ -1,0 +1,182 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import type { TUser } from '@deskmate/shared';
+import { authApi } from '../api/client';
+import { safeNext } from '../lib/redirect';
+import { ErrorMessage } from '../ui/ErrorMessage';
+import { Field } from '../ui/Field';
+import { homeFor, useSession } from './session';
+import { TotpEnrolment } from './TotpEnrolment';
+import { RecoveryCodes } from './RecoveryCodes';
+
+type TStep = { kind: 'password' } | { kind: 'code'; method: 'totp' | 'email' } | { kind: 'enroll' };
+
+export function AuthLayout({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <main id="main" className="auth-page">
+      <div className="auth-card">
+        <p className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            D
+          </span>
+          Deskmate
+        </p>
+        <h1>{title}</h1>
+        {children}
+      </div>
+    </main>
+  );
+}
+
+export function LoginPage() {
+  const { session, signedIn } = useSession();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const [step, setStep] = useState<TStep>({ kind: 'password' });
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const next = safeNext(params.get('next'));
+
+  const finish = (user: TUser) => {
+    signedIn(user);
+    void navigate(next ?? homeFor(user), { replace: true });
+  };
+
+  const login = useMutation({
+    mutationFn: () => authApi.login(email, password),
+    onSuccess: (res) => {
+      if ('user' in res) finish(res.user);
+      else if (res.method === 'enroll') setStep({ kind: 'enroll' });
+      else setStep({ kind: 'code', method: res.method });
+    },
+  });
+  const verify = useMutation({
+    mutationFn: () => authApi.verify2fa(code.replace(/\s+/g, '')),
+    onSuccess: (r) => finish(r.user),
+  });
+  const resend = useMutation({ mutationFn: authApi.resend2fa });
+  const enrolEmail = useMutation({ mutationFn: authApi.emailEnable });
+  const afterEnrol = useMutation({ mutationFn: authApi.me, onSuccess: (r) => finish(r.user) });
+
+  if (session.status === 'signed-in' && step.kind === 'password' && !login.isPending) {
+    return <Navigate to={next ?? homeFor(session.user)} replace />;
+  }
+
+  if (step.kind === 'enroll') {
+    return (
+      <AuthLayout title="Set up two-factor sign-in">
+        <p>Your administrator requires a second step when you sign in.</p>
+        {enrolEmail.data ? (
+          <RecoveryCodes codes={enrolEmail.data.recoveryCodes} onDone={() => afterEnrol.mutate()} />
+        ) : (
+          <>
+            <TotpEnrolment onDone={() => afterEnrol.mutate()} />
+            <p className="muted">
+              No authenticator app?{' '}
+              <button type="button" className="link" onClick={() => enrolEmail.mutate()}>
+                Get codes by email instead
+              </button>
+            </p>
+          </>
+        )}
+        <ErrorMessage error={enrolEmail.error ?? afterEnrol.error} />
+      </AuthLayout>
+    );
+  }
+
+  if (step.kind === 'code') {
+    const onSubmit = (e: FormEvent) => {
+      e.preventDefault();
+      verify.mutate();
+    };
+    return (
+      <AuthLayout title="Two-factor sign-in">
+        <form className="stack" onSubmit={onSubmit}>
+          <p>
+            {step.method === 'totp'
+              ? 'Enter the six-digit code from your authenticator app.'
+              : `We emailed a six-digit code to ${email}.`}
+          </p>
+          <Field label="Code" hint="Lost your device? Enter one of your recovery codes.">
+            <input
+              name="code"
+              autoComplete="one-time-code"
+              autoFocus
+              required
+              minLength={6}
+              maxLength={32}
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
+          </Field>
+          <ErrorMessage error={verify.error ?? resend.error} />
+          <button type="submit" className="btn btn-primary" disabled={verify.isPending}>
+            {verify.isPending ? 'Checking…' : 'Verify'}
+          </button>
+          {step.method === 'email' && (
+            <button type="button" className="btn btn-ghost" disabled={resend.isPending} onClick={() => resend.mutate()}>
+              {resend.isSuccess ? 'Code sent again' : 'Send another code'}
+            </button>
+          )}
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setStep({ kind: 'password' });
+              setCode('');
+              verify.reset();
+            }}
+          >
+            Use a different account
+          </button>
+        </form>
+      </AuthLayout>
+    );
+  }
+
+  return (
+    <AuthLayout title="Sign in">
+      {session.status === 'signed-out' && session.expired && (
+        <p className="notice" role="status">
+          Your session has ended. Sign in again to carry on where you were.
+        </p>
+      )}
+      <form
+        className="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          login.mutate();
+        }}
+      >
+        <Field label="Email">
+          <input
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            autoFocus
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </Field>
+        <Field label="Password">
+          <input
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </Field>
+        <ErrorMessage error={login.error} />
+        <button type="submit" className="btn btn-primary" disabled={login.isPending}>
+          {login.isPending ? 'Signing in…' : 'Sign in'}
+        </button>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </form>
+    </AuthLayout>
+  );
+}
