@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { TChatIdentity, TDeliveryFacts } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
-import { notifications, outbox, ticketEvents, tickets, userIdentities, users } from '../db/schema.js';
+import { notifications, type outbox, ticketEvents, tickets, userIdentities, users } from '../db/schema.js';
 import { presentNotification } from '../notifications/service.js';
 import { presentUser } from '../presenters/user.js';
 import { presentEvents, presentTickets, ticketColumns } from '../tickets/presenter.js';
@@ -10,7 +10,12 @@ type OutboxRow = typeof outbox.$inferSelect;
 
 async function identities(db: DbOrTx, userId: string): Promise<TChatIdentity[]> {
   const rows = await db.select().from(userIdentities).where(eq(userIdentities.userId, userId));
-  return rows.map((r) => ({ provider: r.provider, providerUserId: r.providerUserId, providerTeamId: r.providerTeamId, data: (r.data ?? {}) as Record<string, unknown> }));
+  return rows.map((r) => ({
+    provider: r.provider,
+    providerUserId: r.providerUserId,
+    providerTeamId: r.providerTeamId,
+    data: (r.data ?? {}) as Record<string, unknown>,
+  }));
 }
 
 /**
@@ -35,12 +40,18 @@ export async function factsFor(db: DbOrTx, row: OutboxRow, now: Date): Promise<T
       const [u] = await db.select().from(users).where(eq(users.id, n.userId));
       if (u) recipient = { user: presentUser(u), identities: await identities(db, u.id) };
       if (data.eventId) {
-        const [e] = await db.select().from(ticketEvents).where(and(eq(ticketEvents.id, data.eventId), eq(ticketEvents.visibility, 'public')));
+        const [e] = await db
+          .select()
+          .from(ticketEvents)
+          .where(and(eq(ticketEvents.id, data.eventId), eq(ticketEvents.visibility, 'public')));
         if (e) event = (await presentEvents(db, [e]))[0] ?? null;
       }
     }
   } else if (str('userId')) {
-    const [u] = await db.select().from(users).where(eq(users.id, str('userId')!));
+    const [u] = await db
+      .select()
+      .from(users)
+      .where(eq(users.id, str('userId')!));
     if (u) recipient = { user: presentUser(u), identities: await identities(db, u.id) };
   }
   const [ticketRow] = ticketId ? await db.select(ticketColumns).from(tickets).where(eq(tickets.id, ticketId)) : [];
