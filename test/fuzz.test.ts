@@ -42,12 +42,27 @@ function badValues(s: JsonSchema): Json[] {
 
 function bodies(s: JsonSchema): Json[] {
   const props = Object.keys(s.properties ?? {});
-  const out: Json[] = [{}, [], 'text', 42, null, deep(200), { ...Object.fromEntries(props.map((p) => [p, unicode])), extra: 1 }];
+  const out: Json[] = [
+    {},
+    [],
+    'text',
+    42,
+    null,
+    deep(200),
+    { ...Object.fromEntries(props.map((p) => [p, unicode])), extra: 1 },
+  ];
   for (const p of props) for (const v of badValues(s.properties![p]!)) out.push({ [p]: v });
   return out;
 }
 
-const pathValues = ['..%2F..%2Fetc%2Fpasswd', '%00', `IT-${'9'.repeat(40)}`, encodeURIComponent(unicode), 'x'.repeat(3000), 'null'];
+const pathValues = [
+  '..%2F..%2Fetc%2Fpasswd',
+  '%00',
+  `IT-${'9'.repeat(40)}`,
+  encodeURIComponent(unicode),
+  'x'.repeat(3000),
+  'null',
+];
 
 let app: TestApp;
 beforeAll(async () => {
@@ -66,7 +81,9 @@ describe('fuzzing every JSON route from the OpenAPI document', () => {
     };
     let cookie = await cookieFor();
     const doc = (await (await app.fetch('/api/openapi.json')).json()) as { paths: Record<string, Record<string, Op>> };
-    const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ ...op, method, path })));
+    const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ ...op, method, path })),
+    );
     // Signing out everywhere would end the fuzzing session; the events stream never ends.
     const skip = new Set(['post /api/auth/logout-all', 'get /api/events']);
     let requests = 0;
@@ -81,7 +98,8 @@ describe('fuzzing every JSON route from the OpenAPI document', () => {
       const base = paths[0]!;
       if (bodySchema) for (const body of bodies(bodySchema)) variants.push({ path: base, body });
       for (const q of queryParams) {
-        for (const v of ['', unicode, huge.slice(0, 5000), '%00', '[]', '-1', 'true']) variants.push({ path: `${base}?${q.name}=${encodeURIComponent(v)}` });
+        for (const v of ['', unicode, huge.slice(0, 5000), '%00', '[]', '-1', 'true'])
+          variants.push({ path: `${base}?${q.name}=${encodeURIComponent(v)}` });
         variants.push({ path: `${base}?${q.name}=a&${q.name}=b` });
       }
       for (const v of variants) {
@@ -92,10 +110,14 @@ describe('fuzzing every JSON route from the OpenAPI document', () => {
         });
         requests++;
         const text = await res.text();
-        if (res.status >= 500 || /\bat .+\.(?:js|ts):\d+/.test(text)) failures.push(`${op.method.toUpperCase()} ${v.path.slice(0, 120)} ${JSON.stringify(v.body)?.slice(0, 120)} → ${res.status} ${text.slice(0, 200)}`);
+        if (res.status >= 500 || /\bat .+\.(?:js|ts):\d+/.test(text))
+          failures.push(
+            `${op.method.toUpperCase()} ${v.path.slice(0, 120)} ${JSON.stringify(v.body)?.slice(0, 120)} → ${res.status} ${text.slice(0, 200)}`,
+          );
         if (res.status >= 400 && res.status !== 404 && text) {
           const parsed = ZErrorBody.safeParse(JSON.parse(text));
-          if (!parsed.success) failures.push(`${op.method.toUpperCase()} ${v.path} → ${res.status} not in the error shape`);
+          if (!parsed.success)
+            failures.push(`${op.method.toUpperCase()} ${v.path} → ${res.status} not in the error shape`);
         }
         if (res.status === 401) cookie = await cookieFor();
       }

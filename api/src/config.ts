@@ -285,7 +285,10 @@ export const configSchema = {
   EMAIL_SENDER_DOMAINS: {
     schema: z
       .string()
-      .regex(/^\s*[a-z0-9.-]+(\s*,\s*[a-z0-9.-]+)*\s*$/i, 'must be a comma-separated list of domains such as example.com,example.org')
+      .regex(
+        /^\s*[a-z0-9.-]+(\s*,\s*[a-z0-9.-]+)*\s*$/i,
+        'must be a comma-separated list of domains such as example.com,example.org',
+      )
       .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()))
       .optional(),
     secret: false,
@@ -304,7 +307,10 @@ export const configSchema = {
   EMAIL_ATTACHMENT_TYPES: {
     schema: z
       .string()
-      .regex(/^\s*[\w.+-]+\/[\w.+*-]+(\s*,\s*[\w.+-]+\/[\w.+*-]+)*\s*$/, 'must be a comma-separated list of MIME types such as image/*,application/pdf')
+      .regex(
+        /^\s*[\w.+-]+\/[\w.+*-]+(\s*,\s*[\w.+-]+\/[\w.+*-]+)*\s*$/,
+        'must be a comma-separated list of MIME types such as image/*,application/pdf',
+      )
       .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()))
       .default([...defaultAttachmentTypes]),
     defaultText: defaultAttachmentTypes.join(','),

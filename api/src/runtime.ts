@@ -130,7 +130,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (role === 'all' || role === 'worker') {
       const senders = options.senders ?? [];
       worker = await startWorker({ pool: database.pool, db: database.db, logger, clock, config, senders });
-      relay = new OutboxRelay({ url: databaseUrl, db: database.db, senders, clock, logger, pollMs: config.OUTBOX_POLL_INTERVAL });
+      relay = new OutboxRelay({
+        url: databaseUrl,
+        db: database.db,
+        senders,
+        clock,
+        logger,
+        pollMs: config.OUTBOX_POLL_INTERVAL,
+      });
       await relay.start();
     }
 

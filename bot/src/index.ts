@@ -14,7 +14,11 @@ export interface BotOptions {
   apiUrl: () => string;
   /** The integration token (scope chat:act). */
   apiToken: () => string;
-  logger?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+  logger?: {
+    info(obj: object, msg?: string): void;
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+  };
 }
 
 export interface Bot {

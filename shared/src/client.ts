@@ -60,7 +60,11 @@ export class ApiClient {
   actingAs(provider: 'slack' | 'teams', providerUserId: string): ApiClient {
     return new ApiClient({
       ...this.options,
-      headers: { ...this.options.headers, 'x-deskmate-act-as-provider': provider, 'x-deskmate-act-as-user': providerUserId },
+      headers: {
+        ...this.options.headers,
+        'x-deskmate-act-as-provider': provider,
+        'x-deskmate-act-as-user': providerUserId,
+      },
     });
   }
 

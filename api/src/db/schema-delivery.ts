@@ -32,5 +32,7 @@ export const messageRefs = pgTable('message_refs', {
   refKey: text('ref_key').primaryKey(),
   channel: text('channel').notNull(),
   ref: jsonb('ref').notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+  updatedAt: timestamp('updated_at', { withTimezone: true })
+    .notNull()
+    .default(sql`now()`),
 });

@@ -1,5 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
-import { PermanentDeliveryError, RetryAfterError, type TDeliveryEnvelope, type TDeliveryFacts, type TDeliverySender, type TTicket } from '@deskmate/shared';
+import {
+  PermanentDeliveryError,
+  RetryAfterError,
+  type TDeliveryEnvelope,
+  type TDeliveryFacts,
+  type TDeliverySender,
+  type TTicket,
+} from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries, messageRefs } from '../db/schema-delivery.js';
 import { outbox } from '../db/schema.js';
@@ -18,7 +25,8 @@ class RecordingSender implements TDeliverySender {
   permanentFor = new Set<string>();
   plan(facts: TDeliveryFacts) {
     const plans = [];
-    if (facts.kind === 'ticket.changed' && facts.ticket) plans.push({ kind: 'triage.card', target: 'C-TRIAGE', refKey: `slack:triage:${facts.ticket.id}` });
+    if (facts.kind === 'ticket.changed' && facts.ticket)
+      plans.push({ kind: 'triage.card', target: 'C-TRIAGE', refKey: `slack:triage:${facts.ticket.id}` });
     if (facts.kind === 'notification.deliver' && facts.recipient && facts.notification) {
       plans.push({ kind: 'dm.notification', target: facts.recipient.user.email, refKey: null });
     }
@@ -31,7 +39,14 @@ class RecordingSender implements TDeliverySender {
       throw new Error('slack is down');
     }
     this.sent.push(envelope);
-    return envelope.plan.kind === 'triage.card' ? { ref: { conversation: 'C-TRIAGE', message: (envelope.ref?.message as string | undefined) ?? `ts-${this.sent.length}` } } : {};
+    return envelope.plan.kind === 'triage.card'
+      ? {
+          ref: {
+            conversation: 'C-TRIAGE',
+            message: (envelope.ref?.message as string | undefined) ?? `ts-${this.sent.length}`,
+          },
+        }
+      : {};
   }
 }
 
@@ -69,7 +84,10 @@ afterAll(async () => {
 
 describe('deliveries through the outbox', () => {
   it('a new ticket becomes one triage card, updated in place (same message) as the ticket changes', async () => {
-    const created = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', { cookie: sessionCookie(app, alice), body: { title: 'Card test', description: 'x' } });
+    const created = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+      cookie: sessionCookie(app, alice),
+      body: { title: 'Card test', description: 'x' },
+    });
     const id = created.body.ticket.id;
     const cards = () => sender.sent.filter((e) => e.plan.kind === 'triage.card' && e.facts.ticket?.id === id);
     await until(() => cards().length === 1);
@@ -77,18 +95,31 @@ describe('deliveries through the outbox', () => {
     await call(app, 'POST', `/tickets/${created.body.ticket.key}/claim`, { cookie: sessionCookie(app, agent) });
     await until(() => cards().length >= 2);
     const update = cards().at(-1)!;
-    expect(update.ref).toEqual({ conversation: 'C-TRIAGE', message: 'ts-' + String(sender.sent.indexOf(cards()[0]!) + 1) });
+    expect(update.ref).toEqual({
+      conversation: 'C-TRIAGE',
+      message: 'ts-' + String(sender.sent.indexOf(cards()[0]!) + 1),
+    });
     // Facts are read when sending: the card shows the ticket as it is now.
     expect(update.facts.ticket?.assignee?.id).toBe(agent.id);
-    const [ref] = await database.db.select().from(messageRefs).where(eq(messageRefs.refKey, `slack:triage:${id}`));
+    const [ref] = await database.db
+      .select()
+      .from(messageRefs)
+      .where(eq(messageRefs.refKey, `slack:triage:${id}`));
     expect(ref?.ref).toMatchObject({ conversation: 'C-TRIAGE' });
   });
 
   it('a notification reaches its recipient with the public reply in full, once, even with two workers', async () => {
-    const created = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', { cookie: sessionCookie(app, alice), body: { title: 'DM test', description: 'x' } });
+    const created = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+      cookie: sessionCookie(app, alice),
+      body: { title: 'DM test', description: 'x' },
+    });
     const long = `Please restart the router. ${'More detail. '.repeat(40)}`;
-    await call(app, 'POST', `/tickets/${created.body.ticket.key}/replies`, { cookie: sessionCookie(app, agent), body: { body: long } });
-    const dms = () => sender.sent.filter((e) => e.plan.kind === 'dm.notification' && e.facts.ticket?.id === created.body.ticket.id);
+    await call(app, 'POST', `/tickets/${created.body.ticket.key}/replies`, {
+      cookie: sessionCookie(app, agent),
+      body: { body: long },
+    });
+    const dms = () =>
+      sender.sent.filter((e) => e.plan.kind === 'dm.notification' && e.facts.ticket?.id === created.body.ticket.id);
     await until(() => dms().length === 1);
     await new Promise((r) => setTimeout(r, 500));
     expect(dms()).toHaveLength(1);
@@ -98,27 +129,51 @@ describe('deliveries through the outbox', () => {
   });
 
   it('an internal note is never planned for a requester: their facts never carry internal content', async () => {
-    const created = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', { cookie: sessionCookie(app, alice), body: { title: 'Note test', description: 'x' } });
-    await call(app, 'PATCH', `/tickets/${created.body.ticket.key}`, { cookie: sessionCookie(app, agent), body: { assigneeId: agent.id } });
+    const created = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+      cookie: sessionCookie(app, alice),
+      body: { title: 'Note test', description: 'x' },
+    });
+    await call(app, 'PATCH', `/tickets/${created.body.ticket.key}`, {
+      cookie: sessionCookie(app, agent),
+      body: { assigneeId: agent.id },
+    });
     const other = await createUserWithPassword(database.db, { role: 'agent' });
-    await call(app, 'POST', `/tickets/${created.body.ticket.key}/notes`, { cookie: sessionCookie(app, other), body: { body: 'secret-internal-words' } });
-    await until(() => sender.sent.some((e) => e.facts.notification?.type === 'note' && e.facts.ticket?.id === created.body.ticket.id));
+    await call(app, 'POST', `/tickets/${created.body.ticket.key}/notes`, {
+      cookie: sessionCookie(app, other),
+      body: { body: 'secret-internal-words' },
+    });
+    await until(() =>
+      sender.sent.some((e) => e.facts.notification?.type === 'note' && e.facts.ticket?.id === created.body.ticket.id),
+    );
     const toAlice = sender.sent.filter((e) => e.facts.recipient?.user.id === alice.id);
     expect(JSON.stringify(toAlice)).not.toContain('secret-internal-words');
   });
 
   it('retries a failed send and marks a permanent failure dead', async () => {
     sender.failNext = 1;
-    const created = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', { cookie: sessionCookie(app, alice), body: { title: 'Retry test', description: 'x' } });
-    await until(() => sender.sent.some((e) => e.plan.kind === 'triage.card' && e.facts.ticket?.id === created.body.ticket.id), 20_000);
-    const [row] = await database.db.execute<{ status: string; attempts: number }>(
-      sql`SELECT d.status, d.attempts FROM deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE o.payload->>'ticketId' = ${created.body.ticket.id} AND d.kind = 'triage.card' ORDER BY d.created_at LIMIT 1`,
-    ).then((r) => r.rows);
+    const created = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+      cookie: sessionCookie(app, alice),
+      body: { title: 'Retry test', description: 'x' },
+    });
+    await until(
+      () => sender.sent.some((e) => e.plan.kind === 'triage.card' && e.facts.ticket?.id === created.body.ticket.id),
+      20_000,
+    );
+    const [row] = await database.db
+      .execute<{ status: string; attempts: number }>(
+        sql`SELECT d.status, d.attempts FROM deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE o.payload->>'ticketId' = ${created.body.ticket.id} AND d.kind = 'triage.card' ORDER BY d.created_at LIMIT 1`,
+      )
+      .then((r) => r.rows);
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
 
     sender.permanentFor.add(alice.email);
-    await call(app, 'POST', `/tickets/${created.body.ticket.key}/replies`, { cookie: sessionCookie(app, agent), body: { body: 'x' } });
-    await until(async () => (await database.db.select().from(deliveries).where(eq(deliveries.status, 'dead'))).length > 0);
+    await call(app, 'POST', `/tickets/${created.body.ticket.key}/replies`, {
+      cookie: sessionCookie(app, agent),
+      body: { body: 'x' },
+    });
+    await until(
+      async () => (await database.db.select().from(deliveries).where(eq(deliveries.status, 'dead'))).length > 0,
+    );
     const [dead] = await database.db.select().from(deliveries).where(eq(deliveries.status, 'dead'));
     expect(dead).toMatchObject({ target: alice.email, lastError: 'channel_not_found' });
     sender.permanentFor.clear();
@@ -128,12 +183,16 @@ describe('deliveries through the outbox', () => {
     const rows = await database.db.select().from(outbox);
     expect(rows.length).toBeGreaterThan(0);
     await until(async () => (await database.db.select().from(outbox).where(eq(outbox.status, 'pending'))).length === 0);
-    const dupes = await database.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT outbox_id, channel, kind, target FROM deliveries GROUP BY 1,2,3,4 HAVING count(*) > 1) d`);
+    const dupes = await database.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM (SELECT outbox_id, channel, kind, target FROM deliveries GROUP BY 1,2,3,4 HAVING count(*) > 1) d`,
+    );
     expect(dupes.rows[0]?.n).toBe(0);
   });
 
   it('honours a service’s Retry-After', () => {
     expect(retryDelay({ attempts: 5, backoffMs: 1000 }, 1, new RetryAfterError('429', 30_000))).toBe(30_000);
-    expect(retryDelay({ attempts: 5, backoffMs: 1000, maxBackoffMs: 10_000 }, 1, new RetryAfterError('429', 30_000))).toBe(10_000);
+    expect(
+      retryDelay({ attempts: 5, backoffMs: 1000, maxBackoffMs: 10_000 }, 1, new RetryAfterError('429', 30_000)),
+    ).toBe(10_000);
   });
 });

@@ -27,7 +27,14 @@ export class OutboxRelay {
   private stopped = false;
 
   constructor(
-    private readonly options: { url: string; db: Db; senders: TDeliverySender[]; clock: Clock; logger: Logger; pollMs: number },
+    private readonly options: {
+      url: string;
+      db: Db;
+      senders: TDeliverySender[];
+      clock: Clock;
+      logger: Logger;
+      pollMs: number;
+    },
   ) {}
 
   async start(): Promise<void> {
@@ -94,13 +101,23 @@ export class OutboxRelay {
           for (const plan of facts ? sender.plan(facts) : []) {
             const [delivery] = await tx
               .insert(deliveries)
-              .values({ outboxId: row.id, channel: sender.channel, kind: plan.kind, target: plan.target, refKey: plan.refKey })
+              .values({
+                outboxId: row.id,
+                channel: sender.channel,
+                kind: plan.kind,
+                target: plan.target,
+                refKey: plan.refKey,
+              })
               .onConflictDoNothing()
               .returning({ id: deliveries.id });
-            if (delivery) await enqueue(tx, deliverySend, { deliveryId: delivery.id }, { dedupeKey: `delivery:${delivery.id}` });
+            if (delivery)
+              await enqueue(tx, deliverySend, { deliveryId: delivery.id }, { dedupeKey: `delivery:${delivery.id}` });
           }
         }
-        await tx.update(outbox).set({ status: 'delivered', deliveredAt: clock.now(), attempts: row.attempts + 1 }).where(eq(outbox.id, row.id));
+        await tx
+          .update(outbox)
+          .set({ status: 'delivered', deliveredAt: clock.now(), attempts: row.attempts + 1 })
+          .where(eq(outbox.id, row.id));
       }
       return rows.length;
     });

@@ -96,7 +96,12 @@ export function createApp(options: AppOptions): Express {
   for (const router of options.extraRouters ?? []) app.use(router);
 
   if (options.api) {
-    app.use('/api', express.json({ limit: JSON_BODY_LIMIT, strict: true, reviver: refuseNul }), options.api, apiNotFound);
+    app.use(
+      '/api',
+      express.json({ limit: JSON_BODY_LIMIT, strict: true, reviver: refuseNul }),
+      options.api,
+      apiNotFound,
+    );
     serveConsole(app, options.consoleDir);
   }
   app.use(apiNotFound);

@@ -56,7 +56,8 @@ export class PermanentJobError extends Error {
 export function retryDelay(policy: RetryPolicy, failures: number, error: unknown): number | null {
   if (error instanceof PermanentJobError || failures >= policy.attempts) return null;
   // The service said when: honour Retry-After (within the policy's ceiling).
-  if (error instanceof RetryAfterError) return Math.min(Math.max(error.retryAfterMs, 1000), policy.maxBackoffMs ?? 60 * 60_000);
+  if (error instanceof RetryAfterError)
+    return Math.min(Math.max(error.retryAfterMs, 1000), policy.maxBackoffMs ?? 60 * 60_000);
   const delay = policy.backoffMs * 2 ** (failures - 1);
   return Math.min(delay, policy.maxBackoffMs ?? 60 * 60_000);
 }

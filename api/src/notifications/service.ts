@@ -43,7 +43,11 @@ export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string[]> 
         ticketId: input.ticket?.id ?? null,
         title: input.title,
         body: input.body ?? '',
-        data: { ticketKey: input.ticket?.key ?? null, visibility: input.visibility, ...(input.eventId ? { eventId: input.eventId } : {}) },
+        data: {
+          ticketKey: input.ticket?.key ?? null,
+          visibility: input.visibility,
+          ...(input.eventId ? { eventId: input.eventId } : {}),
+        },
       })),
     )
     .returning({ id: notifications.id, userId: notifications.userId });
@@ -113,7 +117,11 @@ export async function notifyMany(tx: DbOrTx, inputs: NotifyInput[]): Promise<str
           ticketId: input.ticket?.id ?? null,
           title: input.title,
           body: input.body ?? '',
-          data: { ticketKey: input.ticket?.key ?? null, visibility: input.visibility, ...(input.eventId ? { eventId: input.eventId } : {}) },
+          data: {
+            ticketKey: input.ticket?.key ?? null,
+            visibility: input.visibility,
+            ...(input.eventId ? { eventId: input.eventId } : {}),
+          },
         },
       }),
     ),
