@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import autocannon from 'autocannon';
 import { runMigrations, silentLogger, startEmbeddedPostgres } from '@deskmate/api';
 import { freePort, repoRoot, waitForHealthy } from '../test/process.js';
@@ -233,7 +234,7 @@ async function slackAckResults(databaseUrl: string): Promise<Result[]> {
   });
   try {
     await waitForHealthy(url, 60_000);
-    const ack = async (round: string, i: number): Promise<number> => {
+    const signed = (round: string, i: number): string => {
       const body = new URLSearchParams({
         command: '/ticket',
         text: 'My VPN keeps disconnecting every few minutes since this morning',
@@ -244,40 +245,99 @@ async function slackAckResults(databaseUrl: string): Promise<Result[]> {
       }).toString();
       const ts = Math.floor(Date.now() / 1000);
       const signature = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
-      const started = performance.now();
-      const res = await fetch(`${url}/slack/events`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(ts),
-          'x-slack-signature': signature,
-        },
-        body,
-      });
-      await res.text();
-      if (res.status !== 200) throw new Error(`/ticket answered ${res.status}`);
-      return performance.now() - started;
+      return (
+        `POST /slack/events HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/x-www-form-urlencoded\r\n` +
+        `x-slack-request-timestamp: ${ts}\r\nx-slack-signature: ${signature}\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+      );
     };
-    const burst = async (round: string) => Promise.all(Array.from({ length: SLACK_BURST }, (_, i) => ack(round, i)));
-    await burst('W'); // warm-up
-    const wallStart = performance.now();
-    const times = (await burst('M')).sort((a, b) => a - b);
-    const wall = performance.now() - wallStart;
-    // Let the work after the acks finish, so that it is known to have worked (each posts the wizard).
-    const deadline = Date.now() + 60_000;
-    while (posted < 2 * SLACK_BURST && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]! * 10) / 10;
+    /**
+     * 200 requests on 200 connections, written at the same moment (connections are opened first,
+     * so that the client's own work does not spread the burst out); each is timed to its full answer.
+     */
+    const burst = async (requests: string[]): Promise<number[]> => {
+      const sockets = await Promise.all(
+        requests.map(
+          () =>
+            new Promise<Socket>((resolve, reject) => {
+              const socket = connect(port, '127.0.0.1', () => resolve(socket));
+              socket.once('error', reject);
+            }),
+        ),
+      );
+      const started = performance.now();
+      return Promise.all(
+        sockets.map(
+          (socket, i) =>
+            new Promise<number>((resolve, reject) => {
+              let answer = '';
+              socket.on('data', (d: Buffer) => (answer += d.toString()));
+              socket.once('error', reject);
+              socket.once('end', () => {
+                if (!answer.startsWith('HTTP/1.1 200')) reject(new Error(`answer: ${answer.split('\r\n')[0]}`));
+                else resolve(performance.now() - started);
+              });
+              socket.write(requests[i]!);
+            }),
+        ),
+      );
+    };
+    const slackBurst = (round: string) => burst(Array.from({ length: SLACK_BURST }, (_, i) => signed(round, i)));
+    const baselineBurst = () =>
+      burst(
+        Array.from(
+          { length: SLACK_BURST },
+          () => `GET /api/meta HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nconnection: close\r\n\r\n`,
+        ),
+      );
+    // The work after each ack ends by posting the wizard to the person's DM.
+    let commands = 0;
+    const workDone = async () => {
+      const deadline = Date.now() + 120_000;
+      while (posted < commands && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return posted >= commands;
+    };
+    // Warm up (JIT, caches, connection pools), each burst's work finished before the next.
+    const warmups = 10;
+    for (let w = 0; w < warmups; w++) {
+      await slackBurst(`W${w}`);
+      commands += SLACK_BURST;
+      await workDone();
+      await baselineBurst();
+    }
+    const pct = (list: number[], q: number) => {
+      const sorted = [...list].sort((a, b) => a - b);
+      return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! * 10) / 10;
+    };
+    const rounds = 5;
+    const times: number[] = [];
+    const baseline: number[] = [];
+    const perBurst: string[] = [];
+    let done = true;
+    for (let m = 0; m < rounds; m++) {
+      baseline.push(...(await baselineBurst()));
+      const burstTimes = await slackBurst(`M${m}`);
+      times.push(...burstTimes);
+      perBurst.push(`${pct(burstTimes, 0.5)}/${pct(burstTimes, 0.99)}`);
+      commands += SLACK_BURST;
+      done = (await workDone()) && done;
+    }
+    const p50 = pct(times, 0.5);
+    const p99 = pct(times, 0.99);
     console.log(
-      `Slack /ticket ack, burst of ${SLACK_BURST}: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms ` +
-        `(target p99 < ${SLACK_ACK_LIMIT_MS} ms); wizard posted for ${posted}/${2 * SLACK_BURST} commands`,
+      `Slack /ticket ack, bursts of ${SLACK_BURST} (${rounds} bursts after ${warmups} warm-up): p50 ${p50} ms, ` +
+        `p99 ${p99} ms, max ${pct(times, 1)} ms (target p99 < ${SLACK_ACK_LIMIT_MS} ms; p50/p99 by burst ` +
+        `${perBurst.join(', ')}). Same bursts of GET ` +
+        `/api/meta (the HTTP stack alone): p50 ${pct(baseline, 0.5)} ms, p99 ${pct(baseline, 0.99)} ms. ` +
+        `Work after the ack ${done ? 'finished' : 'DID NOT FINISH'} for every command.`,
     );
-    if (at(0.99) > SLACK_ACK_LIMIT_MS || posted < 2 * SLACK_BURST) process.exitCode = 1;
+    if (p99 > SLACK_ACK_LIMIT_MS || !done) process.exitCode = 1;
     return [
       {
         name: `Slack /ticket ack, burst of ${SLACK_BURST} concurrent signed requests (work after ack: identity, wizard, DM)`,
-        p50Ms: at(0.5),
-        p99Ms: at(0.99),
-        throughput: Math.round(SLACK_BURST / (wall / 1000)),
+        p50Ms: p50,
+        p99Ms: p99,
+        throughput: Math.round((SLACK_BURST * 1000) / pct(times, 1)),
         unit: 'acks/s',
       },
     ];

@@ -11,6 +11,7 @@ import {
   ConfigError,
   DEMO_PASSWORD,
   DataDirBusyError,
+  EmailSender,
   createLogger,
   demoUsers,
   loadConfig,
@@ -82,7 +83,8 @@ async function main(): Promise<void> {
       logger,
       version,
       botRouters: bot.routers,
-      senders: bot.senders,
+      // Slack and Teams from the bot, email from the api (SMTP, or the dev outbox without SMTP_URL).
+      senders: [...bot.senders, new EmailSender()],
       consoleDir: `${root}admin-ui/dist`,
     });
     if (role === 'all' || role === 'bot') await bot.start();

@@ -260,7 +260,7 @@ export const configSchema = {
   EMAIL_SIGNED_REPLY_TO: {
     schema: bool.default(true),
     secret: false,
-    doc: 'Give each recipient a signed Reply-To (support+IT-1042.<token>@…). Turn off only if the mailbox does not accept plus addresses; replies are then matched by In-Reply-To/References.',
+    doc: 'Give each recipient a signed Reply-To (`support+it-1042.…@…`). Turn off only if the mailbox does not accept plus addresses; replies are then matched by In-Reply-To/References.',
   },
   EMAIL_REPLY_SECRET: {
     schema: z.string().min(32, 'must be at least 32 characters (for example: openssl rand -base64 48)').optional(),

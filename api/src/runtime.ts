@@ -16,6 +16,8 @@ import { OutboxRelay } from './delivery/relay.js';
 import type { TDeliverySender } from '@deskmate/shared';
 import { KnowledgeBase, seedShippedArticles } from './kb/service.js';
 import { startWorker, type Worker } from './jobs/worker.js';
+import { startImapPoller, type ImapPoller } from './email/imap.js';
+import { isAttachable, type AttachableSender } from './email/sender.js';
 import type { Logger } from './logger.js';
 
 export type Role = 'all' | 'api' | 'bot' | 'worker';
@@ -73,6 +75,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let worker: Worker | undefined;
   let live: LiveHub | undefined;
   let relay: OutboxRelay | undefined;
+  let imap: ImapPoller | undefined;
+  const attached: AttachableSender[] = [];
   let shuttingDown = false;
 
   const stop = async (): Promise<void> => {
@@ -88,8 +92,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await closed;
       clearTimeout(timer);
     }
+    if (imap) await imap.stop();
+    if (relay) await relay.stop();
     if (worker)
       await worker.stop(Math.min(deadline, 5000)).catch((err: unknown) => logger.error({ err }, 'worker stop failed'));
+    for (const sender of attached) await sender.detach().catch(() => undefined);
     if (database) await database.close().catch(() => undefined);
     if (embedded) await embedded.stop();
   };
@@ -129,6 +136,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     if (role === 'all' || role === 'worker') {
       const senders = options.senders ?? [];
+      // Senders that need this process (the email sender: SMTP, its database pool) get it first.
+      for (const sender of senders.filter(isAttachable)) {
+        await sender.attach({ services, databaseUrl });
+        attached.push(sender);
+      }
       worker = await startWorker({ pool: database.pool, db: database.db, logger, clock, config, senders });
       relay = new OutboxRelay({
         url: databaseUrl,
@@ -139,6 +151,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         pollMs: config.OUTBOX_POLL_INTERVAL,
       });
       await relay.start();
+      // Inbound email by IMAP polling (the webhook needs nothing here).
+      if (config.IMAP_URL) imap = startImapPoller(services);
     }
 
     const serveBot = role === 'all' || role === 'bot';

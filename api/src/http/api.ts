@@ -16,6 +16,7 @@ import { openApiDocument } from './openapi.js';
 import { chatRoutes } from '../chat/routes.js';
 import { kbRoutes } from '../kb/routes.js';
 import { slaRoutes } from '../sla/routes.js';
+import { emailRoutes } from '../email/routes.js';
 import type { Services } from './context.js';
 import { buildRouter, defineRoute, type RouteDefinition } from './route.js';
 
@@ -51,6 +52,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...kbRoutes,
   ...chatRoutes,
   ...slaRoutes,
+  ...emailRoutes,
 ] as RouteDefinition[];
 
 apiRoutes.push(

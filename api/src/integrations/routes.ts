@@ -163,23 +163,30 @@ export const integrationRoutes = [
     scopes: ['chat:act'],
     summary: 'Map a Slack or Teams account to a Deskmate user (by stored id, else email, else a new requester)',
     body: ZResolveIdentityWithData,
-    response: ZResolveIdentityResponse,
+    response: ZResolveIdentityResponse.extend({ data: z.record(z.string(), z.unknown()) }),
     handler: async (ctx) => {
       const { data, ...identity } = ctx.body;
       const result = await resolveChatIdentity(ctx.services, identity, ctx.actor);
-      // Provider data (a Teams personal-chat conversation reference) is merged key by key.
-      if (data && Object.keys(data).length) {
-        await ctx.services.db
-          .update(userIdentities)
-          .set({ data: sql`${userIdentities.data} || ${JSON.stringify(data)}::jsonb` })
-          .where(
-            and(
-              eq(userIdentities.provider, identity.provider),
-              eq(userIdentities.providerUserId, identity.providerUserId),
-            ),
-          );
-      }
-      return { user: presentUser(result.user), created: result.created, linked: result.linked };
+      const which = and(
+        eq(userIdentities.provider, identity.provider),
+        eq(userIdentities.providerUserId, identity.providerUserId),
+      );
+      // Provider data (a Teams personal-chat conversation reference) is merged key by key, and
+      // returned: the bot keeps what it needs there rather than in its memory.
+      const [stored] =
+        data && Object.keys(data).length
+          ? await ctx.services.db
+              .update(userIdentities)
+              .set({ data: sql`${userIdentities.data} || ${JSON.stringify(data)}::jsonb` })
+              .where(which)
+              .returning({ data: userIdentities.data })
+          : await ctx.services.db.select({ data: userIdentities.data }).from(userIdentities).where(which);
+      return {
+        user: presentUser(result.user),
+        created: result.created,
+        linked: result.linked,
+        data: (stored?.data ?? {}) as Record<string, unknown>,
+      };
     },
   }),
   ...teamsRoutes(),

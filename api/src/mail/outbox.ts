@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/client.js';
-import { mailMessages } from '../db/schema.js';
+import { mailMessages, outbox } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 
 export interface MailMessage {
@@ -13,19 +13,29 @@ export interface MailMessage {
 }
 
 /**
- * Queue an email. Until SMTP delivery lands this is the dev outbox: the message is stored (an
- * admin can read it through the API) and its recipient and subject — never its body, which may
- * hold a code or a link — are logged.
+ * Queue an email that is not about a ticket (sign-in code, password reset, invitation), in the
+ * caller's transaction: a `mail_messages` row (what an admin reads at GET /api/admin/mail) and an
+ * `email.direct` outbox row that the email sender delivers — through SMTP, or into the dev outbox
+ * when no SMTP_URL is set. Only its recipient and subject are logged, never its body, which may
+ * hold a code or a link.
  */
 export async function queueMail(db: DbOrTx, message: MailMessage, logger: Logger): Promise<void> {
-  await db.insert(mailMessages).values({
-    to: message.to,
-    subject: message.subject,
-    text: message.text,
-    html: message.html ?? null,
-    kind: message.kind,
-    userId: message.userId ?? null,
-    status: 'dev',
+  const [row] = await db
+    .insert(mailMessages)
+    .values({
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html ?? null,
+      kind: message.kind,
+      userId: message.userId ?? null,
+      status: 'queued',
+    })
+    .returning({ id: mailMessages.id });
+  await db.insert(outbox).values({
+    kind: 'email.direct',
+    dedupeKey: `email.direct:${row!.id}`,
+    payload: { mailId: row!.id, to: message.to, userId: message.userId ?? null },
   });
-  logger.info({ to: message.to, subject: message.subject, kind: message.kind }, 'mail queued in the dev outbox');
+  logger.info({ to: message.to, subject: message.subject, kind: message.kind }, 'mail queued');
 }

@@ -1,0 +1,514 @@
+import { eq, sql } from 'drizzle-orm';
+import type { TTicket, TTimelineEvent } from '@deskmate/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tickets } from '../db/schema.js';
+import { emailAttachments, emailInbound } from '../db/schema-email.js';
+import type { UserRow } from '../http/context.js';
+import { startTestApp, type TestApp } from '../test/app.js';
+import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
+import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { createGroup } from '../test/factories.js';
+import { EmailSender } from './sender.js';
+import { fixture, startSmtpCapture, until, type CapturedMail, type SmtpCapture } from './test-support.js';
+
+const SECRET = 'inbound-secret-for-the-email-tests';
+const env = (smtpUrl: string) => ({
+  SMTP_URL: smtpUrl,
+  MAIL_FROM: 'Deskmate IT <support@desk.test>',
+  PUBLIC_URL: 'https://desk.test',
+  EMAIL_INBOUND_SECRET: SECRET,
+  EMAIL_REPLY_SECRET: 'reply-secret-for-the-email-tests-0123456789',
+  EMAIL_SENDER_LIMIT: '4',
+  TICKET_CREATE_LIMIT: '200',
+  JOBS_PROCESS_EVERY: '100ms',
+  OUTBOX_POLL_INTERVAL: '200ms',
+});
+
+let smtp: SmtpCapture;
+let database: TestDatabase;
+let app: TestApp;
+/** The same database, taking mail from anyone at example.org, with a small size limit. */
+let open: TestApp;
+let sam: UserRow;
+let kim: UserRow;
+let alice: UserRow;
+let bob: UserRow;
+let dave: UserRow;
+
+beforeAll(async () => {
+  smtp = await startSmtpCapture();
+  database = await createTestDatabase();
+  app = await startTestApp({ database, env: env(smtp.url), senders: [new EmailSender()] });
+  open = await startTestApp({
+    database,
+    role: 'api',
+    env: {
+      ...env(smtp.url),
+      EMAIL_CREATE_TICKETS: 'anyone',
+      EMAIL_SENDER_DOMAINS: 'example.org',
+      EMAIL_INBOUND_MAX_BYTES: '4096',
+    },
+  });
+  sam = await createUserWithPassword(database.db, { role: 'agent', name: 'Sam Agent', email: 'sam@example.com' });
+  kim = await createUserWithPassword(database.db, { role: 'agent', name: 'Kim Agent', email: 'kim@example.com' });
+  alice = await createUserWithPassword(database.db, { name: 'Alice Example', email: 'alice@example.com' });
+  bob = await createUserWithPassword(database.db, { name: 'Bob Example', email: 'bob@example.com' });
+  dave = await createUserWithPassword(database.db, { name: 'Dave Example', email: 'dave@example.com' });
+  await createGroup(database.db, { name: 'Desk', members: [sam.id, kim.id] });
+});
+afterAll(async () => {
+  await open.stop();
+  await app.stop();
+  await database.close();
+  await dropDatabase(database.name);
+  await smtp.close();
+});
+
+let unique = 0;
+const idOf = (header: string | null) => /<([^>]+)>/.exec(header ?? '')?.[1] ?? '';
+const about = (m: CapturedMail, key: string) => m.parsed.subject?.startsWith(`[${key}]`) ?? false;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function post(raw: Buffer | string, options: { to?: TestApp; auth?: string | null; type?: string } = {}) {
+  const headers: Record<string, string> = { 'content-type': options.type ?? 'message/rfc822' };
+  if (options.auth !== null) headers.authorization = `Bearer ${options.auth ?? SECRET}`;
+  const body = typeof raw === 'string' ? raw : new Uint8Array(raw);
+  const res = await (options.to ?? app).fetch('/api/email/inbound', { method: 'POST', headers, body });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function timeline(key: string, user: UserRow = sam): Promise<TTimelineEvent[]> {
+  const res = await call<{ items: TTimelineEvent[] }>(app, 'GET', `/tickets/${key}/timeline`, {
+    cookie: sessionCookie(app, user),
+  });
+  return res.body.items;
+}
+const replies = async (key: string) => (await timeline(key)).filter((e) => e.kind === 'reply');
+
+interface Vars extends Record<string, string> {
+  REPLY_TO: string;
+  IN_REPLY_TO: string;
+  ROOT: string;
+  KEY: string;
+  TITLE: string;
+  UNIQUE: string;
+}
+
+interface Thread {
+  ticket: TTicket;
+  /** Placeholders of the fixtures, from the mail the recipient got. */
+  vars: (who?: UserRow) => Vars;
+}
+
+/**
+ * Alice opens a ticket (Bob watching), Sam claims it and answers: the mail each of them got is
+ * what they reply to.
+ */
+async function answeredTicket(title: string): Promise<Thread> {
+  const created = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+    cookie: sessionCookie(app, alice),
+    body: { title, description: 'It drops every hour.' },
+  });
+  const ticket = created.body.ticket;
+  await call(app, 'POST', `/tickets/${ticket.key}/watchers`, {
+    cookie: sessionCookie(app, alice),
+    body: { userId: bob.id },
+  });
+  await call(app, 'POST', `/tickets/${ticket.key}/claim`, { cookie: sessionCookie(app, sam) });
+  await call(app, 'POST', `/tickets/${ticket.key}/replies`, {
+    cookie: sessionCookie(app, sam),
+    body: { body: 'Please restart the VPN client and tell us if it still drops.' },
+  });
+  const answer = (u: UserRow) =>
+    smtp.to(u.email).find((m) => about(m, ticket.key) && m.parsed.text?.includes('Please restart'));
+  await until(() => Boolean(answer(alice) && answer(bob)), 15_000, `answer mail on ${ticket.key}`);
+  return {
+    ticket,
+    vars: (who = alice) => {
+      const mail = answer(who)!;
+      return {
+        REPLY_TO: mail.parsed.replyTo!.value[0]!.address!,
+        IN_REPLY_TO: idOf(mail.header('Message-ID')),
+        ROOT: `${ticket.key}@desk.test`,
+        KEY: ticket.key,
+        TITLE: title,
+        UNIQUE: `u${++unique}`,
+      };
+    },
+  };
+}
+
+describe('a reply to a notification, from each mail client', () => {
+  let other: Thread;
+  beforeAll(async () => {
+    other = await answeredTicket('Another ticket of the same people');
+  });
+
+  it.each([
+    ['gmail-html.eml', 'alice', "Thanks, restarting the VPN client fixed it.\nI'll let you know if it drops again."],
+    [
+      'gmail-plain.eml',
+      'alice',
+      'It still drops every hour, even after the restart. It happened at 10:40 and\nagain at 11:40.',
+    ],
+    [
+      'outlook-html.eml',
+      'alice',
+      'Hi,\n\nThe VPN still drops. Screenshot of the error attached – it says "Connection lost (809)".',
+    ],
+    ['outlook-plain.eml', 'alice', 'Hi,\n\nThe VPN has been stable since this morning. You can close the ticket.'],
+    ['apple-html.eml', 'bob', 'Hello,\n\nI can reproduce it on the office Wi-Fi only, not at home.'],
+    ['apple-plain.eml', 'alice', 'Yes – after the update it connects fine.'],
+    ['thunderbird-html.eml', 'alice', 'Here is the VPN log from this morning (attached).\n\nThe drop is at 09:58:12.'],
+    [
+      'thunderbird-plain.eml',
+      'alice',
+      'Restarted it twice; it still drops after about an hour. Logs are in C:\\ProgramData\\VPN\\logs if you need them.',
+    ],
+  ])(
+    '%s adds exactly one public reply to the right ticket, as its sender, and the assignee is told',
+    async (name, sender, text) => {
+      const who = sender === 'bob' ? bob : alice;
+      const { ticket, vars } = await answeredTicket(`VPN drops (${name})`);
+      const before = await replies(ticket.key);
+      const res = await post(await fixture(name, vars(who)));
+      expect(res).toEqual({
+        status: 200,
+        body: expect.objectContaining({ outcome: 'replied', matchedBy: 'token', ticketKey: ticket.key }),
+      });
+      const after = await replies(ticket.key);
+      expect(after).toHaveLength(before.length + 1);
+      const added = after.at(-1)!;
+      expect(added.body.startsWith(text)).toBe(true);
+      expect(added).toMatchObject({ visibility: 'public', channel: 'email', author: { id: who.id } });
+      expect(await replies(other.ticket.key)).toHaveLength(1);
+      // The assignee hears of it, by email too.
+      await until(
+        () => smtp.to(sam.email).some((m) => about(m, ticket.key) && m.parsed.text?.includes(text.split('\n')[0]!)),
+        15_000,
+        'assignee mail',
+      );
+    },
+  );
+
+  it('the same email delivered twice is one reply', async () => {
+    const { ticket, vars } = await answeredTicket('Duplicate delivery');
+    const raw = await fixture('gmail-plain.eml', vars());
+    expect((await post(raw)).body).toMatchObject({ outcome: 'replied' });
+    expect((await post(raw)).body).toMatchObject({ outcome: 'duplicate', reason: 'already_processed' });
+    expect(await replies(ticket.key)).toHaveLength(2);
+    await until(() => smtp.to(sam.email).some((m) => about(m, ticket.key)));
+    await sleep(500);
+    expect(smtp.to(sam.email).filter((m) => about(m, ticket.key))).toHaveLength(1);
+  });
+
+  it('an out-of-office is recorded and ignored', async () => {
+    const { ticket, vars } = await answeredTicket('Out of office');
+    const res = await post(await fixture('out-of-office.eml', vars()));
+    expect(res.body).toMatchObject({ outcome: 'ignored', reason: 'auto_reply', ticketKey: null });
+    expect(await replies(ticket.key)).toHaveLength(1);
+    const [row] = await database.db
+      .select()
+      .from(emailInbound)
+      .where(eq(emailInbound.messageId, res.body.messageId as string));
+    expect(row).toMatchObject({ outcome: 'ignored', reason: 'auto_reply', fromAddress: 'alice@example.com' });
+    expect(row!.details).toMatchObject({ evidence: 'Auto-Submitted: auto-generated' });
+  });
+
+  it('a bounce (delivery status report) is recorded with who failed, and ignored', async () => {
+    const { ticket, vars } = await answeredTicket('Bounce');
+    const res = await post(await fixture('bounce-dsn.eml', vars()));
+    expect(res.body).toMatchObject({ outcome: 'ignored', reason: 'bounce' });
+    const [row] = await database.db
+      .select()
+      .from(emailInbound)
+      .where(eq(emailInbound.messageId, res.body.messageId as string));
+    expect(row!.details).toMatchObject({
+      finalRecipient: 'gone@example.com',
+      status: '5.1.1',
+      originalMessageId: vars().IN_REPLY_TO,
+    });
+    expect(await replies(ticket.key)).toHaveLength(1);
+  });
+
+  it('a forged reply (right ticket, right token, wrong sender) is refused, and nothing lands anywhere', async () => {
+    const { ticket, vars } = await answeredTicket('Forged');
+    const ticketsBefore = await database.db.select({ n: sql<number>`count(*)::int` }).from(tickets);
+    const res = await post(await fixture('forged-reply.eml', vars()));
+    expect(res.body).toMatchObject({ outcome: 'rejected', reason: 'sender_not_allowed', matchedBy: 'token' });
+    expect(await replies(ticket.key)).toHaveLength(1);
+    expect(await database.db.select({ n: sql<number>`count(*)::int` }).from(tickets)).toEqual(ticketsBefore);
+  });
+
+  it('a forged reply without the token, by In-Reply-To, is refused too', async () => {
+    const { ticket, vars } = await answeredTicket('Forged by thread');
+    const raw = (await fixture('forged-reply.eml', vars())).toString().replace(vars().REPLY_TO, 'support@desk.test');
+    expect((await post(raw)).body).toMatchObject({
+      outcome: 'rejected',
+      reason: 'sender_not_allowed',
+      matchedBy: 'thread',
+    });
+    expect(await replies(ticket.key)).toHaveLength(1);
+  });
+
+  it('the ticket key in the subject alone is not enough for someone else: it becomes their own ticket', async () => {
+    const { ticket, vars } = await answeredTicket('Forged by subject');
+    const raw = (await fixture('forged-reply.eml', vars()))
+      .toString()
+      .replace(vars().REPLY_TO, 'support@desk.test')
+      .replace(/^(In-Reply-To|References):.*\r\n/gim, '');
+    const res = await post(raw);
+    expect(res.body).toMatchObject({ outcome: 'created', matchedBy: 'new' });
+    expect(res.body.ticketKey).not.toBe(ticket.key);
+    expect(await replies(ticket.key)).toHaveLength(1);
+    const [mine] = await database.db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.key, res.body.ticketKey as string));
+    expect(mine).toMatchObject({ requesterId: dave.id, channel: 'email' });
+  });
+
+  it('a tampered token is refused', async () => {
+    const { ticket, vars } = await answeredTicket('Tampered');
+    const v = vars();
+    const last = v.REPLY_TO.split('@')[0]!.slice(-1);
+    const tampered = v.REPLY_TO.replace(/.@/, `${last === 'a' ? 'b' : 'a'}@`);
+    const res = await post(await fixture('tampered-token.eml', { ...v, REPLY_TO: tampered }));
+    expect(res.body).toMatchObject({ outcome: 'rejected', reason: 'invalid_reply_token' });
+    expect(await replies(ticket.key)).toHaveLength(1);
+  });
+
+  it('a reply sent to the plain address is matched by In-Reply-To, then by the subject for the requester', async () => {
+    const { ticket, vars } = await answeredTicket('No token');
+    const plain = (await fixture('gmail-plain.eml', vars()))
+      .toString()
+      .replaceAll(vars().REPLY_TO, 'support@desk.test');
+    expect((await post(plain)).body).toMatchObject({ outcome: 'replied', matchedBy: 'thread', ticketKey: ticket.key });
+    const bare = (await fixture('apple-plain.eml', vars()))
+      .toString()
+      .replaceAll(vars().REPLY_TO, 'support@desk.test')
+      .replace(/^(In-Reply-To|References):.*\r\n/gim, '');
+    expect((await post(bare)).body).toMatchObject({ outcome: 'replied', matchedBy: 'subject', ticketKey: ticket.key });
+    expect(await replies(ticket.key)).toHaveLength(3);
+  });
+
+  it('an agent’s reply to an internal-note email becomes an internal note, never sent to the requester', async () => {
+    const { ticket } = await answeredTicket('Internal reply');
+    await call(app, 'POST', `/tickets/${ticket.key}/notes`, {
+      cookie: sessionCookie(app, kim),
+      body: { body: 'Check the concentrator' },
+    });
+    await until(() =>
+      smtp.to(sam.email).some((m) => about(m, ticket.key) && m.parsed.text?.includes('Check the concentrator')),
+    );
+    const note = smtp
+      .to(sam.email)
+      .find((m) => about(m, ticket.key) && m.parsed.text?.includes('Check the concentrator'))!;
+    const raw = (
+      await fixture('gmail-plain.eml', {
+        REPLY_TO: note.parsed.replyTo!.value[0]!.address!,
+        IN_REPLY_TO: idOf(note.header('Message-ID')),
+        ROOT: `${ticket.key}@desk.test`,
+        KEY: ticket.key,
+        TITLE: 'Internal reply',
+        UNIQUE: `u${++unique}`,
+      })
+    )
+      .toString()
+      .replace('Alice Example <alice@example.com>', 'Sam Agent <sam@example.com>');
+    expect((await post(raw)).body).toMatchObject({ outcome: 'noted', matchedBy: 'token' });
+    const events = await timeline(ticket.key);
+    expect(events.at(-1)).toMatchObject({ kind: 'note', visibility: 'internal', author: { id: sam.id } });
+    expect((await timeline(ticket.key, alice)).some((e) => e.body.includes('It still drops every hour'))).toBe(false);
+  });
+
+  it('a requester’s reply reopens a resolved ticket; on a closed one it opens a follow-up', async () => {
+    const { ticket, vars } = await answeredTicket('Reopen');
+    await call(app, 'PATCH', `/tickets/${ticket.key}`, {
+      cookie: sessionCookie(app, sam),
+      body: { status: 'resolved' },
+    });
+    expect((await post(await fixture('gmail-plain.eml', vars()))).body).toMatchObject({ outcome: 'replied' });
+    const [reopened] = await database.db.select().from(tickets).where(eq(tickets.id, ticket.id));
+    expect(reopened!.status).toBe('open');
+
+    await call(app, 'PATCH', `/tickets/${ticket.key}`, { cookie: sessionCookie(app, sam), body: { status: 'closed' } });
+    const res = await post(await fixture('apple-plain.eml', vars()));
+    expect(res.body).toMatchObject({ outcome: 'created', reason: 'follow_up_of_closed_ticket' });
+    const [follow] = await database.db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.key, res.body.ticketKey as string));
+    expect(follow!.description).toContain(`Follow-up to ${ticket.key}`);
+    expect(follow!.requesterId).toBe(alice.id);
+  });
+});
+
+describe('a new email to the desk', () => {
+  it('opens a ticket for a known sender; colleagues in Cc follow it and their reply-all lands on it', async () => {
+    const original = `CAJx7Gk1nW${++unique}Tq3Lp0Zs_Ru8cV6dK=m@mail.gmail.com`;
+    const res = await post(await fixture('new-ticket.eml', { UNIQUE: String(unique) }));
+    expect(res.body).toMatchObject({ outcome: 'created', matchedBy: 'new' });
+    const key = res.body.ticketKey as string;
+    const [ticket] = await database.db.select().from(tickets).where(eq(tickets.key, key));
+    expect(ticket).toMatchObject({
+      title: 'Printer on the 3rd floor jams on every job',
+      requesterId: alice.id,
+      channel: 'email',
+    });
+    expect(ticket!.description).toBe(
+      'Hi IT,\n\nThe printer next to the kitchen on the 3rd floor jams on every job since this morning. Bob sees the same.',
+    );
+    // The confirmation answers Alice's own message, so her client threads it.
+    await until(() => smtp.to(alice.email).some((m) => about(m, key)));
+    const confirmation = smtp.to(alice.email).find((m) => about(m, key))!;
+    expect(idOf(confirmation.header('In-Reply-To'))).toBe(original);
+
+    const replyAll = await post(await fixture('reply-all-from-cc.eml', { ORIGINAL: original, UNIQUE: `u${++unique}` }));
+    expect(replyAll.body).toMatchObject({ outcome: 'replied', matchedBy: 'thread', ticketKey: key });
+    const all = await replies(key);
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ body: 'Same here: it jams with double-sided jobs only.', author: { id: bob.id } });
+  });
+
+  it('from an unknown sender: refused by default, a new requester where anyone at an allowed domain may write', async () => {
+    const stranger = (await fixture('new-ticket.eml', { UNIQUE: `s${++unique}` }))
+      .toString()
+      .replace('Alice Example <alice@example.com>', 'Erin Stranger <erin@example.org>');
+    expect((await post(stranger)).body).toMatchObject({ outcome: 'rejected', reason: 'unknown_sender' });
+
+    const allowed = stranger.replace(/Message-ID: <[^>]+>/, `Message-ID: <erin-${++unique}@example.org>`);
+    const res = await post(allowed, { to: open });
+    expect(res.body).toMatchObject({ outcome: 'created' });
+    const [ticket] = await database.db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.key, res.body.ticketKey as string));
+    const erin = await database.db.execute<{ role: string; name: string }>(
+      sql`SELECT role, name FROM users WHERE email = 'erin@example.org'`,
+    );
+    expect(erin.rows[0]).toEqual({ role: 'requester', name: 'Erin Stranger' });
+    expect(ticket!.title).toBe('Printer on the 3rd floor jams on every job');
+
+    const elsewhere = stranger
+      .replace('erin@example.org', 'frank@example.net')
+      .replace(/Message-ID: <[^>]+>/, `Message-ID: <frank-${++unique}@example.net>`);
+    expect((await post(elsewhere, { to: open })).body).toMatchObject({
+      outcome: 'rejected',
+      reason: 'sender_domain_not_allowed',
+    });
+  });
+
+  it('one sender may open only EMAIL_SENDER_LIMIT tickets an hour by email', async () => {
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 5; i++) {
+      const raw = (await fixture('new-ticket.eml', { UNIQUE: `r${++unique}` }))
+        .toString()
+        .replace('Alice Example <alice@example.com>', 'Dave Example <dave@example.com>')
+        .replace(/^Cc:.*\r\n/m, '');
+      outcomes.push((await post(raw)).body.outcome);
+    }
+    // Dave opened one by subject earlier in this file: the limit of 4 is reached at the fourth here.
+    expect(outcomes.filter((o) => o === 'created').length).toBeLessThanOrEqual(4);
+    expect(outcomes.at(-1)).toBe('rejected');
+    const [last] = await database.db
+      .select()
+      .from(emailInbound)
+      .where(eq(emailInbound.fromAddress, 'dave@example.com'))
+      .orderBy(sql`${emailInbound.receivedAt} DESC`)
+      .limit(1);
+    expect(last!.reason).toBe('rate_limited');
+  });
+
+  it('our own mail coming back is a loop, recorded and ignored', async () => {
+    const loop = (await fixture('new-ticket.eml', { UNIQUE: `l${++unique}` }))
+      .toString()
+      .replace('Alice Example <alice@example.com>', 'Deskmate IT <support@desk.test>');
+    expect((await post(loop)).body).toMatchObject({ outcome: 'ignored', reason: 'own_address' });
+  });
+});
+
+describe('attachments', () => {
+  it('allowed files are kept on the ticket for those who can see it; others are listed as not kept', async () => {
+    const { ticket, vars } = await answeredTicket('Attachments');
+    const res = await post(await fixture('thunderbird-html.eml', vars()));
+    expect(res.body).toMatchObject({ outcome: 'replied' });
+    const reply = (await replies(ticket.key)).at(-1)!;
+    expect(reply.body).toContain('[Attached: vpn-log.pdf (1 KB); Not kept: vpn-fix.exe (file type not allowed)]');
+    const list = await call<{ items: { id: string; filename: string; contentType: string }[] }>(
+      app,
+      'GET',
+      `/tickets/${ticket.key}/attachments`,
+      { cookie: sessionCookie(app, alice) },
+    );
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ filename: 'vpn-log.pdf', contentType: 'application/pdf' }),
+    ]);
+    const file = await app.fetch(`/api/tickets/${ticket.key}/attachments/${list.body.items[0]!.id}`, {
+      headers: { cookie: sessionCookie(app, alice) },
+    });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''vpn-log.pdf");
+    expect((await file.text()).startsWith('%PDF-1.4')).toBe(true);
+    // Someone who cannot see the ticket cannot see its files.
+    const denied = await call(app, 'GET', `/tickets/${ticket.key}/attachments`, { cookie: sessionCookie(app, dave) });
+    expect(denied.status).toBe(404);
+    const [row] = await database.db
+      .select()
+      .from(emailInbound)
+      .where(eq(emailInbound.messageId, res.body.messageId as string));
+    expect(row!.details).toMatchObject({
+      skippedAttachments: [{ filename: 'vpn-fix.exe', reason: 'type_not_allowed' }],
+    });
+    expect(
+      await database.db.select().from(emailAttachments).where(eq(emailAttachments.ticketId, ticket.id)),
+    ).toHaveLength(1);
+  });
+});
+
+describe('the webhook', () => {
+  it('takes raw MIME only, with the shared secret as a Bearer token', async () => {
+    const raw = await fixture('new-ticket.eml', { UNIQUE: `w${++unique}` });
+    expect((await post(raw, { auth: null })).status).toBe(401);
+    expect((await post(raw, { auth: 'wrong-secret-wrong-secret-wrong' })).status).toBe(401);
+    expect((await post(raw, { type: 'text/plain' })).status).toBe(415);
+    expect((await post(Buffer.concat([raw, Buffer.alloc(5000, 'a')]), { to: open })).status).toBe(413);
+  });
+
+  it('is off without EMAIL_INBOUND_SECRET', async () => {
+    const off = await startTestApp({ database, role: 'api', env: { MAIL_FROM: 'Deskmate IT <support@desk.test>' } });
+    try {
+      const res = await off.fetch('/api/email/inbound', {
+        method: 'POST',
+        headers: { 'content-type': 'message/rfc822', authorization: `Bearer ${SECRET}` },
+        body: 'Subject: x\r\n\r\ny',
+      });
+      expect(res.status).toBe(404);
+    } finally {
+      await off.stop();
+    }
+  });
+
+  it('admins see what became of every inbound email; others may not', async () => {
+    const admin = await createUserWithPassword(database.db, { role: 'admin' });
+    const res = await call<{ items: { outcome: string; reason: string | null }[] }>(
+      app,
+      'GET',
+      '/admin/email/inbound',
+      {
+        cookie: sessionCookie(app, admin),
+      },
+    );
+    expect(res.status).toBe(200);
+    const outcomes = new Set(res.body.items.map((i) => `${i.outcome}:${i.reason ?? ''}`));
+    for (const o of [
+      'replied:',
+      'ignored:auto_reply',
+      'ignored:bounce',
+      'rejected:invalid_reply_token',
+      'rejected:sender_not_allowed',
+    ])
+      expect(outcomes).toContain(o);
+    expect((await call(app, 'GET', '/admin/email/inbound', { cookie: sessionCookie(app, sam) })).status).toBe(403);
+  });
+});

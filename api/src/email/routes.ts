@@ -1,0 +1,207 @@
+import type { Request } from 'express';
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { ZTicketKeyParams, ZUuid } from '@deskmate/shared';
+import { tickets } from '../db/schema.js';
+import { emailAttachments, emailInbound, notificationPreferences } from '../db/schema-email.js';
+import { AppError, notFound } from '../http/errors.js';
+import type { Services } from '../http/context.js';
+import { defineRoute } from '../http/route.js';
+import { safeEqual, sha256 } from '../security/crypto.js';
+import { getVisibleTicket, ticketContext } from '../tickets/service.js';
+import { processInboundEmail } from './inbound.js';
+import { loadPreferences } from './preferences.js';
+import {
+  ZAttachment,
+  ZAttachmentParams,
+  ZInboundEmail,
+  ZInboundEmailQuery,
+  ZInboundResult,
+  ZNotificationPreferences,
+  ZUpdateNotificationPreferences,
+} from './schema.js';
+
+/** The raw request body, refused past `limit` bytes without reading the rest. */
+async function readRaw(req: Request, limit: number): Promise<Buffer> {
+  const declared = Number(req.get('content-length') ?? 0);
+  if (declared > limit)
+    throw new AppError('payload_too_large', `Request body is larger than the limit of ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit)
+      throw new AppError('payload_too_large', `Request body is larger than the limit of ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function checkInboundSecret(services: Services, req: Request): void {
+  const secret = services.config.EMAIL_INBOUND_SECRET;
+  if (!secret) throw new AppError('not_found', 'The inbound email webhook is off: set EMAIL_INBOUND_SECRET');
+  const given = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+  // Hashes first: equal lengths for the constant-time comparison.
+  if (!given || !safeEqual(sha256(given), sha256(secret)))
+    throw new AppError('unauthenticated', 'Send the inbound email secret as a Bearer token');
+}
+
+const presentPreferences = (p: Awaited<ReturnType<typeof loadPreferences>>, stored: string | null) => ({
+  delivery: p.delivery,
+  quietHours: p.quietHours,
+  timeZone: stored,
+});
+
+/** Files served as downloads only; types a browser would run are sent as opaque bytes. */
+const risky =
+  /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|application\/javascript|text\/javascript)/i;
+
+export const emailRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/email/inbound',
+    access: 'public',
+    summary:
+      'Raw inbound email (Content-Type: message/rfc822) from a mail provider, authenticated with EMAIL_INBOUND_SECRET as a Bearer token',
+    response: ZInboundResult,
+    handler: async (ctx) => {
+      checkInboundSecret(ctx.services, ctx.req);
+      if (!ctx.req.is('message/rfc822'))
+        throw new AppError('unsupported_media_type', 'Send the raw email with Content-Type: message/rfc822');
+      const raw = await readRaw(ctx.req, ctx.services.config.EMAIL_INBOUND_MAX_BYTES);
+      if (!raw.length) throw new AppError('bad_request', 'The request body is empty: send the raw email');
+      const result = await processInboundEmail(ctx.services, raw, 'webhook');
+      return {
+        outcome: result.outcome,
+        reason: result.reason,
+        messageId: result.messageId,
+        ticketKey: result.ticketKey,
+        matchedBy: result.matchedBy,
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/admin/email/inbound',
+    access: 'admin',
+    summary: 'Inbound email, newest first: what each became (reply, note, ticket) or why it was ignored or rejected',
+    query: ZInboundEmailQuery,
+    response: z.object({ items: z.array(ZInboundEmail) }),
+    handler: async (ctx) => {
+      const rows = await ctx.services.db
+        .select({ mail: emailInbound, ticketKey: tickets.key })
+        .from(emailInbound)
+        .leftJoin(tickets, eq(tickets.id, emailInbound.ticketId))
+        .where(ctx.query.outcome ? eq(emailInbound.outcome, ctx.query.outcome) : undefined)
+        .orderBy(desc(emailInbound.receivedAt))
+        .limit(200);
+      return {
+        items: rows.map(({ mail, ticketKey }) => ({
+          id: mail.id,
+          messageId: mail.messageId,
+          source: mail.source,
+          from: mail.fromAddress,
+          subject: mail.subject,
+          outcome: mail.outcome,
+          reason: mail.reason,
+          matchedBy: mail.matchedBy,
+          ticketKey,
+          details: mail.details as Record<string, unknown>,
+          receivedAt: mail.receivedAt.toISOString(),
+        })),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/notifications/preferences',
+    access: 'user',
+    summary: 'How you hear about tickets: chat, email, both or a daily digest, and email quiet hours',
+    response: ZNotificationPreferences,
+    handler: async (ctx) => {
+      const [row] = await ctx.services.db
+        .select()
+        .from(notificationPreferences)
+        .where(eq(notificationPreferences.userId, ctx.user.id));
+      const prefs = await loadPreferences(ctx.services.db, ctx.user.id, ctx.services.config.DIGEST_TIME_ZONE);
+      return presentPreferences(prefs, row?.timeZone ?? null);
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/notifications/preferences',
+    access: 'user',
+    summary: 'Change how you hear about tickets',
+    body: ZUpdateNotificationPreferences,
+    response: ZNotificationPreferences,
+    handler: async (ctx) => {
+      const { delivery, quietHours, timeZone } = ctx.body;
+      const set = {
+        ...(delivery !== undefined ? { delivery } : {}),
+        ...(quietHours !== undefined
+          ? { quietStart: quietHours?.start ?? null, quietEnd: quietHours?.end ?? null }
+          : {}),
+        ...(timeZone !== undefined ? { timeZone } : {}),
+        updatedAt: ctx.services.clock.now(),
+      };
+      const [row] = await ctx.services.db
+        .insert(notificationPreferences)
+        .values({ userId: ctx.user.id, ...set })
+        .onConflictDoUpdate({ target: notificationPreferences.userId, set })
+        .returning();
+      const prefs = await loadPreferences(ctx.services.db, ctx.user.id, ctx.services.config.DIGEST_TIME_ZONE);
+      return presentPreferences(prefs, row?.timeZone ?? null);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/tickets/:key/attachments',
+    access: 'user',
+    summary: 'Files that came with emails on this ticket',
+    params: ZTicketKeyParams,
+    response: z.object({ items: z.array(ZAttachment) }),
+    handler: async (ctx) => {
+      const { viewer } = await ticketContext(ctx.services, ctx.actor, ctx.user);
+      const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
+      const rows = await ctx.services.db
+        .select({
+          id: emailAttachments.id,
+          filename: emailAttachments.filename,
+          contentType: emailAttachments.contentType,
+          size: emailAttachments.size,
+          createdAt: emailAttachments.createdAt,
+        })
+        .from(emailAttachments)
+        .where(eq(emailAttachments.ticketId, ticket.id))
+        .orderBy(emailAttachments.createdAt);
+      return { items: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/tickets/:key/attachments/:id',
+    access: 'user',
+    summary: 'Download one attachment (always as a file, never shown inline)',
+    params: ZAttachmentParams,
+    handler: async (ctx) => {
+      const { viewer } = await ticketContext(ctx.services, ctx.actor, ctx.user);
+      const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
+      if (!ZUuid.safeParse(ctx.params.id).success) throw notFound('Attachment');
+      const [file] = await ctx.services.db
+        .select()
+        .from(emailAttachments)
+        .where(and(eq(emailAttachments.id, ctx.params.id), eq(emailAttachments.ticketId, ticket.id)));
+      if (!file) throw notFound('Attachment');
+      ctx.res
+        .status(200)
+        .set({
+          'content-type': risky.test(file.contentType) ? 'application/octet-stream' : file.contentType,
+          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+          'content-length': String(file.content.length),
+          'cache-control': 'private, no-store',
+          'x-content-type-options': 'nosniff',
+        })
+        .end(file.content);
+    },
+  }),
+];

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { isTimeZone, ZTicketKey } from '@deskmate/shared';
+import { notificationDeliveryModes } from '../db/schema-email.js';
+
+/**
+ * The request and response shapes of the email routes (api/src/email/routes.ts). They live beside
+ * the routes until a client (the console) needs them from `@deskmate/shared`.
+ */
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 22:00');
+
+export const ZNotificationPreferences = z.object({
+  /** both (default), chat, email, or digest: one email a day instead of one per notification. */
+  delivery: z.enum(notificationDeliveryModes),
+  /** Email waits while these hold (local time of `timeZone`); chat is not delayed. */
+  quietHours: z.object({ start: hhmm, end: hhmm }).nullable(),
+  timeZone: z.string().nullable(),
+});
+export type TNotificationPreferences = z.infer<typeof ZNotificationPreferences>;
+
+export const ZUpdateNotificationPreferences = z
+  .object({
+    delivery: z.enum(notificationDeliveryModes).optional(),
+    quietHours: z
+      .object({ start: hhmm, end: hhmm })
+      .strict()
+      .refine((q) => q.start !== q.end, { message: 'start and end must differ' })
+      .nullable()
+      .optional(),
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/London').nullable().optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'must change at least one field' });
+
+export const ZInboundResult = z.object({
+  outcome: z.enum(['replied', 'noted', 'created', 'ignored', 'rejected', 'duplicate', 'failed']),
+  reason: z.string().nullable(),
+  messageId: z.string(),
+  ticketKey: z.string().nullable(),
+  matchedBy: z.enum(['token', 'thread', 'subject', 'new']).nullable(),
+});
+
+export const ZInboundEmail = z.object({
+  id: z.string(),
+  messageId: z.string(),
+  source: z.string(),
+  from: z.string().nullable(),
+  subject: z.string().nullable(),
+  outcome: z.string(),
+  reason: z.string().nullable(),
+  matchedBy: z.string().nullable(),
+  ticketKey: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  receivedAt: z.string(),
+});
+
+export const ZInboundEmailQuery = z
+  .object({
+    outcome: z.enum(['replied', 'noted', 'created', 'ignored', 'rejected', 'failed']).optional(),
+  })
+  .strict();
+
+export const ZAttachment = z.object({
+  id: z.string(),
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  createdAt: z.string(),
+});
+
+/** The id is checked after the ticket: someone who may not see the ticket learns nothing from it. */
+export const ZAttachmentParams = z.object({ key: ZTicketKey, id: z.string().max(100) }).strict();

@@ -1,0 +1,605 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import {
+  PermanentDeliveryError,
+  type TDeliveryEnvelope,
+  type TDeliveryFacts,
+  type TDeliveryPlan,
+  type TDeliveryResult,
+  type TDeliverySender,
+  type TMessageRef,
+  type TTicket,
+} from '@deskmate/shared';
+import { createDatabase, type Database, type Db } from '../db/client.js';
+import { mailMessages, notifications, outbox, users } from '../db/schema.js';
+import { emailMessageIds } from '../db/schema-email.js';
+import type { Services } from '../http/context.js';
+import { emailIdentity, replyAddress, replyKey, type EmailIdentity, type ReplyScope } from './addresses.js';
+import { decideEmail, loadPreferences, type EmailDecision } from './preferences.js';
+import {
+  reasonFor,
+  renderDirect,
+  renderEscalation,
+  renderNotification,
+  renderNotificationDigest,
+  renderReply,
+  renderStatusChange,
+  renderTicketCreated,
+  renderWeeklyDigest,
+  type RenderedEmail,
+  type TicketView,
+  type WeeklyStats,
+} from './templates.js';
+import { bracket, nextReferences, plainMessageId, threadRootId, ticketMessageId } from './threading.js';
+import { smtpTransport, type MailTransport, type OutgoingEmail } from './transport.js';
+
+/** What the email sender plans, as `deliveries.kind`. */
+export type EmailKind =
+  'email.notification' | 'email.ticket_created' | 'email.digest_weekly' | 'email.notification_digest' | 'email.direct';
+
+const threadKey = (ticketId: string, userId: string) => `email:thread:${ticketId}:${userId}`;
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/** Tickets opened in a chat already told the person their key there: no confirmation by email. */
+const confirmedInChat = new Set(['slack', 'teams']);
+
+/**
+ * What email goes out for an outbox row's facts. Pure: preferences and quiet hours are read when
+ * sending (they may change in between, like the facts). Internal content is never planned for a
+ * requester — `notify()` already drops it; this is the second guard.
+ */
+export function planEmails(facts: TDeliveryFacts): TDeliveryPlan[] {
+  const { recipient, notification, ticket, payload } = facts;
+  switch (facts.kind) {
+    case 'notification.deliver': {
+      if (!recipient || !notification || !recipient.user.active) return [];
+      if (notification.visibility === 'internal' && recipient.user.role === 'requester') return [];
+      return [
+        {
+          kind: 'email.notification',
+          target: recipient.user.email,
+          refKey: ticket ? threadKey(ticket.id, recipient.user.id) : null,
+        },
+      ];
+    }
+    case 'ticket.changed':
+      if (payload.action !== 'ticket.created' || !ticket || confirmedInChat.has(ticket.channel)) return [];
+      return [
+        {
+          kind: 'email.ticket_created',
+          target: ticket.requester.email,
+          refKey: threadKey(ticket.id, ticket.requester.id),
+        },
+      ];
+    case 'digest.weekly':
+      return recipient?.user.active
+        ? [{ kind: 'email.digest_weekly', target: recipient.user.email, refKey: null }]
+        : [];
+    case 'email.digest':
+      return recipient?.user.active
+        ? [{ kind: 'email.notification_digest', target: recipient.user.email, refKey: null }]
+        : [];
+    case 'email.direct': {
+      const to = str(payload.to);
+      return to ? [{ kind: 'email.direct', target: to, refKey: null }] : [];
+    }
+    case 'email.deferred': {
+      const original = str(payload.deferredKind);
+      return original && original !== 'email.deferred' ? planEmails({ ...facts, kind: original }) : [];
+    }
+    default:
+      return [];
+  }
+}
+
+interface Recipient {
+  id: string;
+  name: string;
+  email: string;
+  role: 'requester' | 'agent' | 'admin';
+  active: boolean;
+}
+
+interface Attached {
+  services: Services;
+  /** Our own small pool: sends run inside the delivery job's transaction, which holds a connection. */
+  database: Database;
+  transport: MailTransport | null;
+  identity: EmailIdentity;
+  key: Buffer;
+}
+
+/** What a process gives a sender that needs it (runtime.ts calls `attach` for worker roles). */
+export interface SenderContext {
+  services: Services;
+  databaseUrl: string;
+}
+
+/**
+ * The email channel: SMTP through nodemailer when SMTP_URL is set, else the dev outbox (the
+ * `mail_messages` table, GET /api/admin/mail, and a log line without the body).
+ *
+ * Preferences are applied when sending: chat-only people get no notification email; digest-only
+ * people's notifications are gathered into one daily email (an `email.digest` outbox row, due at
+ * DIGEST_HOUR in their zone); during quiet hours the email is deferred — the sender writes an
+ * `email.deferred` outbox row due when they end (the relay only takes rows whose time has come),
+ * and that row is planned and sent like the original, after checking again. Throwing
+ * RetryAfterError instead would spend the delivery's retries (8, at most 30 minutes apart) on
+ * a night of quiet hours.
+ */
+export class EmailSender implements TDeliverySender {
+  readonly channel = 'email' as const;
+  private state: Attached | undefined;
+
+  constructor(private readonly options: { transport?: MailTransport } = {}) {}
+
+  async attach(context: SenderContext): Promise<void> {
+    if (this.state) throw new Error('an EmailSender serves one process: create one per runtime');
+    const { services } = context;
+    const config = services.config;
+    const transport = this.options.transport ?? (config.SMTP_URL ? smtpTransport(config.SMTP_URL) : null);
+    this.state = {
+      services,
+      database: createDatabase(context.databaseUrl, { max: 4, applicationName: 'deskmate-email' }),
+      transport,
+      identity: emailIdentity(config),
+      key: replyKey(config, services.secrets.encryptionKey),
+    };
+    services.logger.info(
+      { transport: transport ? 'smtp' : 'dev outbox', from: config.MAIL_FROM },
+      transport ? 'email: sending through SMTP' : 'email: no SMTP_URL, mail goes to the dev outbox',
+    );
+  }
+
+  async detach(): Promise<void> {
+    const state = this.state;
+    this.state = undefined;
+    state?.transport?.close();
+    await state?.database.close();
+  }
+
+  plan(facts: TDeliveryFacts): TDeliveryPlan[] {
+    return planEmails(facts);
+  }
+
+  async send(envelope: TDeliveryEnvelope): Promise<TDeliveryResult> {
+    const { plan, facts } = envelope;
+    if (facts.notification?.visibility === 'internal' && facts.recipient?.user.role === 'requester')
+      throw new PermanentDeliveryError('internal content is never emailed to a requester');
+    const state = this.state;
+    if (!state) throw new Error('the email sender is not attached to this process');
+    const kind = plan.kind as EmailKind;
+    if (kind === 'email.direct') return this.sendDirect(state, facts);
+
+    const recipientId =
+      kind === 'email.ticket_created' ? (facts.ticket?.requester.id ?? null) : (facts.recipient?.user.id ?? null);
+    const recipient = recipientId ? await loadRecipient(state.database.db, recipientId) : null;
+    if (!recipient?.active) return {};
+    // The role is read now: someone made a requester since must not get an internal mail.
+    if (facts.notification?.visibility === 'internal' && recipient.role === 'requester')
+      throw new PermanentDeliveryError('internal content is never emailed to a requester');
+
+    const decision = await this.decide(state, kind, facts, recipient);
+    if (decision.action !== 'send') {
+      await this.postpone(state, envelope, recipient, decision);
+      return {};
+    }
+    if (kind === 'email.digest_weekly') return this.sendWeeklyDigest(state, facts, recipient);
+    if (kind === 'email.notification_digest') return this.sendNotificationDigest(state, facts, recipient);
+    return this.sendTicketMail(state, envelope, recipient);
+  }
+
+  private async decide(
+    state: Attached,
+    kind: EmailKind,
+    facts: TDeliveryFacts,
+    recipient: Recipient,
+  ): Promise<EmailDecision> {
+    const { config, clock } = state.services;
+    const pref = await loadPreferences(state.database.db, recipient.id, config.DIGEST_TIME_ZONE);
+    return decideEmail(pref, clock.now(), {
+      digestHour: config.DIGEST_HOUR,
+      kind:
+        kind === 'email.notification' ? 'notification' : kind === 'email.ticket_created' ? 'confirmation' : 'digest',
+      ...(facts.notification ? { happenedAt: new Date(facts.notification.createdAt) } : {}),
+    });
+  }
+
+  /** Skip, gather into the digest, or defer past quiet hours (an outbox row due later). */
+  private async postpone(state: Attached, envelope: TDeliveryEnvelope, recipient: Recipient, decision: EmailDecision) {
+    const { logger } = state.services;
+    const { facts } = envelope;
+    const db = state.database.db;
+    if (decision.action === 'digest') {
+      const notificationId = facts.notification?.id;
+      // The day's digest row collects the ids of what it is to tell; one delivered already (a
+      // notification sent late) passes it on to the next day's.
+      for (let day = 0; notificationId && day < 2; day++) {
+        const to = new Date(decision.at.getTime() + day * 86_400_000);
+        const added = await db
+          .insert(outbox)
+          .values({
+            kind: 'email.digest',
+            dedupeKey: `email.digest:${recipient.id}:${to.toISOString()}`,
+            payload: {
+              userId: recipient.id,
+              from: new Date(to.getTime() - 86_400_000).toISOString(),
+              to: to.toISOString(),
+              notificationIds: [notificationId],
+            },
+            nextAttemptAt: to,
+          })
+          .onConflictDoUpdate({
+            target: outbox.dedupeKey,
+            set: {
+              payload: sql`jsonb_set(${outbox.payload}, '{notificationIds}', coalesce(${outbox.payload}->'notificationIds', '[]'::jsonb) || (excluded.payload->'notificationIds'))`,
+            },
+            setWhere: sql`${outbox.status} = 'pending'`,
+          })
+          .returning({ id: outbox.id });
+        if (added.length) break;
+      }
+    } else if (decision.action === 'defer') {
+      const deferredKind = facts.kind === 'email.deferred' ? str(facts.payload.deferredKind) : facts.kind;
+      await db
+        .insert(outbox)
+        .values({
+          kind: 'email.deferred',
+          dedupeKey: `email.deferred:${envelope.id}:${decision.until.toISOString()}`,
+          payload: {
+            ...facts.payload,
+            deferredKind,
+            userId: recipient.id,
+            deferredUntil: decision.until.toISOString(),
+          },
+          nextAttemptAt: decision.until,
+        })
+        .onConflictDoNothing();
+    }
+    logger.debug({ userId: recipient.id, kind: envelope.plan.kind, decision }, 'email postponed by preference');
+  }
+
+  private async sendTicketMail(
+    state: Attached,
+    envelope: TDeliveryEnvelope,
+    recipient: Recipient,
+  ): Promise<TDeliveryResult> {
+    const { facts, plan } = envelope;
+    const ticket = facts.ticket;
+    const n = facts.notification;
+    if (!ticket) {
+      // A notification about no ticket: a plain message, not threaded.
+      if (!n) return {};
+      const rendered = renderDirect({ kind: 'notification', subject: n.title, text: n.body || n.title });
+      await this.deliver(state, {
+        kind: `notification.${n.type}`,
+        recipient,
+        rendered,
+        messageId: plainMessageId(n.id, state.identity.domain),
+      });
+      return {};
+    }
+    const { identity } = state;
+    const scope: ReplyScope = n?.visibility === 'internal' ? 'internal' : 'public';
+    const view = this.ticketView(state, ticket, recipient);
+    const reason = reasonFor(relationOf(ticket, recipient), ticket.key);
+    let rendered: RenderedEmail;
+    let mailKind: string;
+    if (plan.kind === 'email.ticket_created') {
+      mailKind = 'ticket.created';
+      rendered = renderTicketCreated({
+        ticket: view,
+        description: ticket.description,
+        firstResponseDue: ticket.sla.firstResponseDueAt
+          ? await this.localTime(state, recipient.id, new Date(ticket.sla.firstResponseDueAt))
+          : null,
+        reason,
+      });
+    } else if (n?.type === 'reply') {
+      mailKind = 'ticket.reply';
+      rendered = renderReply({
+        ticket: view,
+        authorName: facts.event?.author?.name ?? 'Someone',
+        body: facts.event?.body ?? n.body,
+        visibility: scope,
+        reason,
+      });
+    } else if (n?.type === 'status_changed') {
+      mailKind = 'ticket.status_changed';
+      const rate = ticket.status === 'resolved' && !ticket.csat && ticket.requester.id === recipient.id;
+      rendered = renderStatusChange({
+        ticket: view,
+        title: n.title,
+        note: n.body,
+        csatUrl: rate ? `${state.services.publicUrl()}/portal/tickets/${ticket.key}` : null,
+        reason,
+      });
+    } else if (n?.type === 'escalation') {
+      mailKind = 'ticket.escalation';
+      rendered = renderEscalation({ ticket: view, title: n.title, body: n.body, reason });
+    } else if (n) {
+      mailKind = `ticket.${n.type}`;
+      rendered = renderNotification({ ticket: view, title: n.title, body: n.body, visibility: scope, reason });
+    } else {
+      return {};
+    }
+
+    const root = threadRootId(ticket.key, identity.domain);
+    const messageId = ticketMessageId(ticket.key, n?.id ?? envelope.id, identity.domain);
+    const previous = envelope.ref as (TMessageRef & { references?: string[] }) | null;
+    // The first mail of a ticket opened by email answers the requester's own message.
+    const parent =
+      previous?.message ??
+      (plan.kind === 'email.ticket_created' ? await this.inboundOrigin(state, ticket.id) : null) ??
+      root;
+    const references = nextReferences(root, previous?.references ?? [], parent);
+    await state.database.db
+      .insert(emailMessageIds)
+      .values({
+        messageId,
+        ticketId: ticket.id,
+        userId: recipient.id,
+        direction: 'out',
+        visibility: scope,
+        kind: plan.kind,
+      })
+      .onConflictDoNothing();
+    await this.deliver(state, {
+      kind: mailKind,
+      recipient,
+      rendered,
+      messageId,
+      inReplyTo: parent,
+      references,
+      replyTo: state.services.config.EMAIL_SIGNED_REPLY_TO
+        ? replyAddress(identity, state.key, { ticketKey: ticket.key, userId: recipient.id, scope })
+        : identity.reply.address,
+      ticketKey: ticket.key,
+    });
+    return { ref: { conversation: bracket(root), message: messageId, references } };
+  }
+
+  private async sendWeeklyDigest(
+    state: Attached,
+    facts: TDeliveryFacts,
+    recipient: Recipient,
+  ): Promise<TDeliveryResult> {
+    const p = facts.payload as Partial<WeeklyStats>;
+    if (!p.from || !p.to) throw new PermanentDeliveryError('digest payload without its period');
+    const stats: WeeklyStats = {
+      scope: p.scope === 'desk' ? 'desk' : 'agent',
+      from: p.from,
+      to: p.to,
+      opened: p.opened ?? 0,
+      resolved: p.resolved ?? 0,
+      breached: p.breached ?? 0,
+      atRisk: p.atRisk ?? 0,
+      csat: p.csat ?? { count: 0, average: null },
+    };
+    const zone = state.services.config.DIGEST_TIME_ZONE;
+    const rendered = renderWeeklyDigest({
+      recipientName: recipient.name,
+      stats,
+      period: `${formatDay(new Date(stats.from), zone)} – ${formatDay(new Date(new Date(stats.to).getTime() - 1), zone)}`,
+      url: `${state.services.publicUrl()}/reports`,
+    });
+    await this.deliver(state, {
+      kind: 'digest.weekly',
+      recipient,
+      rendered,
+      messageId: plainMessageId(`digest.${recipient.id}.${Date.parse(stats.to)}`, state.identity.domain),
+    });
+    return {};
+  }
+
+  private async sendNotificationDigest(
+    state: Attached,
+    facts: TDeliveryFacts,
+    recipient: Recipient,
+  ): Promise<TDeliveryResult> {
+    const from = str(facts.payload.from);
+    const ids = Array.isArray(facts.payload.notificationIds)
+      ? facts.payload.notificationIds.filter((id): id is string => typeof id === 'string')
+      : [];
+    if (!from || !ids.length) return {};
+    const rows = await state.database.db
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.userId, recipient.id),
+          inArray(notifications.id, ids.slice(0, 500)),
+          // A requester never has internal notifications; the digest checks again anyway.
+          recipient.role === 'requester' ? sql`${notifications.data}->>'visibility' = 'public'` : undefined,
+        ),
+      )
+      .orderBy(asc(notifications.createdAt))
+      .limit(200);
+    if (!rows.length) return {};
+    const base = state.services.publicUrl();
+    const zone = (await loadPreferences(state.database.db, recipient.id, state.services.config.DIGEST_TIME_ZONE))
+      .timeZone;
+    const rendered = renderNotificationDigest({
+      recipientName: recipient.name,
+      period: `since ${formatDateTime(new Date(from), zone)}`,
+      settingsUrl: `${base}${recipient.role === 'requester' ? '/portal/account' : '/account'}`,
+      items: rows.map((r) => {
+        const key = (r.data as { ticketKey?: string | null }).ticketKey ?? null;
+        return {
+          title: r.title,
+          body: r.body && r.body !== r.title ? r.body.slice(0, 280) : '',
+          ticketKey: key,
+          url: key ? ticketUrl(base, key, recipient.role) : `${base}/notifications`,
+          at: formatDateTime(r.createdAt, zone),
+        };
+      }),
+    });
+    await this.deliver(state, {
+      kind: 'digest.daily',
+      recipient,
+      rendered,
+      messageId: plainMessageId(
+        `digest.${recipient.id}.${Date.parse(str(facts.payload.to) ?? from)}`,
+        state.identity.domain,
+      ),
+    });
+    return {};
+  }
+
+  /** Sign-in codes, password resets, invitations: queued by `queueMail` as a `mail_messages` row. */
+  private async sendDirect(state: Attached, facts: TDeliveryFacts): Promise<TDeliveryResult> {
+    const mailId = str(facts.payload.mailId);
+    const db = state.database.db;
+    const [row] = mailId ? await db.select().from(mailMessages).where(eq(mailMessages.id, mailId)) : [];
+    if (!row) throw new PermanentDeliveryError('the queued mail is gone');
+    if (row.status !== 'queued') return {};
+    const rendered = renderDirect({ kind: row.kind, subject: row.subject, text: row.text, html: row.html });
+    const messageId = plainMessageId(row.id, state.identity.domain);
+    if (!state.transport) {
+      await db.update(mailMessages).set({ status: 'dev', html: rendered.html }).where(eq(mailMessages.id, row.id));
+      state.services.logger.info(
+        { to: row.to, subject: row.subject, kind: row.kind, messageId },
+        'email in the dev outbox',
+      );
+      return {};
+    }
+    await state.transport.send(this.outgoing(state, row.to, rendered, { messageId }));
+    // The text held a code or a link: once it is sent, keeping it would only help an attacker.
+    await db
+      .update(mailMessages)
+      .set({ status: 'sent', text: '(sent; not kept, it held a sign-in code or link)', html: null })
+      .where(eq(mailMessages.id, row.id));
+    return {};
+  }
+
+  private outgoing(
+    state: Attached,
+    to: string,
+    rendered: RenderedEmail,
+    o: { messageId: string; inReplyTo?: string; references?: string[]; replyTo?: string; ticketKey?: string },
+  ): OutgoingEmail {
+    const { identity } = state;
+    return {
+      from: identity.from.name
+        ? `"${identity.from.name.replace(/"/g, '')}" <${identity.from.address}>`
+        : identity.from.address,
+      to,
+      replyTo: o.replyTo,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      messageId: o.messageId,
+      inReplyTo: o.inReplyTo,
+      references: o.references,
+      headers: {
+        // RFC 3834: automatic mail; and ask Exchange not to answer it with an out-of-office.
+        'Auto-Submitted': 'auto-generated',
+        'X-Auto-Response-Suppress': 'OOF, AutoReply',
+        ...(o.ticketKey ? { 'X-Deskmate-Ticket': o.ticketKey } : {}),
+      },
+    };
+  }
+
+  /** SMTP, or the dev outbox when there is none. */
+  private async deliver(
+    state: Attached,
+    o: {
+      kind: string;
+      recipient: Recipient;
+      rendered: RenderedEmail;
+      messageId: string;
+      inReplyTo?: string;
+      references?: string[];
+      replyTo?: string;
+      ticketKey?: string;
+    },
+  ): Promise<void> {
+    if (state.transport) {
+      await state.transport.send(this.outgoing(state, o.recipient.email, o.rendered, o));
+      return;
+    }
+    await state.database.db.insert(mailMessages).values({
+      to: o.recipient.email,
+      subject: o.rendered.subject,
+      text: o.rendered.text,
+      html: o.rendered.html,
+      kind: o.kind,
+      userId: o.recipient.id,
+      status: 'dev',
+    });
+    state.services.logger.info(
+      { to: o.recipient.email, subject: o.rendered.subject, kind: o.kind, messageId: o.messageId, replyTo: o.replyTo },
+      'email in the dev outbox',
+    );
+  }
+
+  private ticketView(state: Attached, ticket: TTicket, recipient: Recipient): TicketView {
+    return {
+      key: ticket.key,
+      title: ticket.title,
+      status: ticket.status,
+      priority: ticket.priority,
+      requesterName: ticket.requester.name,
+      assigneeName: ticket.assignee?.name ?? null,
+      url: ticketUrl(state.services.publicUrl(), ticket.key, recipient.role),
+    };
+  }
+
+  private async inboundOrigin(state: Attached, ticketId: string): Promise<string | null> {
+    const [row] = await state.database.db
+      .select({ messageId: emailMessageIds.messageId })
+      .from(emailMessageIds)
+      .where(and(eq(emailMessageIds.ticketId, ticketId), eq(emailMessageIds.direction, 'in')))
+      .orderBy(asc(emailMessageIds.createdAt))
+      .limit(1);
+    return row?.messageId ?? null;
+  }
+
+  private async localTime(state: Attached, userId: string, at: Date): Promise<string> {
+    const zone = (await loadPreferences(state.database.db, userId, state.services.config.DIGEST_TIME_ZONE)).timeZone;
+    return formatDateTime(at, zone);
+  }
+}
+
+async function loadRecipient(db: Db, id: string): Promise<Recipient | null> {
+  const [row] = await db
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, active: users.active })
+    .from(users)
+    .where(eq(users.id, id));
+  return row ?? null;
+}
+
+function relationOf(ticket: TTicket, recipient: Recipient): 'requester' | 'watcher' | 'agent' {
+  if (ticket.requester.id === recipient.id) return 'requester';
+  if (recipient.role === 'requester' || ticket.watchers.some((w) => w.id === recipient.id)) return 'watcher';
+  return 'agent';
+}
+
+const ticketUrl = (base: string, key: string, role: Recipient['role']) =>
+  role === 'requester' ? `${base}/portal/tickets/${key}` : `${base}/tickets/${key}`;
+
+function formatDateTime(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).format(at);
+}
+
+function formatDay(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short' }).format(at);
+}
+
+/** A sender that needs the process's services before it can send (see runtime.ts). */
+export interface AttachableSender extends TDeliverySender {
+  attach(context: SenderContext): Promise<void>;
+  detach(): Promise<void>;
+}
+
+export const isAttachable = (sender: TDeliverySender): sender is AttachableSender =>
+  typeof (sender as Partial<AttachableSender>).attach === 'function' &&
+  typeof (sender as Partial<AttachableSender>).detach === 'function';

@@ -1,0 +1,61 @@
+import nodemailer from 'nodemailer';
+import { PermanentDeliveryError } from '@deskmate/shared';
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  replyTo?: string | undefined;
+  subject: string;
+  text: string;
+  html: string;
+  /** Without brackets. */
+  messageId: string;
+  inReplyTo?: string | undefined;
+  references?: string[] | undefined;
+  headers: Record<string, string>;
+}
+
+export interface MailTransport {
+  send(mail: OutgoingEmail): Promise<void>;
+  close(): void;
+}
+
+/** SMTP through nodemailer (SMTP_URL, options as query parameters). */
+export function smtpTransport(url: string): MailTransport {
+  const transporter = nodemailer.createTransport(url);
+  return {
+    async send(mail) {
+      try {
+        await transporter.sendMail({
+          from: mail.from,
+          to: mail.to,
+          ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId: `<${mail.messageId}>`,
+          ...(mail.inReplyTo ? { inReplyTo: `<${mail.inReplyTo}>` } : {}),
+          ...(mail.references?.length ? { references: mail.references.map((r) => `<${r}>`) } : {}),
+          headers: mail.headers,
+        });
+      } catch (err) {
+        throw classifySmtpError(err);
+      }
+    },
+    close() {
+      transporter.close();
+    },
+  };
+}
+
+/**
+ * A 5xx answer about the message or its recipient (no such mailbox, rejected content) cannot
+ * succeed on retry; anything else (connection refused, 4xx greylisting, timeouts) can.
+ */
+export function classifySmtpError(err: unknown): Error {
+  const e = err as { responseCode?: number; message?: string; code?: string };
+  const message = `SMTP: ${e?.message ?? String(err)}`.slice(0, 500);
+  if (typeof e?.responseCode === 'number' && e.responseCode >= 500 && e.code !== 'EAUTH')
+    return new PermanentDeliveryError(message);
+  return new Error(message);
+}

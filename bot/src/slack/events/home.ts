@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { ZAnnouncement, ZTicketList, type TTicket } from '@deskmate/shared';
+import { isAgent, type SlackContext } from '../context.js';
+import type { EventArgs } from './types.js';
+import { homeView } from '../render/home.js';
+
+const ZAnnouncements = z.object({ items: z.array(ZAnnouncement) });
+const openStatuses = 'new,open,pending,on_hold';
+
+/** App Home: published afresh each time the person opens it. */
+export async function onHomeOpened(
+  { event, body, client }: EventArgs<'app_home_opened'>,
+  ctx: SlackContext,
+): Promise<void> {
+  if (event.tab !== 'home') return;
+  if (!(await ctx.firstTime(body.event_id))) return;
+  const me = await ctx.identity(client, event.user);
+  const api = ctx.as(event.user);
+  const tickets = async (query: string): Promise<TTicket[]> =>
+    (await api.request('GET', `/api/tickets?${query}`, ZTicketList)).items;
+  const agent = isAgent(me);
+  const [open, recent, assigned, announcements] = await Promise.all([
+    tickets(`requester=me&status=${openStatuses}&limit=10`),
+    tickets('requester=me&status=resolved,closed&limit=5'),
+    agent ? tickets(`assignee=me&status=${openStatuses}&limit=10`) : Promise.resolve([]),
+    api.request('GET', '/api/announcements/active', ZAnnouncements).then((r) => r.items),
+  ]);
+  await client.views.publish({
+    user_id: event.user,
+    view: homeView({ name: me.name, agent, open, recent, assigned, announcements }, ctx.links()),
+  });
+}

@@ -1,0 +1,53 @@
+import { wizard } from '@deskmate/shared';
+
+type TWizardStep = wizard.TWizardStep;
+
+/**
+ * Action, block and callback ids: the contract between what the presenters render and what the
+ * listeners match. Wizard buttons carry the step and the choice value in their action id and the
+ * conversation (session id) in their value, so a click needs no lookup.
+ */
+export const ids = {
+  wizardChoice: (step: TWizardStep, value: string) => `wizard:${step}:${value}`,
+  wizardBack: 'wizard:nav:back',
+  wizardCancel: 'wizard:nav:cancel',
+  wizardPattern: /^wizard:([a-z]+):(.+)$/,
+  triageClaim: 'triage:claim',
+  triageAssign: 'triage:assign',
+  triagePriority: 'triage:priority',
+  triageResolve: 'triage:resolve',
+  triagePattern: /^triage:(claim|assign|priority|resolve)$/,
+  triageBlock: (key: string) => `triage:${key}`,
+  csat: (rating: number) => `csat:${rating}`,
+  csatPattern: /^csat:([1-5])$/,
+  homeNewTicket: 'home:new_ticket',
+  /** Links (open in the console) still send an action; it is acknowledged and ignored. */
+  openLink: 'link:open',
+  newTicketModal: 'new_ticket',
+  newTicketInput: { block: 'description', action: 'text' },
+  createTicketShortcut: 'create_ticket',
+} as const;
+
+/** The wizard input a button stands for, from its action id. */
+export function parseWizardAction(
+  actionId: string,
+): { kind: 'choice'; step: TWizardStep; value: string } | { kind: 'back' | 'cancel' } | null {
+  const match = ids.wizardPattern.exec(actionId);
+  if (!match) return null;
+  const [, step, value] = match as unknown as [string, string, string];
+  if (step === 'nav') return value === 'back' || value === 'cancel' ? { kind: value } : null;
+  const parsed = wizard.ZWizardStep.safeParse(step);
+  return parsed.success ? { kind: 'choice', step: parsed.data, value } : null;
+}
+
+export interface Links {
+  /** The console's base URL, without a trailing slash. */
+  console: string;
+}
+
+export const ticketUrl = (links: Links, key: string, agent: boolean) =>
+  agent
+    ? `${links.console}/tickets/${encodeURIComponent(key)}`
+    : `${links.console}/portal/tickets/${encodeURIComponent(key)}`;
+
+export const articleUrl = (links: Links, slug: string) => `${links.console}/portal/kb/${encodeURIComponent(slug)}`;

@@ -1,0 +1,74 @@
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { ApiError, ZTicketEventResponse } from '@deskmate/shared';
+import { isAgent, userMessage, type SlackContext } from './context.js';
+
+const ZMessageRef = z.object({ kind: z.string(), ticketKey: z.string(), userId: z.string().nullable() });
+type TThread = z.infer<typeof ZMessageRef>;
+
+/** Which ticket a thread belongs to, when its first message is one Deskmate sent (a DM thread, a triage card). */
+export async function ticketThread(ctx: SlackContext, conversation: string, threadTs: string): Promise<TThread | null> {
+  const q = new URLSearchParams({ channel: 'slack', conversation, message: threadTs });
+  try {
+    return await ctx.api().request('GET', `/api/integrations/message-refs?${q}`, ZMessageRef);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+export interface ThreadMessage {
+  user: string;
+  channel: string;
+  ts: string;
+  threadTs: string;
+  text: string;
+}
+
+/**
+ * Visibility by construction: where a message is written decides what it becomes. In a person's
+ * DM thread of a ticket it is a public reply; in the triage card's thread an internal note
+ * (agents only), which no requester is ever sent.
+ */
+export async function threadMessage(
+  ctx: SlackContext,
+  client: WebClient,
+  thread: TThread,
+  m: ThreadMessage,
+): Promise<void> {
+  const me = await ctx.identity(client, m.user);
+  const path = `/api/tickets/${encodeURIComponent(thread.ticketKey)}`;
+  const api = ctx.as(m.user);
+  if (thread.kind === 'triage') {
+    if (!isAgent(me)) {
+      await client.chat.postEphemeral({
+        channel: m.channel,
+        user: m.user,
+        thread_ts: m.threadTs,
+        text: `Only IT agents can add notes to ${thread.ticketKey}; your message was not added to the ticket.`,
+      });
+      return;
+    }
+    await act(client, m, () => api.request('POST', `${path}/notes`, ZTicketEventResponse, { body: m.text }), 'lock');
+    return;
+  }
+  if (thread.kind === 'dm') {
+    await act(
+      client,
+      m,
+      () => api.request('POST', `${path}/replies`, ZTicketEventResponse, { body: m.text }),
+      'white_check_mark',
+    );
+  }
+}
+
+/** Do it, then mark the message with a reaction; a refusal is answered in the thread. */
+async function act(client: WebClient, m: ThreadMessage, work: () => Promise<unknown>, done: string): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    await client.chat.postMessage({ channel: m.channel, thread_ts: m.threadTs, text: `:warning: ${userMessage(err)}` });
+    return;
+  }
+  await client.reactions.add({ channel: m.channel, timestamp: m.ts, name: done });
+}

@@ -1,0 +1,98 @@
+import { ApiClient, type TChatSession } from '@deskmate/shared';
+// The whole product in-process: the real API on a real database, with the Teams channel mounted.
+import { startTestApp, type TestApp } from '../../../../api/src/test/app.js';
+import { loadBotConfig } from '../../config.js';
+import { createTeamsChannel, type TeamsChannel } from '../index.js';
+import { FakeConnector } from './connector.js';
+import type { TTeamsUser } from './activities.js';
+
+export interface TeamsHarness {
+  app: TestApp;
+  teams: TeamsChannel;
+  connector: FakeConnector;
+  links: { console: string };
+  /** POST an activity to /api/messages, as the Bot Connector would. */
+  post(activity: object, headers?: Record<string, string>): Promise<Response>;
+  /** The API as the bot, acting for a Teams user. */
+  as(user: TTeamsUser): ApiClient;
+  /** The wizard conversation of a user's personal chat, as the API has it. */
+  session(user: TTeamsUser): Promise<TChatSession>;
+  stop(): Promise<void>;
+}
+
+export const PUBLIC_URL = 'https://desk.example.com';
+
+export async function startTeamsHarness(): Promise<TeamsHarness> {
+  const connector = new FakeConnector();
+  await connector.start();
+  // The app's URL and token are known once it listens: the bot reads them through functions.
+  const ref: { app?: TestApp } = {};
+  // No credentials: the Emulator mode, which posts replies to the activity's serviceUrl.
+  const teams = createTeamsChannel({
+    config: loadBotConfig({ PUBLIC_URL }),
+    apiUrl: () => ref.app!.url,
+    apiToken: () => ref.app!.runtime.services.secrets.integrationToken,
+  });
+  const started = await startTestApp({
+    botRouters: teams.routers,
+    senders: teams.senders,
+    env: { JOBS_PROCESS_EVERY: '100ms', OUTBOX_POLL_INTERVAL: '200ms' },
+  });
+  ref.app = started;
+  await teams.start();
+  const api = () => new ApiClient({ baseUrl: started.url, token: started.runtime.services.secrets.integrationToken });
+  const harness: TeamsHarness = {
+    app: started,
+    teams,
+    connector,
+    links: { console: PUBLIC_URL },
+    post: (activity, headers = {}) =>
+      fetch(new URL('/api/messages', started.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(activity),
+      }),
+    as: (user) => api().actingAs('teams', user.aadObjectId),
+    async session(user) {
+      const { ZChatSessionResponse } = await import('@deskmate/shared');
+      const query = new URLSearchParams({ channel: 'teams', conversation: user.personalChat });
+      return (await harness.as(user).request('GET', `/api/chat/sessions/current?${query}`, ZChatSessionResponse))
+        .session;
+    },
+    async stop() {
+      await teams.stop();
+      await started.stop();
+      await connector.stop();
+    },
+  };
+  return harness;
+}
+
+export async function until<T>(check: () => T | Promise<T>, ms = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error('not in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The Action.Submit buttons of a card (nested cards included), by title. */
+export function buttons(card: unknown): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (o.type === 'Action.Submit' && typeof o.title === 'string') out.set(o.title, o.data as Record<string, unknown>);
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out;
+}
+
+/** The card of a captured request body. */
+export function cardOf(body: Record<string, unknown> | null): unknown {
+  return (body?.attachments as { content: unknown }[] | undefined)?.[0]?.content;
+}

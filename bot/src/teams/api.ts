@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import {
+  ApiError,
+  ZChatSession,
+  ZChatSessionResponse,
+  ZResolveIdentityResponse,
+  ZTicketEventResponse,
+  ZTicketList,
+  ZTicketResponse,
+  type ApiClient,
+  type TChatSession,
+  type TTicket,
+  type TTicketPriority,
+  type wizard,
+} from '@deskmate/shared';
+
+/**
+ * The Deskmate API calls the Teams bot makes, typed. The bot never reads the database: identities,
+ * conversation references and the triage channel are stored and read through these routes.
+ */
+
+/** A Bot Framework conversation reference, as stored (the parts a proactive message needs). */
+export const ZConversationReference = z
+  .object({
+    serviceUrl: z.url(),
+    channelId: z.string().min(1),
+    conversation: z.object({ id: z.string().min(1) }).catchall(z.unknown()),
+    bot: z.object({ id: z.string().min(1) }).catchall(z.unknown()),
+    user: z
+      .object({ id: z.string().min(1) })
+      .catchall(z.unknown())
+      .optional(),
+  })
+  .catchall(z.unknown());
+export type TConversationReference = z.infer<typeof ZConversationReference>;
+
+/** What the Teams bot keeps in a Teams identity's `data`. */
+export const ZTeamsIdentityData = z.object({
+  /** The person's personal chat with the bot: where notifications go. */
+  conversationReference: ZConversationReference.optional(),
+  /** The wizard card in that chat that is still current (its activity id). */
+  wizardCardId: z.string().nullable().optional(),
+});
+export type TTeamsIdentityData = z.infer<typeof ZTeamsIdentityData>;
+
+const ZIdentityResult = ZResolveIdentityResponse.extend({ data: z.record(z.string(), z.unknown()).default({}) });
+export type TIdentityResult = z.infer<typeof ZIdentityResult>;
+
+export const ZTeamsTriage = z.object({
+  teamId: z.string(),
+  teamName: z.string().nullable(),
+  channelId: z.string(),
+  channelName: z.string().nullable(),
+  reference: ZConversationReference,
+});
+export type TTeamsTriage = z.infer<typeof ZTeamsTriage>;
+
+const ZFirst = z.object({ first: z.boolean() });
+const ZTriageResponse = z.object({ triage: ZTeamsTriage.nullable() });
+const ZAny = z.unknown();
+
+const path = (key: string) => encodeURIComponent(key);
+
+export interface TIdentityRequest {
+  providerUserId: string;
+  providerTeamId?: string | undefined;
+  email?: string | undefined;
+  name?: string | undefined;
+  data?: TTeamsIdentityData | undefined;
+}
+
+export class TeamsApi {
+  constructor(private readonly client: () => ApiClient) {}
+
+  /** The same API, acting for a Teams user (by AAD object id). */
+  as(providerUserId: string): UserApi {
+    return new UserApi(this.client().actingAs('teams', providerUserId));
+  }
+
+  /** Record an activity id before acting on it: false when it was seen already (a redelivery). */
+  async firstDelivery(eventId: string): Promise<boolean> {
+    const res = await this.client().request('POST', '/api/integrations/inbound-events', ZFirst, {
+      provider: 'teams',
+      eventId,
+    });
+    return res.first;
+  }
+
+  /** Map a Teams user to a Deskmate user (by stored id, else email, else a new requester), keeping `data`. */
+  async identify(request: TIdentityRequest): Promise<TIdentityResult> {
+    return this.client().request('POST', '/api/integrations/identities', ZIdentityResult, {
+      provider: 'teams',
+      providerUserId: request.providerUserId,
+      ...(request.providerTeamId ? { providerTeamId: request.providerTeamId } : {}),
+      ...(request.email ? { email: request.email } : {}),
+      ...(request.name ? { name: request.name } : {}),
+      ...(request.data ? { data: request.data } : {}),
+    });
+  }
+
+  async rememberTeam(teamId: string, name: string | undefined, reference: TConversationReference): Promise<void> {
+    await this.client().request('PUT', `/api/integrations/teams/teams/${path(teamId)}`, ZAny, {
+      ...(name ? { name } : {}),
+      reference,
+    });
+  }
+
+  async forgetTeam(teamId: string): Promise<void> {
+    await this.client().request('DELETE', `/api/integrations/teams/teams/${path(teamId)}`, ZAny);
+  }
+
+  async triage(): Promise<TTeamsTriage | null> {
+    return (await this.client().request('GET', '/api/integrations/teams/triage', ZTriageResponse)).triage;
+  }
+}
+
+/** Calls made as one Teams user: the API checks what they may do. */
+export class UserApi {
+  constructor(private readonly client: ApiClient) {}
+
+  async currentSession(conversation: string): Promise<TChatSession | null> {
+    const query = new URLSearchParams({ channel: 'teams', conversation });
+    try {
+      return (await this.client.request('GET', `/api/chat/sessions/current?${query}`, ZChatSessionResponse)).session;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** Resume the conversation's wizard, or start one (afresh from `text` when given). */
+  async startSession(conversation: string, text?: string): Promise<TChatSession> {
+    const body = { channel: 'teams', conversation, ...(text !== undefined ? { text } : {}) };
+    return (await this.client.request('POST', '/api/chat/sessions', ZChatSessionResponse, body)).session;
+  }
+
+  /**
+   * Answer the wizard. With `version`, a click on a card the conversation has moved past is
+   * refused by the API; the answer is then the session as it is now, marked stale.
+   */
+  async input(
+    sessionId: string,
+    input: wizard.TWizardInput,
+    version?: number,
+  ): Promise<{ session: TChatSession; stale: boolean }> {
+    const body = { input, ...(version !== undefined ? { version } : {}) };
+    try {
+      const res = await this.client.request(
+        'POST',
+        `/api/chat/sessions/${path(sessionId)}/input`,
+        ZChatSessionResponse,
+        body,
+      );
+      return { session: res.session, stale: false };
+    } catch (err) {
+      const current = err instanceof ApiError && err.status === 409 ? staleSession(err.details) : null;
+      if (current) return { session: current, stale: true };
+      throw err;
+    }
+  }
+
+  /** The person's own tickets that are still open, most recently updated first. */
+  async openTickets(limit: number): Promise<TTicket[]> {
+    const query = new URLSearchParams({
+      requester: 'me',
+      status: 'new,open,pending,on_hold',
+      sort: '-updatedAt',
+      limit: String(limit),
+    });
+    return (await this.client.request('GET', `/api/tickets?${query}`, ZTicketList)).items;
+  }
+
+  async reply(key: string, body: string): Promise<TTicket> {
+    return (await this.client.request('POST', `/api/tickets/${path(key)}/replies`, ZTicketEventResponse, { body }))
+      .ticket;
+  }
+
+  async claim(key: string): Promise<TTicket> {
+    return (await this.client.request('POST', `/api/tickets/${path(key)}/claim`, ZTicketResponse)).ticket;
+  }
+
+  async update(key: string, change: { status?: 'resolved'; priority?: TTicketPriority }): Promise<TTicket> {
+    return (await this.client.request('PATCH', `/api/tickets/${path(key)}`, ZTicketResponse, change)).ticket;
+  }
+
+  async ticket(key: string): Promise<TTicket> {
+    return (await this.client.request('GET', `/api/tickets/${path(key)}`, ZTicketResponse)).ticket;
+  }
+
+  async rate(key: string, rating: number): Promise<void> {
+    await this.client.request('POST', `/api/tickets/${path(key)}/csat`, ZAny, { rating });
+  }
+
+  /** Make a channel the triage channel; the API allows it for admins only. */
+  async chooseTriage(triage: TTeamsTriage): Promise<void> {
+    await this.client.request('PUT', '/api/integrations/teams/triage', ZAny, {
+      teamId: triage.teamId,
+      ...(triage.teamName ? { teamName: triage.teamName } : {}),
+      channelId: triage.channelId,
+      ...(triage.channelName ? { channelName: triage.channelName } : {}),
+      reference: triage.reference,
+    });
+  }
+}
+
+function staleSession(details: unknown): TChatSession | null {
+  const parsed = z.object({ session: ZChatSession }).safeParse(details);
+  return parsed.success ? parsed.data.session : null;
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { ZTicketPriority, wizard } from '@deskmate/shared';
+
+/**
+ * What our Action.Submit buttons send back (`activity.value`): the button's `data`, merged by
+ * Teams with the card's input fields. One schema for the cards that write it and the handlers
+ * that read it; anything else (a card from another app, a tampered payload) is ignored.
+ */
+
+/** Input ids on our cards. */
+export const inputIds = {
+  /** The wizard's text answer. */
+  wizardText: 'wizardText',
+  /** The message a person typed, carried by the "which ticket?" card. */
+  message: 'message',
+  /** A reply typed on a notification card. */
+  reply: 'reply',
+  priority: 'priority',
+} as const;
+
+/** Choice groups (several answers in one form) use one input each: `group:<name>`. */
+export const groupInputId = (name: string) => `group:${name}`;
+export const isGroupInputId = (id: string) => id.startsWith('group:');
+
+/**
+ * A wizard button: the input it sends, except that `text` and `choices` take their value from the
+ * card's fields. `version` lets the API refuse a click on a card the conversation has moved past.
+ */
+const ZWizardButtonInput = z.union([
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('choices'), step: wizard.ZWizardStep.optional() }),
+  wizard.ZWizardInput,
+]);
+
+export const ZCardAction = z.discriminatedUnion('dm', [
+  z.object({
+    dm: z.literal('wizard'),
+    session: z.string().min(1).max(100),
+    version: z.number().int().min(0),
+    input: ZWizardButtonInput,
+  }),
+  /** "Which ticket should this message go to?": a ticket key, or null for a new request. */
+  z.object({ dm: z.literal('pick'), ticket: z.string().max(50).nullable() }),
+  z.object({ dm: z.literal('triage'), op: z.enum(['claim', 'resolve', 'priority']), ticket: z.string().max(50) }),
+  z.object({ dm: z.literal('csat'), ticket: z.string().max(50), rating: z.number().int().min(1).max(5) }),
+  z.object({ dm: z.literal('reply'), ticket: z.string().max(50) }),
+]);
+export type TCardAction = z.infer<typeof ZCardAction>;
+
+/** The submitted value: our data plus the card's input fields (strings). */
+export interface TSubmitted {
+  action: TCardAction;
+  fields: Record<string, string>;
+}
+
+export function parseSubmitted(value: unknown): TSubmitted | null {
+  if (!value || typeof value !== 'object') return null;
+  const parsed = ZCardAction.safeParse(value);
+  if (!parsed.success) return null;
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (typeof v === 'string') fields[k] = v;
+  return { action: parsed.data, fields };
+}
+
+export const ZPriorityField = ZTicketPriority;
+
+/** Helpers to write the data of each button, typed by the schema above. */
+export const actionData = {
+  wizard: (session: { id: string; version: number }, input: z.infer<typeof ZWizardButtonInput>): TCardAction => ({
+    dm: 'wizard',
+    session: session.id,
+    version: session.version,
+    input,
+  }),
+  pick: (ticket: string | null): TCardAction => ({ dm: 'pick', ticket }),
+  triage: (op: 'claim' | 'resolve' | 'priority', ticket: string): TCardAction => ({ dm: 'triage', op, ticket }),
+  csat: (ticket: string, rating: number): TCardAction => ({ dm: 'csat', ticket, rating }),
+  reply: (ticket: string): TCardAction => ({ dm: 'reply', ticket }),
+};
