@@ -4,18 +4,21 @@
  * JSON to bench/results/. Later issues add their benchmarks to `benchmarks` below.
  */
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import autocannon from 'autocannon';
+import pgModule from 'pg';
 import { runMigrations, silentLogger, startEmbeddedPostgres } from '@deskmate/api';
 import { freePort, repoRoot, waitForHealthy } from '../test/process.js';
 import { BENCH_PASSWORD, seedScale } from './seed.js';
 import { benchSlaSweep, median } from './sla-sweep.js';
 import { benchClassifier, benchKbSearch } from '@deskmate/kb';
+import { channelBenchmarks, channelResults, copyDatabase, isChannelBenchmark } from './channels.js';
 
 interface Result {
   name: string;
@@ -31,9 +34,23 @@ interface BenchContext {
 }
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
-/** `BENCH_ONLY=sla`: only the in-process SLA sweep benchmark (no server, no HTTP); `slack`: only the Slack ack. */
+/**
+ * `BENCH_ONLY=sla`: only the in-process SLA sweep benchmark (no server, no HTTP); `slack`: only the
+ * Slack ack; `http`: only the API benchmarks at 100,000 tickets; `sse`, `teams` or `email`: only
+ * that channel benchmark (bench/channels.ts), on a freshly seeded database.
+ */
 const only = process.env.BENCH_ONLY;
 const SWEEP_LIMIT_MS = 1000;
+/**
+ * Node flags for the Deskmate process under test: those `npm start` uses (the heap limit, ADR 7),
+ * then any in BENCH_SERVER_FLAGS (e.g. `--cpu-prof` to profile it).
+ */
+const serverFlags = [
+  ...(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+    .split(' ')
+    .filter((arg) => arg.startsWith('--')),
+  ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+];
 
 async function http(
   name: string,
@@ -65,17 +82,49 @@ async function http(
   };
 }
 
+/**
+ * An open-loop load: one request every 1/rate s whatever the answers (autocannon's rate option
+ * sends each second's requests in a burst). Latency is counted from when a request was due, so a
+ * slow answer that delays the next ones is not hidden (no coordinated omission).
+ */
+async function steady(name: string, ctx: BenchContext, request: { path: string; rate: number }): Promise<Result> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+  const one = (due: number) =>
+    new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        `${ctx.url}${request.path}`,
+        { agent, headers: { cookie: ctx.agentCookie, origin: ctx.url } },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(performance.now() - due) : reject(new Error(`${name}: ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  const run = async (seconds: number) => {
+    const started = performance.now();
+    const total = seconds * request.rate;
+    const pending: Promise<number>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / request.rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      pending.push(one(due));
+    }
+    return Promise.all(pending);
+  };
+  await run(2); // warm-up
+  const times = (await run(durationSec)).sort((a, b) => a - b);
+  agent.destroy();
+  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]! * 10) / 10;
+  return { name, p50Ms: at(0.5), p99Ms: at(0.99), throughput: request.rate, unit: 'req/s (offered)' };
+}
+
 const benchmarks: { name: string; run: (ctx: BenchContext) => Promise<Result> }[] = [
   { name: 'GET /healthz', run: (ctx) => http('GET /healthz (database ping)', ctx, { path: '/healthz' }) },
-  {
-    name: 'create ticket',
-    run: (ctx) =>
-      http('POST /api/tickets (create, round-robin, audit, outbox)', ctx, {
-        path: '/api/tickets',
-        method: 'POST',
-        body: JSON.stringify({ title: 'Bench: VPN keeps disconnecting', description: 'Created by the benchmark.' }),
-      }),
-  },
   {
     name: 'queue page',
     run: (ctx) => http('GET /api/tickets (queue page, 25 of 100k)', ctx, { path: '/api/tickets?limit=25' }),
@@ -85,6 +134,16 @@ const benchmarks: { name: string; run: (ctx: BenchContext) => Promise<Result> }[
     run: (ctx) =>
       http('GET /api/tickets?status=open&priority=high,urgent&assignee=none', ctx, {
         path: '/api/tickets?status=open&priority=high,urgent&assignee=none&limit=25',
+      }),
+  },
+  {
+    // The same page at a steady 100 requests/s (a hundred agents refreshing every second), well
+    // below saturation: the latency a person sees, where the runs above measure capacity.
+    name: 'filtered page at 100 req/s',
+    run: (ctx) =>
+      steady('GET /api/tickets?status=open&priority=high,urgent&assignee=none at a steady 100 req/s', ctx, {
+        path: '/api/tickets?status=open&priority=high,urgent&assignee=none&limit=25',
+        rate: 100,
       }),
   },
   {
@@ -99,6 +158,16 @@ const benchmarks: { name: string; run: (ctx: BenchContext) => Promise<Result> }[
     run: (ctx) =>
       http('GET /api/tickets?q=outlook syncing (full text)', ctx, {
         path: '/api/tickets?q=outlook%20syncing&limit=25',
+      }),
+  },
+  // Last: the tickets it creates leave delivery jobs behind, which would compete with the reads.
+  {
+    name: 'create ticket',
+    run: (ctx) =>
+      http('POST /api/tickets (create, round-robin, audit, outbox)', ctx, {
+        path: '/api/tickets',
+        method: 'POST',
+        body: JSON.stringify({ title: 'Bench: VPN keeps disconnecting', description: 'Created by the benchmark.' }),
       }),
   },
 ];
@@ -217,14 +286,14 @@ async function slackAckResults(databaseUrl: string): Promise<Result[]> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const secret = 'bench-signing-secret-0123456789abcdef';
-  const child = spawn(process.execPath, ['dist/cli.js'], {
+  const child = spawn(process.execPath, [...serverFlags, 'dist/cli.js'], {
     cwd: repoRoot,
     env: {
       ...process.env,
       PORT: String(port),
       DATABASE_URL: databaseUrl,
       DESKMATE_DEMO: 'false',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       LOG_PRETTY: 'false',
       SLACK_BOT_TOKEN: 'xoxb-bench',
       SLACK_SIGNING_SECRET: secret,
@@ -348,6 +417,22 @@ async function slackAckResults(databaseUrl: string): Promise<Result[]> {
   }
 }
 
+/** A new, migrated database beside `url`'s, in the same server; its URL. */
+async function freshDatabase(url: string, name: string): Promise<string> {
+  const admin = new pgModule.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const fresh = new URL(url);
+  fresh.pathname = `/${name}`;
+  await runMigrations(fresh.toString(), silentLogger());
+  return fresh.toString();
+}
+
 /** `BENCH_ONLY=slack`: only the Slack ack benchmark, on an empty migrated database. */
 async function slackOnly(): Promise<void> {
   const base = await mkdtemp(join(tmpdir(), 'dm-bench-'));
@@ -393,7 +478,11 @@ async function main(): Promise<void> {
   // Migrate once (the process does it at start), then seed, then restart it on the seeded data.
   const url = `http://127.0.0.1:${port}`;
   const start = () =>
-    spawn(process.execPath, ['dist/cli.js'], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    spawn(process.execPath, [...serverFlags, 'dist/cli.js'], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   let child = start();
   const results: Result[] = [];
   try {
@@ -405,23 +494,35 @@ async function main(): Promise<void> {
     process.stderr.write(
       `seeded 1,000 users and 100,000 tickets in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s\n`,
     );
+    // The channel benchmarks run last, on their own copy of the seeded data (see bench/channels.ts).
+    const channelsUrl = only === undefined ? await copyDatabase(pg.url, 'deskmate_channels') : undefined;
     child = start();
     await waitForHealthy(url, 60_000);
     const ctx: BenchContext = { url, agentCookie: await login(url, agentEmail) };
+    process.stderr.write(`Deskmate started: RSS ${await peakRssMb(child.pid!)} MB\n`);
     for (const b of benchmarks) {
       process.stderr.write(`running ${b.name}…\n`);
-      results.push(await b.run(ctx));
+      const r = await b.run(ctx);
+      process.stderr.write(
+        `  p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.throughput} ${r.unit}; peak RSS so far ${await peakRssMb(child.pid!)} MB\n`,
+      );
+      results.push(r);
     }
     const rss = await peakRssMb(child.pid!);
     // The sweep is timed with the server stopped, so that its own recurring sweep cannot interfere.
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    results.push(...(await slaSweepResults(pg.url)));
-    results.push(...(await slackAckResults(pg.url)));
-    results.push(...kbResults());
+    if (only !== 'http') {
+      results.push(...(await slaSweepResults(pg.url)));
+      // On a database of its own: the sweep above leaves thousands of escalation emails to send,
+      // and this benchmark is about acks, not about that backlog.
+      results.push(...(await slackAckResults(await freshDatabase(pg.url, 'deskmate_slack'))));
+      results.push(...kbResults());
+      if (channelsUrl) results.push(...(await channelResults(channelsUrl, channelBenchmarks, serverFlags)));
+    }
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
     console.log(
-      `\nDeskmate benchmarks — ${machine}; ${durationSec} s per benchmark after a 2 s warm-up, 10 connections\n`,
+      `\nDeskmate benchmarks — ${machine}; HTTP rows: ${durationSec} s after a 2 s warm-up, 10 connections (closed loop) unless the row says otherwise; the other rows print their method above\n`,
     );
     console.table(
       results.map((r) => ({
@@ -450,4 +551,25 @@ async function main(): Promise<void> {
   }
 }
 
-await (only === 'sla' ? slaOnly() : only === 'slack' ? slackOnly() : main());
+/** `BENCH_ONLY=sse|teams|email`: that channel benchmark alone, on a freshly seeded database. */
+async function channelOnly(name: (typeof channelBenchmarks)[number]): Promise<void> {
+  const base = await mkdtemp(join(tmpdir(), 'dm-bench-'));
+  await chmod(base, 0o755);
+  const pg = await startEmbeddedPostgres({ dataDir: join(base, 'data'), logger: silentLogger() });
+  try {
+    await runMigrations(pg.url, silentLogger());
+    await seedScale(pg.url);
+    console.table(await channelResults(pg.url, [name], serverFlags));
+  } finally {
+    await pg.stop();
+    await rm(base, { recursive: true, force: true });
+  }
+}
+
+await (only === 'sla'
+  ? slaOnly()
+  : only === 'slack'
+    ? slackOnly()
+    : isChannelBenchmark(only)
+      ? channelOnly(only)
+      : main());
