@@ -5,7 +5,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['development'], externalConditions: ['development'] } },
   test: {
     include: ['{shared,kb,api,bot,admin-ui}/src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    // Whole processes killed and restarted, a minute of load: `npm run test:resilience` (CI runs both).
+    exclude: ['**/node_modules/**', '**/dist/**', 'test/resilience/**'],
     globalSetup: ['api/src/test/global-setup.ts'],
     setupFiles: ['api/src/test/setup.ts'],
     testTimeout: 30_000,

@@ -15,6 +15,11 @@ describe('configuration', () => {
     expect(defaultHost(loadConfig({ DATABASE_URL: 'postgres://u:p@db/deskmate', HOST: '10.0.0.5' }))).toBe('10.0.0.5');
   });
 
+  it('locks a running job for a minute unless JOBS_LOCK_LIFETIME says otherwise', () => {
+    expect(loadConfig({}).JOBS_LOCK_LIFETIME).toBe(60_000);
+    expect(loadConfig({ JOBS_LOCK_LIFETIME: '2s' }).JOBS_LOCK_LIFETIME).toBe(2000);
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
   });
@@ -41,6 +46,7 @@ describe('configuration', () => {
     ['TICKET_KEY_PREFIX', 'it-', /TICKET_KEY_PREFIX must be 1-10 upper-case/],
     ['PUBLIC_URL', 'desk.example.com', /PUBLIC_URL must be an absolute URL/],
     ['DATABASE_POOL_MAX', '0', /DATABASE_POOL_MAX must be between 1 and 200/],
+    ['JOBS_LOCK_LIFETIME', '500ms', /JOBS_LOCK_LIFETIME must be at least 1000 ms/],
   ])('refuses %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });

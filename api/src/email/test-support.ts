@@ -5,7 +5,7 @@ import { createServer, Socket, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
 /** Test helpers for email: a real SMTP server that keeps what it receives, fixtures, dovecot. */
 
@@ -24,6 +24,18 @@ export interface SmtpCapture {
   to(address: string): CapturedMail[];
   /** Make the next `n` messages fail with this SMTP answer. */
   failNext(n: number, code: number, message: string): void;
+  /**
+   * From now on, hold the answer to each message's data (a relay slow to accept): the sender
+   * waits, and the message is not accepted yet.
+   */
+  hold(): void;
+  /** How many messages wait for their answer, and how many of those lost their client meanwhile. */
+  held(): { waiting: number; hungUp: number };
+  /**
+   * Answer the held messages and stop holding. One whose client hung up before its answer was
+   * never accepted (the sender could not know it arrived): it is dropped, not kept.
+   */
+  release(): { accepted: number; dropped: number };
   close(): Promise<void>;
 }
 
@@ -32,10 +44,16 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   const mails: CapturedMail[] = [];
   let failures = 0;
   let failure = { code: 451, message: 'try later' };
+  let holding = false;
+  const held: { session: SMTPServerSession; answer: () => void; drop: () => void }[] = [];
+  const hungUp = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
+    onClose(session) {
+      hungUp.add(session.id);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -47,19 +65,23 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
           return;
         }
         const raw = Buffer.concat(chunks).toString('utf8');
-        void simpleParser(raw).then((parsed) => {
-          const headerBlock = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-          mails.push({
-            envelope: {
-              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              to: session.envelope.rcptTo.map((r) => r.address),
-            },
-            raw,
-            parsed,
-            header: (name) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(headerBlock)?.[1]?.trim() ?? null,
-          });
-          callback();
-        }, callback);
+        const envelope = {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+        };
+        const answer = () =>
+          void simpleParser(raw).then((parsed) => {
+            const headerBlock = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+            mails.push({
+              envelope,
+              raw,
+              parsed,
+              header: (name) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(headerBlock)?.[1]?.trim() ?? null,
+            });
+            callback();
+          }, callback);
+        if (holding) held.push({ session, answer, drop: () => callback(new Error('the client hung up')) });
+        else answer();
       });
     },
   });
@@ -72,6 +94,24 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     failNext(n, code, message) {
       failures = n;
       failure = { code, message };
+    },
+    hold() {
+      holding = true;
+    },
+    held: () => ({ waiting: held.length, hungUp: held.filter((h) => hungUp.has(h.session.id)).length }),
+    release() {
+      holding = false;
+      const result = { accepted: 0, dropped: 0 };
+      for (const h of held.splice(0)) {
+        if (hungUp.has(h.session.id)) {
+          result.dropped++;
+          h.drop();
+        } else {
+          result.accepted++;
+          h.answer();
+        }
+      }
+      return result;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

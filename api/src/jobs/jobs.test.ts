@@ -28,13 +28,17 @@ describe('jobs runtime', () => {
     while (workers.length) await workers.pop()!.stop(1000);
   });
 
-  const start = async (definitions: Record<string, JobDefinition<string, z.ZodType>>, name?: string) => {
+  const start = async (
+    definitions: Record<string, JobDefinition<string, z.ZodType>>,
+    name?: string,
+    workerConfig = config,
+  ) => {
     const worker = await startWorker({
       pool: db.current.pool,
       db: db.current.db,
       logger: silentLogger(),
       clock: systemClock,
-      config,
+      config: workerConfig,
       definitions,
       scheduleRecurring: false,
       ...(name ? { name } : {}),
@@ -207,6 +211,63 @@ describe('jobs runtime', () => {
       sql`SELECT last_modified_by AS who, count(*)::int AS n FROM agenda_jobs WHERE name = 'test.count' GROUP BY 1`,
     );
     expect(byWorker.rows.reduce((sum, r) => sum + r.n, 0)).toBe(200);
+  });
+
+  describe('locks, with JOBS_LOCK_LIFETIME at 1 second', () => {
+    const shortLocks = loadConfig({ JOBS_PROCESS_EVERY: '100ms', JOBS_LOCK_LIFETIME: '1s', LOG_LEVEL: 'silent' });
+    const jobRow = async (id: string) =>
+      (await db.current.db.select().from(agendaJobs).where(eq(agendaJobs.id, id)))[0]!;
+
+    it('takes over the jobs of a worker that died once their locks are older than the lifetime', async () => {
+      const ranAt = new Map<number, number[]>();
+      const orphan = defineJob({
+        name: 'test.orphan',
+        payload: z.object({ i: z.number() }),
+        retry: { attempts: 1, backoffMs: 10 },
+        handler: async ({ i }) => {
+          ranAt.set(i, [...(ranAt.get(i) ?? []), Date.now()]);
+        },
+      });
+      // Locked by a worker that was killed: one lock long stale, one taken just before it died.
+      const inserted = await db.current.db.execute<{ id: string; locked_at: Date }>(sql`
+        INSERT INTO agenda_jobs (name, next_run_at, locked_at, data, last_modified_by) VALUES
+          ('test.orphan', now() - interval '10 seconds', now() - interval '10 seconds', '{"i":1}', 'worker-killed'),
+          ('test.orphan', now(), now(), '{"i":2}', 'worker-killed')
+        RETURNING id, locked_at`);
+      const freshLock = new Date(inserted.rows[1]!.locked_at).getTime();
+      await start({ [orphan.name]: orphan }, 'worker-survivor', shortLocks);
+      await until(() => ranAt.size === 2, 10_000);
+      expect([...ranAt.values()].map((runs) => runs.length)).toEqual([1, 1]);
+      // The fresh lock was respected until it was a lifetime old.
+      expect(ranAt.get(2)![0]! - freshLock).toBeGreaterThanOrEqual(1000);
+    });
+
+    it('keeps a run that outlasts the lifetime locked, so a second worker never runs it again', async () => {
+      let runs = 0;
+      let finish!: () => void;
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      const slow = defineJob({
+        name: 'test.slow',
+        payload: z.object({}),
+        retry: { attempts: 1, backoffMs: 10 },
+        handler: async () => {
+          runs++;
+          await finished;
+        },
+      });
+      await start({ [slow.name]: slow }, 'worker-a', shortLocks);
+      await start({ [slow.name]: slow }, 'worker-b', shortLocks);
+      const id = (await enqueue(db.current.db, slow, {}))!;
+      await until(() => runs === 1);
+      const firstLock = (await jobRow(id)).lockedAt!.getTime();
+      // The run goes on for two lifetimes: the lock is refreshed meanwhile, never taken over.
+      await until(async () => ((await jobRow(id)).lockedAt?.getTime() ?? 0) >= firstLock + 2000, 10_000);
+      finish();
+      await until(async () => (await jobRow(id)).lastFinishedAt !== null);
+      expect(runs).toBe(1);
+      // No refresh lands after the run: the finished job is unlocked.
+      expect((await jobRow(id)).lockedAt).toBeNull();
+    });
   });
 
   it('backs off exponentially and gives up after the last attempt', () => {

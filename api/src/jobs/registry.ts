@@ -33,7 +33,10 @@ export interface JobDefinition<Name extends string, Schema extends z.ZodType> {
   retry: RetryPolicy;
   /** Runs of this job at once in one worker. */
   concurrency?: number;
-  /** How long a run may hold its lock before another worker may take it over. */
+  /**
+   * How long a run's lock lasts without a refresh before another worker may take the job over
+   * (default JOBS_LOCK_LIFETIME; the worker refreshes it every third of this while the run lasts).
+   */
   lockLifetimeMs?: number;
   /** Runs once when the job is dead (its retries are spent or it failed permanently). */
   onDead?(payload: z.output<Schema>, ctx: JobContext, error: Error): Promise<void>;

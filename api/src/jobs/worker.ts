@@ -13,6 +13,7 @@ import { jobDefinitions } from './definitions/index.js';
 import { PermanentJobError, retryDelay, type JobDefinition } from './registry.js';
 
 export interface WorkerOptions {
+  /** For Agenda's own queries and LISTEN; best not the pool the handlers use (see runtime.ts). */
   pool: pg.Pool;
   db: Db;
   logger: Logger;
@@ -36,9 +37,11 @@ export interface Worker {
 
 /**
  * Start processing jobs with Agenda on PostgreSQL. Jobs are locked with FOR UPDATE SKIP LOCKED,
- * so any number of workers may run against one database; each run validates its payload with
- * the definition's zod schema and failures are retried with exponential backoff until the
- * policy's attempts are spent, after which the job is marked dead (dead_at) and kept.
+ * so any number of workers may run against one database; a running job's lock is refreshed while
+ * it runs, and the jobs of a worker that died are taken over once their locks are older than
+ * JOBS_LOCK_LIFETIME. Each run validates its payload with the definition's zod schema and
+ * failures are retried with exponential backoff until the policy's attempts are spent, after
+ * which the job is marked dead (dead_at) and kept.
  */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { pool, db, logger, clock, config } = options;
@@ -56,11 +59,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     backend,
     name,
     processEvery: config.JOBS_PROCESS_EVERY,
-    defaultLockLifetime: 5 * 60_000,
+    defaultLockLifetime: config.JOBS_LOCK_LIFETIME,
   });
   agenda.on('error', (err: unknown) => logger.error({ err }, 'job runtime error'));
 
   for (const definition of Object.values(definitions)) {
+    const lockLifetime = definition.lockLifetimeMs ?? config.JOBS_LOCK_LIFETIME;
     agenda.define(
       definition.name,
       async (job: Job<unknown>) => {
@@ -71,18 +75,17 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
             `invalid payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
           );
         }
-        await definition.handler(parsed.data, {
-          db,
-          clock,
-          config,
-          attempt,
-          senders,
-          logger: logger.child({ job: definition.name, jobId: String(job.attrs._id), attempt }),
-        });
+        const jobLogger = logger.child({ job: definition.name, jobId: String(job.attrs._id), attempt });
+        const lock = keepLocked(job, lockLifetime, jobLogger);
+        try {
+          await definition.handler(parsed.data, { db, clock, config, attempt, senders, logger: jobLogger });
+        } finally {
+          await lock.release();
+        }
       },
       {
         concurrency: definition.concurrency ?? 5,
-        lockLifetime: definition.lockLifetimeMs ?? 5 * 60_000,
+        lockLifetime,
         backoff: (ctx) => retryDelay(definition.retry, ctx.attempt, ctx.error),
       },
     );
@@ -126,6 +129,35 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
       if (result.running > 0) logger.warn({ running: result.running }, 'jobs still running at shutdown were unlocked');
       await agenda.stop(false);
+    },
+  };
+}
+
+/**
+ * Refresh a running job's lock every third of its lifetime. The lifetime can then be short, so
+ * that the jobs of a worker that died (its locks no longer refreshed) are taken over within
+ * JOBS_LOCK_LIFETIME, while a slow run on a live worker keeps its lock and is not run twice.
+ */
+function keepLocked(job: Job<unknown>, lifetimeMs: number, logger: Logger): { release(): Promise<void> } {
+  let touching: Promise<void> | undefined;
+  const timer = setInterval(
+    () => {
+      if (touching) return;
+      touching = job
+        .touch()
+        .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not refresh the job lock'))
+        .finally(() => {
+          touching = undefined;
+        });
+    },
+    Math.max(Math.floor(lifetimeMs / 3), 100),
+  );
+  timer.unref();
+  return {
+    // Agenda unlocks the job once the handler returns: no refresh may land after that.
+    async release() {
+      clearInterval(timer);
+      await touching;
     },
   };
 }

@@ -47,7 +47,11 @@ export const deliverySend = defineJob({
       } catch (err) {
         await tx
           .update(deliveries)
-          .set({ attempts: ctx.attempt, lastError: (err as Error).message.slice(0, 1000) })
+          .set({
+            attempts: ctx.attempt,
+            lastError: (err as Error).message.slice(0, 1000),
+            lastFailedAt: ctx.clock.now(),
+          })
           .where(eq(deliveries.id, deliveryId));
         return err as Error;
       }
@@ -70,7 +74,7 @@ export const deliverySend = defineJob({
   onDead: async ({ deliveryId }, ctx, error) => {
     await ctx.db
       .update(deliveries)
-      .set({ status: 'dead', lastError: error.message.slice(0, 1000) })
+      .set({ status: 'dead', lastError: error.message.slice(0, 1000), lastFailedAt: ctx.clock.now() })
       .where(eq(deliveries.id, deliveryId));
   },
 });
