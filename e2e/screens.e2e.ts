@@ -83,7 +83,8 @@ test.describe('main screens', () => {
     // The admin sees the ticket's audit log, with the change just made.
     await page.goto('/tickets/IT-1005');
     await page.getByRole('combobox', { name: 'Priority' }).selectOption('high');
-    await expect(page.getByText('Priority changed')).toBeVisible();
+    // The toast (the timeline also says "Priority changed …" once the change is live).
+    await expect(page.getByRole('status').getByText('Priority changed', { exact: true })).toBeVisible();
     await page.getByRole('tab', { name: 'Audit' }).click();
     await expect(page.getByRole('table')).toBeVisible();
     await captureScreen(page, 'ticket-audit');

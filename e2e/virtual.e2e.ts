@@ -24,6 +24,9 @@ function fakeTicket(i: number) {
     sla: {
       firstResponseDueAt: new Date(Date.now() + (i - 500) * 60_000).toISOString(),
       resolutionDueAt: null,
+      firstResponseWarnAt: null,
+      resolutionWarnAt: null,
+      atRisk: false,
       firstResponseBreached: false,
       resolutionBreached: false,
       paused: false,

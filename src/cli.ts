@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=256
 /**
  * The `deskmate` command: the composition root that joins the API, the bots and the worker into
  * one process (or one role of it). `npm start` runs this after building.
@@ -66,16 +66,29 @@ async function main(): Promise<void> {
   if (!roles.includes(role))
     fail(`Configuration error: --role must be one of ${roles.join(', ')} (got ${JSON.stringify(role)})`);
 
+  // A bot or worker process serves no API: the chat channels (endpoints, senders) reach it elsewhere.
+  const servesApi = role === 'all' || role === 'api';
+  const apiUrl = config.DESKMATE_API_URL?.replace(/\/+$/, '');
+  if (!servesApi && !apiUrl)
+    fail(`Configuration error: DESKMATE_API_URL must be set for --role ${role} (the URL of a process serving the API)`);
+
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const startedAt = Date.now();
   let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
-  // The bots reach the API of this process over HTTP, with the desk's integration token.
-  const bot = createBot({
-    config: botConfig,
-    apiUrl: () => runtime?.url ?? `http://127.0.0.1:${config.PORT}`,
-    apiToken: () => runtime?.services.secrets.integrationToken ?? '',
-    logger,
-  });
+  // The bots reach the API over HTTP, with the desk's integration token: this process's own API,
+  // or DESKMATE_API_URL when this process does not serve it.
+  let bot;
+  try {
+    bot = createBot({
+      config: botConfig,
+      apiUrl: () => (servesApi ? (runtime?.url ?? `http://127.0.0.1:${config.PORT}`) : apiUrl!),
+      apiToken: () => runtime?.services.secrets.integrationToken ?? '',
+      logger,
+    });
+  } catch (err) {
+    if (err instanceof BotConfigError) fail(err.message);
+    throw err;
+  }
   try {
     runtime = await startRuntime({
       config,
@@ -85,6 +98,7 @@ async function main(): Promise<void> {
       botRouters: bot.routers,
       // Slack and Teams from the bot, email from the api (SMTP, or the dev outbox without SMTP_URL).
       senders: [...bot.senders, new EmailSender()],
+      integrations: bot.integrations,
       consoleDir: `${root}admin-ui/dist`,
     });
     if (role === 'all' || role === 'bot') await bot.start();

@@ -31,6 +31,26 @@ describe('deskmate configuration errors', () => {
     expect(await p.exited).toBe(1);
     expect(p.output()).toContain('--role must be one of all, api, bot, worker');
   });
+
+  it('a worker or bot process without DESKMATE_API_URL exits 1 saying where the API must be named', async () => {
+    for (const role of ['worker', 'bot']) {
+      const p = spawnDeskmate({}, ['--role', role]);
+      running.push(p);
+      expect(await p.exited).toBe(1);
+      expect(p.output().trim().split('\n')).toEqual([
+        `Configuration error: DESKMATE_API_URL must be set for --role ${role} (the URL of a process serving the API)`,
+      ]);
+    }
+  });
+
+  it('a Teams app id without its password exits 1 with one line, not a stack trace', async () => {
+    const p = spawnDeskmate({ MICROSOFT_APP_ID: '0b1e6a1c-9a4f-4f3e-8a55-5d0f7b5a2c11' });
+    running.push(p);
+    expect(await p.exited).toBe(1);
+    expect(p.output().trim().split('\n')).toEqual([
+      'Configuration error: MICROSOFT_APP_PASSWORD must be set with MICROSOFT_APP_ID',
+    ]);
+  });
 });
 
 describe('deskmate with the embedded database', () => {

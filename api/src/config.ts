@@ -116,6 +116,11 @@ export const configSchema = {
     secret: false,
     doc: 'What this process runs: all, api (HTTP API + console), bot (chat endpoints) or worker (jobs). `--role` overrides it.',
   },
+  DESKMATE_API_URL: {
+    schema: z.url({ message: 'must be an absolute URL such as http://10.0.0.5:3000' }).optional(),
+    secret: false,
+    doc: 'Where a `bot` or `worker` process reaches the API (the chat channels call it over HTTP). Required for those roles; `all` and `api` use their own.',
+  },
   TICKET_KEY_PREFIX: {
     schema: z
       .string()
@@ -140,6 +145,12 @@ export const configSchema = {
     defaultText: '5 seconds',
     secret: false,
     doc: 'How often a worker polls for due jobs (new jobs are also announced by LISTEN/NOTIFY).',
+  },
+  JOBS_LOCK_LIFETIME: {
+    schema: duration(1000, 3_600_000).default(60_000),
+    defaultText: '1 minute',
+    secret: false,
+    doc: 'How long a running job stays locked to its worker without a sign of life (workers refresh the lock every third of it). A worker that dies leaves its jobs locked this long before another worker takes them over.',
   },
   OUTBOX_POLL_INTERVAL: {
     schema: duration(100, 600_000).default(2000),

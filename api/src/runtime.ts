@@ -13,7 +13,7 @@ import type { Services } from './http/context.js';
 import { resolveSecrets } from './security/secrets.js';
 import { LiveHub } from './live/bus.js';
 import { OutboxRelay } from './delivery/relay.js';
-import type { TDeliverySender } from '@deskmate/shared';
+import { chatIntegrationsOff, type TChatIntegrations, type TDeliverySender } from '@deskmate/shared';
 import { KnowledgeBase, seedShippedArticles } from './kb/service.js';
 import { startWorker, type Worker } from './jobs/worker.js';
 import { startImapPoller, type ImapPoller } from './email/imap.js';
@@ -32,6 +32,8 @@ export interface RuntimeOptions {
   botRouters?: Router[];
   /** Channels that send deliveries (Slack, Teams from bot/; email from api/), for worker roles. */
   senders?: TDeliverySender[];
+  /** Whether Slack and Teams are configured, from the bot's settings (default: neither). */
+  integrations?: TChatIntegrations;
   consoleDir?: string;
   /** Use this database instead of DATABASE_URL or the embedded one (tests). */
   databaseUrl?: string;
@@ -71,6 +73,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     databaseUrl = embedded.url;
   }
   let database: Database | undefined;
+  let jobsDatabase: Database | undefined;
   let server: Server | undefined;
   let worker: Worker | undefined;
   let live: LiveHub | undefined;
@@ -96,6 +99,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (relay) await relay.stop();
     if (worker)
       await worker.stop(Math.min(deadline, 5000)).catch((err: unknown) => logger.error({ err }, 'worker stop failed'));
+    if (jobsDatabase) await jobsDatabase.close().catch(() => undefined);
     for (const sender of attached) await sender.detach().catch(() => undefined);
     if (database) await database.close().catch(() => undefined);
     if (embedded) await embedded.stop();
@@ -120,6 +124,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger,
       secrets,
       publicUrl: () => (config.PUBLIC_URL ?? listenUrl).replace(/\/$/, ''),
+      integrations: options.integrations ?? chatIntegrationsOff,
     };
 
     await seedShippedArticles(database.db, logger);
@@ -141,7 +146,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         await sender.attach({ services, databaseUrl });
         attached.push(sender);
       }
-      worker = await startWorker({ pool: database.pool, db: database.db, logger, clock, config, senders });
+      // Agenda's own bookkeeping (its LISTEN connection, locking, lock refreshes) gets a pool of its
+      // own: handlers hold connections of the main pool while they run (a delivery waits on SMTP
+      // inside its transaction), and ten slow sends must not stop locks from being refreshed.
+      jobsDatabase = createDatabase(databaseUrl, { max: 4, applicationName: `deskmate-${role}-jobs` });
+      worker = await startWorker({ pool: jobsDatabase.pool, db: database.db, logger, clock, config, senders });
       relay = new OutboxRelay({
         url: databaseUrl,
         db: database.db,

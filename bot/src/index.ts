@@ -1,9 +1,10 @@
 import { Router } from 'express';
-import { ApiClient, type TDeliverySender, type TErrorBody } from '@deskmate/shared';
+import { ApiClient, type TChatIntegrations, type TDeliverySender, type TErrorBody } from '@deskmate/shared';
 import type { BotConfig } from './config.js';
 import type { ChatChannel } from './channel.js';
 import { createSlack } from './slack/index.js';
 import { createTeams } from './teams/index.js';
+import { teamsCredentials } from './teams/guard.js';
 
 export { botConfigSchema, loadBotConfig, BotConfigError, type BotConfig } from './config.js';
 
@@ -26,6 +27,8 @@ export interface Bot {
   routers: Router[];
   /** Delivery channels for the worker (Slack DMs and triage cards, Teams messages). */
   senders: TDeliverySender[];
+  /** Which channels are configured (never their credentials), for the API's status page. */
+  integrations: TChatIntegrations;
   /** Socket Mode and other long-lived connections. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -57,7 +60,14 @@ export function createBot(options: BotOptions): Bot {
       res.status(503).json(notConfigured('Microsoft Teams'));
     });
   }
+  const slack = channels.some((c) => c.name === 'slack');
+  const teams = teamsCredentials(options.config);
   return {
+    integrations: {
+      slack: { configured: slack, mode: slack ? (options.config.SLACK_APP_TOKEN ? 'socket' : 'http') : null },
+      // Teams always runs: without credentials, for the Bot Framework Emulator on this machine only.
+      teams: { configured: teams, emulatorOnly: channels.some((c) => c.name === 'teams') && !teams },
+    },
     routers: [...channels.flatMap((c) => c.routers), fallback],
     senders: channels.flatMap((c) => c.senders),
     start: async () => {

@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiTokenScopes } from '@deskmate/shared';
+import { apiTokenScopes, type TDeliveryFailure, type TIntegrationsStatus } from '@deskmate/shared';
 import { integrationApi, userApi } from '../api/client';
 import { keys } from '../api/keys';
 import { useNow } from '../hooks/useNow';
@@ -11,15 +11,74 @@ import { Field } from '../ui/Field';
 import { useToast } from '../ui/Toasts';
 
 type TScope = (typeof apiTokenScopes)[number];
+type TChannelStatus = TIntegrationsStatus[keyof TIntegrationsStatus];
+
+const failureStatus: Record<TDeliveryFailure['status'], string> = {
+  pending: 'will be retried',
+  dead: 'gave up',
+  sent: 'sent on a later attempt',
+};
+
+/** One channel: whether it is set up, its last traffic and its last failed delivery. */
+function ChannelCard({
+  title,
+  status,
+  badge,
+  setup,
+  now,
+}: {
+  title: string;
+  status: TChannelStatus;
+  badge: { label: string; on: boolean };
+  setup: [string, string][];
+  now: number;
+}) {
+  const when = (iso: string | null) => (iso ? formatRelative(iso, now) : 'none yet');
+  const failure = status.lastFailure;
+  return (
+    <section className="card stack" aria-label={`${title} status`}>
+      <h2>{title}</h2>
+      <p>
+        <span className={`badge ${badge.on ? 'badge-status-open' : ''}`}>{badge.label}</span>
+      </p>
+      <dl className="facts small">
+        {setup.map(([term, value]) => (
+          <Fragment key={term}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </Fragment>
+        ))}
+        <dt>Last received</dt>
+        <dd>{when(status.lastInboundAt)}</dd>
+        <dt>Last sent</dt>
+        <dd>{when(status.lastSentAt)}</dd>
+        <dt>Waiting to send</dt>
+        <dd>{status.pending}</dd>
+        <dt>Last failure</dt>
+        <dd>
+          {failure ? (
+            <>
+              <code>{failure.error}</code> ({failure.kind}, failed {formatRelative(failure.failedAt, now)},{' '}
+              {failure.attempts} {failure.attempts === 1 ? 'attempt' : 'attempts'}, {failureStatus[failure.status]})
+            </>
+          ) : (
+            'none'
+          )}
+        </dd>
+      </dl>
+    </section>
+  );
+}
 
 /**
- * What the API exposes about integrations: API tokens (the Slack/Teams bot acts through one with
- * chat:act) and the outgoing mail log. There is no status endpoint for Slack, Teams or email yet.
+ * Integrations: the status of Slack, Teams and email (configured or not, last traffic, last
+ * failure), API tokens (the Slack/Teams bot acts through one with chat:act) and the outgoing mail log.
  */
 export function IntegrationsAdmin() {
   const queryClient = useQueryClient();
   const now = useNow();
   const toast = useToast();
+  const status = useQuery({ queryKey: keys.integrationStatus, queryFn: integrationApi.status });
   const tokens = useQuery({ queryKey: keys.tokens, queryFn: integrationApi.tokens });
   const mail = useQuery({ queryKey: keys.mail, queryFn: userApi.mail });
   const [name, setName] = useState('');
@@ -38,55 +97,65 @@ export function IntegrationsAdmin() {
       void queryClient.invalidateQueries({ queryKey: keys.tokens });
     },
   });
-
-  const active = (tokens.data?.items ?? []).filter((t) => !t.revokedAt);
-  const chatTokens = active.filter((t) => t.scopes.includes('chat:act'));
-  const lastChat =
-    chatTokens
-      .map((t) => t.lastUsedAt)
-      .filter((x): x is string => !!x)
-      .sort()
-      .at(-1) ?? null;
-  const lastMail = mail.data?.items[0] ?? null;
+  const s = status.data;
+  const inbound = s ? [s.email.inbound.imap && 'IMAP', s.email.inbound.webhook && 'webhook'].filter(Boolean) : [];
 
   return (
     <div className="page stack">
       <PageHeader title="Integrations" />
-      <div className="cards">
-        {(['Slack', 'Teams'] as const).map((channel) => (
-          <section key={channel} className="card stack" aria-label={`${channel} status`}>
-            <h2>{channel}</h2>
-            <p>
-              <span className={`badge ${chatTokens.length ? 'badge-status-open' : ''}`}>
-                {chatTokens.length ? 'Bot token active' : 'No bot token'}
-              </span>
-            </p>
-            <p className="small muted">
-              Last event: {lastChat ? formatRelative(lastChat, now) : 'none yet'} (the bot acts through a chat:act
-              token; the API does not report {channel} settings yet).
-            </p>
-          </section>
-        ))}
-        <section className="card stack" aria-label="Email status">
-          <h2>Email</h2>
-          {mail.error ? (
-            <ErrorMessage error={mail.error} />
-          ) : !mail.data ? (
-            <Loading />
-          ) : (
-            <>
-              <p>
-                <span className="badge">{lastMail ? `Last message ${lastMail.status}` : 'No mail yet'}</span>
-              </p>
-              <p className="small muted">
-                {lastMail
-                  ? `“${lastMail.subject}” to ${lastMail.to}, ${formatRelative(lastMail.createdAt, now)}`
-                  : 'Nothing has been sent.'}
-              </p>
-            </>
-          )}
-        </section>
-      </div>
+      {status.error ? (
+        <ErrorMessage error={status.error} onRetry={() => void status.refetch()} />
+      ) : !s ? (
+        <Loading />
+      ) : (
+        <div className="cards">
+          <ChannelCard
+            title="Slack"
+            status={s.slack}
+            now={now}
+            badge={{ label: s.slack.configured ? 'Configured' : 'Not configured', on: s.slack.configured }}
+            setup={[
+              [
+                'Mode',
+                s.slack.mode === 'socket'
+                  ? 'Socket Mode'
+                  : s.slack.mode === 'http'
+                    ? 'HTTP events (/slack/events)'
+                    : 'off',
+              ],
+            ]}
+          />
+          <ChannelCard
+            title="Teams"
+            status={s.teams}
+            now={now}
+            badge={{
+              label: s.teams.configured ? 'Configured' : s.teams.emulatorOnly ? 'Emulator only' : 'Not configured',
+              on: s.teams.configured,
+            }}
+            setup={[
+              [
+                'Endpoint',
+                s.teams.configured
+                  ? 'Bot Framework (/api/messages)'
+                  : s.teams.emulatorOnly
+                    ? 'Bot Framework Emulator on this machine'
+                    : 'off',
+              ],
+            ]}
+          />
+          <ChannelCard
+            title="Email"
+            status={s.email}
+            now={now}
+            badge={{ label: s.email.configured ? 'SMTP configured' : 'Dev outbox', on: s.email.configured }}
+            setup={[
+              ['Outgoing', s.email.outbound === 'smtp' ? 'SMTP' : 'dev outbox (below)'],
+              ['Incoming', inbound.length ? inbound.join(' and ') : 'off'],
+            ]}
+          />
+        </div>
+      )}
 
       <section className="card stack" aria-labelledby="tokens-h">
         <h2 id="tokens-h">API tokens</h2>

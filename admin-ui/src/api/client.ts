@@ -6,12 +6,15 @@ import {
   ZAuditEvent,
   ZCannedResponse,
   ZCreatedApiToken,
+  ZDirectoryAgentList,
   ZGroup,
+  ZIntegrationsStatus,
   ZKbArticle,
   ZMailMessage,
   ZNotification,
   ZUser,
   ZAuditList,
+  ZBulkTicketResponse,
   ZChatSessionResponse,
   ZDeflectionReport,
   ZKbSearchResponse,
@@ -25,11 +28,14 @@ import {
   ZSlaReport,
   ZTicketEventResponse,
   ZTicketList,
+  ZTicketReport,
   ZTicketResponse,
+  ZTicketAuditList,
   ZTicketSlaExplanation,
   ZTimeline,
   ZTotpSetupResponse,
   ZUserList,
+  type TBulkTicketAction,
   type TPutSlaCalendarsRequest,
   type TPutSlaPoliciesRequest,
   type TSecuritySettings,
@@ -38,6 +44,8 @@ import {
   type TTicketStatus,
   type TUserRole,
   type wizard,
+  ZSavedViewList,
+  ZSavedViewResponse,
 } from '@deskmate/shared';
 
 /** The one client of the console: cookie session, same origin (the browser adds Origin). */
@@ -94,6 +102,9 @@ export const ticketApi = {
   list: (params: Record<string, string>) => get(withQuery('/api/tickets', params), ZTicketList),
   get: (key: string) => get(`/api/tickets/${enc(key)}`, ZTicketResponse),
   timeline: (key: string) => get(`/api/tickets/${enc(key)}/timeline`, ZTimeline),
+  /** The ticket's audit rows, newest first (for the agents who work it). */
+  audit: (key: string, cursor?: string) =>
+    get(withQuery(`/api/tickets/${enc(key)}/audit`, { cursor }), ZTicketAuditList),
   update: (key: string, patch: TTicketPatch) => send('PATCH', `/api/tickets/${enc(key)}`, ZTicketResponse, patch),
   claim: (key: string) => send('POST', `/api/tickets/${enc(key)}/claim`, ZTicketResponse),
   reply: (key: string, body: string) =>
@@ -107,6 +118,9 @@ export const ticketApi = {
     send('DELETE', `/api/tickets/${enc(key)}/watchers/${enc(userId)}`, ZTicketResponse),
   csat: (key: string, rating: number, comment?: string) =>
     send('POST', `/api/tickets/${enc(key)}/csat`, ZTicketResponse, { rating, ...(comment ? { comment } : {}) }),
+  /** One change (or a claim) on up to 100 tickets: one result per key, in order. */
+  bulk: (ticketKeys: string[], action: TBulkTicketAction) =>
+    send('POST', '/api/tickets/bulk', ZBulkTicketResponse, { keys: ticketKeys, action }),
 };
 
 export const notificationApi = {
@@ -130,6 +144,11 @@ export const userApi = {
   security: () => get('/api/admin/security', ZSecuritySettings),
   setSecurity: (body: TSecuritySettings) => send('PUT', '/api/admin/security', ZSecuritySettings, body),
   mail: () => get('/api/admin/mail', z.object({ items: z.array(ZMailMessage) })),
+};
+
+export const directoryApi = {
+  /** Active agents and admins: who tickets can be assigned to. */
+  agents: () => get('/api/directory/agents', ZDirectoryAgentList),
 };
 
 export const groupApi = {
@@ -204,6 +223,7 @@ export const integrationApi = {
   createToken: (name: string, scopes: ('chat:act' | 'api:read' | 'api:write')[]) =>
     send('POST', '/api/integrations/tokens', ZCreatedApiToken, { name, scopes }),
   revokeToken: (id: string) => send('DELETE', `/api/integrations/tokens/${enc(id)}`, ZEmpty),
+  status: () => get('/api/integrations/status', ZIntegrationsStatus),
 };
 
 export const slaApi = {
@@ -218,6 +238,8 @@ export const slaApi = {
 
 export const reportApi = {
   deflection: (from: string, to: string) => get(withQuery('/api/reports/deflection', { from, to }), ZDeflectionReport),
+  tickets: (from: string, to: string, groupId?: string) =>
+    get(withQuery('/api/reports/tickets', { from, to, groupId }), ZTicketReport),
 };
 
 export const chatApi = {
@@ -231,3 +253,9 @@ export const chatApi = {
 };
 
 export { ZAuditEvent };
+
+export const viewApi = {
+  list: () => get('/api/views', ZSavedViewList),
+  save: (body: { name: string; queue: string; search: string }) => send('PUT', '/api/views', ZSavedViewResponse, body),
+  remove: (id: string) => send('DELETE', `/api/views/${enc(id)}`, ZEmpty),
+};

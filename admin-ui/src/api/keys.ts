@@ -1,6 +1,7 @@
 /** Query keys in one place, so that live updates and mutations invalidate the right caches. */
 export const keys = {
   me: ['me'] as const,
+  views: ['views'] as const,
   tickets: ['tickets'] as const,
   ticketList: (params: Record<string, string>) => ['tickets', 'list', params] as const,
   ticket: (key: string) => ['ticket', key] as const,
@@ -10,6 +11,8 @@ export const keys = {
   unread: ['notifications', 'unread'] as const,
   groups: ['groups'] as const,
   users: (params: Record<string, string>) => ['users', params] as const,
+  // Under 'users': whatever refreshes the user list (a role change, a deactivation) refreshes it too.
+  agentDirectory: ['users', 'directory'] as const,
   canned: ['canned'] as const,
   announcements: ['announcements'] as const,
   activeAnnouncements: ['announcements', 'active'] as const,
@@ -17,6 +20,7 @@ export const keys = {
   kbArticle: (slug: string) => ['kb', slug] as const,
   audit: (params: Record<string, string>) => ['audit', params] as const,
   tokens: ['tokens'] as const,
+  integrationStatus: ['integrations', 'status'] as const,
   mail: ['mail'] as const,
   security: ['security'] as const,
   slaPolicies: ['sla', 'policies'] as const,

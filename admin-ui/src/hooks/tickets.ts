@@ -8,7 +8,7 @@ import {
   type InfiniteData,
   type QueryClient,
 } from '@tanstack/react-query';
-import type { TTicket } from '@deskmate/shared';
+import type { TBulkTicketAction, TErrorCode, TTicket } from '@deskmate/shared';
 import { ticketApi, type TTicketPatch } from '../api/client';
 import { keys } from '../api/keys';
 import type { TQueueDef } from '../lib/queues';
@@ -138,17 +138,30 @@ export function useTicketAction(key: string) {
   });
 }
 
-/** The same action on several tickets, one request each (the API has no bulk route yet). */
+const BULK_MAX = 100;
+
+/** A ticket of a bulk action that was not changed, and why. */
+export interface TBulkFailure {
+  key: string;
+  code: TErrorCode;
+  message: string;
+}
+
+/** The same change (or a claim) on several tickets in one request; the API answers per ticket. */
 export function useBulkAction() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ keys: ticketKeys, action }: { keys: string[]; action: TTicketAction }) => {
-      const results = await Promise.allSettled(ticketKeys.map((k) => run(k, action)));
-      const failed = results.flatMap((r, i) =>
-        r.status === 'rejected' ? [{ key: ticketKeys[i]!, error: r.reason as unknown }] : [],
-      );
-      for (const r of results) if (r.status === 'fulfilled') storeTicket(queryClient, r.value.ticket);
-      return { done: results.length - failed.length, failed };
+    mutationFn: async ({ keys: ticketKeys, action }: { keys: string[]; action: TBulkTicketAction }) => {
+      const failed: TBulkFailure[] = [];
+      // The API takes at most 100 keys a request.
+      for (let i = 0; i < ticketKeys.length; i += BULK_MAX) {
+        const { results } = await ticketApi.bulk(ticketKeys.slice(i, i + BULK_MAX), action);
+        for (const r of results) {
+          if (r.ok) storeTicket(queryClient, r.ticket);
+          else failed.push({ key: r.key, ...r.error });
+        }
+      }
+      return { done: ticketKeys.length - failed.length, failed };
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: keys.tickets }),
   });

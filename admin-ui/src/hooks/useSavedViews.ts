@@ -1,50 +1,52 @@
-import { useCallback, useSyncExternalStore } from 'react';
-import { addView, parseViews, removeView, viewsStorageKey, type TSavedView } from '../lib/views';
+import { useCallback, useEffect } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { viewApi } from '../api/client';
+import { keys } from '../api/keys';
+import { parseViews, viewsStorageKey } from '../lib/views';
 
-const listeners = new Set<() => void>();
-const cache = new Map<string, { raw: string | null; views: TSavedView[] }>();
-
-function read(key: string): TSavedView[] {
+/**
+ * Views this browser kept before they moved to the server: saved there once, then forgotten here.
+ * Failures keep them for the next try.
+ */
+async function moveLocalViews(userId: string): Promise<boolean> {
+  const storageKey = viewsStorageKey(userId);
   let raw: string | null = null;
   try {
-    raw = localStorage.getItem(key);
+    raw = localStorage.getItem(storageKey);
   } catch {
-    raw = null;
+    return false;
   }
-  const hit = cache.get(key);
-  if (hit && hit.raw === raw) return hit.views;
-  const views = parseViews(raw);
-  cache.set(key, { raw, views });
-  return views;
+  const local = parseViews(raw);
+  if (!raw) return false;
+  for (const v of local) await viewApi.save({ name: v.name, queue: v.queue, search: v.search });
+  localStorage.removeItem(storageKey);
+  return local.length > 0;
 }
 
-function write(key: string, views: TSavedView[]): void {
-  try {
-    localStorage.setItem(key, JSON.stringify(views));
-  } catch {
-    // storage unavailable: the view lasts until reload
-    cache.set(key, { raw: JSON.stringify(views), views });
-  }
-  for (const l of listeners) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  window.addEventListener('storage', listener);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener('storage', listener);
-  };
-}
-
-/** Saved views of one user in this browser (the API has no place for them yet). */
+/** The signed-in person's saved views, kept by the API (so they follow them from device to device). */
 export function useSavedViews(userId: string) {
-  const key = viewsStorageKey(userId);
-  const views = useSyncExternalStore(subscribe, () => read(key));
+  const queryClient = useQueryClient();
+  const list = useQuery({ queryKey: keys.views, queryFn: async () => (await viewApi.list()).items });
+  useEffect(() => {
+    moveLocalViews(userId).then(
+      (moved) => {
+        if (moved) void queryClient.invalidateQueries({ queryKey: keys.views });
+      },
+      () => undefined,
+    );
+  }, [userId, queryClient]);
+  const saveMutation = useMutation({
+    mutationFn: viewApi.save,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.views }),
+  });
+  const removeMutation = useMutation({
+    mutationFn: viewApi.remove,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.views }),
+  });
   const save = useCallback(
-    (view: Omit<TSavedView, 'id'>) => write(key, addView(read(key), view, crypto.randomUUID())),
-    [key],
+    (view: { name: string; queue: string; search: string }) => saveMutation.mutateAsync(view),
+    [saveMutation],
   );
-  const remove = useCallback((id: string) => write(key, removeView(read(key), id)), [key]);
-  return { views, save, remove };
+  const remove = useCallback((id: string) => removeMutation.mutate(id), [removeMutation]);
+  return { views: list.data ?? [], save, remove };
 }

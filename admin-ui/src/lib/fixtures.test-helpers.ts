@@ -20,6 +20,9 @@ export function ticket(overrides: Partial<TTicket> = {}): TTicket {
     sla: {
       firstResponseDueAt: null,
       resolutionDueAt: null,
+      firstResponseWarnAt: null,
+      resolutionWarnAt: null,
+      atRisk: false,
       firstResponseBreached: false,
       resolutionBreached: false,
       paused: false,

@@ -27,9 +27,10 @@ describe('queues and filters', () => {
     });
   });
 
-  it('filters the SLA queues in the browser', () => {
-    expect(queueById('breached')?.clientFilter).toBeTypeOf('function');
-    expect(queueById('unassigned')?.clientFilter).toBeUndefined();
+  it('asks the API for the SLA queues (at risk, breached) among active tickets', () => {
+    expect(queueById('at-risk')?.params).toEqual({ status: 'new,open,pending,on_hold', sla: 'at_risk' });
+    expect(queueById('breached')?.params).toEqual({ status: 'new,open,pending,on_hold', sla: 'breached' });
+    expect(queueById('breached')?.clientFilter).toBeUndefined();
     expect(queueById('nope')).toBeUndefined();
   });
 });

@@ -8,7 +8,6 @@ import {
   type TTicketPriority,
   type TTicketStatus,
 } from '@deskmate/shared';
-import { isAtRisk, isBreached } from './sla';
 
 export const queueIds = ['mine', 'unassigned', 'groups', 'all', 'at-risk', 'breached'] as const;
 export type TQueueId = (typeof queueIds)[number];
@@ -19,7 +18,7 @@ export interface TQueueDef {
   label: string;
   /** Query parameters the API filters by. */
   params: Record<string, string>;
-  /** A filter the API cannot express (SLA state), applied to the loaded tickets. */
+  /** A filter the API cannot express, applied to the loaded tickets. */
   clientFilter?: (ticket: TTicket, now: number) => boolean;
 }
 
@@ -30,8 +29,8 @@ export const queues: readonly TQueueDef[] = [
   { id: 'unassigned', label: 'Unassigned', params: { assignee: 'none', status: active } },
   { id: 'groups', label: 'My groups', params: { group: 'mine', status: active } },
   { id: 'all', label: 'All tickets', params: {} },
-  { id: 'at-risk', label: 'At risk', params: { status: active }, clientFilter: (t, now) => isAtRisk(t, now) },
-  { id: 'breached', label: 'Breached', params: { status: active }, clientFilter: (t, now) => isBreached(t, now) },
+  { id: 'at-risk', label: 'At risk', params: { status: active, sla: 'at_risk' } },
+  { id: 'breached', label: 'Breached', params: { status: active, sla: 'breached' } },
 ];
 
 export const queueById = (id: string): TQueueDef | undefined => queues.find((q) => q.id === id);

@@ -21,6 +21,14 @@ describe('SLA clocks in the console', () => {
     expect(isAtRisk(t, at('2026-01-01T04:00:01Z'))).toBe(false);
   });
 
+  it('uses the policy warning time the ticket carries instead of the estimate', () => {
+    // Business hours can put the warning at 01:00 of a 4-hour wall-clock span: the estimate says 03:00.
+    const sla = { ...ticket().sla, firstResponseDueAt: due, firstResponseWarnAt: '2026-01-01T01:00:00Z' };
+    const t = ticket({ createdAt: created, sla });
+    expect(slaClocks(t, at('2026-01-01T00:59:00Z'))[0]!.state).toBe('ok');
+    expect(slaClocks(t, at('2026-01-01T01:30:00Z'))[0]!.state).toBe('at_risk');
+  });
+
   it('trusts the server breach flag even before the due time', () => {
     const t = ticket({ sla: { ...ticket().sla, resolutionDueAt: due, resolutionBreached: true } });
     expect(isBreached(t, at('2026-01-01T00:10:00Z'))).toBe(true);

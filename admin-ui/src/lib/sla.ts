@@ -18,8 +18,8 @@ export interface TClockView {
 const closedStatuses = new Set(['resolved', 'closed']);
 
 /**
- * Whether a clock is in its warning window. The ticket carries its due time but not the policy's
- * warning time, so the window is measured on the wall clock from creation, as a share of the target.
+ * Whether a clock is in its warning window, estimated on the wall clock from creation as a share
+ * of the target: only for a ticket without the policy's own warning time (`sla.*WarnAt`).
  */
 export function inWarningWindow(createdAt: string, dueAt: string, now: number, warningPercent: number): boolean {
   const start = Date.parse(createdAt);
@@ -33,6 +33,7 @@ function clock(
   ticket: TTicket,
   label: TClockView['label'],
   dueAt: string | null,
+  warnAt: string | null,
   breached: boolean,
   done: boolean,
   now: number,
@@ -45,7 +46,8 @@ function clock(
   else if (breached || (remainingMs !== null && remainingMs <= 0 && !ticket.sla.paused)) state = 'breached';
   else if (!dueAt) state = 'none';
   else if (ticket.sla.paused) state = 'paused';
-  else if (inWarningWindow(ticket.createdAt, dueAt, now, warningPercent)) state = 'at_risk';
+  else if (warnAt ? now >= Date.parse(warnAt) : inWarningWindow(ticket.createdAt, dueAt, now, warningPercent))
+    state = 'at_risk';
   else state = 'ok';
   return { label, state, dueAt, remainingMs, done };
 }
@@ -58,6 +60,7 @@ export function slaClocks(ticket: TTicket, now: number, warningPercent = DEFAULT
       ticket,
       'First response',
       ticket.sla.firstResponseDueAt,
+      ticket.sla.firstResponseWarnAt,
       ticket.sla.firstResponseBreached,
       ticket.firstRespondedAt !== null || resolved,
       now,
@@ -67,6 +70,7 @@ export function slaClocks(ticket: TTicket, now: number, warningPercent = DEFAULT
       ticket,
       'Resolution',
       ticket.sla.resolutionDueAt,
+      ticket.sla.resolutionWarnAt,
       ticket.sla.resolutionBreached,
       resolved,
       now,

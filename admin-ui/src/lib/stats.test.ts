@@ -1,102 +1,111 @@
 import { describe, expect, it } from 'vitest';
-import { ticket } from './fixtures.test-helpers';
-import { backlogAge, breakdown, complianceFromTickets, csatStats, percentile, volumeByDay } from './stats';
+import type { TSlaReport, TSlaReportRow, TTicketReport, TTicketReportRow } from '@deskmate/shared';
+import { backlogRows, breakdowns, businessTimes, compliance, minutesToMs, msToHours } from './stats';
 
 const HOUR = 3_600_000;
 
-describe('report figures computed in the console', () => {
-  it('interpolates percentiles like PostgreSQL percentile_cont', () => {
-    expect(percentile([], 50)).toBeNull();
-    expect(percentile([5], 90)).toBe(5);
-    expect(percentile([1, 2, 3, 4], 50)).toBe(2.5);
-    expect(percentile([10, 1, 2, 3, 4, 5, 6, 7, 8, 9], 90)).toBeCloseTo(9.1);
+function row(created: number, extra: Partial<TTicketReportRow> = {}): TTicketReportRow {
+  return {
+    created,
+    open: 0,
+    resolved: 0,
+    firstResponse: { count: 0, medianMinutes: null, p90Minutes: null },
+    resolution: { count: 0, medianMinutes: null, p90Minutes: null },
+    csat: { responses: 0, average: null, satisfiedPercent: null, distribution: [] },
+    ...extra,
+  };
+}
+
+function slaRow(frPercent: number | null, frMedianMs: number | null): TSlaReportRow {
+  const clock = (percent: number | null, medianMs: number | null) => ({
+    met: 0,
+    breached: 0,
+    compliancePercent: percent,
+    business: { medianMs, p90Ms: medianMs === null ? null : medianMs * 2 },
+    elapsed: { medianMs: null, p90Ms: null },
+  });
+  return { tickets: 1, firstResponse: clock(frPercent, frMedianMs), resolution: clock(null, null) };
+}
+
+const sla: TSlaReport = {
+  from: '2026-01-01T00:00:00.000Z',
+  to: '2026-02-01T00:00:00.000Z',
+  groupId: null,
+  overall: slaRow(80, HOUR),
+  byPriority: [{ priority: 'high', ...slaRow(75, 1.5 * HOUR) }],
+  byGroup: [
+    { group: { id: 'g1', name: 'Network' }, ...slaRow(90, HOUR / 4) },
+    { group: null, ...slaRow(null, null) },
+  ],
+};
+
+const report: TTicketReport = {
+  from: sla.from,
+  to: sla.to,
+  groupId: null,
+  generatedAt: sla.to,
+  volume: [],
+  overall: row(3),
+  byPriority: [],
+  byGroup: [],
+  byCategory: [
+    { category: 'network', ...row(2, { resolution: { count: 1, medianMinutes: 90, p90Minutes: 120 } }) },
+    { category: null, ...row(1) },
+  ],
+  byAssignee: [
+    {
+      assignee: { id: 'u1', name: 'Sam' },
+      ...row(2, { open: 1, csat: { responses: 1, average: 4, satisfiedPercent: 100, distribution: [] } }),
+    },
+    { assignee: null, ...row(1) },
+  ],
+  sla,
+  backlog: [
+    { bucket: '< 1 day', minDays: 0, maxDays: 1, total: 3, low: 1, medium: 0, high: 2, urgent: 0 },
+    { bucket: '> 30 days', minDays: 30, maxDays: null, total: 0, low: 0, medium: 0, high: 0, urgent: 0 },
+  ],
+  deflectionReport: '/api/reports/deflection',
+};
+
+describe('report rows shaped from the server report', () => {
+  it('converts minutes and hours', () => {
+    expect(minutesToMs(1.5)).toBe(90_000);
+    expect(minutesToMs(null)).toBeNull();
+    expect(msToHours(1.26 * HOUR)).toBe(1.3);
+    expect(msToHours(null)).toBeNull();
   });
 
-  it('counts created and resolved tickets per UTC day of the range, empty days included', () => {
-    const days = volumeByDay(
-      [
-        ticket({ createdAt: '2026-01-01T10:00:00Z' }),
-        ticket({ createdAt: '2026-01-01T23:00:00Z', resolvedAt: '2026-01-03T08:00:00Z' }),
-        ticket({ createdAt: '2025-12-31T10:00:00Z' }),
-      ],
-      Date.parse('2026-01-01T00:00:00Z'),
-      Date.parse('2026-01-04T00:00:00Z'),
-    );
-    expect(days).toEqual([
-      { day: '2026-01-01', created: 2, resolved: 0 },
-      { day: '2026-01-02', created: 0, resolved: 0 },
-      { day: '2026-01-03', created: 0, resolved: 1 },
+  it('names the breakdown rows and keeps their figures', () => {
+    const { byCategory, byAgent } = breakdowns(report);
+    expect(byCategory.map((r) => [r.name, r.created, r.resolutionMedianMs, r.resolutionP90Ms])).toEqual([
+      ['network', 2, 90 * 60_000, 120 * 60_000],
+      ['uncategorised', 1, null, null],
+    ]);
+    expect(byAgent.map((r) => [r.name, r.open, r.csatAverage])).toEqual([
+      ['Sam', 1, 4],
+      ['Unassigned', 0, null],
     ]);
   });
 
-  it('buckets unresolved, unmerged tickets by age and priority', () => {
-    const now = Date.parse('2026-01-10T00:00:00Z');
-    const rows = backlogAge(
-      [
-        ticket({ createdAt: '2026-01-09T12:00:00Z', priority: 'urgent' }),
-        ticket({ createdAt: '2026-01-05T00:00:00Z' }),
-        ticket({ createdAt: '2025-11-01T00:00:00Z', priority: 'low' }),
-        ticket({ createdAt: '2026-01-09T12:00:00Z', status: 'resolved' }),
-        ticket({ createdAt: '2026-01-09T12:00:00Z', mergedIntoKey: 'IT-9' }),
+  it('labels compliance and business times by priority and group', () => {
+    expect(compliance(sla)).toEqual({
+      byPriority: [{ name: 'High', firstResponse: 75, resolution: null }],
+      byGroup: [
+        { name: 'Network', firstResponse: 90, resolution: null },
+        { name: 'No group', firstResponse: null, resolution: null },
       ],
-      now,
-    );
-    expect(rows.map((r) => r.total)).toEqual([1, 0, 1, 0, 1]);
-    expect(rows[0]!.urgent).toBe(1);
-    expect(rows[4]!.low).toBe(1);
-  });
-
-  it('summarises CSAT with the share of 4 and 5 ratings', () => {
-    const stats = csatStats([
-      ticket({ csat: { rating: 5, comment: null } }),
-      ticket({ csat: { rating: 4, comment: null } }),
-      ticket({ csat: { rating: 1, comment: 'slow' } }),
-      ticket(),
-    ]);
-    expect(stats).toMatchObject({ responses: 3, average: 3.33, satisfiedPercent: 66.7 });
-    expect(stats.distribution.find((d) => d.rating === 1)?.count).toBe(1);
-  });
-
-  it('breaks figures down by a key with medians of response and resolution times', () => {
-    const rows = breakdown(
-      [
-        ticket({
-          category: 'network',
-          firstRespondedAt: new Date(Date.parse('2026-01-01T00:00:00Z') + HOUR).toISOString(),
-        }),
-        ticket({
-          category: 'network',
-          firstRespondedAt: new Date(Date.parse('2026-01-01T00:00:00Z') + 3 * HOUR).toISOString(),
-        }),
-        ticket({ category: 'email', status: 'resolved', resolvedAt: '2026-01-02T00:00:00Z' }),
-      ],
-      (t) => t.category ?? 'none',
-    );
-    expect(rows[0]).toMatchObject({ name: 'network', created: 2, open: 2, resolved: 0 });
-    expect(rows[0]!.firstResponse.medianMs).toBe(2 * HOUR);
-    expect(rows[1]).toMatchObject({ name: 'email', resolved: 1 });
-  });
-
-  it('derives SLA compliance from decided clocks only', () => {
-    const sla = ticket().sla;
-    const rows = complianceFromTickets([
-      ticket({
-        priority: 'high',
-        firstRespondedAt: '2026-01-01T01:00:00Z',
-        sla: { ...sla, firstResponseDueAt: '2026-01-01T02:00:00Z' },
-      }),
-      ticket({
-        priority: 'high',
-        sla: { ...sla, firstResponseDueAt: '2026-01-01T02:00:00Z', firstResponseBreached: true },
-      }),
-      ticket({ priority: 'high', sla: { ...sla, firstResponseDueAt: '2026-01-01T02:00:00Z' } }),
-    ]);
-    expect(rows.find((r) => r.priority === 'high')).toEqual({
-      priority: 'high',
-      met: 1,
-      breached: 1,
-      compliancePercent: 50,
     });
-    expect(rows.find((r) => r.priority === 'low')?.compliancePercent).toBeNull();
+    expect(businessTimes(sla).map((r) => [r.name, r.frMedian, r.frP90, r.resMedian])).toEqual([
+      ['High', 1.5, 3, null],
+      ['Network', 0.3, 0.5, null],
+      ['No group', null, null, null],
+    ]);
+  });
+
+  it('keeps the backlog buckets and their priorities', () => {
+    expect(backlogRows(report)).toEqual([
+      { bucket: '< 1 day', total: 3, low: 1, medium: 0, high: 2, urgent: 0 },
+      { bucket: '> 30 days', total: 0, low: 0, medium: 0, high: 0, urgent: 0 },
+    ]);
   });
 });

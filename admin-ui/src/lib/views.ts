@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { queueIds } from './queues';
 
-/** A saved view: a queue with filters, kept in this browser per user. */
+/**
+ * A saved view as this browser kept it before views moved to the API (GET/PUT /api/views): read
+ * once to move them there (hooks/useSavedViews.ts).
+ */
 export const ZSavedView = z.object({
   id: z.string(),
   name: z.string().min(1).max(60),
@@ -25,10 +28,3 @@ export function parseViews(raw: string | null): TSavedView[] {
     return [];
   }
 }
-
-export function addView(views: readonly TSavedView[], view: Omit<TSavedView, 'id'>, id: string): TSavedView[] {
-  const rest = views.filter((v) => v.name.toLowerCase() !== view.name.toLowerCase());
-  return [...rest, { ...view, id }].slice(-50);
-}
-
-export const removeView = (views: readonly TSavedView[], id: string): TSavedView[] => views.filter((v) => v.id !== id);

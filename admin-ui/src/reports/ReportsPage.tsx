@@ -11,18 +11,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { TSlaReport } from '@deskmate/shared';
-import { formatDuration, priorityLabels } from '../lib/format';
-import {
-  backlogAge,
-  breakdown,
-  complianceFromTickets,
-  csatStats,
-  durationStats,
-  firstResponseMs,
-  resolutionMs,
-  volumeByDay,
-} from '../lib/stats';
+import { formatDuration } from '../lib/format';
+import { backlogRows, breakdowns, businessTimes, compliance as complianceOf, minutesToMs } from '../lib/stats';
 import { Loading, PageHeader } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { ChartCard } from './ChartCard';
@@ -30,8 +20,8 @@ import { useReportData } from './useReportData';
 
 const DAY = 86_400_000;
 const colors = { a: 'var(--primary)', b: '#d9730d', c: '#2f9e5b', d: '#c2410c' };
-const hours = (ms: number | null) => (ms === null ? null : Math.round((ms / 3_600_000) * 10) / 10);
 const dur = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
+const mins = (minutes: number | null) => dur(minutesToMs(minutes));
 const dateInput = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 function Stat({ label, value }: { label: string; value: string }) {
@@ -79,72 +69,35 @@ function DataTable<T>({
   );
 }
 
-function slaRows(report: TSlaReport) {
-  return [
-    ...report.byPriority.map((r) => ({ name: priorityLabels[r.priority], row: r })),
-    ...report.byGroup.map((r) => ({ name: r.group?.name ?? 'No group', row: r })),
-  ];
-}
-
 export default function ReportsPage() {
   const [toDay, setToDay] = useState(() => dateInput(Date.now()));
   const [fromDay, setFromDay] = useState(() => dateInput(Date.now() - 29 * DAY));
   const from = new Date(`${fromDay}T00:00:00Z`).toISOString();
   const to = new Date(Date.parse(`${toDay}T00:00:00Z`) + DAY).toISOString();
-  const { created, backlog, sla, deflection } = useReportData(from, to);
-  const tickets = useMemo(() => created.data?.tickets ?? [], [created.data]);
-  const now = Date.now();
-
-  const volume = useMemo(() => volumeByDay(tickets, Date.parse(from), Date.parse(to)), [tickets, from, to]);
-  const csat = useMemo(() => csatStats(tickets), [tickets]);
-  const byCategory = useMemo(() => breakdown(tickets, (t) => t.category ?? 'uncategorised'), [tickets]);
-  const byAgent = useMemo(() => breakdown(tickets, (t) => t.assignee?.name ?? 'Unassigned'), [tickets]);
-  const ages = useMemo(() => backlogAge(backlog.data ?? [], now), [backlog.data, now]);
-  const frt = durationStats(tickets.map(firstResponseMs).filter((x): x is number => x !== null));
-  const res = durationStats(tickets.map(resolutionMs).filter((x): x is number => x !== null));
-  const compliance = useMemo(() => {
-    if (sla.data) {
-      return sla.data.byPriority.map((r) => ({
-        name: priorityLabels[r.priority],
-        firstResponse: r.firstResponse.compliancePercent,
-        resolution: r.resolution.compliancePercent,
-      }));
-    }
-    return complianceFromTickets(tickets).map((r) => ({
-      name: priorityLabels[r.priority],
-      firstResponse: r.compliancePercent,
-      resolution: null,
-    }));
-  }, [sla.data, tickets]);
-  const groupCompliance = (sla.data?.byGroup ?? []).map((r) => ({
-    name: r.group?.name ?? 'No group',
-    firstResponse: r.firstResponse.compliancePercent,
-    resolution: r.resolution.compliancePercent,
-  }));
-  const times = sla.data
-    ? slaRows(sla.data).map(({ name, row }) => ({
-        name,
-        frMedian: hours(row.firstResponse.business.medianMs),
-        frP90: hours(row.firstResponse.business.p90Ms),
-        resMedian: hours(row.resolution.business.medianMs),
-        resP90: hours(row.resolution.business.p90Ms),
-      }))
-    : [];
+  const { report, deflection } = useReportData(from, to);
+  const data = report.data;
+  const volume = data?.volume ?? [];
+  const csat = data?.overall.csat ?? { responses: 0, average: null, satisfiedPercent: null, distribution: [] };
+  const { byCategory, byAgent } = useMemo(() => (data ? breakdowns(data) : { byCategory: [], byAgent: [] }), [data]);
+  const ages = useMemo(() => (data ? backlogRows(data) : []), [data]);
+  const { byPriority: compliance, byGroup: groupCompliance } = useMemo(
+    () => (data ? complianceOf(data.sla) : { byPriority: [], byGroup: [] }),
+    [data],
+  );
+  const times = useMemo(() => (data ? businessTimes(data.sla) : []), [data]);
+  const frt = data?.overall.firstResponse;
+  const res = data?.overall.resolution;
 
   const setPreset = (days: number) => {
     setToDay(dateInput(Date.now()));
     setFromDay(dateInput(Date.now() - (days - 1) * DAY));
   };
 
-  const error = created.error ?? backlog.error ?? sla.error ?? deflection.error;
+  const error = report.error ?? deflection.error;
   return (
     <div className="page stack">
       <PageHeader title="Reports">
-        <p className="muted">
-          {created.data
-            ? `${tickets.length} tickets created in the range${created.data.truncated ? ' (first 5,000 loaded)' : ''}.`
-            : ' '}
-        </p>
+        <p className="muted">{data ? `${data.overall.created} tickets created in the range.` : ' '}</p>
       </PageHeader>
       <form className="row wrap card" aria-label="Date range" onSubmit={(e) => e.preventDefault()}>
         <label className="inline-field">
@@ -167,33 +120,25 @@ export default function ReportsPage() {
         ))}
       </form>
       <ErrorMessage error={error} />
-      {created.isPending ? (
+      {report.isPending ? (
         <Loading label="Crunching the numbers…" />
       ) : (
         <>
           <div className="cards">
-            <Stat label="Tickets created" value={String(tickets.length)} />
+            <Stat label="Tickets created" value={String(data?.overall.created ?? 0)} />
             <Stat
               label="First response, median / p90"
-              value={
-                sla.data
-                  ? `${dur(sla.data.overall.firstResponse.business.medianMs)} / ${dur(sla.data.overall.firstResponse.business.p90Ms)}`
-                  : `${dur(frt.medianMs)} / ${dur(frt.p90Ms)}`
-              }
+              value={`${mins(frt?.medianMinutes ?? null)} / ${mins(frt?.p90Minutes ?? null)}`}
             />
             <Stat
               label="Resolution, median / p90"
-              value={
-                sla.data
-                  ? `${dur(sla.data.overall.resolution.business.medianMs)} / ${dur(sla.data.overall.resolution.business.p90Ms)}`
-                  : `${dur(res.medianMs)} / ${dur(res.p90Ms)}`
-              }
+              value={`${mins(res?.medianMinutes ?? null)} / ${mins(res?.p90Minutes ?? null)}`}
             />
             <Stat
               label="SLA compliance (first response / resolution)"
               value={
-                sla.data
-                  ? `${sla.data.overall.firstResponse.compliancePercent ?? '—'}% / ${sla.data.overall.resolution.compliancePercent ?? '—'}%`
+                data
+                  ? `${data.sla.overall.firstResponse.compliancePercent ?? '—'}% / ${data.sla.overall.resolution.compliancePercent ?? '—'}%`
                   : '—'
               }
             />
@@ -260,7 +205,7 @@ export default function ReportsPage() {
                 ],
               }}
             >
-              {sla.data ? (
+              {times.length ? (
                 <div className="chart">
                   <ResponsiveContainer>
                     <BarChart data={times} margin={{ left: -20, right: 8 }}>
@@ -277,10 +222,7 @@ export default function ReportsPage() {
                   </ResponsiveContainer>
                 </div>
               ) : (
-                <p className="muted">
-                  Wall-clock times from the tickets: first response {dur(frt.medianMs)} median, {dur(frt.p90Ms)} p90;
-                  resolution {dur(res.medianMs)} median, {dur(res.p90Ms)} p90.
-                </p>
+                <p className="muted">No ticket with an SLA in this range.</p>
               )}
             </ChartCard>
 
@@ -457,9 +399,9 @@ export default function ReportsPage() {
                 { header: 'created', value: (r: (typeof rows)[number]) => r.created },
                 { header: 'open', value: (r: (typeof rows)[number]) => r.open },
                 { header: 'resolved', value: (r: (typeof rows)[number]) => r.resolved },
-                { header: 'first_response_median', value: (r: (typeof rows)[number]) => dur(r.firstResponse.medianMs) },
-                { header: 'resolution_median', value: (r: (typeof rows)[number]) => dur(r.resolution.medianMs) },
-                { header: 'resolution_p90', value: (r: (typeof rows)[number]) => dur(r.resolution.p90Ms) },
+                { header: 'first_response_median', value: (r: (typeof rows)[number]) => dur(r.firstResponseMedianMs) },
+                { header: 'resolution_median', value: (r: (typeof rows)[number]) => dur(r.resolutionMedianMs) },
+                { header: 'resolution_p90', value: (r: (typeof rows)[number]) => dur(r.resolutionP90Ms) },
                 { header: 'csat', value: (r: (typeof rows)[number]) => r.csatAverage },
               ];
               return (

@@ -1,8 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import type { TTicket, TTimelineEvent } from '@deskmate/shared';
-import { auditApi, userApi } from '../api/client';
+import { ticketApi } from '../api/client';
+import { isStatus } from '../api/errors';
 import { keys } from '../api/keys';
-import { useUser } from '../auth/session';
 import { formatDateTime } from '../lib/format';
 import { Empty, Loading } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
@@ -19,28 +19,23 @@ function changes(before: unknown, after: unknown): string {
 }
 
 /**
- * What happened to a ticket. Admins read the audit log (before/after, IP, channel); agents, for
- * whom /api/audit is closed, see the ticket's system events.
+ * What happened to a ticket: its audit trail (before/after values), open to the agents who work
+ * it. An agent who only sees it (a watcher from another group) gets its system events instead.
  */
 export function AuditTab({ ticket, timeline }: { ticket: TTicket; timeline: TTimelineEvent[] }) {
-  const me = useUser();
-  const isAdmin = me.role === 'admin';
-  const audit = useQuery({
+  const audit = useInfiniteQuery({
     queryKey: keys.ticketAudit(ticket.id),
-    queryFn: () => auditApi.list({ entity: 'ticket', entityId: ticket.id }),
-    enabled: isAdmin,
+    queryFn: ({ pageParam }) => ticketApi.audit(ticket.key, pageParam || undefined),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const users = useQuery({
-    queryKey: keys.users({}),
-    queryFn: () => userApi.list(),
-    enabled: isAdmin,
-    staleTime: 60_000,
-  });
-  if (!isAdmin) {
+  if (isStatus(audit.error, 403)) {
     const events = timeline.filter((e) => e.kind === 'system');
     return (
       <div className="stack">
-        <p className="muted small">Ticket history. The full audit log (before and after values) is open to admins.</p>
+        <p className="muted small">
+          Ticket history. The full audit trail (before and after values) is open to the agents who work this ticket.
+        </p>
         <ul className="audit-list">
           {events.map((e) => (
             <li key={e.id}>
@@ -54,36 +49,47 @@ export function AuditTab({ ticket, timeline }: { ticket: TTicket; timeline: TTim
   }
   if (audit.isPending) return <Loading />;
   if (audit.error) return <ErrorMessage error={audit.error} onRetry={() => void audit.refetch()} />;
-  if (!audit.data.items.length) return <Empty title="No audit entries" />;
-  const name = (id: string | null) =>
-    id ? (users.data?.items.find((u) => u.id === id)?.name ?? id.slice(0, 8)) : 'system';
+  const rows = audit.data.pages.flatMap((p) => p.items);
+  if (!rows.length) return <Empty title="No audit entries" />;
   return (
-    <div className="table-wrap" tabIndex={0}>
-      <table className="table">
-        <caption className="sr-only">Audit log of {ticket.key}</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">Change</th>
-            <th scope="col">Channel</th>
-          </tr>
-        </thead>
-        <tbody>
-          {audit.data.items.map((e) => (
-            <tr key={e.id}>
-              <td>{formatDateTime(e.createdAt)}</td>
-              <td>{name(e.actorId)}</td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td className="small">{changes(e.before, e.after)}</td>
-              <td>{e.channel ?? ''}</td>
+    <div className="stack">
+      <div className="table-wrap" tabIndex={0}>
+        <table className="table">
+          <caption className="sr-only">Audit log of {ticket.key}</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">Change</th>
+              <th scope="col">Channel</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDateTime(e.createdAt)}</td>
+                <td>{e.actor?.name ?? (e.actorType === 'system' ? 'Deskmate' : e.actorType)}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td className="small">{changes(e.before, e.after)}</td>
+                <td>{e.channel ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {audit.hasNextPage && (
+        <button
+          type="button"
+          className="btn btn-secondary btn-sm"
+          disabled={audit.isFetchingNextPage}
+          onClick={() => void audit.fetchNextPage()}
+        >
+          {audit.isFetchingNextPage ? 'Loading…' : 'Older entries'}
+        </button>
+      )}
     </div>
   );
 }

@@ -1,18 +1,24 @@
-import { ticketPriorities, ticketStatuses, type TTicketPriority, type TTicketStatus } from '@deskmate/shared';
+import {
+  ticketPriorities,
+  ticketStatuses,
+  type TBulkTicketAction,
+  type TTicketPriority,
+  type TTicketStatus,
+} from '@deskmate/shared';
 import { useUser } from '../auth/session';
 import { useAgentDirectory } from '../hooks/data';
-import { useBulkAction, type TTicketAction } from '../hooks/tickets';
+import { useBulkAction } from '../hooks/tickets';
 import { priorityLabels, statusLabels } from '../lib/format';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { useToast } from '../ui/Toasts';
 
-/** Actions on the selected tickets: claim, assign, status, priority. */
+/** Actions on the selected tickets (claim, assign, status, priority), with each ticket that failed and why. */
 export function BulkBar({ selected, onDone }: { selected: string[]; onDone: () => void }) {
   const me = useUser();
-  const agents = useAgentDirectory(me);
+  const agents = useAgentDirectory();
   const bulk = useBulkAction();
   const toast = useToast();
-  const apply = (action: TTicketAction, what: string) =>
+  const apply = (action: TBulkTicketAction, what: string) =>
     bulk.mutate(
       { keys: selected, action },
       {
@@ -32,7 +38,15 @@ export function BulkBar({ selected, onDone }: { selected: string[]; onDone: () =
         type="button"
         className="btn btn-secondary btn-sm"
         disabled={bulk.isPending}
-        onClick={() => apply({ kind: 'update', patch: { assigneeId: me.id } }, 'Assigned to you')}
+        onClick={() => apply({ claim: true }, 'Claimed')}
+      >
+        Claim
+      </button>
+      <button
+        type="button"
+        className="btn btn-secondary btn-sm"
+        disabled={bulk.isPending}
+        onClick={() => apply({ assigneeId: me.id }, 'Assigned to you')}
       >
         Assign to me
       </button>
@@ -42,11 +56,7 @@ export function BulkBar({ selected, onDone }: { selected: string[]; onDone: () =
           value=""
           disabled={bulk.isPending}
           onChange={(e) =>
-            e.target.value &&
-            apply(
-              { kind: 'update', patch: { assigneeId: e.target.value === 'none' ? null : e.target.value } },
-              'Assigned',
-            )
+            e.target.value && apply({ assigneeId: e.target.value === 'none' ? null : e.target.value }, 'Assigned')
           }
         >
           <option value="">Choose…</option>
@@ -63,10 +73,7 @@ export function BulkBar({ selected, onDone }: { selected: string[]; onDone: () =
         <select
           value=""
           disabled={bulk.isPending}
-          onChange={(e) =>
-            e.target.value &&
-            apply({ kind: 'update', patch: { status: e.target.value as TTicketStatus } }, 'Status changed')
-          }
+          onChange={(e) => e.target.value && apply({ status: e.target.value as TTicketStatus }, 'Status changed')}
         >
           <option value="">Choose…</option>
           {ticketStatuses.map((s) => (
@@ -81,10 +88,7 @@ export function BulkBar({ selected, onDone }: { selected: string[]; onDone: () =
         <select
           value=""
           disabled={bulk.isPending}
-          onChange={(e) =>
-            e.target.value &&
-            apply({ kind: 'update', patch: { priority: e.target.value as TTicketPriority } }, 'Priority changed')
-          }
+          onChange={(e) => e.target.value && apply({ priority: e.target.value as TTicketPriority }, 'Priority changed')}
         >
           <option value="">Choose…</option>
           {ticketPriorities.map((p) => (
@@ -97,8 +101,20 @@ export function BulkBar({ selected, onDone }: { selected: string[]; onDone: () =
       <button type="button" className="btn btn-ghost btn-sm" onClick={onDone}>
         Clear selection
       </button>
+      {bulk.error && <ErrorMessage error={bulk.error} />}
       {bulk.data && bulk.data.failed.length > 0 && (
-        <ErrorMessage error={new Error(`${bulk.data.failed.map((f) => f.key).join(', ')} could not be changed`)} />
+        <div className="error" role="alert">
+          <p className="error-title">
+            {bulk.data.failed.length} of {bulk.data.failed.length + bulk.data.done} tickets were not changed:
+          </p>
+          <ul className="small">
+            {bulk.data.failed.map((f) => (
+              <li key={f.key}>
+                <strong>{f.key}</strong>: {f.message}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </div>
   );

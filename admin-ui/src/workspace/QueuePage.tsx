@@ -6,6 +6,7 @@ import { useUser } from '../auth/session';
 import { prefetchTicket, useTicketAction, useTicketList } from '../hooks/tickets';
 import { useNow } from '../hooks/useNow';
 import { useSavedViews } from '../hooks/useSavedViews';
+import { describeError } from '../api/errors';
 import { useShortcuts } from '../hooks/useShortcuts';
 import { filtersFromSearch, filtersToSearch, listParams, queueById, type TTicketFilters } from '../lib/queues';
 import { Empty, Loading } from '../ui/bits';
@@ -194,9 +195,13 @@ function Queue({ queueId }: { queueId: string }) {
             e.preventDefault();
             const name = viewName.trim().slice(0, 60);
             if (!name) return;
-            save({ name, queue: queue.id, search: filtersToSearch(filters).toString() });
-            toast(`Saved view “${name}”`);
-            setSavingView(false);
+            save({ name, queue: queue.id, search: filtersToSearch(filters).toString() }).then(
+              () => {
+                toast(`Saved view “${name}”`);
+                setSavingView(false);
+              },
+              (err: unknown) => toast(describeError(err).title, 'error'),
+            );
           }}
         >
           <p className="muted">The queue with its filters and sort appears under Saved views in the sidebar.</p>

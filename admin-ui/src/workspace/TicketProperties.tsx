@@ -21,7 +21,7 @@ import { SlaPanel } from './SlaTimer';
 /** The side panel of a ticket: its fields (each saves on change), SLA clocks, people and watchers. */
 export function TicketProperties({ ticket }: { ticket: TTicket }) {
   const me = useUser();
-  const agents = useAgentDirectory(me);
+  const agents = useAgentDirectory();
   const groups = useGroups();
   const action = useTicketAction(ticket.key);
   const toast = useToast();
@@ -29,7 +29,8 @@ export function TicketProperties({ ticket }: { ticket: TTicket }) {
   const watching = ticket.watchers.some((w) => w.id === me.id);
   const update = (patch: Parameters<typeof action.mutate>[0], what: string) =>
     action.mutate(patch, { onSuccess: () => toast(what) });
-  const assignees =
+  // The current assignee stays selectable even when no longer in the directory (deactivated).
+  const assignees: { id: string; name: string; away?: boolean }[] =
     ticket.assignee && !agents.some((a) => a.id === ticket.assignee?.id) ? [...agents, ticket.assignee] : agents;
 
   return (
@@ -107,7 +108,7 @@ export function TicketProperties({ ticket }: { ticket: TTicket }) {
             <option value="">Unassigned</option>
             {assignees.map((a) => (
               <option key={a.id} value={a.id}>
-                {a.id === me.id ? `${a.name} (me)` : a.name}
+                {a.id === me.id ? `${a.name} (me)` : a.away ? `${a.name} (away)` : a.name}
               </option>
             ))}
           </select>

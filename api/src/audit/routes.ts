@@ -1,8 +1,12 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
-import { ZAuditList, ZAuditQuery } from '@deskmate/shared';
+import { ZAuditList, ZAuditQuery, ZTicketAuditList, ZTicketAuditQuery, ZTicketKeyParams } from '@deskmate/shared';
 import { auditEvents } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
+import { canReadAudit } from '../tickets/policy.js';
+import { getVisibleTicket, ticketContext } from '../tickets/service.js';
+import { presentAuditEvent } from './presenter.js';
+import { ticketAuditPage } from './ticket.js';
 
 const PAGE = 100;
 
@@ -36,9 +40,31 @@ export const auditRoutes = [
         .limit(PAGE + 1);
       const page = rows.slice(0, PAGE);
       return {
-        items: page.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+        items: page.map(presentAuditEvent),
         nextCursor: rows.length > PAGE ? String(page.at(-1)!.id) : null,
       };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/tickets/:key/audit',
+    access: 'agent',
+    summary: 'The audit rows of one ticket, newest first, for the agents who work it (a cursor pages back)',
+    params: ZTicketKeyParams,
+    query: ZTicketAuditQuery,
+    response: ZTicketAuditList,
+    handler: async (ctx) => {
+      const { viewer } = await ticketContext(
+        ctx.services,
+        ctx.actor,
+        ctx.user,
+        ctx.auth?.kind === 'session' ? ctx.auth.groupIds : undefined,
+      );
+      // Someone who may not see the ticket gets 404, like on every ticket route (no IDOR oracle).
+      const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
+      if (!canReadAudit(viewer, ticket))
+        throw new AppError('forbidden', 'Only agents working this ticket can read its audit trail');
+      return ticketAuditPage(ctx.services.db, ticket.id, ctx.query);
     },
   }),
 ];

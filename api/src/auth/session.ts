@@ -98,7 +98,7 @@ async function authenticateApiToken(req: Request, services: Services, token: str
     .where(and(eq(userIdentities.provider, provider), eq(userIdentities.providerUserId, providerUserId)));
   if (!row) throw new AppError('not_found', 'No Deskmate user for that chat account; resolve the identity first');
   if (!row.user.active) throw new AppError('forbidden', 'That user is deactivated');
-  return { kind: 'integration', token: found, user: row.user };
+  return { kind: 'integration', token: found, user: row.user, provider };
 }
 
 /**

@@ -1,12 +1,12 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import * as coreSchema from './schema.js';
-import * as deliverySchema from './schema-delivery.js';
-import * as emailSchema from './schema-email.js';
 
-const schema = { ...coreSchema, ...deliverySchema, ...emailSchema };
-
-export type Db = NodePgDatabase<typeof schema>;
+/**
+ * Without a schema: we write queries with the query builder and never use Drizzle's relational
+ * `db.query.*` API, and with a schema every transaction builds a relational query helper per
+ * table (measurable on the hot paths).
+ */
+export type Db = NodePgDatabase;
 /** A Drizzle handle or a transaction on it: domain functions accept either. */
 export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -34,7 +34,7 @@ export function createDatabase(url: string, options: { max?: number; application
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
   });
-  const db = drizzle(pool, { schema });
+  const db = drizzle(pool);
   let closed = false;
   return {
     pool,

@@ -637,6 +637,24 @@ export const cannedResponses = pgTable('canned_responses', {
   updatedAt: updatedAt(),
 });
 
+/** A person's saved view of the queue: a queue and its filters, by name (the console's sidebar). */
+export const savedViews = pgTable(
+  'saved_views',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    queue: text('queue').notNull(),
+    /** The filters as URL search params (`status=open&priority=high`). */
+    search: text('search').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('saved_views_user_name_idx').on(t.userId, sql`lower(${t.name})`)],
+);
+
 export const announcements = pgTable(
   'announcements',
   {

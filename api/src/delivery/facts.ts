@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
-import type { TChatIdentity, TDeliveryFacts } from '@deskmate/shared';
+import type { TChatIdentity, TDeliveryFacts, TRecipient } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { notifications, type outbox, ticketEvents, tickets, userIdentities, users } from '../db/schema.js';
+import { wantsChat } from '../email/preferences.js';
 import { presentNotification } from '../notifications/service.js';
 import { presentUser } from '../presenters/user.js';
 import { presentEvents, presentTickets, ticketColumns } from '../tickets/presenter.js';
@@ -16,6 +17,11 @@ async function identities(db: DbOrTx, userId: string): Promise<TChatIdentity[]> 
     providerTeamId: r.providerTeamId,
     data: (r.data ?? {}) as Record<string, unknown>,
   }));
+}
+
+async function recipientFor(db: DbOrTx, u: typeof users.$inferSelect): Promise<TRecipient> {
+  const [ids, chat] = await Promise.all([identities(db, u.id), wantsChat(db, u.id)]);
+  return { user: presentUser(u), identities: ids, wantsChat: chat };
 }
 
 /**
@@ -38,7 +44,7 @@ export async function factsFor(db: DbOrTx, row: OutboxRow, now: Date): Promise<T
       notification = { ...presentNotification(n), visibility: data.visibility === 'public' ? 'public' : 'internal' };
       ticketId ??= n.ticketId;
       const [u] = await db.select().from(users).where(eq(users.id, n.userId));
-      if (u) recipient = { user: presentUser(u), identities: await identities(db, u.id) };
+      if (u) recipient = await recipientFor(db, u);
       if (data.eventId) {
         const [e] = await db
           .select()
@@ -52,7 +58,7 @@ export async function factsFor(db: DbOrTx, row: OutboxRow, now: Date): Promise<T
       .select()
       .from(users)
       .where(eq(users.id, str('userId')!));
-    if (u) recipient = { user: presentUser(u), identities: await identities(db, u.id) };
+    if (u) recipient = await recipientFor(db, u);
   }
   const [ticketRow] = ticketId ? await db.select(ticketColumns).from(tickets).where(eq(tickets.id, ticketId)) : [];
   const ticket = ticketRow ? ((await presentTickets(db, [ticketRow], now))[0] ?? null) : null;

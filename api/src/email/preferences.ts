@@ -27,6 +27,15 @@ export async function loadPreferences(db: DbOrTx, userId: string, fallbackZone: 
   };
 }
 
+/** Whether a person wants notifications in chat: their delivery preference is both or chat. */
+export async function wantsChat(db: DbOrTx, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ delivery: notificationPreferences.delivery })
+    .from(notificationPreferences)
+    .where(eq(notificationPreferences.userId, userId));
+  return !row || row.delivery === 'both' || row.delivery === 'chat';
+}
+
 const minutesOf = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number);
   return h! * 60 + m!;

@@ -256,6 +256,7 @@ describe('notifications by email through a real SMTP server', () => {
     const [dead] = await database.db.select().from(deliveries).where(eq(deliveries.status, 'dead'));
     expect(dead).toMatchObject({ channel: 'email', target: alice.email });
     expect(dead!.lastError).toContain('no such mailbox');
+    expect(dead!.lastFailedAt).toBeInstanceOf(Date);
   });
 });
 
@@ -383,15 +384,15 @@ describe('internal content never goes to a requester (second guard)', () => {
       visibility: 'internal',
     },
     event: null,
-    recipient: { user: requester, identities: [] },
+    recipient: { user: requester, identities: [], wantsChat: true },
     payload: {},
   };
 
   it('plans no email for internal facts addressed to a requester, one for an agent', () => {
     expect(planEmails(facts)).toEqual([]);
-    expect(planEmails({ ...facts, recipient: { user: { ...requester, role: 'agent' }, identities: [] } })).toHaveLength(
-      1,
-    );
+    expect(
+      planEmails({ ...facts, recipient: { user: { ...requester, role: 'agent' }, identities: [], wantsChat: true } }),
+    ).toHaveLength(1);
   });
 
   it('refuses to send one, permanently, even when asked to', async () => {

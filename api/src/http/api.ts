@@ -16,6 +16,8 @@ import { openApiDocument } from './openapi.js';
 import { chatRoutes } from '../chat/routes.js';
 import { kbRoutes } from '../kb/routes.js';
 import { slaRoutes } from '../sla/routes.js';
+import { reportRoutes } from '../reports/routes.js';
+import { viewRoutes } from '../views/routes.js';
 import { emailRoutes } from '../email/routes.js';
 import type { Services } from './context.js';
 import { buildRouter, defineRoute, type RouteDefinition } from './route.js';
@@ -52,6 +54,8 @@ export const apiRoutes: RouteDefinition[] = [
   ...kbRoutes,
   ...chatRoutes,
   ...slaRoutes,
+  ...reportRoutes,
+  ...viewRoutes,
   ...emailRoutes,
 ] as RouteDefinition[];
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { TChatIntegrations } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -23,6 +24,8 @@ export interface Services {
   kb?: KnowledgeBase | undefined;
   /** The URL people reach Deskmate at (PUBLIC_URL, else the address it listens on). */
   publicUrl(): string;
+  /** Whether Slack and Teams are configured: the bot's settings, as the composition root gave them. */
+  integrations: TChatIntegrations;
 }
 
 export type UserRow = typeof users.$inferSelect;
@@ -35,6 +38,8 @@ export type Auth =
       token: { id: string | null; name: string; scopes: string[] };
       /** The chat user the integration acts for, from the X-Deskmate-Act-As-* headers. */
       user: UserRow | null;
+      /** The chat the integration acts from (X-Deskmate-Act-As-Provider), with `user`. */
+      provider?: 'slack' | 'teams';
     };
 
 declare module 'express-serve-static-core' {

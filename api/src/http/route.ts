@@ -89,7 +89,8 @@ export function actorOf(req: Request, auth: Auth | null | undefined): Actor {
   const base = { ip: req.ip, userAgent: req.get('user-agent'), channel: 'web' as const };
   if (!auth) return { ...base, userId: null, type: 'anonymous' };
   if (auth.kind === 'integration') {
-    return { ...base, userId: auth.user?.id ?? null, type: 'integration', channel: 'api' };
+    // Acting for a chat user: what they do happens in that chat (a 🎫 ticket is a Slack ticket).
+    return { ...base, userId: auth.user?.id ?? null, type: 'integration', channel: auth.provider ?? 'api' };
   }
   return { ...base, userId: auth.user.id, type: 'user' };
 }

@@ -9,6 +9,7 @@ import {
   ZCreateApiTokenRequest,
   ZCreatedApiToken,
   ZIdParams,
+  ZIntegrationsStatus,
   ZResolveIdentityRequest,
   ZResolveIdentityResponse,
 } from '@deskmate/shared';
@@ -17,6 +18,7 @@ import type { Services } from '../http/context.js';
 import { presentUser } from '../presenters/user.js';
 import { resolveChatIdentity } from '../users/service.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './service.js';
+import { integrationsStatus } from './status.js';
 
 const ZInboundEvent = z.object({ provider: z.string().min(1).max(50), eventId: z.string().min(1).max(300) }).strict();
 
@@ -126,6 +128,15 @@ export const integrationRoutes = [
       if (!row || !kind || !ticket) throw notFound('Message');
       return { kind, ticketKey: ticket.key, userId: userId ?? null };
     },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/integrations/status',
+    access: 'admin',
+    summary:
+      'Slack, Teams and email: configured or not, the last event received, the last message sent and the last failure',
+    response: ZIntegrationsStatus,
+    handler: async (ctx) => integrationsStatus(ctx.services),
   }),
   defineRoute({
     method: 'get',

@@ -264,11 +264,16 @@ export function presentSla(row: SlaColumns & Pick<TicketSelect, 'escalationLevel
     c.breachedAt !== null || (c.runningSince !== null && c.dueAt !== null && now > c.dueAt);
   const fr = readClock(row, 'firstResponse');
   const res = readClock(row, 'resolution');
+  // Only a running clock warns: a stopped one (paused, answered, resolved) keeps its warn time unused.
+  const atRisk = (c: ClockState) => !breached(c) && c.runningSince !== null && c.warnAt !== null && now >= c.warnAt;
   return {
     firstResponseDueAt: fr.dueAt?.toISOString() ?? null,
     resolutionDueAt: res.dueAt?.toISOString() ?? null,
+    firstResponseWarnAt: fr.runningSince ? (fr.warnAt?.toISOString() ?? null) : null,
+    resolutionWarnAt: res.runningSince ? (res.warnAt?.toISOString() ?? null) : null,
     firstResponseBreached: breached(fr),
     resolutionBreached: breached(res),
+    atRisk: (atRisk(fr) || atRisk(res)) && !breached(fr) && !breached(res),
     paused: row.slaPausedAt !== null,
     escalationLevel: row.escalationLevel,
   };

@@ -94,8 +94,12 @@ describe('due times count business time only', () => {
     expect(ZTicket.parse(t).sla).toEqual({
       firstResponseDueAt: '2026-01-09T16:30:00.000Z',
       resolutionDueAt: '2026-01-12T12:00:00.000Z',
+      // Warnings at 75 % of each target, in business time too.
+      firstResponseWarnAt: '2026-01-09T16:22:30.000Z',
+      resolutionWarnAt: '2026-01-12T11:00:00.000Z',
       firstResponseBreached: false,
       resolutionBreached: false,
+      atRisk: false,
       paused: false,
       escalationLevel: 0,
     });

@@ -14,7 +14,7 @@ beforeAll(async () => {
   desk = await startSlaDesk('2026-03-01T09:00:00Z');
   const db = desk.database.db;
   g1 = (await createGroup(db, { name: 'Network' })).id;
-  g2 = (await createGroup(db, { name: 'Hardware' })).id;
+  g2 = (await createGroup(db, { name: 'Hardware', members: [desk.agent2.id] })).id;
   const make = (values: Parameters<typeof createTicket>[1]) =>
     createTicket(db, { requesterId: desk.requester.id, slaPolicyId: policyId, ...values });
   // Ten high tickets in Network: first responses after 1..10 business minutes (10..100 minutes
@@ -66,7 +66,7 @@ afterAll(async () => {
   await desk.stop();
 });
 
-const report = (query: string, user = desk.agent) =>
+const report = (query: string, user = desk.admin) =>
   call<TSlaReport>(desk.app, 'GET', `/reports/sla?${query}`, { cookie: as(desk, user) });
 const range = 'from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z';
 
@@ -124,6 +124,17 @@ describe('SLA report', () => {
     expect(res.body.overall.tickets).toBe(2);
     expect(res.body.byPriority.map((p) => p.priority)).toEqual(['low']);
     expect(res.body.groupId).toBe(g2);
+  });
+
+  it('shows an agent the tickets of their groups only', async () => {
+    // desk.agent is in neither group; agent2 is in Hardware.
+    const outsider = await report(range, desk.agent);
+    expect(outsider.status).toBe(200);
+    expect(outsider.body.overall.tickets).toBe(0);
+    const member = await report(range, desk.agent2);
+    expect(member.body.overall.tickets).toBe(2);
+    expect(member.body.byPriority.map((p) => p.priority)).toEqual(['low']);
+    expect((await report(`${range}&groupId=${g1}`, desk.agent2)).body.overall.tickets).toBe(0);
   });
 
   it('is for agents and admins, and refuses a backwards range', async () => {

@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { TSlaReport, TSlaReportRow, TTicketPriority } from '@deskmate/shared';
 import { ticketPriorities } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
@@ -56,10 +56,11 @@ function present(r: Row | undefined): TSlaReportRow {
  * counted. Times are medians and 90th percentiles (linear interpolation, `percentile_cont`) of the
  * business time the clock consumed — what the targets measure, pauses excluded — and of the
  * elapsed wall-clock time since creation. Merged duplicates and tickets without an SLA are left out.
+ * `visible` narrows to the tickets a viewer may see (`visibleTo`, over the `tickets` table).
  */
 export async function slaReport(
   db: DbOrTx,
-  range: { from: Date; to: Date; groupId?: string | undefined },
+  range: { from: Date; to: Date; groupId?: string | undefined; visible?: SQL | undefined },
 ): Promise<TSlaReport> {
   const frDone = sql.raw('first_responded_at IS NOT NULL');
   const resDone = sql.raw('resolved_at IS NOT NULL');
@@ -86,6 +87,7 @@ export async function slaReport(
     WHERE created_at >= ${range.from} AND created_at < ${range.to}
       AND merged_into_id IS NULL AND sla_policy_id IS NOT NULL
       ${range.groupId ? sql`AND group_id = ${range.groupId}` : sql``}
+      ${range.visible ? sql`AND ${range.visible}` : sql``}
     GROUP BY GROUPING SETS ((priority), (group_id), ())`);
   const rows = result.rows;
   // grouping() is 1 for a column rolled up: by priority rows roll up group_id, and so on.

@@ -12,6 +12,7 @@ import { defineRoute } from '../http/route.js';
 import { getVisibleTicket, ticketContext } from '../tickets/service.js';
 import { listCalendars, listPolicies, putCalendars, putPolicies } from './admin.js';
 import { explainTicketSla } from './explain.js';
+import { visibleTo } from '../tickets/policy.js';
 import { slaReport } from './reports.js';
 
 /** SLA configuration (admins), a ticket's SLA explained (its agents), SLA reports (agents and admins). */
@@ -75,11 +76,20 @@ export const slaRoutes = [
     summary: 'SLA compliance by priority and group, median and p90 response and resolution times',
     query: ZSlaReportQuery,
     response: ZSlaReport,
-    handler: async (ctx) =>
-      slaReport(ctx.services.db, {
+    handler: async (ctx) => {
+      // Agents see the figures of the tickets they may see (their groups), admins all.
+      const { viewer } = await ticketContext(
+        ctx.services,
+        ctx.actor,
+        ctx.user,
+        ctx.auth?.kind === 'session' ? ctx.auth.groupIds : undefined,
+      );
+      return slaReport(ctx.services.db, {
         from: new Date(ctx.query.from),
         to: new Date(ctx.query.to),
         groupId: ctx.query.groupId,
-      }),
+        visible: visibleTo(viewer),
+      });
+    },
   }),
 ];

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { TDeliverySender } from '@deskmate/shared';
+import type { TChatIntegrations, TDeliverySender } from '@deskmate/shared';
 import { afterAll, beforeAll } from 'vitest';
 import type { Clock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
@@ -16,6 +16,8 @@ export interface TestAppOptions {
   /** Share a database (for several instances); default: a new clone. */
   database?: TestDatabase;
   senders?: TDeliverySender[];
+  /** What the composition root says of Slack and Teams (default: not configured). */
+  integrations?: TChatIntegrations;
 }
 
 export interface TestApp {
@@ -50,6 +52,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.botRouters ? { botRouters: options.botRouters } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     ...(options.senders ? { senders: options.senders } : {}),
+    ...(options.integrations ? { integrations: options.integrations } : {}),
   });
   return {
     runtime,

@@ -40,6 +40,23 @@ function decodeCursor(cursor: string, field: keyof typeof sortColumn): [string, 
   }
 }
 
+type ClockPrefix = 'first_response' | 'resolution';
+
+/** A clock's breach at `now`, as presentSla (sla/clock.ts) says it: recorded, or due time passed while running. */
+const clockBreached = (c: ClockPrefix, now: Date) =>
+  sql`(${sql.identifier(`${c}_breached_at`)} IS NOT NULL OR (${sql.identifier(`${c}_running_since`)} IS NOT NULL AND ${sql.identifier(`${c}_due_at`)} < ${now}))`;
+/** A running clock past its warning time. */
+const clockWarned = (c: ClockPrefix, now: Date) =>
+  sql`(${sql.identifier(`${c}_running_since`)} IS NOT NULL AND ${sql.identifier(`${c}_warn_at`)} <= ${now})`;
+
+/** The ticket's SLA state at `now`: breached (either clock), or at risk (warned, neither breached). */
+function slaState(states: NonNullable<TTicketListQuery['sla']>, now: Date): SQL {
+  const breached = sql`(${clockBreached('first_response', now)} OR ${clockBreached('resolution', now)})`;
+  const atRisk = sql`(NOT ${breached} AND (${clockWarned('first_response', now)} OR ${clockWarned('resolution', now)}))`;
+  const parts = [...(states.includes('breached') ? [breached] : []), ...(states.includes('at_risk') ? [atRisk] : [])];
+  return parts.length ? sql`(${sql.join(parts, sql` OR `)})` : sql`TRUE`;
+}
+
 /**
  * A page of the tickets a viewer may see, filtered, searched (PostgreSQL full text over key,
  * title, description and public replies) and sorted, with keyset pagination.
@@ -48,6 +65,7 @@ export async function listTickets(
   db: DbOrTx,
   viewer: Viewer,
   query: TTicketListQuery,
+  now: Date,
 ): Promise<{ rows: TicketRow[]; nextCursor: string | null }> {
   const me = viewer.user.id;
   const where: (SQL | undefined)[] = [visibleTo(viewer)];
@@ -63,6 +81,7 @@ export async function listTickets(
   if (query.requester) where.push(eq(tickets.requesterId, query.requester === 'me' ? me : query.requester));
   if (query.watching)
     where.push(sql`EXISTS (SELECT 1 FROM ${ticketWatchers} w WHERE w.ticket_id = ${tickets.id} AND w.user_id = ${me})`);
+  if (query.sla?.length) where.push(slaState(query.sla, now));
   if (query.q) {
     const q = query.q;
     const key = /^[A-Za-z][A-Za-z0-9]{0,9}-\d{1,9}$/.test(q) ? q.toUpperCase() : null;

@@ -42,6 +42,14 @@ export function canWork(viewer: Viewer, ticket: Access): boolean {
   return ticket.assigneeId === user.id || ticket.groupId === null || viewer.groupIds.includes(ticket.groupId);
 }
 
+/**
+ * Who reads a ticket's audit trail (every change with its before and after values): those who
+ * work it. A requester or watcher sees the timeline instead.
+ */
+export function canReadAudit(viewer: Viewer, ticket: Access): boolean {
+  return canWork(viewer, ticket);
+}
+
 /** The same rule as `canView`, as SQL for lists and search. */
 export function visibleTo(viewer: Viewer): SQL | undefined {
   const { user } = viewer;

@@ -1,7 +1,7 @@
-import { getTableColumns, inArray } from 'drizzle-orm';
+import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { TPersonRef, TTicket, TTicketCategory, TTimelineEvent } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
-import { groups, ticketCsat, type ticketEvents, ticketWatchers, tickets, users } from '../db/schema.js';
+import { type ticketEvents, tickets, users } from '../db/schema.js';
 import { presentSla } from '../sla/clock.js';
 
 /** Every ticket column but the search material (a long text and its vector), which no reader needs. */
@@ -18,43 +18,61 @@ interface Related {
   csat: Map<string, { rating: number; comment: string | null }>;
 }
 
-/** Load what the ticket presenter needs for a page of tickets, in five queries whatever its size. */
+/**
+ * What the presenter needs besides the ticket rows, in one round trip whatever the page size (a
+ * page of the queue is the hottest read of the desk: one query here instead of five halves its
+ * time in the database driver).
+ */
+const relatedSql = (ids: string, personIds: string, groupIds: string, mergedIds: string) => sql`
+  SELECT
+    (SELECT coalesce(json_agg(json_build_object('ticketId', w.ticket_id, 'userId', w.user_id) ORDER BY w.created_at, w.user_id), '[]'::json)
+       FROM ticket_watchers w WHERE w.ticket_id = ANY(${ids}::uuid[])) AS watchers,
+    (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email)), '[]'::json)
+       FROM users u
+      WHERE u.id = ANY(${personIds}::uuid[])
+         OR u.id IN (SELECT w.user_id FROM ticket_watchers w WHERE w.ticket_id = ANY(${ids}::uuid[]))) AS people,
+    (SELECT coalesce(json_agg(json_build_object('id', g.id, 'name', g.name)), '[]'::json)
+       FROM groups g WHERE g.id = ANY(${groupIds}::uuid[])) AS groups,
+    (SELECT coalesce(json_agg(json_build_object('id', t.id, 'key', t.key)), '[]'::json)
+       FROM tickets t WHERE t.id = ANY(${mergedIds}::uuid[])) AS merged,
+    (SELECT coalesce(json_agg(json_build_object('ticketId', c.ticket_id, 'rating', c.rating, 'comment', c.comment)), '[]'::json)
+       FROM ticket_csat c WHERE c.ticket_id = ANY(${ids}::uuid[])) AS csat`;
+
+interface RelatedRow extends Record<string, unknown> {
+  watchers: { ticketId: string; userId: string }[];
+  people: TPersonRef[];
+  groups: { id: string; name: string }[];
+  merged: { id: string; key: string }[];
+  csat: { ticketId: string; rating: number; comment: string | null }[];
+}
+
+const pgArray = (values: Iterable<string>) => `{${[...new Set(values)].join(',')}}`;
+
 export async function loadRelated(db: DbOrTx, rows: TicketRow[]): Promise<Related> {
-  const ids = rows.map((t) => t.id);
-  const watcherRows = ids.length
-    ? await db.select().from(ticketWatchers).where(inArray(ticketWatchers.ticketId, ids))
-    : [];
-  const personIds = new Set<string>();
-  for (const t of rows) {
-    personIds.add(t.requesterId);
-    if (t.assigneeId) personIds.add(t.assigneeId);
-  }
-  for (const w of watcherRows) personIds.add(w.userId);
-  const groupIds = [...new Set(rows.map((t) => t.groupId).filter((g): g is string => g !== null))];
-  const mergedIds = [...new Set(rows.map((t) => t.mergedIntoId).filter((g): g is string => g !== null))];
-  const [people, groupRows, mergedRows, csatRows] = await Promise.all([
-    personIds.size
-      ? db
-          .select({ id: users.id, name: users.name, email: users.email })
-          .from(users)
-          .where(inArray(users.id, [...personIds]))
-      : [],
-    groupIds.length
-      ? db.select({ id: groups.id, name: groups.name }).from(groups).where(inArray(groups.id, groupIds))
-      : [],
-    mergedIds.length
-      ? db.select({ id: tickets.id, key: tickets.key }).from(tickets).where(inArray(tickets.id, mergedIds))
-      : [],
-    ids.length ? db.select().from(ticketCsat).where(inArray(ticketCsat.ticketId, ids)) : [],
-  ]);
+  const empty: Related = {
+    people: new Map(),
+    groupNames: new Map(),
+    watchers: new Map(),
+    mergedKeys: new Map(),
+    csat: new Map(),
+  };
+  if (!rows.length) return empty;
+  // uuids from our own rows, each list passed as one array literal parameter.
+  const ids = pgArray(rows.map((t) => t.id));
+  const personIds = pgArray(rows.flatMap((t) => (t.assigneeId ? [t.requesterId, t.assigneeId] : [t.requesterId])));
+  const groupIds = pgArray(rows.flatMap((t) => (t.groupId ? [t.groupId] : [])));
+  const mergedIds = pgArray(rows.flatMap((t) => (t.mergedIntoId ? [t.mergedIntoId] : [])));
+  const result = await db.execute<RelatedRow>(relatedSql(ids, personIds, groupIds, mergedIds));
+  const related = result.rows[0];
+  if (!related) return empty;
   const watchers = new Map<string, string[]>();
-  for (const w of watcherRows) watchers.set(w.ticketId, [...(watchers.get(w.ticketId) ?? []), w.userId]);
+  for (const w of related.watchers) watchers.set(w.ticketId, [...(watchers.get(w.ticketId) ?? []), w.userId]);
   return {
-    people: new Map(people.map((p) => [p.id, p])),
-    groupNames: new Map(groupRows.map((g) => [g.id, g.name])),
+    people: new Map(related.people.map((p) => [p.id, p])),
+    groupNames: new Map(related.groups.map((g) => [g.id, g.name])),
     watchers,
-    mergedKeys: new Map(mergedRows.map((m) => [m.id, m.key])),
-    csat: new Map(csatRows.map((c) => [c.ticketId, { rating: c.rating, comment: c.comment }])),
+    mergedKeys: new Map(related.merged.map((m) => [m.id, m.key])),
+    csat: new Map(related.csat.map((c) => [c.ticketId, { rating: c.rating, comment: c.comment }])),
   };
 }
 

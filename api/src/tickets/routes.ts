@@ -1,5 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import {
+  ZBulkTicketRequest,
+  ZBulkTicketResponse,
   ZCreateTicketRequest,
   ZCsatRequest,
   ZMergeRequest,
@@ -18,6 +20,7 @@ import {
 import { ticketEvents } from '../db/schema.js';
 import type { Services } from '../http/context.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
+import { bulkChangeTickets } from './bulk.js';
 import { listTickets } from './list.js';
 import { presentEvents, presentTickets, type TicketRow } from './presenter.js';
 import {
@@ -63,7 +66,7 @@ export const ticketRoutes = [
     response: ZTicketList,
     handler: async (ctx) => {
       const { viewer } = await context(ctx);
-      const { rows, nextCursor } = await listTickets(ctx.services.db, viewer, ctx.query);
+      const { rows, nextCursor } = await listTickets(ctx.services.db, viewer, ctx.query, ctx.services.clock.now());
       return { items: await presentTickets(ctx.services.db, rows, ctx.services.clock.now()), nextCursor };
     },
   }),
@@ -95,6 +98,23 @@ export const ticketRoutes = [
     params: ZTicketKeyParams,
     response: ZTicketResponse,
     handler: async (ctx) => one(ctx.services, await claimTicket(await context(ctx), ctx.params.key)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/tickets/bulk',
+    access: 'agent',
+    summary: 'Change or claim up to 100 tickets, each on its own (one result per key, in order)',
+    body: ZBulkTicketRequest,
+    response: ZBulkTicketResponse,
+    handler: async (ctx) => {
+      const outcomes = await bulkChangeTickets(await context(ctx), ctx.body.keys, ctx.body.action);
+      const changed = outcomes.flatMap((o) => (o.ok ? [o.row] : []));
+      const presented = await presentTickets(ctx.services.db, changed, ctx.services.clock.now());
+      const byKey = new Map(presented.map((t) => [t.key, t]));
+      return {
+        results: outcomes.map((o) => (o.ok ? { key: o.key, ok: true as const, ticket: byKey.get(o.row.key)! } : o)),
+      };
+    },
   }),
   defineRoute({
     method: 'post',

@@ -2,6 +2,7 @@ import { desc } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   ZChangeRoleRequest,
+  ZDirectoryAgentList,
   ZIdParams,
   ZInviteUserRequest,
   ZMailMessage,
@@ -16,11 +17,20 @@ import { securitySettings, updateSecuritySettings } from '../auth/service.js';
 import { mailMessages } from '../db/schema.js';
 import { defineRoute } from '../http/route.js';
 import { presentUser } from '../presenters/user.js';
+import { listAgentDirectory } from './directory.js';
 import { changeRole, getUser, inviteUser, listUsers, setActive, updateUser } from './service.js';
 
 const ZUserResponse = z.object({ user: ZUser });
 
 export const userRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/directory/agents',
+    access: 'agent',
+    summary: 'Active agents and admins with their groups and away flag (who tickets can be assigned to)',
+    response: ZDirectoryAgentList,
+    handler: async (ctx) => ({ items: await listAgentDirectory(ctx.services.db) }),
+  }),
   defineRoute({
     method: 'get',
     path: '/users',

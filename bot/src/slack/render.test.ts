@@ -29,6 +29,9 @@ const ticket = (over: Partial<TTicket> = {}): TTicket => ({
   sla: {
     firstResponseDueAt: '2030-01-01T10:00:00.000Z',
     resolutionDueAt: '2030-01-02T10:00:00.000Z',
+    firstResponseWarnAt: null,
+    resolutionWarnAt: null,
+    atRisk: false,
     firstResponseBreached: false,
     resolutionBreached: false,
     paused: false,
@@ -102,6 +105,7 @@ describe('Block Kit limits', () => {
         createdAt: '',
       },
       recipient: {
+        wantsChat: true,
         user: {
           id: 'u-1',
           email: 'rita@example.test',
@@ -208,6 +212,7 @@ describe('presenters', () => {
       },
       event: null,
       recipient: {
+        wantsChat: true,
         user: {
           id: 'x',
           email: 'x@x',

@@ -29,6 +29,9 @@ const ticket: TTicket = {
   sla: {
     firstResponseDueAt: '2030-01-01T10:00:00.000Z',
     resolutionDueAt: null,
+    firstResponseWarnAt: null,
+    resolutionWarnAt: null,
+    atRisk: false,
     firstResponseBreached: false,
     resolutionBreached: false,
     paused: false,
@@ -73,6 +76,7 @@ function notificationFacts(role: TUser['role'], visibility: 'public' | 'internal
     recipient: {
       user: user(role),
       identities: slack ? [{ provider: 'slack', providerUserId: 'U0RITA', providerTeamId: 'T1', data: {} }] : [],
+      wantsChat: true,
     },
     payload: {},
   };
@@ -112,6 +116,11 @@ describe('planning', () => {
       { kind: 'dm.notification', target: 'U0RITA', refKey: `slack:dm:${ticket.id}:req-1` },
     ]);
     expect(sender().plan(notificationFacts('requester', 'public', false))).toEqual([]);
+  });
+
+  it('sends no notification DMs to someone who asked for email or the digest only', () => {
+    const facts = notificationFacts('requester', 'public');
+    expect(sender().plan({ ...facts, recipient: { ...facts.recipient!, wantsChat: false } })).toEqual([]);
   });
 
   it('never plans internal content for a requester, even if asked to', () => {

@@ -84,7 +84,8 @@ export class SlackSender implements TDeliverySender {
       const slackId = identities.find((i) => i.provider === 'slack')?.providerUserId;
       // Internal content is never planned for a requester, whatever the notification says.
       const allowed = facts.notification.visibility === 'public' || isAgentReader(user.role);
-      if (slackId && allowed)
+      // People who asked for email or the digest only get no notification DMs.
+      if (slackId && allowed && facts.recipient.wantsChat)
         plans.push({ kind: 'dm.notification', target: slackId, refKey: `slack:dm:${t.id}:${user.id}` });
     }
     return plans;

@@ -96,6 +96,8 @@ describe('a 🎫 reaction', () => {
 
     const rows = await h.database.db.select().from(tickets).where(eq(tickets.requesterId, bob.id));
     expect(rows).toHaveLength(1);
+    // Filed from Slack, so it is a Slack ticket (no confirmation email; the thread says it).
+    expect(rows[0]!.channel).toBe('slack');
     key = rows[0]!.key;
     ticketId = rows[0]!.id;
     expect(rows[0]!.description).toBe(
@@ -257,6 +259,27 @@ describe('two-way sync', () => {
       timestamp: '1700000300.000001',
       name: 'white_check_mark',
     });
+  });
+
+  it('a requester who asked for email only gets no DM for the next reply (the notification is still there)', async () => {
+    const bobCookie = sessionCookie(h.app, bob);
+    const pref = await call(h.app, 'PUT', '/notifications/preferences', {
+      cookie: bobCookie,
+      body: { delivery: 'email' },
+    });
+    expect(pref.status).toBe(200);
+    try {
+      await call(h.app, 'POST', `/tickets/${key}/replies`, {
+        cookie: sessionCookie(h.app, agent),
+        body: { body: 'Could you try the VPN client first?' },
+      });
+      await h.drain();
+      expect(h.web.of('chat.postMessage').filter((c) => c.body.channel === 'D0BOB')).toEqual([]);
+      const inbox = await call(h.app, 'GET', '/notifications', { cookie: bobCookie });
+      expect(JSON.stringify(inbox.body)).toContain(key);
+    } finally {
+      await call(h.app, 'PUT', '/notifications/preferences', { cookie: bobCookie, body: { delivery: 'both' } });
+    }
   });
 
   it('a message in the triage card’s thread is an internal note that never reaches the requester', async () => {

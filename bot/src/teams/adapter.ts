@@ -1,12 +1,14 @@
-import { isIP } from 'node:net';
-import express, { Router, type Request } from 'express';
+import express, { Router } from 'express';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
   type TurnContext,
 } from 'botbuilder';
-import { BotConfigError, type BotConfig } from '../config.js';
+import type { BotConfig } from '../config.js';
+import { allowedServiceUrl, emulatorOnly, fromThisMachine, teamsCredentials } from './guard.js';
+
+export { allowedServiceUrl } from './guard.js';
 
 /** The Bot Framework connection: the SDK stays in this folder, so it can be swapped (STACK.md). */
 export interface TeamsAdapter {
@@ -23,10 +25,9 @@ export interface TeamsAdapter {
  * (the Emulator's mode); with one, inbound requests must carry a valid Bot Connector token.
  */
 export function createAdapter(config: BotConfig): TeamsAdapter {
+  teamsCredentials(config);
   const appId = config.MICROSOFT_APP_ID ?? '';
   const password = config.MICROSOFT_APP_PASSWORD ?? '';
-  if (appId && !password) throw new BotConfigError('MICROSOFT_APP_PASSWORD', 'must be set with MICROSOFT_APP_ID');
-  if (!appId && password) throw new BotConfigError('MICROSOFT_APP_ID', 'must be set with MICROSOFT_APP_PASSWORD');
   const tenantId = config.MICROSOFT_APP_TENANT_ID;
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: appId,
@@ -39,34 +40,6 @@ export function createAdapter(config: BotConfig): TeamsAdapter {
     credentials,
   );
   return { adapter: new CloudAdapter(auth), appId, authenticated: Boolean(appId) };
-}
-
-const isLoopbackHost = (host: string) => {
-  const bare = host.replace(/^\[|\]$/g, '');
-  return bare === 'localhost' || bare === '::1' || (isIP(bare) === 4 && bare.startsWith('127.'));
-};
-
-/**
- * Where the bot may send. With credentials the bot's token goes with every request, so only
- * https; without them (the Emulator) only this machine, so that an unauthenticated endpoint can
- * never be used to make Deskmate call elsewhere.
- */
-export function allowedServiceUrl(serviceUrl: string, authenticated: boolean): boolean {
-  let url: URL;
-  try {
-    url = new URL(serviceUrl);
-  } catch {
-    return false;
-  }
-  if (authenticated) return url.protocol === 'https:';
-  return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
-}
-
-/** Without credentials only the Emulator on this machine may call: no proxy in between. */
-function fromThisMachine(req: Request): boolean {
-  const remote = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-  const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
-  return !proxied && isLoopbackHost(remote);
 }
 
 /**
@@ -82,13 +55,7 @@ export function messagesRouter(teams: TeamsAdapter, onTurn: (context: TurnContex
         const body = req.body as { serviceUrl?: unknown } | undefined;
         const serviceUrl = typeof body?.serviceUrl === 'string' ? body.serviceUrl : '';
         if (!fromThisMachine(req) || !allowedServiceUrl(serviceUrl, false)) {
-          res.status(403).json({
-            error: {
-              code: 'forbidden',
-              message:
-                'Microsoft Teams is not configured (MICROSOFT_APP_ID): only the Bot Framework Emulator on this machine may call',
-            },
-          });
+          res.status(403).json(emulatorOnly);
           return;
         }
       }

@@ -1,54 +1,61 @@
+import { Router, type RequestHandler } from 'express';
+import type { TDeliveryEnvelope, TDeliveryFacts, TDeliveryResult, TDeliverySender } from '@deskmate/shared';
 import { apiClient, type BotOptions } from '../index.js';
 import type { ChatChannel } from '../channel.js';
-import { createAdapter, messagesRouter, type TeamsAdapter } from './adapter.js';
 import { TeamsApi } from './api.js';
-import { createTurnHandler, type TeamsDeps } from './handlers/index.js';
-import { Identities, type TeamsLogger } from './identity.js';
-import { peopleMessage } from './handlers/deps.js';
-import { TeamsSender } from './sender.js';
-
-export interface TeamsChannel extends ChatChannel {
-  name: 'teams';
-  teams: TeamsAdapter;
-  sender: TeamsSender;
-}
-
-const quiet: TeamsLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { emulatorOnly, fromThisMachine, teamsCredentials } from './guard.js';
+import { planTeamsDeliveries } from './plan.js';
+import type { TeamsChannel } from './channel.js';
 
 /**
  * Microsoft Teams (Bot Framework), confined to this folder so the SDK can be swapped. Always on:
  * with MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD it serves Teams; without them POST /api/messages
  * runs unauthenticated for the Bot Framework Emulator on this machine (and says so at start).
+ *
+ * The SDK (botbuilder and its Azure dependencies, some 200 MB of heap) is loaded on first use:
+ * the first activity on POST /api/messages, or the first delivery with somewhere to go in Teams.
+ * A desk that does not use Teams never pays for it (ADR 7).
  */
 export function createTeams(options: BotOptions): ChatChannel {
-  return createTeamsChannel(options);
-}
+  const authenticated = teamsCredentials(options.config);
+  let loading: Promise<TeamsChannel> | undefined;
+  const load = () => (loading ??= import('./channel.js').then((m) => m.createTeamsChannel(options)));
 
-/** The same, with the parts tests look at (the adapter, the sender). */
-export function createTeamsChannel(options: BotOptions): TeamsChannel {
-  const logger = options.logger ?? quiet;
-  const teams = createAdapter(options.config);
+  const messages: RequestHandler = async (req, res, next) => {
+    // Refused before the SDK loads: a stranger must not make this process grow.
+    if (!authenticated && !fromThisMachine(req)) {
+      res.status(403).json(emulatorOnly);
+      return;
+    }
+    try {
+      const [router] = (await load()).routers;
+      router!(req, res, next);
+    } catch (err) {
+      next(err);
+    }
+  };
+  const router = Router();
+  router.post('/api/messages', messages);
+
   const api = new TeamsApi(() => apiClient(options));
-  const links = () => ({ console: (options.config.PUBLIC_URL ?? options.apiUrl()).replace(/\/+$/, '') });
-  const deps: TeamsDeps = { api, identities: new Identities(api, logger), links, logger };
-
-  teams.adapter.onTurnError = async (context, error) => {
-    logger.error({ err: error.message, activity: context.activity.type }, 'Teams turn failed');
-    if (context.activity.type !== 'message') return;
-    const message = peopleMessage(error) ?? 'Sorry, something went wrong on our side. Please try again in a moment.';
-    await context.sendActivity(message).catch(() => undefined);
+  const sender: TDeliverySender = {
+    channel: 'teams',
+    plan: (facts: TDeliveryFacts) => planTeamsDeliveries(facts),
+    send: async (envelope: TDeliveryEnvelope): Promise<TDeliveryResult> => {
+      // Every ticket change plans a triage card; without a triage channel there is nothing to
+      // send, and no reason to load the SDK to find that out.
+      if (!loading && envelope.plan.kind === 'triage.card' && !(await api.triage())) return {};
+      return (await load()).sender.send(envelope);
+    },
   };
 
-  const sender = new TeamsSender({ teams, api, links });
   return {
     name: 'teams',
-    teams,
-    sender,
-    routers: [messagesRouter(teams, createTurnHandler(deps))],
+    routers: [router],
     senders: [sender],
     start: async () => {
-      if (!teams.authenticated) {
-        logger.warn(
+      if (!authenticated) {
+        options.logger?.warn(
           {},
           'Microsoft Teams is not configured (MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD): POST /api/messages accepts ' +
             'the Bot Framework Emulator on this machine only, without authentication',

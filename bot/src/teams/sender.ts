@@ -6,27 +6,16 @@ import {
   type TDeliveryPlan,
   type TDeliveryResult,
   type TDeliverySender,
-  type TRecipient,
 } from '@deskmate/shared';
 import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
-import { allowedServiceUrl, type TeamsAdapter } from './adapter.js';
-import { ZTeamsIdentityData, type TConversationReference, type TeamsApi } from './api.js';
+import type { TeamsAdapter } from './adapter.js';
+import { allowedServiceUrl } from './guard.js';
+import type { TConversationReference, TeamsApi } from './api.js';
+import { personalReference, planTeamsDeliveries } from './plan.js';
 import { cardMessage } from './handlers/deps.js';
 import { renderNotificationCard, renderTriageCard, type TLinks } from './render/index.js';
 
-/** The triage card's target: the channel an admin chose, looked up when the card is sent. */
-export const TRIAGE_TARGET = 'teams-triage-channel';
 const DEFAULT_RETRY_AFTER_MS = 5_000;
-
-/** A person's personal-chat reference, from their Teams identity. */
-export function personalReference(recipient: TRecipient | null): TConversationReference | null {
-  for (const identity of recipient?.identities ?? []) {
-    if (identity.provider !== 'teams') continue;
-    const data = ZTeamsIdentityData.safeParse(identity.data);
-    if (data.success && data.data.conversationReference) return data.data.conversationReference;
-  }
-  return null;
-}
 
 interface SenderDeps {
   teams: TeamsAdapter;
@@ -48,14 +37,7 @@ export class TeamsSender implements TDeliverySender {
   constructor(private readonly deps: SenderDeps) {}
 
   plan(facts: TDeliveryFacts): TDeliveryPlan[] {
-    if (facts.kind === 'ticket.changed' && facts.ticket) {
-      return [{ kind: 'triage.card', target: TRIAGE_TARGET, refKey: `teams:triage:${facts.ticket.id}` }];
-    }
-    if (facts.kind === 'notification.deliver' && facts.notification) {
-      const reference = personalReference(facts.recipient);
-      if (reference) return [{ kind: 'dm.notification', target: reference.conversation.id, refKey: null }];
-    }
-    return [];
+    return planTeamsDeliveries(facts);
   }
 
   async send(envelope: TDeliveryEnvelope): Promise<TDeliveryResult> {

@@ -21,7 +21,15 @@ export const ZChatIdentity = z.object({
 });
 export type TChatIdentity = z.infer<typeof ZChatIdentity>;
 
-export const ZRecipient = z.object({ user: ZUser, identities: z.array(ZChatIdentity) });
+export const ZRecipient = z.object({
+  user: ZUser,
+  identities: z.array(ZChatIdentity),
+  /**
+   * False when the person asked for notifications by email only or in the daily digest only: chat
+   * channels then send them no notification messages (their preference, PUT /api/notifications/preferences).
+   */
+  wantsChat: z.boolean(),
+});
 export type TRecipient = z.infer<typeof ZRecipient>;
 
 /** What happened, with what a channel may show. Internal content never appears for a requester. */

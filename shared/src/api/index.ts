@@ -6,3 +6,8 @@ export * from './chat.js';
 export * from './kb.js';
 export * from './sla.js';
 export * from './delivery.js';
+export * from './reports.js';
+export * from './audit.js';
+export * from './directory.js';
+export * from './integrations.js';
+export * from './views.js';

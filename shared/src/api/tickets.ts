@@ -19,11 +19,19 @@ export type TPersonRef = z.infer<typeof ZPersonRef>;
 export const ZTicketSla = z.object({
   firstResponseDueAt: z.string().nullable(),
   resolutionDueAt: z.string().nullable(),
+  /** When a running clock reaches its policy's warning percentage (null when stopped or none). */
+  firstResponseWarnAt: z.string().nullable(),
+  resolutionWarnAt: z.string().nullable(),
   firstResponseBreached: z.boolean(),
   resolutionBreached: z.boolean(),
+  /** A running clock is past its warning time and not yet breached (the "at risk" queue). */
+  atRisk: z.boolean(),
   paused: z.boolean(),
   escalationLevel: z.number().int(),
 });
+
+/** SLA states a ticket list can be filtered by (`?sla=at_risk,breached`). */
+export const ticketSlaStates = ['at_risk', 'breached'] as const;
 
 export const ZTicket = z.object({
   id: z.string(),
@@ -103,6 +111,8 @@ export const ZTicketListQuery = z
     group: z.union([z.literal('mine'), ZUuid]).optional(),
     requester: z.union([z.literal('me'), ZUuid]).optional(),
     watching: z.literal('me').optional(),
+    /** at_risk, breached, or both (either state): as in the ticket's `sla` block. */
+    sla: csv(ticketSlaStates).optional(),
     q: z.string().trim().max(200).optional(),
     sort: z.enum(ticketSorts).default('-updatedAt'),
     limit: z

@@ -3,7 +3,7 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { BotConfigError, loadBotConfig } from '../../config.js';
 import { allowedServiceUrl, createAdapter } from '../adapter.js';
-import { createTeamsChannel } from '../index.js';
+import { createTeamsChannel } from '../channel.js';
 import { personalMessage, teamsUser } from './activities.js';
 import { FakeConnector } from './connector.js';
 

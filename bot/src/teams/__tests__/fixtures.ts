@@ -21,6 +21,9 @@ export function ticket(overrides: Partial<TTicket> = {}): TTicket {
     sla: {
       firstResponseDueAt: '2026-01-05T13:00:00.000Z',
       resolutionDueAt: '2026-01-06T13:00:00.000Z',
+      firstResponseWarnAt: null,
+      resolutionWarnAt: null,
+      atRisk: false,
       firstResponseBreached: false,
       resolutionBreached: false,
       paused: false,
@@ -134,6 +137,7 @@ export function facts(overrides: Partial<TDeliveryFacts> = {}): TDeliveryFacts {
       createdAt: '2026-01-05T10:00:00.000Z',
     },
     recipient: {
+      wantsChat: true,
       user: {
         id: 'u-alice',
         email: 'alice@example.com',

@@ -2,7 +2,7 @@ import { ApiClient, type TChatSession } from '@deskmate/shared';
 // The whole product in-process: the real API on a real database, with the Teams channel mounted.
 import { startTestApp, type TestApp } from '../../../../api/src/test/app.js';
 import { loadBotConfig } from '../../config.js';
-import { createTeamsChannel, type TeamsChannel } from '../index.js';
+import { createTeamsChannel, type TeamsChannel } from '../channel.js';
 import { FakeConnector } from './connector.js';
 import type { TTeamsUser } from './activities.js';
 

@@ -26,7 +26,7 @@ import {
   renderTriageCard,
   renderWizardCard,
 } from '../render/index.js';
-import { TRIAGE_TARGET } from '../sender.js';
+import { TRIAGE_TARGET } from '../plan.js';
 import {
   bot,
   channelMention,
@@ -450,7 +450,7 @@ async function notificationFacts(user: UserRow, key: string, type: string): Prom
     ticket,
     notification: { ...n, visibility: 'public' },
     event,
-    recipient: { user: { id: user.id } as never, identities: [] },
+    recipient: { user: { id: user.id } as never, identities: [], wantsChat: true },
     payload: {},
   };
 }
@@ -628,6 +628,7 @@ describe('deliveries: throttling and conversations that are gone', () => {
       },
       event: null,
       recipient: {
+        wantsChat: true,
         user: { id: aliceRow.id } as never,
         identities: [
           {

@@ -1,0 +1,37 @@
+import { maxReportDays, ZTicketReport, ZTicketReportQuery } from '@deskmate/shared';
+import { AppError } from '../http/errors.js';
+import { defineRoute } from '../http/route.js';
+import { ticketContext } from '../tickets/service.js';
+import { ticketReport } from './tickets.js';
+
+const DAY = 86_400_000;
+
+/** The ticket report (agents over the tickets they may see, admins over all). */
+export const reportRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/reports/tickets',
+    access: 'agent',
+    summary:
+      'Ticket report: volume per day, response and resolution times, SLA compliance, backlog age and CSAT, by priority, group, category and assignee',
+    query: ZTicketReportQuery,
+    response: ZTicketReport,
+    handler: async (ctx) => {
+      const now = ctx.services.clock.now();
+      const to = ctx.query.to ? new Date(ctx.query.to) : now;
+      const from = ctx.query.from ? new Date(ctx.query.from) : new Date(to.getTime() - 30 * DAY);
+      if (from >= to) throw new AppError('validation_failed', 'Invalid query.to: must be after from');
+      if (to.getTime() - from.getTime() > maxReportDays * DAY)
+        throw new AppError('validation_failed', `Invalid query.to: the range must be at most ${maxReportDays} days`);
+      const { viewer } = await ticketContext(
+        ctx.services,
+        ctx.actor,
+        ctx.user,
+        ctx.auth?.kind === 'session' ? ctx.auth.groupIds : undefined,
+      );
+      const report = await ticketReport(ctx.services.db, viewer, { from, to, groupId: ctx.query.groupId }, now);
+      const range = new URLSearchParams({ from: report.from, to: report.to });
+      return { ...report, deflectionReport: `/api/reports/deflection?${range.toString()}` };
+    },
+  }),
+];

@@ -1,0 +1,33 @@
+import type { TDeliveryFacts, TDeliveryPlan, TRecipient } from '@deskmate/shared';
+import { ZTeamsIdentityData, type TConversationReference } from './api.js';
+
+/** The triage card's target: the channel an admin chose, looked up when the card is sent. */
+export const TRIAGE_TARGET = 'teams-triage-channel';
+
+/** A person's personal-chat reference, from their Teams identity. */
+export function personalReference(recipient: TRecipient | null): TConversationReference | null {
+  for (const identity of recipient?.identities ?? []) {
+    if (identity.provider !== 'teams') continue;
+    const data = ZTeamsIdentityData.safeParse(identity.data);
+    if (data.success && data.data.conversationReference) return data.data.conversationReference;
+  }
+  return null;
+}
+
+/**
+ * What Teams sends for a delivery fact (no SDK needed, so the worker plans without loading it):
+ * - ticket.changed → the ticket's card in the triage channel (ref key `teams:triage:<ticketId>`);
+ * - notification.deliver → a card in the recipient's personal chat, when they have one with the
+ *   bot (no threads in Teams personal chats, so no ref key: each notification is a new message).
+ */
+export function planTeamsDeliveries(facts: TDeliveryFacts): TDeliveryPlan[] {
+  if (facts.kind === 'ticket.changed' && facts.ticket) {
+    return [{ kind: 'triage.card', target: TRIAGE_TARGET, refKey: `teams:triage:${facts.ticket.id}` }];
+  }
+  if (facts.kind === 'notification.deliver' && facts.notification) {
+    // People who asked for email or the digest only get no notification messages in chat.
+    const reference = facts.recipient?.wantsChat ? personalReference(facts.recipient) : null;
+    if (reference) return [{ kind: 'dm.notification', target: reference.conversation.id, refKey: null }];
+  }
+  return [];
+}

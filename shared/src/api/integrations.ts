@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * What the composition root knows of the chat channels from the bot's configuration, handed to
+ * the API (which may not read the bot's settings) for the status page. Never a credential.
+ */
+export const ZChatIntegrations = z.object({
+  slack: z.object({
+    configured: z.boolean(),
+    /** http: Slack calls POST /slack/events; socket: Socket Mode (SLACK_APP_TOKEN). Null when off. */
+    mode: z.enum(['http', 'socket']).nullable(),
+  }),
+  teams: z.object({
+    configured: z.boolean(),
+    /** Without credentials, POST /api/messages accepts only the Bot Framework Emulator on this machine. */
+    emulatorOnly: z.boolean(),
+  }),
+});
+export type TChatIntegrations = z.infer<typeof ZChatIntegrations>;
+
+/** What a process without the bots (tests, or nothing said) reports: neither chat channel is on. */
+export const chatIntegrationsOff: TChatIntegrations = {
+  slack: { configured: false, mode: null },
+  teams: { configured: false, emulatorOnly: false },
+};
+
+/** The most recent delivery of a channel that failed at least once. */
+export const ZDeliveryFailure = z.object({
+  /** The channel's error, with anything like a credential masked. */
+  error: z.string(),
+  kind: z.string(),
+  /** pending: it will be retried; dead: retries gave up; sent: a retry got through. */
+  status: z.enum(['pending', 'sent', 'dead']),
+  attempts: z.number().int(),
+  /** When the last attempt failed (deliveries from before that was recorded: when it was queued). */
+  failedAt: z.string(),
+});
+export type TDeliveryFailure = z.infer<typeof ZDeliveryFailure>;
+
+/** A channel's traffic, from the database. */
+const channelActivity = {
+  /** The last event received from the provider (a Slack event, a Teams activity, an email). */
+  lastInboundAt: z.string().nullable(),
+  /** The last message this channel delivered. */
+  lastSentAt: z.string().nullable(),
+  /** Deliveries waiting to be sent (or retried). */
+  pending: z.number().int(),
+  lastFailure: ZDeliveryFailure.nullable(),
+};
+
+export const ZIntegrationsStatus = z.object({
+  slack: z.object({ ...ZChatIntegrations.shape.slack.shape, ...channelActivity }),
+  teams: z.object({ ...ZChatIntegrations.shape.teams.shape, ...channelActivity }),
+  email: z.object({
+    /** SMTP_URL is set; otherwise mail goes to the dev outbox (GET /api/admin/mail). */
+    configured: z.boolean(),
+    outbound: z.enum(['smtp', 'dev_outbox']),
+    /** IMAP_URL (polled mailbox) and EMAIL_INBOUND_SECRET (webhook) turn inbound email on. */
+    inbound: z.object({ imap: z.boolean(), webhook: z.boolean() }),
+    ...channelActivity,
+  }),
+});
+export type TIntegrationsStatus = z.infer<typeof ZIntegrationsStatus>;
