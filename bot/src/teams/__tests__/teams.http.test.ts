@@ -490,7 +490,7 @@ describe('proactive notifications in the personal chat', () => {
     const timeline = ZTimeline.parse(
       (await call(h.app, 'GET', `/tickets/${t.key}/timeline`, { cookie: sessionCookie(h.app, aliceRow) })).body,
     ).items;
-    expect(timeline.at(-1)).toMatchObject({ kind: 'reply', body: 'The one on floor 2', channel: 'api' });
+    expect(timeline.at(-1)).toMatchObject({ kind: 'reply', body: 'The one on floor 2', channel: 'teams' });
   });
 
   it('a resolution comes with rating buttons; a rating replaces them with thanks and is stored', async () => {
