@@ -4,9 +4,10 @@ import { auditEvents } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
 import { canReadAudit } from '../tickets/policy.js';
-import { getVisibleTicket, ticketContext } from '../tickets/service.js';
+import { getVisibleTicket } from '../tickets/service.js';
 import { presentAuditEvent } from './presenter.js';
 import { ticketAuditPage } from './ticket.js';
+import { requestViewer } from '../tickets/viewer.js';
 
 const PAGE = 100;
 
@@ -54,12 +55,7 @@ export const auditRoutes = [
     query: ZTicketAuditQuery,
     response: ZTicketAuditList,
     handler: async (ctx) => {
-      const { viewer } = await ticketContext(
-        ctx.services,
-        ctx.actor,
-        ctx.user,
-        ctx.auth?.kind === 'session' ? ctx.auth.groupIds : undefined,
-      );
+      const viewer = await requestViewer(ctx);
       // Someone who may not see the ticket gets 404, like on every ticket route (no IDOR oracle).
       const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
       if (!canReadAudit(viewer, ticket))

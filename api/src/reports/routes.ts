@@ -1,8 +1,8 @@
 import { maxReportDays, ZTicketReport, ZTicketReportQuery } from '@deskmate/shared';
 import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
-import { ticketContext } from '../tickets/service.js';
 import { ticketReport } from './tickets.js';
+import { requestViewer } from '../tickets/viewer.js';
 
 const DAY = 86_400_000;
 
@@ -23,12 +23,7 @@ export const reportRoutes = [
       if (from >= to) throw new AppError('validation_failed', 'Invalid query.to: must be after from');
       if (to.getTime() - from.getTime() > maxReportDays * DAY)
         throw new AppError('validation_failed', `Invalid query.to: the range must be at most ${maxReportDays} days`);
-      const { viewer } = await ticketContext(
-        ctx.services,
-        ctx.actor,
-        ctx.user,
-        ctx.auth?.kind === 'session' ? ctx.auth.groupIds : undefined,
-      );
+      const viewer = await requestViewer(ctx);
       const report = await ticketReport(ctx.services.db, viewer, { from, to, groupId: ctx.query.groupId }, now);
       const range = new URLSearchParams({ from: report.from, to: report.to });
       return { ...report, deflectionReport: `/api/reports/deflection?${range.toString()}` };

@@ -9,11 +9,12 @@ import {
   ZTicketSlaExplanation,
 } from '@deskmate/shared';
 import { defineRoute } from '../http/route.js';
-import { getVisibleTicket, ticketContext } from '../tickets/service.js';
+import { getVisibleTicket } from '../tickets/service.js';
 import { listCalendars, listPolicies, putCalendars, putPolicies } from './admin.js';
 import { explainTicketSla } from './explain.js';
 import { visibleTo } from '../tickets/policy.js';
 import { slaReport } from './reports.js';
+import { requestViewer } from '../tickets/viewer.js';
 
 /** SLA configuration (admins), a ticket's SLA explained (its agents), SLA reports (agents and admins). */
 export const slaRoutes = [
@@ -59,12 +60,7 @@ export const slaRoutes = [
     params: ZTicketKeyParams,
     response: ZTicketSlaExplanation,
     handler: async (ctx) => {
-      const { viewer } = await ticketContext(
-        ctx.services,
-        ctx.actor,
-        ctx.user,
-        ctx.auth?.kind === 'session' ? ctx.auth.groupIds : undefined,
-      );
+      const viewer = await requestViewer(ctx);
       const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
       return explainTicketSla(ctx.services.db, ticket, ctx.services.clock.now());
     },
@@ -78,12 +74,7 @@ export const slaRoutes = [
     response: ZSlaReport,
     handler: async (ctx) => {
       // Agents see the figures of the tickets they may see (their groups), admins all.
-      const { viewer } = await ticketContext(
-        ctx.services,
-        ctx.actor,
-        ctx.user,
-        ctx.auth?.kind === 'session' ? ctx.auth.groupIds : undefined,
-      );
+      const viewer = await requestViewer(ctx);
       return slaReport(ctx.services.db, {
         from: new Date(ctx.query.from),
         to: new Date(ctx.query.to),
