@@ -4,7 +4,7 @@ import { auditApi, userApi, type TAuditEvent } from '../api/client';
 import { keys } from '../api/keys';
 import { downloadCsv, toCsv } from '../lib/csv';
 import { formatDateTime } from '../lib/format';
-import { Empty, Loading, PageHeader } from '../ui/bits';
+import { Empty, LoadMore, Loading, PageHeader } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
 
@@ -166,16 +166,7 @@ export function AuditAdmin() {
           </table>
         </div>
       )}
-      {audit.hasNextPage && (
-        <button
-          type="button"
-          className="btn btn-secondary"
-          disabled={audit.isFetchingNextPage}
-          onClick={() => void audit.fetchNextPage()}
-        >
-          Load more
-        </button>
-      )}
+      <LoadMore pages={audit} label="Load more" />
     </div>
   );
 }

@@ -52,3 +52,26 @@ export function PageHeader({ title, actions, children }: { title: string; action
     </header>
   );
 }
+
+/** The next page of an infinite list (audit logs), while there is one. */
+export function LoadMore({
+  pages,
+  label,
+  small = false,
+}: {
+  pages: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> };
+  label: string;
+  small?: boolean;
+}) {
+  if (!pages.hasNextPage) return null;
+  return (
+    <button
+      type="button"
+      className={small ? 'btn btn-secondary btn-sm' : 'btn btn-secondary'}
+      disabled={pages.isFetchingNextPage}
+      onClick={() => void pages.fetchNextPage()}
+    >
+      {pages.isFetchingNextPage ? 'Loading…' : label}
+    </button>
+  );
+}

@@ -4,7 +4,7 @@ import { ticketApi } from '../api/client';
 import { isStatus } from '../api/errors';
 import { keys } from '../api/keys';
 import { formatDateTime } from '../lib/format';
-import { Empty, Loading } from '../ui/bits';
+import { Empty, LoadMore, Loading } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
 
 function changes(before: unknown, after: unknown): string {
@@ -80,16 +80,7 @@ export function AuditTab({ ticket, timeline }: { ticket: TTicket; timeline: TTim
           </tbody>
         </table>
       </div>
-      {audit.hasNextPage && (
-        <button
-          type="button"
-          className="btn btn-secondary btn-sm"
-          disabled={audit.isFetchingNextPage}
-          onClick={() => void audit.fetchNextPage()}
-        >
-          {audit.isFetchingNextPage ? 'Loading…' : 'Older entries'}
-        </button>
-      )}
+      <LoadMore pages={audit} label="Older entries" small />
     </div>
   );
 }

@@ -184,6 +184,13 @@ export async function processInboundEmail(
     const actor: Actor = { userId: sender.id, type: 'user', channel: 'email' };
     const ctx = await ticketContext(scoped, actor, sender);
     const works = canWork(ctx.viewer, ticket);
+    // The mail became a note or reply: the sender joins the thread, the outcome and attachments are kept.
+    const landed = async (outcome: 'noted' | 'replied', on: typeof ticket, eventId: string) => {
+      await joinThread(tx, on, sender, messageId);
+      const result = await record({ outcome, matchedBy: match.by, ticket: on, eventId, userId: sender.id, details });
+      await storeAttachments(tx, attachments.keep, { ticketId: on.id, eventId, inboundId: result.inboundId! });
+      return result;
+    };
     try {
       if (match.scope === 'internal') {
         if (!works)
@@ -195,21 +202,7 @@ export async function processInboundEmail(
             userId: sender.id,
           });
         const { event } = await addNote(ctx, ticket.key, body);
-        await joinThread(tx, ticket, sender, messageId);
-        const result = await record({
-          outcome: 'noted',
-          matchedBy: match.by,
-          ticket,
-          eventId: event.id,
-          userId: sender.id,
-          details,
-        });
-        await storeAttachments(tx, attachments.keep, {
-          ticketId: ticket.id,
-          eventId: event.id,
-          inboundId: result.inboundId!,
-        });
-        return result;
+        return landed('noted', ticket, event.id);
       }
       if (!works && (ticket.status === 'resolved' || ticket.status === 'closed')) {
         await countSender(scoped, address);
@@ -218,21 +211,7 @@ export async function processInboundEmail(
         }
       }
       const { event, ticket: after } = await addReply(ctx, ticket.key, body);
-      await joinThread(tx, after, sender, messageId);
-      const result = await record({
-        outcome: 'replied',
-        matchedBy: match.by,
-        ticket: after,
-        eventId: event.id,
-        userId: sender.id,
-        details,
-      });
-      await storeAttachments(tx, attachments.keep, {
-        ticketId: after.id,
-        eventId: event.id,
-        inboundId: result.inboundId!,
-      });
-      return result;
+      return landed('replied', after, event.id);
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'internal') throw err;
       return record({
