@@ -239,14 +239,17 @@ describe('notifications by email through a real SMTP server', () => {
     smtp.failNext(1, 451, '4.3.0 try again later');
     await reply(agent, t.key, 'First answer');
     await until(() => mailsTo(alice, t.key).length === 2, 25_000, 'retried mail');
-    const [retried] = await database.db
-      .execute<{ attempts: number; status: string }>(
-        sql`SELECT d.attempts, d.status FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
-          WHERE d.channel = 'email' AND d.target = ${alice.email} AND o.kind = 'notification.deliver'
-          ORDER BY d.created_at DESC LIMIT 1`,
-      )
-      .then((r) => r.rows);
-    expect(retried).toEqual({ attempts: 2, status: 'sent' });
+    // The relay accepts the mail before the delivery's transaction commits: wait for the commit.
+    const latest = () =>
+      database.db
+        .execute<{ attempts: number; status: string }>(
+          sql`SELECT d.attempts, d.status FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
+            WHERE d.channel = 'email' AND d.target = ${alice.email} AND o.kind = 'notification.deliver'
+            ORDER BY d.created_at DESC LIMIT 1`,
+        )
+        .then((r) => r.rows[0]);
+    await until(async () => (await latest())?.status !== 'pending', 15_000, 'retry committed');
+    expect(await latest()).toEqual({ attempts: 2, status: 'sent' });
 
     smtp.failNext(1, 550, '5.1.1 no such mailbox');
     await reply(agent, t.key, 'Second answer');
