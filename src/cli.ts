@@ -96,6 +96,8 @@ async function main(): Promise<void> {
       logger,
       version,
       botRouters: bot.routers,
+      frontDoors: bot.frontDoors,
+      inbound: bot.inbound,
       // Slack and Teams from the bot, email from the api (SMTP, or the dev outbox without SMTP_URL).
       senders: [...bot.senders, new EmailSender()],
       integrations: bot.integrations,

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { systemClock, type Clock } from './clock.js';
@@ -13,7 +13,12 @@ import type { Services } from './http/context.js';
 import { resolveSecrets } from './security/secrets.js';
 import { LiveHub } from './live/bus.js';
 import { OutboxRelay } from './delivery/relay.js';
-import { chatIntegrationsOff, type TChatIntegrations, type TDeliverySender } from '@deskmate/shared';
+import {
+  chatIntegrationsOff,
+  type TChatIntegrations,
+  type TDeliverySender,
+  type TInboundHandler,
+} from '@deskmate/shared';
 import { KnowledgeBase, seedShippedArticles } from './kb/service.js';
 import { startWorker, type Worker } from './jobs/worker.js';
 import { startImapPoller, type ImapPoller } from './email/imap.js';
@@ -21,6 +26,12 @@ import { isAttachable, type AttachableSender } from './email/sender.js';
 import type { Logger } from './logger.js';
 
 export type Role = 'all' | 'api' | 'bot' | 'worker';
+
+/**
+ * A plain Node handler tried before the Express app: true when it took the request. For endpoints
+ * whose callers time the answer (Slack's 3 s), without the console's middleware on the way.
+ */
+export type FrontDoor = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export interface RuntimeOptions {
   config: Config;
@@ -32,6 +43,10 @@ export interface RuntimeOptions {
   botRouters?: Router[];
   /** Channels that send deliveries (Slack, Teams from bot/; email from api/), for worker roles. */
   senders?: TDeliverySender[];
+  /** Channels that act on recorded chat requests (Slack, from bot/), for worker roles. */
+  inbound?: TInboundHandler[];
+  /** Handlers before the Express app for the bot role (Slack's endpoint), given by the composition root. */
+  frontDoors?: FrontDoor[];
   /** Whether Slack and Teams are configured, from the bot's settings (default: neither). */
   integrations?: TChatIntegrations;
   consoleDir?: string;
@@ -150,7 +165,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // own: handlers hold connections of the main pool while they run (a delivery waits on SMTP
       // inside its transaction), and ten slow sends must not stop locks from being refreshed.
       jobsDatabase = createDatabase(databaseUrl, { max: 4, applicationName: `deskmate-${role}-jobs` });
-      worker = await startWorker({ pool: jobsDatabase.pool, db: database.db, logger, clock, config, senders });
+      worker = await startWorker({
+        pool: jobsDatabase.pool,
+        db: database.db,
+        logger,
+        clock,
+        config,
+        senders,
+        inbound: options.inbound ?? [],
+      });
       relay = new OutboxRelay({
         url: databaseUrl,
         db: database.db,
@@ -176,7 +199,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       production: config.NODE_ENV === 'production',
       isShuttingDown: () => shuttingDown,
     });
-    server = createServer(app);
+    const frontDoors = serveBot ? (options.frontDoors ?? []) : [];
+    server = createServer(
+      frontDoors.length
+        ? (req, res) => {
+            if (!frontDoors.some((door) => door(req, res))) app(req, res);
+          }
+        : app,
+    );
     server.keepAliveTimeout = 5000;
     const s = server;
     await new Promise<void>((resolve, reject) => {

@@ -1,11 +1,18 @@
 import { Router } from 'express';
-import { ApiClient, type TChatIntegrations, type TDeliverySender, type TErrorBody } from '@deskmate/shared';
+import {
+  ApiClient,
+  type TChatIntegrations,
+  type TDeliverySender,
+  type TErrorBody,
+  type TInboundHandler,
+} from '@deskmate/shared';
 import type { BotConfig } from './config.js';
-import type { ChatChannel } from './channel.js';
+import type { ChatChannel, FrontDoor } from './channel.js';
 import { createSlack } from './slack/index.js';
 import { createTeams } from './teams/index.js';
 import { teamsCredentials } from './teams/guard.js';
 
+export type { FrontDoor } from './channel.js';
 export { botConfigSchema, loadBotConfig, BotConfigError, type BotConfig } from './config.js';
 
 /** What the composition root gives the bots: where the API is and the bots' own token. */
@@ -25,8 +32,12 @@ export interface BotOptions {
 export interface Bot {
   /** HTTP endpoints to mount (Slack events, Teams messages). */
   routers: Router[];
+  /** Endpoints served before the app's middleware (Slack's POST /slack/events in HTTP mode). */
+  frontDoors: FrontDoor[];
   /** Delivery channels for the worker (Slack DMs and triage cards, Teams messages). */
   senders: TDeliverySender[];
+  /** What the worker's inbound.process job runs recorded chat requests through (Slack). */
+  inbound: TInboundHandler[];
   /** Which channels are configured (never their credentials), for the API's status page. */
   integrations: TChatIntegrations;
   /** Socket Mode and other long-lived connections. */
@@ -69,7 +80,9 @@ export function createBot(options: BotOptions): Bot {
       teams: { configured: teams, emulatorOnly: channels.some((c) => c.name === 'teams') && !teams },
     },
     routers: [...channels.flatMap((c) => c.routers), fallback],
+    frontDoors: channels.flatMap((c) => c.frontDoors ?? []),
     senders: channels.flatMap((c) => c.senders),
+    inbound: channels.flatMap((c) => c.inbound ?? []),
     start: async () => {
       for (const c of channels) await c.start();
     },

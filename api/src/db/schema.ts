@@ -402,7 +402,8 @@ export const outbox = pgTable(
 
 /**
  * Inbound chat events and emails by provider id, recorded before they act: a redelivery hits the
- * unique index and is a no-op.
+ * unique index and is a no-op. Rows of the chat inbox also carry the request (`payload`) until the
+ * `inbound.process` job has acted on it; then `processed_at` is set and the payload dropped.
  */
 export const inboundEvents = pgTable(
   'inbound_events',
@@ -411,6 +412,11 @@ export const inboundEvents = pgTable(
     provider: text('provider').notNull(),
     providerEventId: text('provider_event_id').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    payload: jsonb('payload'),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+    /** Set when the job gave up on it (the payload is kept for a look until the purge). */
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+    lastError: text('last_error'),
   },
   (t) => [
     uniqueIndex('inbound_events_provider_idx').on(t.provider, t.providerEventId),

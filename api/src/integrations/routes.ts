@@ -9,6 +9,8 @@ import {
   ZCreateApiTokenRequest,
   ZCreatedApiToken,
   ZIdParams,
+  ZInboxRequest,
+  ZInboxResponse,
   ZIntegrationsStatus,
   ZResolveIdentityRequest,
   ZResolveIdentityResponse,
@@ -17,6 +19,7 @@ import { defineRoute } from '../http/route.js';
 import type { Services } from '../http/context.js';
 import { presentUser } from '../presenters/user.js';
 import { resolveChatIdentity } from '../users/service.js';
+import { recordInbox } from './inbox.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './service.js';
 import { integrationsStatus } from './status.js';
 
@@ -79,6 +82,17 @@ const ZTeamsTriage = z.object({
 });
 
 export const integrationRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/integrations/inbox',
+    access: 'integration',
+    scopes: ['chat:act'],
+    summary:
+      'Record verified chat requests (Slack events, commands, clicks) before answering the provider; each new one is acted on by the inbound.process job',
+    body: ZInboxRequest,
+    response: ZInboxResponse,
+    handler: async (ctx) => ({ first: await recordInbox(ctx.services.db, ctx.services.clock, ctx.body) }),
+  }),
   defineRoute({
     method: 'post',
     path: '/integrations/inbound-events',

@@ -307,6 +307,7 @@ describe('maintenance.purge-expired', () => {
       config,
       attempt: 1,
       senders: [],
+      inbound: [],
     });
     expect((await d.select().from(inboundEvents)).map((r) => r.providerEventId)).toEqual(['recent']);
     expect((await d.select().from(outbox)).map((r) => r.dedupeKey).sort()).toEqual(['dead-old', 'pending-old']);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RetryAfterError, type TDeliverySender } from '@deskmate/shared';
+import { RetryAfterError, type TDeliverySender, type TInboundHandler } from '@deskmate/shared';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -15,6 +15,8 @@ export interface JobContext {
   attempt: number;
   /** The channels this process can send through (Slack, Teams, email). */
   senders: TDeliverySender[];
+  /** The channels this process can act on inbound chat requests for (Slack). */
+  inbound: TInboundHandler[];
 }
 
 export interface RetryPolicy {

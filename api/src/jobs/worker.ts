@@ -3,7 +3,7 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import { eq } from 'drizzle-orm';
 import type pg from 'pg';
 import type { z } from 'zod';
-import type { TDeliverySender } from '@deskmate/shared';
+import type { TDeliverySender, TInboundHandler } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -27,6 +27,8 @@ export interface WorkerOptions {
   scheduleRecurring?: boolean;
   /** Channels deliveries go through (given by the composition root). */
   senders?: TDeliverySender[];
+  /** Channels that act on recorded chat requests (given by the composition root). */
+  inbound?: TInboundHandler[];
 }
 
 export interface Worker {
@@ -49,6 +51,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     options.definitions ?? (jobDefinitions as unknown as Record<string, JobDefinition<string, z.ZodType>>);
   const name = options.name ?? `worker-${process.pid}`;
   const senders = options.senders ?? [];
+  const inbound = options.inbound ?? [];
   const backend = new PostgresBackend({ pool, ensureSchema: false });
   // The LISTEN connection reconnects by itself when the database restarts; without a listener its
   // 'error' event would be thrown and take the process down.
@@ -78,7 +81,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         const jobLogger = logger.child({ job: definition.name, jobId: String(job.attrs._id), attempt });
         const lock = keepLocked(job, lockLifetime, jobLogger);
         try {
-          await definition.handler(parsed.data, { db, clock, config, attempt, senders, logger: jobLogger });
+          await definition.handler(parsed.data, { db, clock, config, attempt, senders, inbound, logger: jobLogger });
         } finally {
           await lock.release();
         }
@@ -108,7 +111,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     const parsed = definition?.payload.safeParse(job.attrs.data ?? {});
     if (definition?.onDead && parsed?.success) {
       definition
-        .onDead(parsed.data, { db, clock, config, attempt: job.attrs.failCount ?? 0, senders, logger }, err)
+        .onDead(parsed.data, { db, clock, config, attempt: job.attrs.failCount ?? 0, senders, inbound, logger }, err)
         .catch((e: unknown) => logger.error({ err: e, jobId: id }, 'onDead failed'));
     }
   });

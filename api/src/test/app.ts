@@ -1,10 +1,10 @@
 import type { Router } from 'express';
-import type { TChatIntegrations, TDeliverySender } from '@deskmate/shared';
+import type { TChatIntegrations, TDeliverySender, TInboundHandler } from '@deskmate/shared';
 import { afterAll, beforeAll } from 'vitest';
 import type { Clock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
 import { silentLogger } from '../logger.js';
-import { startRuntime, type Role, type Runtime } from '../runtime.js';
+import { startRuntime, type FrontDoor, type Role, type Runtime } from '../runtime.js';
 import { createTestDatabase, dropDatabase, type TestDatabase } from './db.js';
 
 export interface TestAppOptions {
@@ -16,6 +16,9 @@ export interface TestAppOptions {
   /** Share a database (for several instances); default: a new clone. */
   database?: TestDatabase;
   senders?: TDeliverySender[];
+  inbound?: TInboundHandler[];
+  /** Node-level handlers tried before the Express app (the bots' Slack endpoint). */
+  frontDoors?: FrontDoor[];
   /** What the composition root says of Slack and Teams (default: not configured). */
   integrations?: TChatIntegrations;
 }
@@ -52,6 +55,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.botRouters ? { botRouters: options.botRouters } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     ...(options.senders ? { senders: options.senders } : {}),
+    ...(options.inbound ? { inbound: options.inbound } : {}),
+    ...(options.frontDoors ? { frontDoors: options.frontDoors } : {}),
     ...(options.integrations ? { integrations: options.integrations } : {}),
   });
   return {

@@ -127,5 +127,6 @@ export function jobContext(desk: Pick<SlaDesk, 'database' | 'clock'>, env: Recor
     config: Object.keys(env).length ? loadConfig({ LOG_LEVEL: 'silent', ...env }) : jobConfig,
     attempt: 1,
     senders: [],
+    inbound: [],
   } as JobContext;
 }

@@ -1,17 +1,15 @@
-import type { App, ExpressReceiver, Logger, SocketModeReceiver } from '@slack/bolt';
+import type { App, Logger } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
-import express, { Router, type RequestHandler } from 'express';
 import * as actions from './actions/index.js';
 import * as commands from './commands/index.js';
 import type { SlackContext, SlackLogger } from './context.js';
 import * as events from './events/index.js';
+import { DeskmateReceiver, type InboxBatcher } from './receiver.js';
 import { bolt } from './sdk.js';
 import * as shortcuts from './shortcuts/index.js';
 import * as views from './views/index.js';
 
-export const SLACK_EVENTS_PATH = '/slack/events';
-/** Slack's own rule for stale requests, applied to both directions (Bolt checks only the past). */
-const MAX_SKEW_SECONDS = 5 * 60;
+export { SLACK_EVENTS_PATH } from './receiver.js';
 
 /** Bolt's logger interface over Deskmate's (pino-shaped) logger; Bolt's debug chatter is dropped. */
 function boltLogger(logger: SlackLogger): Logger {
@@ -30,19 +28,11 @@ function boltLogger(logger: SlackLogger): Logger {
   };
 }
 
-/** Refuse requests signed too far in the future (a clock-skew replay window Bolt leaves open). */
-const futureTimestampCheck: RequestHandler = (req, res, next) => {
-  const ts = Number(req.get('x-slack-request-timestamp'));
-  if (Number.isFinite(ts) && ts > Date.now() / 1000 + MAX_SKEW_SECONDS) {
-    res.status(401).end();
-    return;
-  }
-  next();
-};
-
 export interface SlackAppOptions {
   /** Told about each Slack request from arrival to answer, so work after acks can wait its turn. */
   arrived?: () => () => void;
+  /** Where requests are recorded before they are answered. */
+  inbox: InboxBatcher;
   botToken: string;
   signingSecret: string | undefined;
   appToken: string | undefined;
@@ -52,49 +42,46 @@ export interface SlackAppOptions {
 
 export interface SlackApp {
   app: App;
-  /** POST /slack/events for events, commands, interactivity and shortcuts (HTTP mode); empty in Socket Mode. */
-  router: Router;
+  receiver: DeskmateReceiver;
   socketMode: boolean;
   /** Resolves when no listener is running (tests wait on it instead of sleeping). */
   idle(): Promise<void>;
 }
 
+/** What Slack should hear at once, from the module that owns the request (a slash command's reply). */
+const immediateAnswer = (body: Record<string, unknown>) => commands.immediateAnswer(body);
+
+/** Whether anything listens for a request: unlistened events are answered and never recorded. */
+const relevant = (body: Record<string, unknown>) =>
+  body.type === 'event_callback' ? events.relevant(body.event) : true;
+
 /**
- * The Bolt app: HTTP mode with an ExpressReceiver mounted as a router at POST /slack/events, or
- * Socket Mode when an app-level token is set. Authorization needs no Slack call (no auth.test),
- * so the bot starts offline; its own messages are told apart by bot_id in the listeners.
+ * The Bolt app on Deskmate's receiver: requests are verified, recorded in the API's inbox and
+ * answered (HTTP at POST /slack/events, or Socket Mode when an app-level token is set); the
+ * listeners run afterwards in the `inbound.process` job. Authorization needs no Slack call (no
+ * auth.test), so the bot starts offline; its own messages are told apart by bot_id.
  */
 export function createSlackApp(options: SlackAppOptions, ctx: SlackContext): SlackApp {
-  const { App, ExpressReceiver, SocketModeReceiver } = bolt();
+  const { App, SocketModeReceiver } = bolt();
   const logger = boltLogger(options.logger);
-  const router = Router();
   const socketMode = Boolean(options.appToken);
-  let receiver: ExpressReceiver | SocketModeReceiver;
-  if (options.appToken) {
-    receiver = new SocketModeReceiver({
-      appToken: options.appToken,
-      logger,
-      installerOptions: { clientOptions: options.clientOptions },
-    });
-  } else {
-    const arrived = options.arrived;
-    if (arrived) {
-      router.post(SLACK_EVENTS_PATH, (_req, res, next) => {
-        const done = arrived();
-        res.once('finish', done).once('close', done);
-        next();
-      });
-    }
-    router.post(SLACK_EVENTS_PATH, futureTimestampCheck);
-    receiver = new ExpressReceiver({
-      signingSecret: options.signingSecret ?? '',
-      endpoints: SLACK_EVENTS_PATH,
-      router,
-      app: express(),
-      logger,
-      processBeforeResponse: false,
-    });
-  }
+  const receiver = new DeskmateReceiver({
+    signingSecret: options.signingSecret,
+    inbox: options.inbox,
+    immediateAnswer,
+    relevant,
+    logger: options.logger,
+    ...(options.arrived ? { arrived: options.arrived } : {}),
+    ...(options.appToken
+      ? {
+          socket: new SocketModeReceiver({
+            appToken: options.appToken,
+            logger,
+            installerOptions: { clientOptions: options.clientOptions },
+          }),
+        }
+      : {}),
+  });
   const app = new App({
     receiver,
     logger,
@@ -119,8 +106,10 @@ export function createSlackApp(options: SlackAppOptions, ctx: SlackContext): Sla
       }
     }
   });
+  // A listener's failure fails the job, which retries it (see inbound.process).
   app.error(async (err) => {
     ctx.logger.error({ err: err.message, code: err.code }, 'slack listener failed');
+    throw err;
   });
 
   commands.register(app, ctx);
@@ -131,7 +120,7 @@ export function createSlackApp(options: SlackAppOptions, ctx: SlackContext): Sla
 
   return {
     app,
-    router,
+    receiver,
     socketMode,
     idle: () => (running === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
   };

@@ -95,6 +95,17 @@ export class AckFirstScheduler {
     };
   }
 
+  /** Resolves once the endpoint is quiet (or `maxDeferMs` has passed), without taking a turn. */
+  async quiet(): Promise<void> {
+    const since = Date.now();
+    for (;;) {
+      const now = Date.now();
+      const quietFor = now - this.lastArrival;
+      if ((this.arriving === 0 && quietFor >= this.quietMs) || now - since >= this.maxDeferMs) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, this.quietMs - quietFor)).unref());
+    }
+  }
+
   async run<T>(work: () => Promise<T>): Promise<T> {
     await new Promise<void>((start) => {
       this.queue.push({ start, since: Date.now() });

@@ -28,7 +28,7 @@ describe('createSlack', () => {
 
   it('in HTTP mode serves /slack/events and needs no Slack call to start', async () => {
     const slack = createSlack(options({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'a-signing-secret-0123' }));
-    expect(slack?.routers).toHaveLength(1);
+    expect(slack?.frontDoors).toHaveLength(1);
     expect(slack?.slack.socketMode).toBe(false);
     // Network is disabled in tests: any Slack call here would throw.
     await slack!.start();
@@ -44,6 +44,7 @@ describe('createSlack', () => {
     });
     expect(slack?.slack.socketMode).toBe(true);
     expect(slack?.routers).toEqual([]);
+    expect(slack?.frontDoors).toEqual([]);
     let auth: string | undefined;
     const scope = nock('https://slack.test')
       .post('/api/apps.connections.open')

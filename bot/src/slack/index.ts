@@ -1,9 +1,14 @@
 import type { WebClientOptions } from '@slack/web-api';
+import { ApiClient, ZInboxResponse, type TInboxEvent } from '@deskmate/shared';
 import type { BotOptions } from '../index.js';
 import type { ChatChannel } from '../channel.js';
 import { createSlackApp, type SlackApp } from './app.js';
 import { AckFirstScheduler, createContext, type SlackLogger } from './context.js';
+import { InboxBatcher, type RecordedRequest } from './receiver.js';
 import { SlackSender } from './sender.js';
+
+/** Recording must answer well inside Slack's 3 s; past this the request is refused with 503. */
+const RECORD_TIMEOUT_MS = 2_000;
 
 export interface SlackChannel extends ChatChannel {
   name: 'slack';
@@ -41,9 +46,20 @@ export function createSlack(options: BotOptions, overrides: SlackOverrides = {})
     scheduler,
     ...(overrides.identityTtlMs !== undefined ? { identityTtlMs: overrides.identityTtlMs } : {}),
   });
+  // Not through the scheduler: requests are recorded before they are answered, never after a burst.
+  const inbox = new InboxBatcher(async (events: TInboxEvent[]) => {
+    const api = new ApiClient({
+      baseUrl: options.apiUrl(),
+      token: options.apiToken(),
+      fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(RECORD_TIMEOUT_MS) }),
+    });
+    const res = await api.request('POST', '/api/integrations/inbox', ZInboxResponse, { provider: 'slack', events });
+    return res.first;
+  });
   const slack = createSlackApp(
     {
       arrived: () => scheduler.arrived(),
+      inbox,
       botToken: token,
       signingSecret: config.SLACK_SIGNING_SECRET,
       appToken: config.SLACK_APP_TOKEN,
@@ -63,8 +79,19 @@ export function createSlack(options: BotOptions, overrides: SlackOverrides = {})
     name: 'slack',
     slack,
     sender,
-    routers: slack.socketMode ? [] : [slack.router],
+    routers: [],
+    frontDoors: slack.socketMode ? [] : [slack.receiver.frontDoor],
     senders: [sender],
+    inbound: [
+      {
+        provider: 'slack',
+        // A burst is answered before its work starts (the work shares this process in `--role all`).
+        handle: async (payload) => {
+          await scheduler.quiet();
+          await slack.receiver.process(payload as unknown as RecordedRequest);
+        },
+      },
+    ],
     // Socket Mode connects in the background: Deskmate starts (and serves the API) even when
     // Slack is unreachable; the client keeps reconnecting, and a refused token is logged.
     start: async () => {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { announcements, chatSessions, tickets, userIdentities } from '../../../api/src/db/schema.js';
+import { announcements, chatSessions, inboundEvents, tickets, userIdentities } from '../../../api/src/db/schema.js';
 import { createUser, type UserRow } from '../../../api/src/test/factories.js';
 import { CONSOLE, sign, startSlackHarness, unique, type SlackHarness } from './__tests__/harness.js';
 
@@ -65,6 +65,41 @@ describe('requests are verified', () => {
     const payload = JSON.stringify({ token: 'x', challenge: 'near', type: 'url_verification' });
     const res = await h.post(payload, 'application/json', sign(payload, Math.floor(Date.now() / 1000) + 60));
     expect(res.status).toBe(200);
+  });
+});
+
+describe('the inbox', () => {
+  const rowOf = async (key: string) =>
+    (await h.database.db.select().from(inboundEvents).where(eq(inboundEvents.providerEventId, key)))[0];
+
+  it('records a request before answering it, acts on it in a job, then drops what was said', async () => {
+    const trigger = unique('trig.');
+    const person = unique('U');
+    h.web.people.set(person, { id: person, email: `${person.toLowerCase()}@example.test`, name: 'Inbox Person' });
+    const res = await h.command({ command: '/ticket', text: 'Monitor flickers', user_id: person, trigger_id: trigger });
+    expect(res.status).toBe(200);
+    // Answered only once recorded: the row is there the moment the answer is.
+    const recorded = await rowOf(`command:${trigger}`);
+    expect(recorded).toBeDefined();
+    await h.settle();
+    const acted = await rowOf(`command:${trigger}`);
+    expect(acted?.processedAt).toBeInstanceOf(Date);
+    expect(acted?.payload).toBeNull();
+    expect(acted?.failedAt).toBeNull();
+    expect(h.web.of('chat.postMessage').map((c) => c.body.channel)).toEqual([h.web.dmOf(person)]);
+  });
+
+  it("answers events nothing listens for (the bot's own messages, edits) without recording them", async () => {
+    const own = unique('Ev');
+    const edit = unique('Ev');
+    const ts = '1700000100.000100';
+    const base = { type: 'message', channel: 'D0OTHER', channel_type: 'im', ts };
+    expect((await h.event({ ...base, bot_id: 'B0DESKMATE', text: 'wizard' }, { eventId: own })).status).toBe(200);
+    expect((await h.event({ ...base, subtype: 'message_changed', user: ALICE }, { eventId: edit })).status).toBe(200);
+    await h.settle();
+    expect(await rowOf(`event:${own}`)).toBeUndefined();
+    expect(await rowOf(`event:${edit}`)).toBeUndefined();
+    expect(h.web.calls).toEqual([]);
   });
 });
 

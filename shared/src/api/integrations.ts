@@ -61,3 +61,39 @@ export const ZIntegrationsStatus = z.object({
   }),
 });
 export type TIntegrationsStatus = z.infer<typeof ZIntegrationsStatus>;
+
+/**
+ * The chat inbox: provider requests (a Slack event, command or click) recorded before the bot
+ * answers the provider, and acted on afterwards by the `inbound.process` job. Each key (Slack
+ * `event_id`, a command's `trigger_id`) is recorded once: a redelivery is not first.
+ */
+export const ZInboxEvent = z
+  .object({
+    key: z.string().min(1).max(300),
+    /** The provider's request as received (verified by the bot); kept until it has been acted on. */
+    payload: z.record(z.string(), z.unknown()),
+    /** Higher runs first: clicks whose trigger_id expires in 3 s go before events. */
+    priority: z.number().int().min(-20).max(20).optional(),
+  })
+  .strict();
+export type TInboxEvent = z.infer<typeof ZInboxEvent>;
+
+export const INBOX_BATCH_MAX = 500;
+
+export const ZInboxRequest = z
+  .object({
+    provider: z.enum(['slack', 'teams']),
+    events: z.array(ZInboxEvent).min(1).max(INBOX_BATCH_MAX),
+  })
+  .strict();
+export type TInboxRequest = z.infer<typeof ZInboxRequest>;
+
+/** For each event in the request's order: whether it was recorded now (false: seen before). */
+export const ZInboxResponse = z.object({ first: z.array(z.boolean()) });
+export type TInboxResponse = z.infer<typeof ZInboxResponse>;
+
+/** A channel that acts on what its provider sent (Slack, from bot/), given to the worker like senders. */
+export interface TInboundHandler {
+  provider: TInboxRequest['provider'];
+  handle(payload: Record<string, unknown>, meta: { attempt: number }): Promise<void>;
+}

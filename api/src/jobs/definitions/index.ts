@@ -1,4 +1,5 @@
 import { deliverySend } from './delivery-send.js';
+import { inboundProcess } from './inbound-process.js';
 import { purgeExpired } from './purge-expired.js';
 import { slaDueReminders } from './sla-due-reminders.js';
 import { slaSweep } from './sla-sweep.js';
@@ -13,6 +14,7 @@ export const jobDefinitions = {
   [staleTickets.name]: staleTickets,
   [weeklyDigest.name]: weeklyDigest,
   [deliverySend.name]: deliverySend,
+  [inboundProcess.name]: inboundProcess,
 } as const;
 
 export type JobDefinitions = typeof jobDefinitions;

@@ -149,7 +149,7 @@ export interface SlackHarness {
   ): Promise<Response>;
   command(fields: Record<string, string>): Promise<Response>;
   interaction(payload: Record<string, unknown>): Promise<Response>;
-  /** Wait until every listener started so far has finished (no sleeping). */
+  /** Wait until every request recorded so far has been acted on by the inbound.process job. */
   settle(): Promise<void>;
   /** Wait until every listener has finished and the worker has sent every delivery. */
   drain(): Promise<void>;
@@ -186,7 +186,9 @@ export async function startSlackHarness(): Promise<SlackHarness> {
   const app = await startTestApp({
     database,
     botRouters: slack.routers,
+    frontDoors: slack.frontDoors ?? [],
     senders: slack.senders,
+    inbound: slack.inbound ?? [],
     env: { JOBS_PROCESS_EVERY: '100ms', OUTBOX_POLL_INTERVAL: '200ms' },
   });
   started.app = app;
@@ -196,6 +198,14 @@ export async function startSlackHarness(): Promise<SlackHarness> {
       headers: { 'content-type': contentType, ...sign(body), ...headers },
       body,
     });
+  // The job marks a request processed (or failed) only after its listeners have finished.
+  const settle = () =>
+    until(async () => {
+      const { rows } = await database.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM inbound_events WHERE payload IS NOT NULL AND processed_at IS NULL AND failed_at IS NULL`,
+      );
+      return rows[0]?.n === 0;
+    }).then(() => slack.slack.idle());
   return {
     app,
     database,
@@ -233,9 +243,9 @@ export async function startSlackHarness(): Promise<SlackHarness> {
         }).toString(),
         'application/x-www-form-urlencoded',
       ),
-    settle: () => slack.slack.idle(),
+    settle,
     async drain() {
-      await slack.slack.idle();
+      await settle();
       await until(async () => {
         const { rows } = await database.pool.query<{ n: number }>(
           `SELECT (SELECT count(*) FROM outbox WHERE status = 'pending') + (SELECT count(*) FROM deliveries WHERE status = 'pending') AS n`,

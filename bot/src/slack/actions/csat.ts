@@ -14,7 +14,6 @@ export const csatButtons: ActionHandler = {
     const channel = body.channel?.id;
     const ts = body.message?.ts;
     if (!key || !channel || !ts || !rating) return;
-    if (!(await ctx.firstTime(`action:${body.trigger_id}`))) return;
     await ctx.identity(client, body.user.id);
     try {
       await ctx

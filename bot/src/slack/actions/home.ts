@@ -5,9 +5,8 @@ import type { ActionHandler } from './types.js';
 /** App Home's New ticket button opens a modal asking what is wrong. */
 export const homeButtons: ActionHandler = {
   matches: new RegExp(`^${ids.homeNewTicket}$`),
-  async handle({ ack, body, client }, ctx) {
+  async handle({ ack, body, client }) {
     await ack();
-    if (!(await ctx.firstTime(`action:${body.trigger_id}`))) return;
     await client.views.open({ trigger_id: body.trigger_id, view: newTicketModal() });
   },
 };

@@ -10,8 +10,7 @@ const handlers: ActionHandler[] = [wizardButtons, triageButtons, csatButtons, ho
 
 /**
  * Buttons and menus: the wizard's, the triage card's, CSAT and App Home's. One Bolt listener
- * dispatches to them: Bolt runs every listener's middleware for every request, and each costs
- * time on the way to the ack.
+ * dispatches to them: Bolt runs every listener's middleware for every request.
  */
 export function register(app: App, ctx: SlackContext): void {
   app.action<BlockAction>(/^(wizard|triage|csat|home):/, async (args) => {

@@ -27,7 +27,6 @@ export const triageButtons: ActionHandler = {
     const channel = body.channel?.id;
     const key = keyOf(action);
     if (!channel || !key) return;
-    if (!(await ctx.firstTime(`action:${body.trigger_id}`))) return;
     const tell = (text: string) => client.chat.postEphemeral({ channel, user: body.user.id, text });
     const me = await ctx.identity(client, body.user.id);
     if (!isAgent(me)) {

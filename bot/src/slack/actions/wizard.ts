@@ -12,7 +12,6 @@ export const wizardButtons: ActionHandler = {
     const channel = body.channel?.id;
     const ts = body.message?.ts;
     if (!parsed || action.type !== 'button' || !channel || !ts || !action.value) return;
-    if (!(await ctx.firstTime(`action:${body.trigger_id}`))) return;
     const input: wizard.TWizardInput =
       parsed.kind === 'choice' ? { type: 'choice', value: parsed.value, step: parsed.step } : { type: parsed.kind };
     await clickedInDm(ctx, client, { user: body.user.id, channel, ts }, action.value, input);

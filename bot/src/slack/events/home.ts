@@ -8,12 +8,8 @@ const ZAnnouncements = z.object({ items: z.array(ZAnnouncement) });
 const openStatuses = 'new,open,pending,on_hold';
 
 /** App Home: published afresh each time the person opens it. */
-export async function onHomeOpened(
-  { event, body, client }: EventArgs<'app_home_opened'>,
-  ctx: SlackContext,
-): Promise<void> {
+export async function onHomeOpened({ event, client }: EventArgs<'app_home_opened'>, ctx: SlackContext): Promise<void> {
   if (event.tab !== 'home') return;
-  if (!(await ctx.firstTime(body.event_id))) return;
   const me = await ctx.identity(client, event.user);
   const api = ctx.as(event.user);
   const tickets = async (query: string): Promise<TTicket[]> =>

@@ -1,10 +1,8 @@
-import type { SlackContext } from '../context.js';
 import type { EventArgs } from './types.js';
 
 /** @Deskmate in a channel: say how to get help (tickets are opened in the DM, by /ticket or 🎫). */
-export async function onMention({ event, body, client }: EventArgs<'app_mention'>, ctx: SlackContext): Promise<void> {
+export async function onMention({ event, client }: EventArgs<'app_mention'>): Promise<void> {
   if (!event.user || event.bot_id) return;
-  if (!(await ctx.firstTime(body.event_id))) return;
   await client.chat.postMessage({
     channel: event.channel,
     thread_ts: event.thread_ts ?? event.ts,

@@ -19,16 +19,20 @@ interface IncomingMessage {
 const fromPerson = (m: IncomingMessage): m is IncomingMessage & { user: string } =>
   (m.subtype === undefined || m.subtype === 'file_share') && !m.bot_id && typeof m.user === 'string';
 
+const isThreadReply = (m: IncomingMessage) => m.thread_ts !== undefined && m.thread_ts !== m.ts;
+
+/** The messages acted on: people's, in the DM or as thread replies (the receiver records only these). */
+export const wanted = (m: IncomingMessage): m is IncomingMessage & { user: string } =>
+  fromPerson(m) && (m.channel_type === 'im' || isThreadReply(m));
+
 /**
  * Messages: in the DM, a thread reply under a ticket goes to that ticket and anything else drives
  * the wizard; in channels only threads under Deskmate's own messages (triage cards) matter.
  */
-export async function onMessage({ event, body, client }: EventArgs<'message'>, ctx: SlackContext): Promise<void> {
+export async function onMessage({ event, client }: EventArgs<'message'>, ctx: SlackContext): Promise<void> {
   const m = event as unknown as IncomingMessage;
-  if (!fromPerson(m)) return;
-  const inThread = m.thread_ts !== undefined && m.thread_ts !== m.ts;
-  if (m.channel_type !== 'im' && !inThread) return;
-  if (!(await ctx.firstTime(body.event_id))) return;
+  if (!wanted(m)) return;
+  const inThread = isThreadReply(m);
   const text = fromSlack(m.text).trim();
   if (inThread) {
     const thread = await ticketThread(ctx, m.channel, m.thread_ts!);

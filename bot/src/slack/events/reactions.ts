@@ -5,7 +5,7 @@ import type { EventArgs } from './types.js';
 import { esc } from '../render/limits.js';
 import { fromSlack } from '../text.js';
 
-const TICKET_REACTION = 'ticket';
+export const TICKET_REACTION = 'ticket';
 
 interface ChannelMessage {
   text?: string;
@@ -34,14 +34,10 @@ async function reactedMessage(client: WebClient, channel: string, ts: string): P
  * 🎫 on a message in a channel the bot is in: a ticket for the message's author, once per message
  * however many people react, with the key answered in the message's thread.
  */
-export async function onReaction(
-  { event, body, client }: EventArgs<'reaction_added'>,
-  ctx: SlackContext,
-): Promise<void> {
+export async function onReaction({ event, client }: EventArgs<'reaction_added'>, ctx: SlackContext): Promise<void> {
   if (event.reaction !== TICKET_REACTION || event.item.type !== 'message') return;
   const { channel, ts } = event.item;
   if (channel.startsWith('D')) return;
-  if (!(await ctx.firstTime(body.event_id))) return;
   if (!(await ctx.firstTime(`reaction:${channel}:${ts}`))) return;
   const message = await reactedMessage(client, channel, ts);
   const author = message?.user ?? event.item_user;

@@ -8,7 +8,6 @@ import { fromSlack } from '../text.js';
 export function register(app: App, ctx: SlackContext): void {
   app.shortcut<MessageShortcut>(ids.createTicketShortcut, async ({ ack, shortcut, client }) => {
     await ack();
-    if (!(await ctx.firstTime(`action:${shortcut.trigger_id}`))) return;
     let sourceUrl: string | undefined;
     try {
       const res = await client.chat.getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message.ts });

@@ -7,7 +7,6 @@ import { ids } from '../render/ids.js';
 export function register(app: App, ctx: SlackContext): void {
   app.view(ids.newTicketModal, async ({ ack, body, view, client }) => {
     await ack();
-    if (!(await ctx.firstTime(`view:${view.id}`))) return;
     const text = view.state.values[ids.newTicketInput.block]?.[ids.newTicketInput.action]?.value ?? '';
     await startConversation(ctx, client, body.user.id, { text });
   });
