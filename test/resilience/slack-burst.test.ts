@@ -3,7 +3,8 @@
  * different messages, and 400 retries of them (the same event_id again, with X-Slack-Retry-Num
  * and X-Slack-Retry-Reason), interleaved as Slack sends them when acks are slow. Slack's Web API
  * is a local stand-in. Every request is acked, each message becomes exactly one ticket for its
- * author with one answer in its thread, and no retry opens another.
+ * author with one answer in its thread, and no retry opens another. Then a crash right after the
+ * acks: the requests Slack was told were accepted are acted on, once, after a restart.
  */
 import { createHmac } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';

@@ -20,6 +20,8 @@ export async function recordInbox(db: Db, clock: Clock, request: TInboxRequest):
     .filter((e) => !seen.has(e.key) && seen.add(e.key))
     .map((e) => ({ key: e.key, payload: e.payload, priority: e.priority ?? 0 }));
   const now = clock.now().toISOString();
+  // Jobs are due on the worker's time (real time, as enqueue() does), the record on the desk's clock.
+  const runAt = new Date().toISOString();
   const result = await db.execute<{ keys: string[] | null }>(sql`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(fresh)}::jsonb) AS x(key text, payload jsonb, priority int)
@@ -30,14 +32,14 @@ export async function recordInbox(db: Db, clock: Clock, request: TInboxRequest):
       RETURNING id, provider_event_id
     ), queued AS (
       INSERT INTO agenda_jobs (name, priority, next_run_at, type, data, dedupe_key, last_modified_by)
-      SELECT ${inboundProcess.name}, input.priority, ${now}::timestamptz, 'normal', jsonb_build_object('id', recorded.id),
+      SELECT ${inboundProcess.name}, input.priority, ${runAt}::timestamptz, 'normal', jsonb_build_object('id', recorded.id),
              'inbound:' || recorded.id, 'deskmate-enqueue'
       FROM recorded JOIN input ON input.key = recorded.provider_event_id
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING id
     ), notified AS (
       SELECT pg_notify('agenda_jobs', json_build_object('jobId', q.id, 'jobName', ${inboundProcess.name}::text,
-        'nextRunAt', ${now}::text, 'priority', 0, 'timestamp', now(), 'source', 'deskmate-enqueue')::text)
+        'nextRunAt', ${runAt}::text, 'priority', 0, 'timestamp', now(), 'source', 'deskmate-enqueue')::text)
       FROM (SELECT id FROM queued LIMIT 1) q
     )
     SELECT (SELECT array_agg(provider_event_id) FROM recorded) AS keys, (SELECT count(*) FROM notified) AS notified`);
