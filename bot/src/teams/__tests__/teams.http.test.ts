@@ -486,7 +486,10 @@ describe('proactive notifications in the personal chat', () => {
     await post(
       personalSubmit(url, alice, id, { ...buttons(cardOf(message.body)).get('Send')!, reply: 'The one on floor 2' }),
     );
-    expect(h.connector.since(replyMark).map((r) => sent(r).text)).toEqual([`Your reply was added to ${t.key}.`]);
+    // In Alice's chat: the reply changes the ticket, so its triage card may be updated meanwhile.
+    expect(h.connector.since(replyMark, { under: alice.personalChat }).map((r) => sent(r).text)).toEqual([
+      `Your reply was added to ${t.key}.`,
+    ]);
     const timeline = ZTimeline.parse(
       (await call(h.app, 'GET', `/tickets/${t.key}/timeline`, { cookie: sessionCookie(h.app, aliceRow) })).body,
     ).items;
