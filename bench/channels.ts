@@ -6,11 +6,10 @@
  * loaded into the heap and 200 open streams change neither the SLA sweep's input nor the peak RSS
  * that bench/run.ts reports for the API benchmarks.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import pgModule from 'pg';
-import { freePort, repoRoot, waitForHealthy } from '../test/process.js';
 import { benchInboundEmail, SENDER_DOMAIN } from './email-inbound.js';
+import { startBenchServer } from './server.js';
 import { sleep, type BenchResult } from './measure.js';
 import { BENCH_PASSWORD } from './seed.js';
 import { benchSseFanOut } from './sse-fanout.js';
@@ -111,31 +110,19 @@ export async function channelResults(
   which: readonly ChannelBenchmark[],
   serverFlags: string[],
 ): Promise<BenchResult[]> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...serverFlags, 'dist/cli.js'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      DESKMATE_DEMO: 'false',
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-      LOG_PRETTY: 'false',
-      SESSION_TTL: '1 hour',
-      EMAIL_INBOUND_SECRET: INBOUND_SECRET,
-      EMAIL_REPLY_SECRET: REPLY_SECRET,
-      EMAIL_CREATE_TICKETS: 'anyone',
-      EMAIL_SENDER_DOMAINS: SENDER_DOMAIN,
-      // Emulator mode: the endpoint takes activities from this machine and sends to loopback only.
-      MICROSOFT_APP_ID: '',
-      MICROSOFT_APP_PASSWORD: '',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const server = await startBenchServer(databaseUrl, serverFlags, {
+    SESSION_TTL: '1 hour',
+    EMAIL_INBOUND_SECRET: INBOUND_SECRET,
+    EMAIL_REPLY_SECRET: REPLY_SECRET,
+    EMAIL_CREATE_TICKETS: 'anyone',
+    EMAIL_SENDER_DOMAINS: SENDER_DOMAIN,
+    // Emulator mode: the endpoint takes activities from this machine and sends to loopback only.
+    MICROSOFT_APP_ID: '',
+    MICROSOFT_APP_PASSWORD: '',
   });
+  const { url, child } = server;
   const results: BenchResult[] = [];
   try {
-    await waitForHealthy(url, 60_000);
     process.stderr.write(`Deskmate for the channel benchmarks started: RSS ${await peakRssMb(child.pid!)} MB\n`);
     for (const name of which) {
       if (name === 'sse') {
@@ -157,9 +144,6 @@ export async function channelResults(
     console.log(`Peak RSS of the channel benchmarks' Deskmate process: ${await peakRssMb(child.pid!)} MB`);
     return results;
   } finally {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    await server.stop();
   }
 }

@@ -3,22 +3,22 @@
  * Deskmate as its own process on it, run each benchmark after a warm-up, print a table and write
  * JSON to bench/results/. Later issues add their benchmarks to `benchmarks` below.
  */
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import autocannon from 'autocannon';
 import pgModule from 'pg';
-import { runMigrations, silentLogger, startEmbeddedPostgres } from '@deskmate/api';
-import { freePort, repoRoot, waitForHealthy } from '../test/process.js';
+import { runMigrations, silentLogger } from '@deskmate/api';
+import { repoRoot } from '../test/process.js';
 import { BENCH_PASSWORD, seedScale } from './seed.js';
 import { benchSlaSweep, median } from './sla-sweep.js';
 import { benchClassifier, benchKbSearch } from '@deskmate/kb';
 import { channelBenchmarks, channelResults, copyDatabase, isChannelBenchmark } from './channels.js';
+import { startBenchServer, withBenchDatabase } from './server.js';
 
 interface Result {
   name: string;
@@ -284,27 +284,15 @@ async function slackAckResults(databaseUrl: string): Promise<Result[]> {
   });
   await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
   const slackPort = (standIn.address() as { port: number }).port;
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const secret = 'bench-signing-secret-0123456789abcdef';
-  const child = spawn(process.execPath, [...serverFlags, 'dist/cli.js'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      DESKMATE_DEMO: 'false',
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-      LOG_PRETTY: 'false',
-      SLACK_BOT_TOKEN: 'xoxb-bench',
-      SLACK_SIGNING_SECRET: secret,
-      SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const server = await startBenchServer(databaseUrl, serverFlags, {
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`,
   });
+  const port = Number(new URL(server.url).port);
   let db: pgModule.Client | undefined;
   try {
-    await waitForHealthy(url, 60_000);
     const signed = (round: string, i: number): string => {
       const body = new URLSearchParams({
         command: '/ticket',
@@ -427,8 +415,7 @@ async function slackAckResults(databaseUrl: string): Promise<Result[]> {
     ];
   } finally {
     await db?.end();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await server.stop();
     await new Promise((r) => standIn.close(r));
   }
 }
@@ -451,69 +438,33 @@ async function freshDatabase(url: string, name: string): Promise<string> {
 
 /** `BENCH_ONLY=slack`: only the Slack ack benchmark, on an empty migrated database. */
 async function slackOnly(): Promise<void> {
-  const base = await mkdtemp(join(tmpdir(), 'dm-bench-'));
-  await chmod(base, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: join(base, 'data'), logger: silentLogger() });
-  try {
-    await runMigrations(pg.url, silentLogger());
-    console.table(await slackAckResults(pg.url));
-  } finally {
-    await pg.stop();
-    await rm(base, { recursive: true, force: true });
-  }
+  console.table(await withBenchDatabase(slackAckResults));
 }
 
 async function slaOnly(): Promise<void> {
-  const base = await mkdtemp(join(tmpdir(), 'dm-bench-'));
-  await chmod(base, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: join(base, 'data'), logger: silentLogger() });
-  try {
-    await runMigrations(pg.url, silentLogger());
-    await seedScale(pg.url);
-    console.table(await slaSweepResults(pg.url));
-  } finally {
-    await pg.stop();
-    await rm(base, { recursive: true, force: true });
-  }
+  console.table(await withBenchDatabase(slaSweepResults, seedScale));
 }
 
 async function main(): Promise<void> {
-  const base = await mkdtemp(join(tmpdir(), 'dm-bench-'));
-  await chmod(base, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: join(base, 'data'), logger: silentLogger() });
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    PORT: String(port),
-    DATABASE_URL: pg.url,
-    DESKMATE_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-    LOG_PRETTY: 'false',
-    SESSION_TTL: '1 hour',
-  };
-  // Migrate once (the process does it at start), then seed, then restart it on the seeded data.
-  const url = `http://127.0.0.1:${port}`;
-  const start = () =>
-    spawn(process.execPath, [...serverFlags, 'dist/cli.js'], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  let child = start();
-  const results: Result[] = [];
-  try {
-    await waitForHealthy(url, 60_000);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+  let agentEmail = '';
+  const seed = async (databaseUrl: string) => {
     const seedStarted = Date.now();
-    const { agentEmail } = await seedScale(pg.url);
+    ({ agentEmail } = await seedScale(databaseUrl));
     process.stderr.write(
       `seeded 1,000 users and 100,000 tickets in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s\n`,
     );
-    // The channel benchmarks run last, on their own copy of the seeded data (see bench/channels.ts).
-    const channelsUrl = only === undefined ? await copyDatabase(pg.url, 'deskmate_channels') : undefined;
-    child = start();
-    await waitForHealthy(url, 60_000);
+  };
+  await withBenchDatabase((databaseUrl) => benchAll(databaseUrl, agentEmail), seed);
+}
+
+/** Every benchmark (or the HTTP ones with BENCH_ONLY=http) on the seeded database; the results file. */
+async function benchAll(databaseUrl: string, agentEmail: string): Promise<void> {
+  // The channel benchmarks run last, on their own copy of the seeded data (see bench/channels.ts).
+  const channelsUrl = only === undefined ? await copyDatabase(databaseUrl, 'deskmate_channels') : undefined;
+  const server = await startBenchServer(databaseUrl, serverFlags, { SESSION_TTL: '1 hour' });
+  const { url, child } = server;
+  const results: Result[] = [];
+  try {
     const ctx: BenchContext = { url, agentCookie: await login(url, agentEmail) };
     process.stderr.write(`Deskmate started: RSS ${await peakRssMb(child.pid!)} MB\n`);
     for (const b of benchmarks) {
@@ -526,13 +477,12 @@ async function main(): Promise<void> {
     }
     const rss = await peakRssMb(child.pid!);
     // The sweep is timed with the server stopped, so that its own recurring sweep cannot interfere.
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await server.stop();
     if (only !== 'http') {
-      results.push(...(await slaSweepResults(pg.url)));
+      results.push(...(await slaSweepResults(databaseUrl)));
       // On a database of its own: the sweep above leaves thousands of escalation emails to send,
       // and this benchmark is about acks, not about that backlog.
-      results.push(...(await slackAckResults(await freshDatabase(pg.url, 'deskmate_slack'))));
+      results.push(...(await slackAckResults(await freshDatabase(databaseUrl, 'deskmate_slack'))));
       results.push(...kbResults());
       if (channelsUrl) results.push(...(await channelResults(channelsUrl, channelBenchmarks, serverFlags)));
     }
@@ -558,28 +508,13 @@ async function main(): Promise<void> {
     console.log(`Written to ${file}`);
     if (rss > 250) process.exitCode = 1;
   } finally {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-    await pg.stop();
-    await rm(base, { recursive: true, force: true });
+    await server.stop();
   }
 }
 
 /** `BENCH_ONLY=sse|teams|email`: that channel benchmark alone, on a freshly seeded database. */
 async function channelOnly(name: (typeof channelBenchmarks)[number]): Promise<void> {
-  const base = await mkdtemp(join(tmpdir(), 'dm-bench-'));
-  await chmod(base, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: join(base, 'data'), logger: silentLogger() });
-  try {
-    await runMigrations(pg.url, silentLogger());
-    await seedScale(pg.url);
-    console.table(await channelResults(pg.url, [name], serverFlags));
-  } finally {
-    await pg.stop();
-    await rm(base, { recursive: true, force: true });
-  }
+  console.table(await withBenchDatabase((url) => channelResults(url, [name], serverFlags), seedScale));
 }
 
 await (only === 'sla'
