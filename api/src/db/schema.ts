@@ -493,6 +493,13 @@ export const agendaJobs = pgTable(
     dedupeKey: text('dedupe_key'),
     /** Set when the retry policy gave up: the job is dead and will not run again. */
     deadAt: timestamp('dead_at', { withTimezone: true }),
+    /**
+     * The run under way (a random id) and when it last said it was alive: a run starts only when
+     * no other run holds the job, or the one that does stopped refreshing this for a lock
+     * lifetime (its worker died). Agenda's own locked_at cannot guarantee that (ADR 9).
+     */
+    runId: uuid('run_id'),
+    runSeenAt: timestamp('run_seen_at', { withTimezone: true }),
   },
   (t) => [
     check('agenda_jobs_type_check', sql`${t.type} IN ('normal', 'single')`),

@@ -228,18 +228,24 @@ describe('jobs runtime', () => {
           ranAt.set(i, [...(ranAt.get(i) ?? []), Date.now()]);
         },
       });
-      // Locked by a worker that was killed: one lock long stale, one taken just before it died.
+      // Run by a worker that was killed: one run long stale, one claimed just before it died.
       const inserted = await db.current.db.execute<{ id: string; locked_at: Date }>(sql`
-        INSERT INTO agenda_jobs (name, next_run_at, locked_at, data, last_modified_by) VALUES
-          ('test.orphan', now() - interval '10 seconds', now() - interval '10 seconds', '{"i":1}', 'worker-killed'),
-          ('test.orphan', now(), now(), '{"i":2}', 'worker-killed')
+        INSERT INTO agenda_jobs (name, next_run_at, locked_at, data, last_modified_by, run_id, run_seen_at) VALUES
+          ('test.orphan', now() - interval '10 seconds', now() - interval '10 seconds', '{"i":1}', 'worker-killed',
+           gen_random_uuid(), now() - interval '10 seconds'),
+          ('test.orphan', now(), now(), '{"i":2}', 'worker-killed', gen_random_uuid(), now())
         RETURNING id, locked_at`);
       const freshLock = new Date(inserted.rows[1]!.locked_at).getTime();
       await start({ [orphan.name]: orphan }, 'worker-survivor', shortLocks);
       await until(() => ranAt.size === 2, 10_000);
       expect([...ranAt.values()].map((runs) => runs.length)).toEqual([1, 1]);
-      // The fresh lock was respected until it was a lifetime old.
+      // The fresh lock and run were respected until they were a lifetime old.
       expect(ranAt.get(2)![0]! - freshLock).toBeGreaterThanOrEqual(1000);
+      // Each finished run let go of its claim.
+      const claims = await db.current.db.execute<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'test.orphan' AND run_id IS NOT NULL`,
+      );
+      expect(claims.rows[0]!.n).toBe(0);
     });
 
     it('keeps a run that outlasts the lifetime locked, so a second worker never runs it again', async () => {
@@ -267,6 +273,37 @@ describe('jobs runtime', () => {
       expect(runs).toBe(1);
       // No refresh lands after the run: the finished job is unlocked.
       expect((await jobRow(id)).lockedAt).toBeNull();
+    });
+
+    it('runs a job once when it waited in the queue until its lock was nearly a lifetime old', async () => {
+      // A worker locks every due job at once and runs them one at a time: the later ones start
+      // with old locks. One that starts just before its lock expires must not be locked and run
+      // again by the next scan (or by another worker) before its first refresh lands.
+      const runs = new Map<number, number>();
+      const queued = defineJob({
+        name: 'test.queued',
+        payload: z.object({ i: z.number() }),
+        retry: { attempts: 1, backoffMs: 10 },
+        concurrency: 1,
+        handler: async ({ i }) => {
+          runs.set(i, (runs.get(i) ?? 0) + 1);
+          await new Promise((r) => setTimeout(r, 300));
+        },
+      });
+      await db.current.db.transaction(async (tx) => {
+        for (let i = 0; i < 8; i++) await enqueue(tx, queued, { i });
+      });
+      await start({ [queued.name]: queued }, 'worker-a', shortLocks);
+      await start({ [queued.name]: queued }, 'worker-b', shortLocks);
+      await until(async () => {
+        const rows = await db.current.db.execute<{ n: number }>(
+          sql`SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'test.queued' AND last_finished_at IS NOT NULL
+              AND locked_at IS NULL`,
+        );
+        return rows.rows[0]!.n === 8;
+      }, 20_000);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(Object.fromEntries(runs)).toEqual(Object.fromEntries(Array.from({ length: 8 }, (_, i) => [i, 1])));
     });
   });
 

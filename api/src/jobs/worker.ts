@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Agenda, type Job } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { eq } from 'drizzle-orm';
@@ -79,11 +80,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           );
         }
         const jobLogger = logger.child({ job: definition.name, jobId: String(job.attrs._id), attempt });
-        const lock = keepLocked(job, lockLifetime, jobLogger);
+        const lease = await claimRun(pool, job, lockLifetime, jobLogger);
+        // Another run holds the job: this copy was locked again after its lock looked expired.
+        if (!lease) return;
         try {
           await definition.handler(parsed.data, { db, clock, config, attempt, senders, inbound, logger: jobLogger });
         } finally {
-          await lock.release();
+          await lease.release();
         }
       },
       {
@@ -137,20 +140,52 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 }
 
 /**
- * Refresh a running job's lock every third of its lifetime. The lifetime can then be short, so
- * that the jobs of a worker that died (its locks no longer refreshed) are taken over within
- * JOBS_LOCK_LIFETIME, while a slow run on a live worker keeps its lock and is not run twice.
+ * Claim the run of a job, or null when another run holds it. Agenda locks every due job when it
+ * scans and runs them as concurrency allows, so a job can start with a lock almost a lifetime old;
+ * its lock then expires before the first refresh and the next scan, here or in another worker,
+ * locks and runs it again. Agenda's start-of-run save even writes the old lock back. The run id
+ * and heartbeat in the job's row, which Agenda never writes, are what make a run exclusive: the
+ * claim succeeds only when no run holds the job or the one that does has not refreshed it for a
+ * lock lifetime (its worker died), in one UPDATE (ADR 9).
+ *
+ * While the run lasts, its lock and heartbeat are refreshed every third of the lifetime, so the
+ * lifetime can be short: a dead worker's jobs are taken over within it, while a slow run on a live
+ * worker is never run twice.
  */
-function keepLocked(job: Job<unknown>, lifetimeMs: number, logger: Logger): { release(): Promise<void> } {
-  let touching: Promise<void> | undefined;
+async function claimRun(
+  pool: pg.Pool,
+  job: Job<unknown>,
+  lifetimeMs: number,
+  logger: Logger,
+): Promise<{ release(): Promise<void> } | null> {
+  const id = String(job.attrs._id);
+  const runId = randomUUID();
+  const now = new Date();
+  const claimed = await pool.query(
+    `UPDATE agenda_jobs SET run_id = $2, run_seen_at = $3, locked_at = $3
+     WHERE id = $1 AND (run_id IS NULL OR run_seen_at < $4)`,
+    [id, runId, now, new Date(now.getTime() - lifetimeMs)],
+  );
+  if (claimed.rowCount !== 1) {
+    logger.debug('another run holds this job; this copy does not run');
+    return null;
+  }
+  job.attrs.lockedAt = now;
+
+  let refreshing: Promise<void> | undefined;
   const timer = setInterval(
     () => {
-      if (touching) return;
-      touching = job
-        .touch()
+      if (refreshing) return;
+      const at = new Date();
+      refreshing = pool
+        .query(`UPDATE agenda_jobs SET locked_at = $3, run_seen_at = $3 WHERE id = $1 AND run_id = $2`, [id, runId, at])
+        .then((result) => {
+          if (result.rowCount === 1) job.attrs.lockedAt = at;
+          else logger.warn('the run lost its claim (not refreshed for a lock lifetime); another may take it over');
+        })
         .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not refresh the job lock'))
         .finally(() => {
-          touching = undefined;
+          refreshing = undefined;
         });
     },
     Math.max(Math.floor(lifetimeMs / 3), 100),
@@ -160,7 +195,10 @@ function keepLocked(job: Job<unknown>, lifetimeMs: number, logger: Logger): { re
     // Agenda unlocks the job once the handler returns: no refresh may land after that.
     async release() {
       clearInterval(timer);
-      await touching;
+      await refreshing;
+      await pool
+        .query(`UPDATE agenda_jobs SET run_id = NULL, run_seen_at = NULL WHERE id = $1 AND run_id = $2`, [id, runId])
+        .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not release the job run'));
     },
   };
 }
