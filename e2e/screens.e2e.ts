@@ -75,6 +75,11 @@ test.describe('main screens', () => {
       await expect(page.locator('.loading')).toHaveCount(0);
       await captureScreen(page, `admin-${path.split('/').pop()}`);
     }
+    // The chat channels' inbox: requests answered and not yet acted on, and failed ones.
+    await page.goto('/admin/integrations');
+    const slack = page.getByRole('region', { name: 'Slack status' });
+    await expect(slack.getByText('Requests waiting')).toBeVisible();
+    await expect(slack.getByText('Failed requests')).toBeVisible();
     // The knowledge-base editor with its preview.
     await page.goto('/admin/kb');
     await page.getByRole('list', { name: 'Articles' }).getByRole('button').first().click();

@@ -1,6 +1,6 @@
 import { Fragment, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiTokenScopes, type TDeliveryFailure, type TIntegrationsStatus } from '@deskmate/shared';
+import { apiTokenScopes, type TDeliveryFailure, type TInboxActivity, type TIntegrationsStatus } from '@deskmate/shared';
 import { integrationApi, userApi } from '../api/client';
 import { keys } from '../api/keys';
 import { useNow } from '../hooks/useNow';
@@ -19,22 +19,28 @@ const failureStatus: Record<TDeliveryFailure['status'], string> = {
   sent: 'sent on a later attempt',
 };
 
-/** One channel: whether it is set up, its last traffic and its last failed delivery. */
+/**
+ * One channel: whether it is set up, its last traffic and its last failed delivery; for Slack and
+ * Teams also the requests answered and not yet acted on, and those that failed.
+ */
 function ChannelCard({
   title,
   status,
+  inbox,
   badge,
   setup,
   now,
 }: {
   title: string;
   status: TChannelStatus;
+  inbox?: TInboxActivity;
   badge: { label: string; on: boolean };
   setup: [string, string][];
   now: number;
 }) {
   const when = (iso: string | null) => (iso ? formatRelative(iso, now) : 'none yet');
   const failure = status.lastFailure;
+  const inboxFailure = inbox?.lastFailure;
   return (
     <section className="card stack" aria-label={`${title} status`}>
       <h2>{title}</h2>
@@ -65,6 +71,23 @@ function ChannelCard({
             'none'
           )}
         </dd>
+        {inbox && (
+          <>
+            <dt>Requests waiting</dt>
+            <dd>{inbox.waiting}</dd>
+            <dt>Failed requests</dt>
+            <dd>
+              {inbox.failed}
+              {inboxFailure && (
+                <>
+                  {' '}
+                  (last: {inboxFailure.request ? <code>{inboxFailure.request}</code> : 'a request'},{' '}
+                  {formatRelative(inboxFailure.failedAt, now)}: <code>{inboxFailure.error}</code>)
+                </>
+              )}
+            </dd>
+          </>
+        )}
       </dl>
     </section>
   );
@@ -112,6 +135,7 @@ export function IntegrationsAdmin() {
           <ChannelCard
             title="Slack"
             status={s.slack}
+            inbox={s.slack.inbox}
             now={now}
             badge={{ label: s.slack.configured ? 'Configured' : 'Not configured', on: s.slack.configured }}
             setup={[
@@ -128,6 +152,7 @@ export function IntegrationsAdmin() {
           <ChannelCard
             title="Teams"
             status={s.teams}
+            inbox={s.teams.inbox}
             now={now}
             badge={{
               label: s.teams.configured ? 'Configured' : s.teams.emulatorOnly ? 'Emulator only' : 'Not configured',

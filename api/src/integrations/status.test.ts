@@ -53,9 +53,10 @@ describe('GET /api/integrations/status', () => {
     const res = await get(bare, admin);
     expect(res.status).toBe(200);
     const quiet = { lastInboundAt: null, lastSentAt: null, pending: 0, lastFailure: null };
+    const inbox = { waiting: 0, failed: 0, lastFailure: null };
     expect(res.body).toEqual({
-      slack: { configured: false, mode: null, ...quiet },
-      teams: { configured: false, emulatorOnly: false, ...quiet },
+      slack: { configured: false, mode: null, ...quiet, inbox },
+      teams: { configured: false, emulatorOnly: false, ...quiet, inbox },
       email: { configured: false, outbound: 'dev_outbox', inbound: { imap: false, webhook: false }, ...quiet },
     });
   });
@@ -67,6 +68,38 @@ describe('GET /api/integrations/status', () => {
       { provider: 'slack', providerEventId: 'Ev2', receivedAt: at('2026-05-04T10:00:00Z') },
       { provider: 'teams', providerEventId: 'act-1', receivedAt: at('2026-05-03T08:00:00Z') },
       { provider: 'email', providerEventId: 'mail-1@example.test', receivedAt: at('2026-05-02T07:00:00Z') },
+    ]);
+    // The chat inbox: requests acted on, waiting, and failed (the newest failure is the one shown).
+    const slackRequest = (key: string, payload: Record<string, unknown> | null, values = {}) => ({
+      provider: 'slack',
+      providerEventId: key,
+      receivedAt: at('2026-05-04T09:30:00Z'),
+      payload,
+      ...values,
+    });
+    await db.insert(inboundEvents).values([
+      slackRequest('event:Ev3', null, { processedAt: at('2026-05-04T09:30:01Z') }),
+      slackRequest('event:Ev4', { type: 'event_callback', event: { type: 'message' } }),
+      slackRequest('action:1.2', { type: 'block_actions' }),
+      slackRequest(
+        'event:Ev5',
+        { type: 'event_callback', event: { type: 'reaction_added' } },
+        { failedAt: at('2026-05-04T09:31:00Z'), lastError: 'older failure' },
+      ),
+      slackRequest(
+        'command:3.4',
+        { command: '/ticket', text: 'printer' },
+        {
+          failedAt: at('2026-05-04T09:40:00Z'),
+          lastError: 'An API error occurred: invalid_auth (token xoxb-999-abcdef)',
+        },
+      ),
+      {
+        provider: 'teams',
+        providerEventId: 'act-2',
+        receivedAt: at('2026-05-03T07:00:00Z'),
+        payload: { type: 'message' },
+      },
     ]);
     await db.insert(emailInbound).values({
       messageId: 'mail-2@example.test',
@@ -125,6 +158,15 @@ describe('GET /api/integrations/status', () => {
           attempts: 8,
           failedAt: '2026-05-04T03:00:00.000Z',
         },
+        inbox: {
+          waiting: 2,
+          failed: 2,
+          lastFailure: {
+            request: '/ticket',
+            error: 'An API error occurred: invalid_auth (token xoxb-***)',
+            failedAt: '2026-05-04T09:40:00.000Z',
+          },
+        },
       },
       teams: {
         configured: false,
@@ -133,6 +175,7 @@ describe('GET /api/integrations/status', () => {
         lastSentAt: null,
         pending: 0,
         lastFailure: null,
+        inbox: { waiting: 1, failed: 0, lastFailure: null },
       },
       email: {
         configured: true,
@@ -151,7 +194,7 @@ describe('GET /api/integrations/status', () => {
       },
     });
     const text = JSON.stringify(res.body);
-    for (const secret of ['smtp-pass-9f8e7d', 'imap-pass-1a2b3c', EMAIL_INBOUND_SECRET, 'xoxb-123'])
+    for (const secret of ['smtp-pass-9f8e7d', 'imap-pass-1a2b3c', EMAIL_INBOUND_SECRET, 'xoxb-123', 'xoxb-999'])
       expect(text).not.toContain(secret);
   });
 

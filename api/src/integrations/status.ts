@@ -1,5 +1,5 @@
-import { and, count, desc, eq, inArray, isNotNull, max, sql } from 'drizzle-orm';
-import type { TDeliveryFailure, TIntegrationsStatus } from '@deskmate/shared';
+import { and, count, desc, eq, inArray, isNotNull, isNull, max, sql } from 'drizzle-orm';
+import type { TDeliveryFailure, TInboxActivity, TIntegrationsStatus } from '@deskmate/shared';
 import { inboundEvents } from '../db/schema.js';
 import { deliveries } from '../db/schema-delivery.js';
 import { emailInbound } from '../db/schema-email.js';
@@ -23,10 +23,13 @@ const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 const latest = (...dates: (Date | null | undefined)[]) =>
   dates.reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
 
-/** Slack, Teams and email: configured or not (config), and their last traffic (database). */
+/**
+ * Slack, Teams and email: configured or not (config), their last traffic, and for the chat
+ * channels what became of the requests they recorded (database).
+ */
 export async function integrationsStatus(services: Services): Promise<TIntegrationsStatus> {
   const { db, config, integrations } = services;
-  const [inbound, emailIn, sent, pending, failures] = await Promise.all([
+  const [inbound, emailIn, sent, pending, failures, inbox, inboxFailures] = await Promise.all([
     db
       .select({ provider: inboundEvents.provider, at: max(inboundEvents.receivedAt) })
       .from(inboundEvents)
@@ -52,7 +55,44 @@ export async function integrationsStatus(services: Services): Promise<TIntegrati
         desc(sql`coalesce(${deliveries.lastFailedAt}, ${deliveries.createdAt})`),
         desc(deliveries.id),
       ),
+    db
+      .select({
+        provider: inboundEvents.provider,
+        waiting: sql<number>`count(*) FILTER (WHERE ${inboundEvents.payload} IS NOT NULL
+          AND ${inboundEvents.processedAt} IS NULL AND ${inboundEvents.failedAt} IS NULL)`.mapWith(Number),
+        failed: sql<number>`count(*) FILTER (WHERE ${inboundEvents.failedAt} IS NOT NULL)`.mapWith(Number),
+      })
+      .from(inboundEvents)
+      .where(and(inArray(inboundEvents.provider, ['slack', 'teams']), isNull(inboundEvents.processedAt)))
+      .groupBy(inboundEvents.provider),
+    db
+      .selectDistinctOn([inboundEvents.provider], {
+        provider: inboundEvents.provider,
+        request: sql<string | null>`coalesce(${inboundEvents.payload}->>'command',
+          ${inboundEvents.payload}->'event'->>'type', ${inboundEvents.payload}->>'type')`,
+        error: inboundEvents.lastError,
+        failedAt: inboundEvents.failedAt,
+      })
+      .from(inboundEvents)
+      .where(and(inArray(inboundEvents.provider, ['slack', 'teams']), isNotNull(inboundEvents.failedAt)))
+      .orderBy(inboundEvents.provider, desc(inboundEvents.failedAt), desc(inboundEvents.id)),
   ]);
+
+  const inboxOf = (provider: 'slack' | 'teams'): TInboxActivity => {
+    const counts = inbox.find((r) => r.provider === provider);
+    const failure = inboxFailures.find((r) => r.provider === provider);
+    return {
+      waiting: counts?.waiting ?? 0,
+      failed: counts?.failed ?? 0,
+      lastFailure: failure?.failedAt
+        ? {
+            request: failure.request?.slice(0, 100) ?? null,
+            error: maskSecrets(failure.error ?? ''),
+            failedAt: failure.failedAt.toISOString(),
+          }
+        : null,
+    };
+  };
 
   const activity = (channel: Channel, alsoReceived?: Date | null) => {
     const failure = failures.find((f) => f.channel === channel);
@@ -74,8 +114,8 @@ export async function integrationsStatus(services: Services): Promise<TIntegrati
   };
 
   return {
-    slack: { ...integrations.slack, ...activity('slack') },
-    teams: { ...integrations.teams, ...activity('teams') },
+    slack: { ...integrations.slack, ...activity('slack'), inbox: inboxOf('slack') },
+    teams: { ...integrations.teams, ...activity('teams'), inbox: inboxOf('teams') },
     email: {
       configured: Boolean(config.SMTP_URL),
       outbound: config.SMTP_URL ? 'smtp' : 'dev_outbox',

@@ -48,9 +48,31 @@ const channelActivity = {
   lastFailure: ZDeliveryFailure.nullable(),
 };
 
+/**
+ * The chat requests a bot recorded and answered (the inbox, below) and what became of them. A
+ * failed request is one the person was told had failed; it is kept, with its error, until the
+ * purge.
+ */
+export const ZInboxActivity = z.object({
+  /** Answered and not yet acted on: the inbound.process job is on its way. */
+  waiting: z.number().int(),
+  /** Acted on and failed, since the last purge. */
+  failed: z.number().int(),
+  lastFailure: z
+    .object({
+      /** What was asked: a slash command, an event type or an interaction type (`/ticket`, `reaction_added`). */
+      request: z.string().nullable(),
+      /** The error, with anything like a credential masked. */
+      error: z.string(),
+      failedAt: z.string(),
+    })
+    .nullable(),
+});
+export type TInboxActivity = z.infer<typeof ZInboxActivity>;
+
 export const ZIntegrationsStatus = z.object({
-  slack: z.object({ ...ZChatIntegrations.shape.slack.shape, ...channelActivity }),
-  teams: z.object({ ...ZChatIntegrations.shape.teams.shape, ...channelActivity }),
+  slack: z.object({ ...ZChatIntegrations.shape.slack.shape, ...channelActivity, inbox: ZInboxActivity }),
+  teams: z.object({ ...ZChatIntegrations.shape.teams.shape, ...channelActivity, inbox: ZInboxActivity }),
   email: z.object({
     /** SMTP_URL is set; otherwise mail goes to the dev outbox (GET /api/admin/mail). */
     configured: z.boolean(),
