@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReceiverEvent, SocketModeReceiver } from '@slack/bolt';
 import type { TInboxEvent } from '@deskmate/shared';
 import { DeskmateReceiver, InboxBatcher, MAX_BODY_BYTES, inboxKey, parseBody, verifySignature } from './receiver.js';
@@ -126,6 +126,47 @@ describe('InboxBatcher', () => {
     const results = await Promise.allSettled([40, 40, 40, 40].map((bytes, i) => batcher.record(event(`k${i}`), bytes)));
     expect(sent).toEqual([2, 2]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled', 'fulfilled']);
+  });
+
+  it('fails a request not recorded within 2.5 s of its arrival, behind a slow batch too, and then does not send it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const sent: string[][] = [];
+      let release: ((first: boolean[]) => void) | undefined;
+      const batcher = new InboxBatcher((events) => {
+        sent.push(events.map((e) => e.key));
+        return sent.length === 1
+          ? new Promise<boolean[]>((r) => (release = r))
+          : Promise.resolve(events.map(() => true));
+      });
+      const settled: Record<string, string> = {};
+      const track = (key: string) =>
+        batcher.record(event(key), 10).then(
+          () => (settled[key] = 'recorded'),
+          (err: Error) => (settled[key] = err.message),
+        );
+      const slow = track('slow');
+      await new Promise((r) => setImmediate(r));
+      expect(sent).toEqual([['slow']]);
+      await vi.advanceTimersByTimeAsync(1_000);
+      // Behind the batch on its way: its own deadline counts from its arrival, not the batch's.
+      const behind = track('behind');
+      await vi.advanceTimersByTimeAsync(1_499);
+      expect(settled).toEqual({});
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toEqual({ slow: 'not recorded within 2500 ms' });
+      await vi.advanceTimersByTimeAsync(1_000);
+      await Promise.all([slow, behind]);
+      expect(settled).toEqual({ slow: 'not recorded within 2500 ms', behind: 'not recorded within 2500 ms' });
+      // The slow batch ends: the request that failed while waiting is not sent after its 503.
+      release!([true]);
+      await new Promise((r) => setImmediate(r));
+      expect(sent).toEqual([['slow']]);
+      await expect(batcher.record(event('next'), 10)).resolves.toBe(true);
+      expect(sent).toEqual([['slow'], ['next']]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

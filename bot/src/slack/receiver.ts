@@ -86,6 +86,9 @@ function priorityOf(body: Record<string, unknown>): number {
   return 10;
 }
 
+/** Slack gives up on an answer after 3 s: a request not recorded by then is answered 503 first. */
+export const RECORD_DEADLINE_MS = 2_500;
+
 /**
  * Records requests in the API's inbox in batches: the requests that arrive while a batch is on its
  * way go together in the next one, so a burst of 200 costs a few round trips, not 200.
@@ -99,12 +102,34 @@ export class InboxBatcher {
   constructor(
     private readonly send: (events: TInboxEvent[]) => Promise<boolean[]>,
     private readonly maxBatchBytes = 768 * 1024,
+    private readonly deadlineMs = RECORD_DEADLINE_MS,
   ) {}
 
-  /** Resolves once the event is recorded: true when it is new, false when its key was seen before. */
+  /**
+   * Resolves once the event is recorded: true when it is new, false when its key was seen before.
+   * Fails when it is not recorded within the deadline from now, however long the batches ahead of
+   * it take; one still waiting for its batch is then not sent at all.
+   */
   record(event: TInboxEvent, bytes: number): Promise<boolean> {
-    return new Promise((done, fail) => {
-      this.pending.push({ event, bytes, done, fail });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const waiting = this.pending.indexOf(entry);
+        if (waiting >= 0) this.pending.splice(waiting, 1);
+        reject(new Error(`not recorded within ${this.deadlineMs} ms`));
+      }, this.deadlineMs);
+      const entry = {
+        event,
+        bytes,
+        done: (first: boolean) => {
+          clearTimeout(timer);
+          resolve(first);
+        },
+        fail: (err: Error) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      this.pending.push(entry);
       this.schedule();
     });
   }
