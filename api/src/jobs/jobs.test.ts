@@ -241,11 +241,16 @@ describe('jobs runtime', () => {
       expect([...ranAt.values()].map((runs) => runs.length)).toEqual([1, 1]);
       // The fresh lock and run were respected until they were a lifetime old.
       expect(ranAt.get(2)![0]! - freshLock).toBeGreaterThanOrEqual(1000);
-      // Each finished run let go of its claim.
-      const claims = await db.current.db.execute<{ n: number }>(
-        sql`SELECT count(*)::int AS n FROM agenda_jobs WHERE name = 'test.orphan' AND run_id IS NOT NULL`,
-      );
-      expect(claims.rows[0]!.n).toBe(0);
+      // Each finished run let go of its claim (before Agenda recorded it as finished).
+      const finished = async () =>
+        (
+          await db.current.db.execute<{ n: number; claimed: number }>(
+            sql`SELECT count(last_finished_at)::int AS n, count(run_id)::int AS claimed
+                FROM agenda_jobs WHERE name = 'test.orphan'`,
+          )
+        ).rows[0]!;
+      await until(async () => (await finished()).n === 2);
+      expect((await finished()).claimed).toBe(0);
     });
 
     it('keeps a run that outlasts the lifetime locked, so a second worker never runs it again', async () => {
