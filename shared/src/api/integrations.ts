@@ -50,8 +50,8 @@ const channelActivity = {
 
 /**
  * The chat requests a bot recorded and answered (the inbox, below) and what became of them. A
- * failed request is one the person was told had failed; it is kept, with its error, until the
- * purge.
+ * failed request is one whose work failed (its listener tells the person so) or found no handler
+ * in the worker; it is kept, with its error, until the purge.
  */
 export const ZInboxActivity = z.object({
   /** Answered and not yet acted on: the inbound.process job is on its way. */
