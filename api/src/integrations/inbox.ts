@@ -3,6 +3,7 @@ import type { TInboxRequest } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { inboundProcess } from '../jobs/definitions/inbound-process.js';
+import { jobNotification } from '../jobs/enqueue.js';
 
 /**
  * Record chat requests before the bot answers their provider, and queue `inbound.process` for
@@ -21,7 +22,7 @@ export async function recordInbox(db: Db, clock: Clock, request: TInboxRequest):
     .map((e) => ({ key: e.key, payload: e.payload, priority: e.priority ?? 0 }));
   const now = clock.now().toISOString();
   // Jobs are due on the worker's time (real time, as enqueue() does), the record on the desk's clock.
-  const runAt = new Date().toISOString();
+  const runAt = new Date();
   const result = await db.execute<{ keys: string[] | null }>(sql`
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(fresh)}::jsonb) AS x(key text, payload jsonb, priority int)
@@ -32,15 +33,15 @@ export async function recordInbox(db: Db, clock: Clock, request: TInboxRequest):
       RETURNING id, provider_event_id
     ), queued AS (
       INSERT INTO agenda_jobs (name, priority, next_run_at, type, data, dedupe_key, last_modified_by)
-      SELECT ${inboundProcess.name}, input.priority, ${runAt}::timestamptz, 'normal', jsonb_build_object('id', recorded.id),
+      SELECT ${inboundProcess.name}, input.priority, ${runAt.toISOString()}::timestamptz, 'normal',
+             jsonb_build_object('id', recorded.id),
              'inbound:' || recorded.id, 'deskmate-enqueue'
       FROM recorded JOIN input ON input.key = recorded.provider_event_id
       ON CONFLICT (dedupe_key) DO NOTHING
-      RETURNING id
+      RETURNING id, priority
     ), notified AS (
-      SELECT pg_notify('agenda_jobs', json_build_object('jobId', q.id, 'jobName', ${inboundProcess.name}::text,
-        'nextRunAt', ${runAt}::text, 'priority', 0, 'timestamp', now(), 'source', 'deskmate-enqueue')::text)
-      FROM (SELECT id FROM queued LIMIT 1) q
+      SELECT ${jobNotification(sql`q.id`, inboundProcess.name, runAt, sql`q.priority`)}
+      FROM (SELECT id, priority FROM queued LIMIT 1) q
     )
     SELECT (SELECT array_agg(provider_event_id) FROM recorded) AS keys, (SELECT count(*) FROM notified) AS notified`);
   const recorded = new Set(result.rows[0]?.keys ?? []);

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { DbOrTx } from '../db/client.js';
 import type { JobDefinition } from './registry.js';
@@ -32,17 +32,24 @@ export async function enqueue<Schema extends z.ZodType>(
     ON CONFLICT (dedupe_key) DO NOTHING
     RETURNING id`);
   const id = inserted.rows[0]?.id ?? null;
-  if (id) {
-    // The payload Agenda's PostgresNotificationChannel expects; delivered when the transaction commits.
-    const notification = JSON.stringify({
-      jobId: id,
-      jobName: definition.name,
-      nextRunAt: runAt.toISOString(),
-      priority,
-      timestamp: new Date().toISOString(),
-      source: 'deskmate-enqueue',
-    });
-    await db.execute(sql`SELECT pg_notify('agenda_jobs', ${notification})`);
-  }
+  if (id)
+    await db.execute(sql`SELECT ${jobNotification(sql`${id}::text`, definition.name, runAt, sql`${priority}::int`)}`);
   return id;
+}
+
+/**
+ * The channel the workers LISTEN on (given to Agenda's PostgreSQL backend, whose own default is
+ * `agenda:jobs`: a NOTIFY anywhere else wakes no one).
+ */
+export const JOBS_CHANNEL = 'agenda_jobs';
+
+/**
+ * The NOTIFY that wakes the workers for a queued job, with the payload Agenda's
+ * PostgresNotificationChannel expects; delivered when the transaction commits. `id` and `priority`
+ * are SQL, so that a statement queuing many jobs can notify for one of them.
+ */
+export function jobNotification(id: SQL, name: string, runAt: Date, priority: SQL): SQL {
+  return sql`pg_notify(${JOBS_CHANNEL}::text, json_build_object('jobId', ${id}, 'jobName', ${name}::text,
+    'nextRunAt', ${runAt.toISOString()}::text, 'priority', ${priority}, 'timestamp', now(),
+    'source', 'deskmate-enqueue')::text)`;
 }

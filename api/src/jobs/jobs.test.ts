@@ -6,6 +6,8 @@ import { loadConfig } from '../config.js';
 import { agendaJobs, inboundEvents, outbox } from '../db/schema.js';
 import { silentLogger } from '../logger.js';
 import { useTestDatabase } from '../test/db.js';
+import { recordInbox } from '../integrations/inbox.js';
+import { inboundProcess } from './definitions/inbound-process.js';
 import { purgeExpired } from './definitions/purge-expired.js';
 import { enqueue } from './enqueue.js';
 import { defineJob, retryDelay, type JobDefinition } from './registry.js';
@@ -61,6 +63,50 @@ describe('jobs runtime', () => {
     await enqueue(db.current.db, greet, { to: 'alice' });
     await until(() => seen.length === 1);
     expect(seen).toEqual([{ to: 'alice', times: 1 }]);
+  });
+
+  describe('with workers that scan for due jobs once a minute', () => {
+    const slowScans = loadConfig({ JOBS_PROCESS_EVERY: '1 minute', LOG_LEVEL: 'silent' });
+
+    it('wakes a worker at once for a queued job (NOTIFY at commit), not at its next scan', async () => {
+      const ran: string[] = [];
+      const wake = defineJob({
+        name: 'test.wake',
+        payload: z.object({ to: z.string() }),
+        retry: { attempts: 1, backoffMs: 10 },
+        handler: async ({ to }) => {
+          ran.push(to);
+        },
+      });
+      await start({ [wake.name]: wake }, 'worker-slow-scan', slowScans);
+      await db.current.db.transaction((tx) => enqueue(tx, wake, { to: 'bob' }));
+      await until(() => ran.length === 1, 10_000);
+      expect(ran).toEqual(['bob']);
+    });
+
+    it('wakes a worker at once for chat requests recorded in the inbox, and acts on each', async () => {
+      const handled: unknown[] = [];
+      const worker = await startWorker({
+        pool: db.current.pool,
+        db: db.current.db,
+        logger: silentLogger(),
+        clock: systemClock,
+        config: slowScans,
+        definitions: { [inboundProcess.name]: inboundProcess } as Record<string, JobDefinition<string, z.ZodType>>,
+        inbound: [{ provider: 'slack', handle: async (payload) => void handled.push(payload) }],
+        scheduleRecurring: false,
+      });
+      workers.push(worker);
+      await recordInbox(db.current.db, systemClock, {
+        provider: 'slack',
+        events: [
+          { key: 'wake:1', payload: { n: 1 } },
+          { key: 'wake:2', payload: { n: 2 }, priority: 5 },
+        ],
+      });
+      await until(() => handled.length === 2, 10_000);
+      expect(handled).toEqual(expect.arrayContaining([{ n: 1 }, { n: 2 }]));
+    });
   });
 
   it('refuses to queue a payload that does not match the schema', async () => {

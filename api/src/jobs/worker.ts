@@ -11,6 +11,7 @@ import type { Db } from '../db/client.js';
 import { agendaJobs } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { jobDefinitions } from './definitions/index.js';
+import { JOBS_CHANNEL } from './enqueue.js';
 import { PermanentJobError, retryDelay, type JobDefinition } from './registry.js';
 
 export interface WorkerOptions {
@@ -53,7 +54,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const name = options.name ?? `worker-${process.pid}`;
   const senders = options.senders ?? [];
   const inbound = options.inbound ?? [];
-  const backend = new PostgresBackend({ pool, ensureSchema: false });
+  const backend = new PostgresBackend({ pool, ensureSchema: false, channelName: JOBS_CHANNEL });
   // The LISTEN connection reconnects by itself when the database restarts; without a listener its
   // 'error' event would be thrown and take the process down.
   backend.notificationChannel?.on('error', (err: unknown) =>

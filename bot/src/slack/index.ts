@@ -7,7 +7,10 @@ import { AckFirstScheduler, createContext, type SlackLogger } from './context.js
 import { InboxBatcher, type RecordedRequest } from './receiver.js';
 import { SlackSender } from './sender.js';
 
-/** Recording must answer well inside Slack's 3 s; past this the request is refused with 503. */
+/**
+ * A batch not recorded by then is abandoned, so that the next can go. Each request has its own
+ * deadline besides (RECORD_DEADLINE_MS from its arrival), after which it is answered 503.
+ */
 const RECORD_TIMEOUT_MS = 2_000;
 
 export interface SlackChannel extends ChatChannel {

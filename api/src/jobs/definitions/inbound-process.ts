@@ -5,9 +5,9 @@ import { defineJob, PermanentJobError } from '../registry.js';
 
 /**
  * Act on one recorded chat request (see recordInbox) through its channel's handler: the work after
- * the ack, done by a job so that it survives a crash and is retried when the API or the provider
- * failed. The payload is dropped once acted on; a request whose retries are spent keeps it, with
- * the error, until the purge.
+ * the ack, done by a job so that it survives a crash. The payload is dropped once acted on; a
+ * request that failed keeps it, with the error, until the purge (the console's Integrations page
+ * counts them).
  */
 export const inboundProcess = defineJob({
   name: 'inbound.process',
