@@ -106,7 +106,7 @@ export function createSlackApp(options: SlackAppOptions, ctx: SlackContext): Sla
       }
     }
   });
-  // A listener's failure fails the job, which retries it (see inbound.process).
+  // A listener's failure fails its inbound.process job: not retried, the request is kept as failed.
   app.error(async (err) => {
     ctx.logger.error({ err: err.message, code: err.code }, 'slack listener failed');
     throw err;
