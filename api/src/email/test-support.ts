@@ -85,6 +85,9 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
       });
     },
   });
+  // A client killed mid-conversation resets its connection (ECONNRESET): a relay shrugs that off
+  // (onClose records the hang-up); without a listener the error would be thrown in the test.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
