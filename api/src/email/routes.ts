@@ -8,6 +8,7 @@ import { AppError, notFound } from '../http/errors.js';
 import type { Services } from '../http/context.js';
 import { defineRoute } from '../http/route.js';
 import { safeEqual, sha256 } from '../security/crypto.js';
+import { attachmentsVisibleTo } from '../tickets/policy.js';
 import { getVisibleTicket, ticketContext } from '../tickets/service.js';
 import { processInboundEmail } from './inbound.js';
 import { loadPreferences } from './preferences.js';
@@ -157,7 +158,7 @@ export const emailRoutes = [
     method: 'get',
     path: '/tickets/:key/attachments',
     access: 'user',
-    summary: 'Files that came with emails on this ticket',
+    summary: 'Files on this ticket that you may see (files of internal notes only for its agents)',
     params: ZTicketKeyParams,
     response: z.object({ items: z.array(ZAttachment) }),
     handler: async (ctx) => {
@@ -172,7 +173,7 @@ export const emailRoutes = [
           createdAt: emailAttachments.createdAt,
         })
         .from(emailAttachments)
-        .where(eq(emailAttachments.ticketId, ticket.id))
+        .where(attachmentsVisibleTo(viewer, ticket))
         .orderBy(emailAttachments.createdAt);
       return { items: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) };
     },
@@ -190,7 +191,7 @@ export const emailRoutes = [
       const [file] = await ctx.services.db
         .select()
         .from(emailAttachments)
-        .where(and(eq(emailAttachments.id, ctx.params.id), eq(emailAttachments.ticketId, ticket.id)));
+        .where(and(eq(emailAttachments.id, ctx.params.id), attachmentsVisibleTo(viewer, ticket)));
       if (!file) throw notFound('Attachment');
       ctx.res
         .status(200)
@@ -198,7 +199,7 @@ export const emailRoutes = [
           'content-type': risky.test(file.contentType) ? 'application/octet-stream' : file.contentType,
           'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
           'content-length': String(file.content.length),
-          'cache-control': 'private, no-store',
+          'cache-control': 'no-store',
           'x-content-type-options': 'nosniff',
         })
         .end(file.content);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZErrorBody, ZHealth } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUserWithPassword, sessionCookie } from '../test/auth.js';
 import { setDatabaseReachable } from '../test/db.js';
+import { apiRoutes } from './api.js';
 import { startTestApp, useTestApp, type TestApp } from '../test/app.js';
 
 describe('the HTTP app', () => {
@@ -70,6 +72,36 @@ describe('the HTTP app', () => {
     const res = await app.current.fetch('/');
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<h1>Deskmate</h1>');
+  });
+});
+
+describe('caching', () => {
+  const app = useTestApp();
+
+  it('every API answer says Cache-Control: no-store — each GET route as an admin, errors and anonymous calls too', async () => {
+    const admin = await createUserWithPassword(app.current.database.db, { role: 'admin' });
+    const cookie = sessionCookie(app.current, admin);
+    const gets = apiRoutes.filter((r) => r.method === 'get');
+    expect(gets.length).toBeGreaterThan(30);
+    for (const route of gets) {
+      const path = route.path.replace(/:key/g, 'IT-1').replace(/:[a-zA-Z]+/g, '00000000-0000-4000-8000-000000000000');
+      const abort = new AbortController(); // the live stream stays open: its headers are enough
+      const res = await app.current.fetch(`/api${path}`, { headers: { cookie }, signal: abort.signal });
+      expect(res.headers.get('cache-control'), `GET ${route.path} (${res.status})`).toBe('no-store');
+      abort.abort();
+    }
+    for (const path of ['/api/auth/me', '/api/tickets', '/api/no-such-thing']) {
+      const res = await app.current.fetch(path);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+    }
+    const malformed = await app.current.fetch('/api/tickets', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: new URL(app.current.url).origin },
+      body: '{"title":',
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('cache-control')).toBe('no-store');
   });
 });
 

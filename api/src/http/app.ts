@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type pg from 'pg';
@@ -98,6 +98,7 @@ export function createApp(options: AppOptions): Express {
   if (options.api) {
     app.use(
       '/api',
+      noStore,
       express.json({ limit: JSON_BODY_LIMIT, strict: true, reviver: refuseNul }),
       options.api,
       apiNotFound,
@@ -108,6 +109,12 @@ export function createApp(options: AppOptions): Express {
   app.use(errorHandler);
   return app;
 }
+
+/** API answers are per user (errors too may name what was asked): no browser or proxy keeps them. */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('cache-control', 'no-store');
+  next();
+};
 
 function serveConsole(app: Express, consoleDir: string | undefined): void {
   const index = consoleDir ? join(consoleDir, 'index.html') : undefined;

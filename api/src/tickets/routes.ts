@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import {
   ZBulkTicketRequest,
   ZBulkTicketResponse,
@@ -22,6 +22,7 @@ import type { Services } from '../http/context.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
 import { bulkChangeTickets } from './bulk.js';
 import { listTickets } from './list.js';
+import { eventsVisibleTo } from './policy.js';
 import { presentEvents, presentTickets, type TicketRow } from './presenter.js';
 import {
   addNote,
@@ -32,7 +33,6 @@ import {
   mergeTicket,
   rateTicket,
   reopenTicket,
-  seesInternal,
   setWatcher,
   ticketContext,
   updateTicket,
@@ -159,11 +159,7 @@ export const ticketRoutes = [
       const rows = await ctx.services.db
         .select()
         .from(ticketEvents)
-        .where(
-          seesInternal(viewer, ticket)
-            ? eq(ticketEvents.ticketId, ticket.id)
-            : and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.visibility, 'public')),
-        )
+        .where(eventsVisibleTo(viewer, ticket))
         .orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id));
       return { items: await presentEvents(ctx.services.db, rows) };
     },

@@ -84,8 +84,7 @@ export async function getVisibleTicket(db: DbOrTx, viewer: Viewer, key: string):
   return ticket;
 }
 
-/** May this viewer read internal notes of this ticket? Only those who work it. */
-export const seesInternal = (viewer: Viewer, ticket: TicketRow) => canWork(viewer, ticket);
+export { seesInternal } from './policy.js';
 
 async function addEvent(
   tx: DbOrTx,

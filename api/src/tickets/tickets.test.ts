@@ -2,6 +2,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { ticketStatuses, ZErrorBody, ZTicket, type TTicket, type TTicketStatus } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, notifications, outbox, ticketEvents, tickets } from '../db/schema.js';
+import { emailAttachments } from '../db/schema-email.js';
 import { apiRoutes } from '../http/api.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
@@ -490,11 +491,108 @@ describe('requester isolation: internal content never reaches a requester, on an
   });
 });
 
+describe('attachments follow the visibility of the event they belong to', () => {
+  let t: TTicket;
+  let files: { ticket: string; reply: string; note: string };
+  type Listed = { items: { id: string; filename: string }[] };
+  const download = (id: string, user: UserRow) =>
+    app.fetch(`/api/tickets/${t.key}/attachments/${id}`, { headers: { cookie: as(user) } });
+  const listed = async (user: UserRow) =>
+    (await call<Listed>(app, 'GET', `/tickets/${t.key}/attachments`, { cookie: as(user) })).body.items
+      .map((i) => i.filename)
+      .sort();
+
+  beforeAll(async () => {
+    t = await open();
+    const reply = await call<{ event: { id: string } }>(app, 'POST', `/tickets/${t.key}/replies`, {
+      cookie: as(agent),
+      body: { body: 'Here is the driver' },
+    });
+    const note = await call<{ event: { id: string } }>(app, 'POST', `/tickets/${t.key}/notes`, {
+      cookie: as(agent),
+      body: { body: 'Internal: the asset register extract' },
+    });
+    expect(reply.body.event.id).toBeTruthy();
+    expect(note.body.event.id).toBeTruthy();
+    // What email intake stores: the opening mail's file (no event), a reply's and an internal note's.
+    const row = (filename: string, eventId: string | null) => ({
+      ticketId: t.id,
+      eventId,
+      filename,
+      contentType: 'text/plain',
+      size: filename.length,
+      sha256: filename,
+      content: Buffer.from(filename),
+    });
+    const rows = await database.db
+      .insert(emailAttachments)
+      .values([
+        row('photo-of-charger.txt', null),
+        row('driver.txt', reply.body.event.id),
+        row('asset-register.txt', note.body.event.id),
+      ])
+      .returning({ id: emailAttachments.id });
+    files = { ticket: rows[0]!.id, reply: rows[1]!.id, note: rows[2]!.id };
+  });
+
+  it('the requester lists the ticket’s and the public reply’s files, never the internal note’s', async () => {
+    expect(await listed(alice)).toEqual(['driver.txt', 'photo-of-charger.txt']);
+    expect(await listed(agent)).toEqual(['asset-register.txt', 'driver.txt', 'photo-of-charger.txt']);
+  });
+
+  it('the requester downloads public files; an internal note’s file is 404 (not 403), for the agent 200', async () => {
+    const pub = await download(files.reply, alice);
+    expect(pub.status).toBe(200);
+    expect(await pub.text()).toBe('driver.txt');
+    expect((await download(files.ticket, alice)).status).toBe(200);
+    const internal = await download(files.note, alice);
+    expect(internal.status).toBe(404);
+    expect(ZErrorBody.parse(await internal.json()).error.code).toBe('not_found');
+    expect((await download(files.note, agent)).status).toBe(200);
+  });
+
+  it('a watcher who does not work the ticket (a requester, or an agent of another group) sees public files only', async () => {
+    for (const watcher of [bob, outsider]) {
+      const add = await call(app, 'POST', `/tickets/${t.key}/watchers`, {
+        cookie: as(alice),
+        body: { userId: watcher.id },
+      });
+      expect(add.status, JSON.stringify(add.body)).toBe(200);
+      expect(await listed(watcher)).toEqual(['driver.txt', 'photo-of-charger.txt']);
+      expect((await download(files.note, watcher)).status).toBe(404);
+      expect((await download(files.reply, watcher)).status).toBe(200);
+      await call(app, 'DELETE', `/tickets/${t.key}/watchers/${watcher.id}`, { cookie: as(alice) });
+    }
+  });
+
+  it('someone who may not see the ticket gets 404 for every file, and a file of another ticket is 404', async () => {
+    for (const id of Object.values(files)) expect((await download(id, bob)).status).toBe(404);
+    const other = await open(bob);
+    const res = await app.fetch(`/api/tickets/${other.key}/attachments/${files.reply}`, {
+      headers: { cookie: as(bob) },
+    });
+    expect(res.status).toBe(404);
+  });
+});
+
 describe('IDOR: every ticket route answers 404 to someone who may not see the ticket (walked from the route table)', () => {
   const ticketRoutes = apiRoutes.filter((r) => r.path.startsWith('/tickets/:key'));
   let t: TTicket;
+  let fileId: string;
   beforeAll(async () => {
     t = await open(alice);
+    const [file] = await database.db
+      .insert(emailAttachments)
+      .values({
+        ticketId: t.id,
+        filename: 'a.txt',
+        contentType: 'text/plain',
+        size: 1,
+        sha256: 'walk',
+        content: Buffer.from('a'),
+      })
+      .returning({ id: emailAttachments.id });
+    fileId = file!.id;
   });
 
   it('covers the ticket routes', () => {
@@ -502,7 +600,7 @@ describe('IDOR: every ticket route answers 404 to someone who may not see the ti
   });
 
   it.each(ticketRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', async (_name, route) => {
-    const path = route.path.replace(':key', t.key).replace(':userId', alice.id);
+    const path = route.path.replace(':key', t.key).replace(':userId', alice.id).replace(':id', fileId);
     const bodies: Record<string, unknown> = {
       '/tickets/:key': { title: 'Hijacked title' },
       '/tickets/:key/replies': { body: 'hi' },
