@@ -41,6 +41,19 @@ export function createLogger(settings: LoggerSettings): Logger {
   return pino(options);
 }
 
+/**
+ * A logger with the production settings (level and redaction) that keeps every line it writes,
+ * for tests that check what reaches the log.
+ */
+export function captureLogger(level = 'trace'): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const logger = pino(
+    { name: 'deskmate', level, redact: { paths: redactPaths, censor: '[redacted]' } },
+    { write: (line: string) => void lines.push(line) },
+  );
+  return { logger, lines };
+}
+
 /** A logger that writes nothing, for tests and tools. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });

@@ -266,7 +266,10 @@ export function IntegrationsAdmin() {
 
       <section className="card stack" aria-labelledby="mail-h">
         <h2 id="mail-h">Outgoing mail</h2>
-        <p className="muted small">Until SMTP is configured, mail lands here (the development outbox).</p>
+        <p className="muted small">
+          Development only: until SMTP is configured, mail lands here, sign-in codes and links included, so that a
+          developer can sign in. Once SMTP is configured, codes and links are sent and never kept or shown.
+        </p>
         {mail.data && (
           <div className="table-wrap" tabIndex={0}>
             <table className="table">

@@ -216,7 +216,7 @@ describe('email one-time codes', () => {
     const first = await loginAs(app, user.email);
     expect(first.body).toEqual({ twoFactorRequired: true, method: 'email' });
     const mail = await latestMail(user.email);
-    const code = codeIn(mail?.subject);
+    const code = codeIn(mail?.text);
     expect(code).toMatch(/^\d{6}$/);
     const ok = await call(app, 'POST', '/auth/2fa/verify', { cookie: first.cookie, body: { code } });
     expect(ok.status).toBe(200);
@@ -231,7 +231,7 @@ describe('email one-time codes', () => {
   it('expires after 10 minutes', async () => {
     const user = await emailUser();
     const half = (await loginAs(app, user.email)).cookie!;
-    const code = codeIn((await latestMail(user.email))?.subject);
+    const code = codeIn((await latestMail(user.email))?.text);
     clock.advance(10 * 60_000 + 1000);
     expect((await call(app, 'POST', '/auth/2fa/verify', { cookie: half, body: { code } })).status).toBe(401);
   });
@@ -239,7 +239,7 @@ describe('email one-time codes', () => {
   it('an emailed code dies after 5 wrong attempts', async () => {
     const user = await emailUser();
     const half = (await loginAs(app, user.email)).cookie!;
-    const code = codeIn((await latestMail(user.email))?.subject);
+    const code = codeIn((await latestMail(user.email))?.text);
     const wrong = code === '000000' ? '000001' : '000000';
     for (let i = 0; i < 5; i++)
       expect((await call(app, 'POST', '/auth/2fa/verify', { cookie: half, body: { code: wrong } })).status).toBe(401);
@@ -260,7 +260,7 @@ describe('email one-time codes', () => {
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await call(app, 'POST', '/auth/2fa/resend', { cookie: half })).status);
     expect(statuses).toEqual([202, 202, 202, 429]);
-    const code = codeIn((await latestMail(user.email))?.subject);
+    const code = codeIn((await latestMail(user.email))?.text);
     expect((await call(app, 'POST', '/auth/2fa/verify', { cookie: half, body: { code } })).status).toBe(200);
   });
 });

@@ -16,8 +16,8 @@ export interface MailMessage {
  * Queue an email that is not about a ticket (sign-in code, password reset, invitation), in the
  * caller's transaction: a `mail_messages` row (what an admin reads at GET /api/admin/mail) and an
  * `email.direct` outbox row that the email sender delivers — through SMTP, or into the dev outbox
- * when no SMTP_URL is set. Only its recipient and subject are logged, never its body, which may
- * hold a code or a link.
+ * when no SMTP_URL is set. Only its recipient, kind and id are logged, never its body, which may
+ * hold a code or a link. Callers keep secrets out of the subject: subjects are listed and kept.
  */
 export async function queueMail(db: DbOrTx, message: MailMessage, logger: Logger): Promise<void> {
   const [row] = await db
@@ -37,5 +37,5 @@ export async function queueMail(db: DbOrTx, message: MailMessage, logger: Logger
     dedupeKey: `email.direct:${row!.id}`,
     payload: { mailId: row!.id, to: message.to, userId: message.userId ?? null },
   });
-  logger.info({ to: message.to, subject: message.subject, kind: message.kind }, 'mail queued');
+  logger.info({ to: message.to, kind: message.kind, mailId: row!.id }, 'mail queued');
 }

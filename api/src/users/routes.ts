@@ -127,7 +127,8 @@ export const userRoutes = [
     method: 'get',
     path: '/admin/mail',
     access: 'admin',
-    summary: 'The dev outbox: mail Deskmate would have sent (newest first)',
+    summary:
+      'Mail that is not about a ticket, newest first; the development outbox (no SMTP_URL) shows bodies, codes included',
     response: z.object({ items: z.array(ZMailMessage) }),
     handler: async (ctx) => {
       const rows = await ctx.services.db.select().from(mailMessages).orderBy(desc(mailMessages.createdAt)).limit(200);
@@ -136,7 +137,8 @@ export const userRoutes = [
           id: m.id,
           to: m.to,
           subject: m.subject,
-          text: m.text,
+          // The body of a sign-in code, reset or invitation is shown only in the development outbox.
+          text: m.status === 'dev' ? m.text : '(not shown: it goes to the recipient only)',
           kind: m.kind,
           status: m.status,
           createdAt: m.createdAt.toISOString(),
