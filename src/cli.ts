@@ -12,12 +12,15 @@ import {
   DEMO_PASSWORD,
   DataDirBusyError,
   EmailSender,
+  StartupError,
   createLogger,
   demoUsers,
   loadConfig,
+  plainHttpWarning,
   startRuntime,
   type Role,
 } from '@deskmate/api';
+import { adminCreate } from './admin.js';
 import { BotConfigError, createBot, loadBotConfig } from '@deskmate/bot';
 
 const roles = ['all', 'api', 'bot', 'worker'] as const;
@@ -33,9 +36,14 @@ function fail(message: string): never {
 function usage(): string {
   return [
     'Usage: deskmate [--role all|api|bot|worker]',
+    '       deskmate admin create --email EMAIL [--name NAME]',
     '',
     '  --role   what this process runs (default: DESKMATE_ROLE or all)',
     '  --help   this text',
+    '',
+    '  admin create   create an administrator in the configured database (DATABASE_URL, or the',
+    '                 embedded one); the password is asked for on a terminal, or read as one line',
+    '                 from standard input (echo "$PASSWORD" | deskmate admin create --email …)',
     '',
     'Configuration comes from the environment and a .env file; see the README.',
   ].join('\n');
@@ -44,7 +52,16 @@ function usage(): string {
 async function main(): Promise<void> {
   let args;
   try {
-    args = parseArgs({ options: { role: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    args = parseArgs({
+      options: {
+        role: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        email: { type: 'string' },
+        name: { type: 'string' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     fail(`${(err as Error).message}\n${usage()}`);
   }
@@ -53,6 +70,14 @@ async function main(): Promise<void> {
     return;
   }
   loadDotenv({ quiet: true });
+  const command = args.positionals.join(' ');
+  if (command === 'admin create') {
+    await adminCreate({ email: args.values.email, name: args.values.name, fail });
+    return;
+  }
+  if (command) fail(`Unknown command: ${command}\n${usage()}`);
+  if (args.values.email !== undefined || args.values.name !== undefined)
+    fail(`--email and --name go with "admin create"\n${usage()}`);
   let config;
   let botConfig;
   try {
@@ -74,6 +99,8 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const startedAt = Date.now();
+  const httpWarning = plainHttpWarning(config);
+  if (httpWarning) logger.warn(httpWarning);
   let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
   // The bots reach the API over HTTP, with the desk's integration token: this process's own API,
   // or DESKMATE_API_URL when this process does not serve it.
@@ -105,7 +132,7 @@ async function main(): Promise<void> {
     });
     if (role === 'all' || role === 'bot') await bot.start();
   } catch (err) {
-    if (err instanceof DataDirBusyError) fail(err.message);
+    if (err instanceof DataDirBusyError || err instanceof StartupError) fail(err.message);
     logger.fatal({ err }, 'Deskmate could not start');
     logger.flush?.();
     setTimeout(() => process.exit(1), 100);
@@ -119,11 +146,21 @@ async function main(): Promise<void> {
     `  Console:  ${publicUrl}/`,
     `  API:      ${publicUrl}/api   Health: ${publicUrl}/healthz`,
     `  Database: ${runtime.embedded ? `embedded PostgreSQL in ${config.DESKMATE_DATA_DIR}/` : 'DATABASE_URL'}`,
+    `  Channels: ${channelsLine(bot.integrations, runtime.services.config.SMTP_URL !== undefined)}`,
   ];
   if (runtime.demoData) {
     lines.push('', `  Demo logins (password "${DEMO_PASSWORD}"):`);
     for (const u of demoUsers) lines.push(`    ${u.role.padEnd(9)} ${u.email}`);
   }
+  if (runtime.setupCode) {
+    lines.push(
+      '',
+      '  No administrator yet. Create the first one:',
+      `    in the console: ${publicUrl}/setup   with the one-time setup code  ${runtime.setupCode}`,
+      '    or here:        npx deskmate admin create --email you@example.com',
+    );
+  }
+  if (servesApi) lines.push('', '  Try the chat wizard in this terminal: npm run chat');
   lines.push('', '  Press Ctrl-C to stop.', '');
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -153,6 +190,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** Which chat and mail channels are on, for the banner. */
+function channelsLine(
+  chat: { slack: { configured: boolean; mode: string | null }; teams: { configured: boolean; emulatorOnly: boolean } },
+  smtp: boolean,
+): string {
+  return [
+    chat.slack.configured ? `Slack (${chat.slack.mode === 'socket' ? 'Socket Mode' : 'HTTP'})` : 'Slack off',
+    chat.teams.configured ? 'Teams' : chat.teams.emulatorOnly ? 'Teams (local emulator only)' : 'Teams off',
+    smtp ? 'email (SMTP)' : 'email (dev outbox, no SMTP_URL)',
+  ].join(' · ');
 }
 
 void main();

@@ -1,6 +1,8 @@
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import bcrypt from 'bcrypt';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase, dropDatabase } from '../api/src/test/db.js';
@@ -49,6 +51,40 @@ describe('deskmate configuration errors', () => {
     expect(await p.exited).toBe(1);
     expect(p.output().trim().split('\n')).toEqual([
       'Configuration error: MICROSOFT_APP_PASSWORD must be set with MICROSOFT_APP_ID',
+    ]);
+  });
+});
+
+describe('errors at start are one line, and the port is checked before any database work', () => {
+  it('a port in use: one line naming the port, exit 1, and the embedded database never set up', async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    const base = await mkdtemp(join(tmpdir(), 'dm-port-'));
+    try {
+      const p = spawnDeskmate({ PORT: String(port), HOST: '127.0.0.1', DESKMATE_DATA_DIR: join(base, 'data') });
+      running.push(p);
+      expect(await p.exited).toBe(1);
+      expect(p.output().trim().split('\n')).toEqual([
+        `Port ${port} on 127.0.0.1 is already in use: stop the other process (or another Deskmate) or set PORT to a free port.`,
+      ]);
+      expect(await readdir(base)).toEqual([]);
+    } finally {
+      blocker.close();
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+
+  it('a database that cannot be reached: one line naming host, port and database (never the password), exit 1', async () => {
+    const closed = await freePort();
+    const p = spawnDeskmate({
+      PORT: String(await freePort()),
+      DATABASE_URL: `postgresql://deskmate:hunter2-secret@127.0.0.1:${closed}/deskmate`,
+    });
+    running.push(p);
+    expect(await p.exited).toBe(1);
+    expect(p.output().trim().split('\n')).toEqual([
+      `Could not connect to the database at 127.0.0.1:${closed}/deskmate: the connection was refused (is PostgreSQL running and listening there?). Check DATABASE_URL.`,
     ]);
   });
 });
@@ -129,6 +165,83 @@ describe('deskmate on DATABASE_URL', () => {
   const made: string[] = [];
   afterAll(async () => {
     for (const name of made) await dropDatabase(name);
+  });
+
+  it('a production start with no admin prints a one-time setup code, the channels, and one line about plain http', async () => {
+    const { url, name } = await createEmptyDatabase();
+    made.push(name);
+    const port = await freePort();
+    const p = spawnDeskmate({
+      PORT: String(port),
+      DATABASE_URL: url,
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      PUBLIC_URL: `http://localhost:${port}`,
+    });
+    running.push(p);
+    await waitForHealthy(`http://127.0.0.1:${port}`, 30_000, p);
+    const out = p.output();
+    const code = /setup code {2}([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})/.exec(out)?.[1];
+    expect(code).toBeDefined();
+    expect(out).toContain(`http://localhost:${port}/setup`);
+    expect(out).toContain('npx deskmate admin create');
+    expect(out).toContain('Channels: Slack off · Teams');
+    expect(out).toContain('email (dev outbox, no SMTP_URL)');
+    expect(out).toContain('npm run chat');
+    expect(out.split('\n').filter((l) => l.includes('not https'))).toHaveLength(1);
+    // The code works once, on the setup page's API.
+    const res = await fetch(`http://127.0.0.1:${port}/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${port}` },
+      body: JSON.stringify({
+        code,
+        email: 'first@example.com',
+        name: 'First',
+        password: 'a long and unusual password',
+      }),
+    });
+    expect(res.status).toBe(201);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
+  it('admin create: the password read from standard input, the policy applied, a taken email refused, all in one line', async () => {
+    const { url, name } = await createEmptyDatabase();
+    made.push(name);
+    const env = { DATABASE_URL: url, PUBLIC_URL: 'https://desk.example.com' };
+    const args = ['admin', 'create', '--email', 'Root@Example.com', '--name', 'Root Admin'];
+
+    const weak = spawnDeskmate(env, args, 'short\n');
+    running.push(weak);
+    expect(await weak.exited).toBe(1);
+    expect(weak.output().trim().split('\n')).toEqual(['The password must be at least 10 characters']);
+
+    const ok = spawnDeskmate(env, args, 'a long and unusual password\n');
+    running.push(ok);
+    expect(await ok.exited).toBe(0);
+    expect(ok.output().trim()).toBe(
+      'Administrator root@example.com created. Sign in at https://desk.example.com/login',
+    );
+
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const rows = await client.query<{ role: string; name: string; password_hash: string }>(
+      "SELECT role, name, password_hash FROM users WHERE email = 'root@example.com'",
+    );
+    await client.end();
+    expect(rows.rows).toHaveLength(1);
+    expect(rows.rows[0]).toMatchObject({ role: 'admin', name: 'Root Admin' });
+    expect(await bcrypt.compare('a long and unusual password', rows.rows[0]!.password_hash)).toBe(true);
+
+    const again = spawnDeskmate(env, args, 'another long unusual password\n');
+    running.push(again);
+    expect(await again.exited).toBe(1);
+    expect(again.output().trim().split('\n')).toEqual(['A user with the email root@example.com already exists']);
+
+    const noEmail = spawnDeskmate(env, ['admin', 'create'], 'whatever\n');
+    running.push(noEmail);
+    expect(await noEmail.exited).toBe(1);
+    expect(noEmail.output()).toContain('admin create needs --email');
   });
 
   it('two processes started at the same moment on a new database both come up; migrations run once; demo seeded once', async () => {

@@ -11,7 +11,7 @@ export interface DeskmateProcess {
 }
 
 /** Run the real `deskmate` entry point (from source, through tsx) as a separate process. */
-export function spawnDeskmate(env: Record<string, string>, args: string[] = []): DeskmateProcess {
+export function spawnDeskmate(env: Record<string, string>, args: string[] = [], input?: string): DeskmateProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', 'src/cli.ts', ...args], {
     cwd: repoRoot,
     env: {
@@ -21,8 +21,9 @@ export function spawnDeskmate(env: Record<string, string>, args: string[] = []):
       LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (input !== undefined) child.stdin!.end(input);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

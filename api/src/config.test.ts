@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configSchema, defaultHost, loadConfig } from './config.js';
+import { ConfigError, configSchema, defaultHost, loadConfig, plainHttpWarning } from './config.js';
 
 describe('configuration', () => {
   it('starts with no configuration at all, using documented defaults', () => {
@@ -59,6 +59,16 @@ describe('configuration', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain('hunter2');
     }
+  });
+
+  it('warns once, in one line, when production is served over plain http or PUBLIC_URL is unset', () => {
+    const http = plainHttpWarning(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'http://localhost:3000' }));
+    expect(http).toContain('PUBLIC_URL is http://localhost:3000, not https');
+    expect(http).toContain('Secure cookies are off');
+    expect(http).not.toContain('\n');
+    expect(plainHttpWarning(loadConfig({ NODE_ENV: 'production' }))).toContain('PUBLIC_URL is unset');
+    expect(plainHttpWarning(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://desk.example.com' }))).toBeNull();
+    expect(plainHttpWarning(loadConfig({ NODE_ENV: 'development' }))).toBeNull();
   });
 
   it('parses booleans the way people write them', () => {

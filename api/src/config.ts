@@ -394,6 +394,22 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   return issue.message.startsWith('must') ? issue.message : `is invalid: ${issue.message}`;
 }
 
+/**
+ * Whether people reach Deskmate over HTTPS (PUBLIC_URL's scheme). The headers and cookie flags
+ * that only work over HTTPS (HSTS, upgrade-insecure-requests, Secure cookies) follow this, not
+ * NODE_ENV: a production console opened over plain http would otherwise be a blank page.
+ */
+export function servedOverHttps(config: Pick<Config, 'PUBLIC_URL'>): boolean {
+  return config.PUBLIC_URL?.startsWith('https:') ?? false;
+}
+
+/** The one line a production start prints when PUBLIC_URL is not https, or null. */
+export function plainHttpWarning(config: Pick<Config, 'PUBLIC_URL' | 'NODE_ENV'>): string | null {
+  if (config.NODE_ENV !== 'production' || servedOverHttps(config)) return null;
+  const url = config.PUBLIC_URL ?? 'unset';
+  return `PUBLIC_URL is ${url}, not https: HSTS, upgrade-insecure-requests and Secure cookies are off so the console works over plain HTTP. Put Deskmate behind HTTPS and set PUBLIC_URL=https://… for production use.`;
+}
+
 /** The host to listen on, when HOST is not set. */
 export function defaultHost(config: Config): string {
   return config.HOST ?? (config.DATABASE_URL ? '0.0.0.0' : '127.0.0.1');

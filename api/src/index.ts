@@ -1,4 +1,4 @@
-export { loadConfig, ConfigError, configSchema, defaultHost, type Config } from './config.js';
+export { loadConfig, ConfigError, configSchema, defaultHost, plainHttpWarning, type Config } from './config.js';
 export { createLogger, silentLogger, type Logger } from './logger.js';
 export { startRuntime, type Runtime, type RuntimeOptions, type Role } from './runtime.js';
 export { systemClock, FakeClock, type Clock } from './clock.js';
@@ -8,3 +8,6 @@ export { runMigrations, migrationsFolder } from './db/migrate.js';
 export { createDatabase, pingDatabase, type Database, type Db } from './db/client.js';
 export { DEMO_PASSWORD, demoUsers, seedDemoData } from './db/seed.js';
 export * as schema from './db/schema.js';
+export { StartupError } from './startup-error.js';
+export { createAdminFromCli } from './setup/cli.js';
+export { passwordProblem } from './auth/password-policy.js';

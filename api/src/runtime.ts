@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { systemClock, type Clock } from './clock.js';
-import { defaultHost, type Config } from './config.js';
+import { defaultHost, servedOverHttps, type Config } from './config.js';
 import { createDatabase, pingDatabase, type Database } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
 import { runMigrations } from './db/migrate.js';
@@ -24,6 +24,8 @@ import { startWorker, type Worker } from './jobs/worker.js';
 import { startImapPoller, type ImapPoller } from './email/imap.js';
 import { isAttachable, type AttachableSender } from './email/sender.js';
 import type { Logger } from './logger.js';
+import { checkDatabaseReachable, portUnavailable } from './startup-error.js';
+import { issueSetupCode } from './setup/first-admin.js';
 
 export type Role = 'all' | 'api' | 'bot' | 'worker';
 
@@ -66,6 +68,8 @@ export interface Runtime {
   embedded: EmbeddedPostgresHandle | undefined;
   worker: Worker | undefined;
   demoData: boolean;
+  /** While no admin exists (API roles): the one-time code for the first-run setup page, to print. */
+  setupCode: string | null;
   stop(): Promise<void>;
 }
 
@@ -77,19 +81,31 @@ export interface Runtime {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, role, logger } = options;
   const clock = options.clock ?? systemClock;
+  // The port first: a port in use is said in one line before any database work, and while the
+  // rest starts every request gets a 503 that says so.
+  let handle: (req: IncomingMessage, res: ServerResponse) => void = answerStarting;
+  const server: Server = createServer((req, res) => handle(req, res));
+  server.keepAliveTimeout = 5000;
+  await listen(server, config.PORT, defaultHost(config));
   let embedded: EmbeddedPostgresHandle | undefined;
   let databaseUrl = options.databaseUrl ?? config.DATABASE_URL;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: config.DESKMATE_DATA_DIR,
-      logger,
-      fast: options.fastEmbedded ?? false,
-    });
-    databaseUrl = embedded.url;
+  try {
+    if (!databaseUrl) {
+      embedded = await startEmbeddedPostgres({
+        dataDir: config.DESKMATE_DATA_DIR,
+        logger,
+        fast: options.fastEmbedded ?? false,
+      });
+      databaseUrl = embedded.url;
+    } else {
+      await checkDatabaseReachable(databaseUrl);
+    }
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
   }
   let database: Database | undefined;
   let jobsDatabase: Database | undefined;
-  let server: Server | undefined;
   let worker: Worker | undefined;
   let live: LiveHub | undefined;
   let relay: OutboxRelay | undefined;
@@ -102,11 +118,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const deadline = config.SHUTDOWN_TIMEOUT_MS;
     // Live streams never end by themselves: close them so the server can drain.
     if (live) await live.stop();
-    if (server) {
-      const s = server;
-      const closed = new Promise<void>((resolve) => s.close(() => resolve()));
-      s.closeIdleConnections();
-      const timer = setTimeout(() => s.closeAllConnections(), deadline);
+    {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), deadline);
       await closed;
       clearTimeout(timer);
     }
@@ -144,6 +159,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     await seedShippedArticles(database.db, logger);
     const serveApi = role === 'all' || role === 'api';
+    const setupCode = serveApi ? await issueSetupCode(database.db) : null;
     if (serveApi) {
       live = new LiveHub(databaseUrl, logger);
       await live.start();
@@ -196,26 +212,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(serveApi ? { api: createApiRouter(services), consoleDir: options.consoleDir } : {}),
       trustProxy: config.TRUST_PROXY,
       extraRouters: serveBot ? (options.botRouters ?? []) : [],
-      production: config.NODE_ENV === 'production',
+      https: servedOverHttps(config),
       isShuttingDown: () => shuttingDown,
     });
     const frontDoors = serveBot ? (options.frontDoors ?? []) : [];
-    server = createServer(
-      frontDoors.length
-        ? (req, res) => {
-            if (!frontDoors.some((door) => door(req, res))) app(req, res);
-          }
-        : app,
-    );
-    server.keepAliveTimeout = 5000;
-    const s = server;
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.listen(config.PORT, defaultHost(config), () => {
-        s.off('error', reject);
-        resolve();
-      });
-    });
+    handle = frontDoors.length
+      ? (req, res) => {
+          if (!frontDoors.some((door) => door(req, res))) app(req, res);
+        }
+      : app;
     const address = server.address() as AddressInfo;
     const shownHost = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
     listenUrl = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
@@ -229,10 +234,33 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       embedded,
       worker,
       demoData,
+      setupCode,
       stop,
     };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/** Listen, or say in one line why the port cannot be had. */
+async function listen(server: Server, port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const failed = (err: unknown) => reject(portUnavailable(port, host, err));
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+}
+
+/** Every request while the process starts: 503 with Retry-After, in the one error shape. */
+function answerStarting(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, {
+    'content-type': 'application/json; charset=utf-8',
+    'retry-after': '2',
+    'cache-control': 'no-store',
+  });
+  res.end(JSON.stringify({ error: { code: 'unavailable', message: 'Deskmate is starting; try again in a moment' } }));
 }

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { apiTokens, userIdentities, users } from '../db/schema.js';
+import { servedOverHttps } from '../config.js';
 import { AppError } from '../http/errors.js';
 import type { Auth, Services, UserRow } from '../http/context.js';
 import { safeEqual, sha256 } from '../security/crypto.js';
@@ -16,7 +17,7 @@ export function setSessionCookie(res: Response, services: Services, token: strin
   res.cookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: services.config.NODE_ENV === 'production',
+    secure: servedOverHttps(services.config),
     path: '/',
     maxAge: maxAgeSec * 1000,
   });
@@ -26,7 +27,7 @@ export function clearSessionCookie(res: Response, services: Services): void {
   res.clearCookie(SESSION_COOKIE, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: services.config.NODE_ENV === 'production',
+    secure: servedOverHttps(services.config),
     path: '/',
   });
 }

@@ -226,6 +226,11 @@ async function initdb(binary: string, pgdata: string, ids: { uid: number; gid: n
   });
 }
 
+/** The connection string of a data directory's embedded server, running or not (no TCP: its socket). */
+export function embeddedSocketUrl(dataDir: string, database = 'deskmate'): string {
+  return socketUrl(pathsFor(dataDir).socketDir, database);
+}
+
 function socketUrl(socketDir: string, database: string): string {
   return `postgresql://postgres@${encodeURIComponent(socketDir)}/${encodeURIComponent(database)}`;
 }

@@ -19,6 +19,7 @@ import { slaRoutes } from '../sla/routes.js';
 import { reportRoutes } from '../reports/routes.js';
 import { viewRoutes } from '../views/routes.js';
 import { emailRoutes } from '../email/routes.js';
+import { setupRoutes } from '../setup/routes.js';
 import type { Services } from './context.js';
 import { buildRouter, defineRoute, type RouteDefinition } from './route.js';
 
@@ -57,6 +58,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...reportRoutes,
   ...viewRoutes,
   ...emailRoutes,
+  ...setupRoutes,
 ] as RouteDefinition[];
 
 apiRoutes.push(

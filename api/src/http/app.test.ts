@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZErrorBody, ZHealth } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserWithPassword, sessionCookie } from '../test/auth.js';
+import { createUserWithPassword, sessionCookie, TEST_PASSWORD } from '../test/auth.js';
 import { setDatabaseReachable } from '../test/db.js';
 import { apiRoutes } from './api.js';
 import { startTestApp, useTestApp, type TestApp } from '../test/app.js';
@@ -72,6 +72,45 @@ describe('the HTTP app', () => {
     const res = await app.current.fetch('/');
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<h1>Deskmate</h1>');
+  });
+});
+
+describe('HTTPS-only headers follow PUBLIC_URL, not NODE_ENV', () => {
+  const signIn = async (app: TestApp) => {
+    const user = await createUserWithPassword(app.database.db, { role: 'agent' });
+    const res = await app.fetch('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: new URL(app.url).origin },
+      body: JSON.stringify({ email: user.email, password: TEST_PASSWORD }),
+    });
+    expect(res.status).toBe(200);
+    return res.headers.get('set-cookie') ?? '';
+  };
+
+  it('production over plain http (the compose default): no HSTS, no upgrade-insecure-requests, no Secure cookie', async () => {
+    const app = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: 'http://localhost:3000' } });
+    try {
+      const res = await app.fetch('/');
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+      expect(res.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+      const cookie = await signIn(app);
+      expect(cookie).toContain('deskmate_session=');
+      expect(cookie.toLowerCase()).not.toContain('secure');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('production over https: HSTS, upgrade-insecure-requests and a Secure cookie', async () => {
+    const app = await startTestApp({ env: { NODE_ENV: 'production', PUBLIC_URL: 'https://desk.example.com' } });
+    try {
+      const res = await app.fetch('/');
+      expect(res.headers.get('strict-transport-security')).toContain('max-age=31536000');
+      expect(res.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
+      expect((await signIn(app)).toLowerCase()).toContain('; secure');
+    } finally {
+      await app.stop();
+    }
   });
 });
 

@@ -22,8 +22,8 @@ export interface AppOptions {
   consoleDir?: string | undefined;
   /** Reverse proxies to trust for X-Forwarded-For (0: none). */
   trustProxy?: number;
-  /** Production: HSTS and upgrade-insecure-requests (behind TLS). */
-  production?: boolean;
+  /** People reach Deskmate over HTTPS (PUBLIC_URL): HSTS and upgrade-insecure-requests. */
+  https?: boolean;
   /** Set while the process shuts down: /healthz answers 503 so load balancers drain it. */
   isShuttingDown?: () => boolean;
 }
@@ -71,10 +71,10 @@ export function createApp(options: AppOptions): Express {
           objectSrc: ["'none'"],
           baseUri: ["'self'"],
           formAction: ["'self'"],
-          upgradeInsecureRequests: options.production ? [] : null,
+          upgradeInsecureRequests: options.https ? [] : null,
         },
       },
-      hsts: options.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      hsts: options.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
       crossOriginEmbedderPolicy: false,
     }),
   );

@@ -41,6 +41,21 @@ export const ZAcceptInviteRequest = z
   })
   .strict();
 
+/** First run: whether the console must offer "Create the first administrator". */
+export const ZSetupStatus = z.object({ needed: z.boolean() });
+export type TSetupStatus = z.infer<typeof ZSetupStatus>;
+
+/** The first administrator, with the one-time setup code Deskmate printed in its log at start. */
+export const ZSetupRequest = z
+  .object({
+    code: z.string().trim().min(4, 'is required').max(64),
+    email: ZEmail,
+    name: z.string().trim().min(1, 'is required').max(200),
+    password: ZPasswordInput,
+  })
+  .strict();
+export type TSetupRequest = z.infer<typeof ZSetupRequest>;
+
 export const ZSecuritySettings = z.object({
   /** Roles that must use two-factor sign-in (they enrol at their next sign-in). */
   require2faRoles: z.array(ZUserRole.exclude(['requester'])).max(2),
