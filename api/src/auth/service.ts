@@ -6,6 +6,8 @@ import type { DbOrTx } from '../db/client.js';
 import { authTokens, recoveryCodes, settings, users } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
+import { enqueue } from '../jobs/enqueue.js';
+import { passwordResetMail } from '../jobs/definitions/password-reset-mail.js';
 import { queueMail } from '../mail/outbox.js';
 import { decrypt, encrypt, randomToken, sha256 } from '../security/crypto.js';
 import {
@@ -356,39 +358,23 @@ export async function changePassword(
   });
 }
 
-const RESET_TTL_MS = 60 * 60_000;
-
-/** Always succeeds from the caller's view: whether the account exists is never revealed. */
+/**
+ * "Forgot password" answers the same for every address: it queues the one job that looks the
+ * address up and mails a link if the account exists (see mailPasswordReset), and returns. No
+ * lookup happens before the answer, so neither its content nor its timing tells whether the
+ * account exists.
+ */
 export async function forgotPassword(services: Services, email: string, actor: Actor): Promise<void> {
-  const [user] = await services.db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email}`);
-  if (!user || !user.active) return;
-  const state = await rateState(services.db, limits.passwordReset(user.id), services.clock);
-  if (state.limited) return;
-  const token = randomToken(32);
-  const now = services.clock.now();
-  await services.db.transaction(async (tx) => {
-    await recordHit(tx, limits.passwordReset(user.id).key, services.clock);
-    await tx.insert(authTokens).values({
-      userId: user.id,
-      purpose: 'password_reset',
-      tokenHash: sha256(token),
-      expiresAt: new Date(now.getTime() + RESET_TTL_MS),
-    });
-    await queueMail(
-      tx,
-      {
-        to: user.email,
-        subject: 'Reset your Deskmate password',
-        text: `Hello ${user.name},\n\nSomeone (hopefully you) asked to reset your Deskmate password. Open this link within an hour to choose a new one:\n\n${services.publicUrl()}/reset-password?token=${token}\n\nIf it was not you, ignore this email; your password is unchanged.`,
-        kind: 'password_reset',
-        userId: user.id,
-      },
-      services.logger,
-    );
-    await recordAudit(tx, actor, { action: 'auth.password_reset_requested', entityType: 'user', entityId: user.id });
+  await enqueue(services.db, passwordResetMail, {
+    email,
+    linkBase: services.publicUrl(),
+    actor: {
+      userId: actor.userId,
+      type: actor.type,
+      ...(actor.ip ? { ip: actor.ip.slice(0, 100) } : {}),
+      ...(actor.userAgent ? { userAgent: actor.userAgent.slice(0, 500) } : {}),
+      ...(actor.channel ? { channel: actor.channel } : {}),
+    },
   });
 }
 
