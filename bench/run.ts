@@ -18,6 +18,7 @@ import { BENCH_PASSWORD, seedScale } from './seed.js';
 import { benchSlaSweep, median } from './sla-sweep.js';
 import { benchClassifier, benchKbSearch } from '@deskmate/kb';
 import { channelBenchmarks, channelResults, copyDatabase, isChannelBenchmark } from './channels.js';
+import { benchPasswordReset } from './password-reset.js';
 import { startBenchServer, withBenchDatabase } from './server.js';
 
 interface Result {
@@ -36,8 +37,9 @@ interface BenchContext {
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
 /**
  * `BENCH_ONLY=sla`: only the in-process SLA sweep benchmark (no server, no HTTP); `slack`: only the
- * Slack ack; `http`: only the API benchmarks at 100,000 tickets; `sse`, `teams` or `email`: only
- * that channel benchmark (bench/channels.ts), on a freshly seeded database.
+ * Slack ack; `password-reset`: only "forgot password", known vs unknown address; `http`: only the
+ * API benchmarks at 100,000 tickets; `sse`, `teams` or `email`: only that channel benchmark
+ * (bench/channels.ts), on a freshly seeded database.
  */
 const only = process.env.BENCH_ONLY;
 const SWEEP_LIMIT_MS = 1000;
@@ -441,6 +443,11 @@ async function slackOnly(): Promise<void> {
   console.table(await withBenchDatabase(slackAckResults));
 }
 
+/** `BENCH_ONLY=password-reset`: "forgot password" for a known and an unknown address, on an empty migrated database. */
+async function passwordResetOnly(): Promise<void> {
+  console.table(await withBenchDatabase((url) => benchPasswordReset(url, serverFlags)));
+}
+
 async function slaOnly(): Promise<void> {
   console.table(await withBenchDatabase(slaSweepResults, seedScale));
 }
@@ -483,6 +490,7 @@ async function benchAll(databaseUrl: string, agentEmail: string): Promise<void> 
       // On a database of its own: the sweep above leaves thousands of escalation emails to send,
       // and this benchmark is about acks, not about that backlog.
       results.push(...(await slackAckResults(await freshDatabase(databaseUrl, 'deskmate_slack'))));
+      results.push(...(await benchPasswordReset(await freshDatabase(databaseUrl, 'deskmate_reset'), serverFlags)));
       results.push(...kbResults());
       if (channelsUrl) results.push(...(await channelResults(channelsUrl, channelBenchmarks, serverFlags)));
     }
@@ -521,6 +529,8 @@ await (only === 'sla'
   ? slaOnly()
   : only === 'slack'
     ? slackOnly()
-    : isChannelBenchmark(only)
-      ? channelOnly(only)
-      : main());
+    : only === 'password-reset'
+      ? passwordResetOnly()
+      : isChannelBenchmark(only)
+        ? channelOnly(only)
+        : main());

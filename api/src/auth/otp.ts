@@ -40,6 +40,26 @@ export async function sendEmailOtp(db: DbOrTx, services: Services, user: UserRow
 }
 
 /**
+ * Whether the user holds an emailed code that still works (unused, unexpired; a code is marked
+ * used once its tries are spent): the password step then sends no other.
+ */
+export async function hasUsableEmailOtp(db: DbOrTx, services: Services, user: UserRow): Promise<boolean> {
+  const [token] = await db
+    .select({ id: authTokens.id })
+    .from(authTokens)
+    .where(
+      and(
+        eq(authTokens.userId, user.id),
+        eq(authTokens.purpose, 'email_otp'),
+        isNull(authTokens.usedAt),
+        gt(authTokens.expiresAt, services.clock.now()),
+      ),
+    )
+    .limit(1);
+  return token !== undefined;
+}
+
+/**
  * Check an emailed code: the newest unused, unexpired one, at most five tries, used once.
  * Every try counts, right or wrong.
  */

@@ -74,7 +74,7 @@ export const authRoutes = [
     path: '/auth/2fa/resend',
     access: 'half',
     halfMethods: ['email'],
-    summary: 'Email another sign-in code (3 per 10 minutes)',
+    summary: 'Email another sign-in code (4 codes per 10 minutes, counting the one sent at sign-in)',
     status: 202,
     handler: async (ctx) => {
       await sendSignInCode(ctx.services, ctx.user, ctx.actor);

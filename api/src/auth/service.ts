@@ -6,28 +6,29 @@ import type { DbOrTx } from '../db/client.js';
 import { authTokens, recoveryCodes, settings, users } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
+import { enqueue } from '../jobs/enqueue.js';
+import { passwordResetMail } from '../jobs/definitions/password-reset-mail.js';
 import { queueMail } from '../mail/outbox.js';
 import { decrypt, encrypt, randomToken, sha256 } from '../security/crypto.js';
-import { check, consume, rateLimitedError, rateState, recordHit, type RateLimit } from '../security/rate-limit.js';
+import {
+  check,
+  consume,
+  lockRateKey,
+  rateLimitedError,
+  rateState,
+  recordHit,
+  takeSlot,
+  type RateState,
+} from '../security/rate-limit.js';
 import { signHalf, type HalfClaims } from './jwt.js';
-import { checkEmailOtp, sendEmailOtp } from './otp.js';
+import { limits } from './limits.js';
+import { checkEmailOtp, hasUsableEmailOtp, sendEmailOtp } from './otp.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { assertPasswordAcceptable } from './password-policy.js';
 import { looksLikeRecoveryCode, regenerateRecoveryCodes, useRecoveryCode } from './recovery.js';
 import { newTotpSecret, totpUri, verifyTotp } from './totp.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-export const limits = {
-  loginAccount: (email: string): RateLimit => ({ key: `login:account:${email}`, max: 5, windowMs: 10 * MINUTE }),
-  loginIp: (ip: string): RateLimit => ({ key: `login:ip:${ip}`, max: 20, windowMs: 10 * MINUTE }),
-  verify2fa: (jti: string): RateLimit => ({ key: `2fa:verify:${jti}`, max: 5, windowMs: 10 * MINUTE }),
-  otpSend: (userId: string): RateLimit => ({ key: `2fa:send:${userId}`, max: 3, windowMs: 10 * MINUTE }),
-  passwordReset: (userId: string): RateLimit => ({ key: `password:reset:${userId}`, max: 3, windowMs: HOUR }),
-  passwordChange: (userId: string): RateLimit => ({ key: `password:change:${userId}`, max: 5, windowMs: 10 * MINUTE }),
-  inviteAccept: (ip: string): RateLimit => ({ key: `invite:accept:ip:${ip}`, max: 5, windowMs: HOUR }),
-};
+export { limits };
 
 export const invalidCredentials = () => new AppError('unauthenticated', 'Email or password is incorrect');
 const invalidCode = () => new AppError('unauthenticated', 'That code is not valid; check it and try again');
@@ -61,7 +62,7 @@ export async function afterPassword(
 ): Promise<PasswordStepResult> {
   const nowSec = Math.floor(services.clock.now().getTime() / 1000);
   if (user.twoFactorMethod !== 'none') {
-    if (user.twoFactorMethod === 'email') await sendEmailOtp(db, services, user);
+    const emailCode = user.twoFactorMethod === 'email' ? await emailCodeAtSignIn(db, services, user) : undefined;
     const token = signHalf(
       services.secrets.jwtSecret,
       { sub: user.id, tv: user.tokenVersion, method: user.twoFactorMethod },
@@ -74,7 +75,7 @@ export async function afterPassword(
         action: 'auth.password_ok',
         entityType: 'user',
         entityId: user.id,
-        after: { secondFactor: user.twoFactorMethod },
+        after: { secondFactor: user.twoFactorMethod, ...(emailCode ? { emailCode } : {}) },
       },
     );
     return { kind: 'half', user, method: user.twoFactorMethod, token };
@@ -103,6 +104,24 @@ export async function afterPassword(
     { action: 'auth.login', entityType: 'user', entityId: user.id },
   );
   return { kind: 'session', user: updated ?? user };
+}
+
+/**
+ * The emailed code at the password step: a code that still works is kept (no new mail), else one
+ * is sent within the same send limit as resend. Signing in again and again mints no new codes and
+ * floods no mailbox; when the limit is spent the password step still answers, without a mail.
+ */
+async function emailCodeAtSignIn(
+  db: DbOrTx,
+  services: Services,
+  user: UserRow,
+): Promise<'reused' | 'sent' | 'send_limited'> {
+  const limit = limits.otpSend(user.id);
+  await lockRateKey(db, limit.key);
+  if (await hasUsableEmailOtp(db, services, user)) return 'reused';
+  if ((await takeSlot(db, limit, services.clock)).limited) return 'send_limited';
+  await sendEmailOtp(db, services, user);
+  return 'sent';
 }
 
 /**
@@ -165,11 +184,8 @@ export async function verifySecondFactor(
   if (claims.method === 'enroll') throw new AppError('conflict', 'Set up two-factor sign-in first (TOTP or email)');
   await consume(services.db, [limits.verify2fa(claims.jti)], services.clock);
   const result = await services.db.transaction(async (tx) => {
-    const method = await checkSecondFactor(tx, services, user, code);
-    if (!method) {
-      await recordAudit(tx, actor, { action: 'auth.2fa_failed', entityType: 'user', entityId: user.id });
-      return null;
-    }
+    const method = await checkSecondFactorCounted(tx, services, user, code, actor);
+    if (!method) return null;
     if (method === 'recovery') {
       await recordAudit(tx, actor, { action: 'auth.recovery_code_used', entityType: 'user', entityId: user.id });
     }
@@ -188,6 +204,79 @@ export async function verifySecondFactor(
   });
   if (!result) throw invalidCode();
   return result;
+}
+
+/**
+ * Check a second factor under the per-user limit on wrong ones, in the caller's transaction (its
+ * failures must commit). While the user is locked out nothing is checked: 429 with Retry-After. A
+ * wrong code is counted and audited; the one that reaches the limit starts a lock-out.
+ */
+async function checkSecondFactorCounted(
+  tx: DbOrTx,
+  services: Services,
+  user: UserRow,
+  code: string,
+  actor: Actor,
+): Promise<'totp' | 'email' | 'recovery' | null> {
+  const limit = limits.secondFactorFailures(user.id);
+  await lockRateKey(tx, limit.key);
+  const before = await rateState(tx, limit, services.clock);
+  if (before.limited) throw rateLimitedError(before, 'Too many wrong codes for this account; try again later');
+  const method = await checkSecondFactor(tx, services, user, code);
+  if (method) return method;
+  await recordHit(tx, limit.key, services.clock);
+  await recordAudit(tx, actor, { action: 'auth.2fa_failed', entityType: 'user', entityId: user.id });
+  const after = await rateState(tx, limit, services.clock);
+  if (after.limited) await startSecondFactorLockout(tx, services, user, actor, after);
+  return null;
+}
+
+/**
+ * A lock-out begins: audited, and the user is told by email (at most once per window, however
+ * many guesses follow) that someone who has their password is guessing their second factor.
+ */
+async function startSecondFactorLockout(
+  tx: DbOrTx,
+  services: Services,
+  user: UserRow,
+  actor: Actor,
+  state: RateState,
+): Promise<void> {
+  const limit = limits.secondFactorFailures(user.id);
+  const minutes = Math.round(limit.windowMs / 60_000);
+  const warning = await takeSlot(tx, limits.secondFactorWarning(user.id), services.clock);
+  await recordAudit(tx, actor, {
+    action: 'auth.2fa_locked',
+    entityType: 'user',
+    entityId: user.id,
+    after: {
+      failures: limit.max,
+      windowMinutes: minutes,
+      retryAfterSeconds: state.retryAfterSec,
+      mailed: !warning.limited,
+    },
+  });
+  if (warning.limited) return;
+  const wait = Math.max(1, Math.ceil(state.retryAfterSec / 60));
+  await queueMail(
+    tx,
+    {
+      to: user.email,
+      subject: 'Someone is trying to sign in to your Deskmate account',
+      text:
+        `Hello ${user.name},\n\n` +
+        `Someone signed in to Deskmate with your password, then entered ${limit.max} wrong ` +
+        `second-factor codes within ${minutes} minutes${actor.ip ? ` (the last from IP address ${actor.ip})` : ''}. ` +
+        `Deskmate now refuses second-factor codes for your account for about ${wait} minutes.\n\n` +
+        `If this was not you, someone knows your password: change your password now. A new password ` +
+        `signs out every session, including theirs:\n\n` +
+        `${services.publicUrl()}/forgot-password\n\n` +
+        `If it was you, wait ${wait} minutes and sign in again.`,
+      kind: 'second_factor_locked',
+      userId: user.id,
+    },
+    services.logger,
+  );
 }
 
 /** Which factor the code proved (consuming it), or null. */
@@ -218,7 +307,7 @@ async function checkSecondFactor(
   return null;
 }
 
-/** Send another sign-in code (email 2FA): 3 per 10 minutes. */
+/** Send another sign-in code (email 2FA): one limit with the code sent at the password step. */
 export async function sendSignInCode(services: Services, user: UserRow, actor: Actor): Promise<void> {
   if (user.twoFactorMethod !== 'email') throw new AppError('conflict', 'Your second factor is not email');
   await consume(services.db, [limits.otpSend(user.id)], services.clock);
@@ -269,39 +358,23 @@ export async function changePassword(
   });
 }
 
-const RESET_TTL_MS = HOUR;
-
-/** Always succeeds from the caller's view: whether the account exists is never revealed. */
+/**
+ * "Forgot password" answers the same for every address: it queues the one job that looks the
+ * address up and mails a link if the account exists (see mailPasswordReset), and returns. No
+ * lookup happens before the answer, so neither its content nor its timing tells whether the
+ * account exists.
+ */
 export async function forgotPassword(services: Services, email: string, actor: Actor): Promise<void> {
-  const [user] = await services.db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email}`);
-  if (!user || !user.active) return;
-  const state = await rateState(services.db, limits.passwordReset(user.id), services.clock);
-  if (state.limited) return;
-  const token = randomToken(32);
-  const now = services.clock.now();
-  await services.db.transaction(async (tx) => {
-    await recordHit(tx, limits.passwordReset(user.id).key, services.clock);
-    await tx.insert(authTokens).values({
-      userId: user.id,
-      purpose: 'password_reset',
-      tokenHash: sha256(token),
-      expiresAt: new Date(now.getTime() + RESET_TTL_MS),
-    });
-    await queueMail(
-      tx,
-      {
-        to: user.email,
-        subject: 'Reset your Deskmate password',
-        text: `Hello ${user.name},\n\nSomeone (hopefully you) asked to reset your Deskmate password. Open this link within an hour to choose a new one:\n\n${services.publicUrl()}/reset-password?token=${token}\n\nIf it was not you, ignore this email; your password is unchanged.`,
-        kind: 'password_reset',
-        userId: user.id,
-      },
-      services.logger,
-    );
-    await recordAudit(tx, actor, { action: 'auth.password_reset_requested', entityType: 'user', entityId: user.id });
+  await enqueue(services.db, passwordResetMail, {
+    email,
+    linkBase: services.publicUrl(),
+    actor: {
+      userId: actor.userId,
+      type: actor.type,
+      ...(actor.ip ? { ip: actor.ip.slice(0, 100) } : {}),
+      ...(actor.userAgent ? { userAgent: actor.userAgent.slice(0, 500) } : {}),
+      ...(actor.channel ? { channel: actor.channel } : {}),
+    },
   });
 }
 
@@ -457,9 +530,10 @@ export async function disable2fa(services: Services, user: UserRow, code: string
     throw new AppError('conflict', 'Your organisation requires two-factor sign-in for your account');
   }
   await consume(services.db, [limits.verify2fa(`disable:${user.id}`)], services.clock);
-  return services.db.transaction(async (tx) => {
-    const method = await checkSecondFactor(tx, services, user, code);
-    if (!method) throw invalidCode();
+  const disabled = await services.db.transaction(async (tx) => {
+    const method = await checkSecondFactorCounted(tx, services, user, code, actor);
+    // Commit the counted failure, then refuse.
+    if (!method) return null;
     await tx
       .update(users)
       .set({ twoFactorMethod: 'none', totpSecretEnc: null, totpPendingEnc: null, totpLastStep: null })
@@ -474,6 +548,8 @@ export async function disable2fa(services: Services, user: UserRow, code: string
     });
     return updated;
   });
+  if (!disabled) throw invalidCode();
+  return disabled;
 }
 
 export async function updateSecuritySettings(

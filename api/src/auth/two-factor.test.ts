@@ -265,6 +265,113 @@ describe('email one-time codes', () => {
   });
 });
 
+describe('second-factor guesses are limited per user, not per half token', () => {
+  /** A 6-digit code that is not the TOTP of the current, previous or next time step. */
+  async function wrongTotp(secret: string): Promise<string> {
+    const now = clock.now().getTime();
+    const near = new Set(await Promise.all([-30_000, 0, 30_000].map((d) => totpCode(secret, now + d))));
+    for (let i = 0; ; i++) if (!near.has(String(i).padStart(6, '0'))) return String(i).padStart(6, '0');
+  }
+  const mailsOfKind = (to: string, kind: string) =>
+    database.db
+      .select()
+      .from(mailMessages)
+      .where(and(eq(mailMessages.to, to), eq(mailMessages.kind, kind)));
+  const verify = (cookie: string | undefined, code: string) =>
+    call<{ error?: { code: string } }>(app, 'POST', '/auth/2fa/verify', { cookie, body: { code } });
+
+  it('after 10 failed guesses in 15 minutes (TOTP and recovery codes, over several half tokens) verification answers 429 until the window passes; the password step still works; one audit row and one mail', async () => {
+    const user = await createUserWithPassword(database.db);
+    const { secret, recoveryCodes } = await enrolTotp(user.email);
+    const wrong = await wrongTotp(secret);
+    // Ten wrong guesses, at most four per half token (each half token's own limit is five).
+    const guesses = [wrong, wrong, wrong, 'zzzzz-zzzzz', wrong, wrong, wrong, wrong, 'yyyyy-yyyyy', wrong];
+    let half: string | undefined;
+    for (const [i, code] of guesses.entries()) {
+      if (i % 4 === 0) half = (await loginAs(app, user.email)).cookie;
+      expect((await verify(half, code)).status, `guess ${i + 1}`).toBe(401);
+    }
+    // The password step still answers as usual…
+    const again = await loginAs(app, user.email);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ twoFactorRequired: true, method: 'totp' });
+    // …but no second factor is checked now, not even a right one, on a fresh half token.
+    const right = await verify(again.cookie, await totpCode(secret, clock.now().getTime()));
+    expect(right.status).toBe(429);
+    expect(right.body.error?.code).toBe('rate_limited');
+    const retryAfter = Number(right.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    expect((await verify(again.cookie, recoveryCodes[0]!)).status).toBe(429);
+    const later = (await loginAs(app, user.email)).cookie;
+    expect((await verify(later, wrong)).status).toBe(429);
+
+    expect(await audits(user.id, 'auth.2fa_failed')).toHaveLength(10);
+    const locked = await audits(user.id, 'auth.2fa_locked');
+    expect(locked).toHaveLength(1);
+    expect(locked[0]?.after).toMatchObject({ failures: 10 });
+    // One mail per lock-out, not per refused guess, telling the person what to do.
+    const warnings = await mailsOfKind(user.email, 'second_factor_locked');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.text).toMatch(/change your password/i);
+    expect(warnings[0]?.text).toContain(`${app.runtime.services.publicUrl()}/forgot-password`);
+    expect(warnings[0]?.text).not.toContain(wrong);
+
+    // The window passes: the right code works again (and the refused recovery code was not spent).
+    clock.advance(15 * 60_000);
+    const fresh = (await loginAs(app, user.email)).cookie;
+    expect((await verify(fresh, await totpCode(secret, clock.now().getTime()))).status).toBe(200);
+    const other = (await loginAs(app, user.email)).cookie;
+    expect((await verify(other, recoveryCodes[0]!)).status).toBe(200);
+  });
+
+  it('signing in again reuses the still-valid emailed code instead of sending one more; sign-in and resend share one send limit', async () => {
+    const user = await createUserWithPassword(database.db);
+    const { cookie } = await loginAs(app, user.email);
+    expect((await call(app, 'POST', '/auth/2fa/email/enable', { cookie })).status).toBe(200);
+    const codes = async () =>
+      (await mailsOfKind(user.email, 'email_otp'))
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
+        .map((m) => codeIn(m.text));
+
+    await loginAs(app, user.email);
+    expect(await codes()).toHaveLength(1);
+    const [first] = await codes();
+    await loginAs(app, user.email);
+    const third = await loginAs(app, user.email);
+    expect(third.body).toEqual({ twoFactorRequired: true, method: 'email' });
+    expect(await codes()).toHaveLength(1);
+    // The code mailed at the first sign-in finishes the third one.
+    expect((await verify(third.cookie, first!)).status).toBe(200);
+
+    // That code is used: the next sign-in sends a new one, then two resends fill the limit.
+    const fourth = await loginAs(app, user.email);
+    expect(await codes()).toHaveLength(2);
+    const statuses = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await call(app, 'POST', '/auth/2fa/resend', { cookie: fourth.cookie })).status);
+    expect(statuses).toEqual([202, 202, 429]);
+    expect(await codes()).toHaveLength(4);
+
+    // The newest code dies after five wrong tries; a sign-in now gets its half token but no mail.
+    const newest = (await codes())[3]!;
+    const wrong = newest === '000000' ? '000001' : '000000';
+    const fifth = await loginAs(app, user.email);
+    for (let i = 0; i < 5; i++) expect((await verify(fifth.cookie, wrong)).status).toBe(401);
+    const sixth = await loginAs(app, user.email);
+    expect(sixth.status).toBe(200);
+    expect(sixth.body).toEqual({ twoFactorRequired: true, method: 'email' });
+    expect(await codes()).toHaveLength(4);
+
+    // Once the sends age out of the window, a sign-in sends a code again.
+    clock.advance(10 * 60_000 + 1000);
+    const seventh = await loginAs(app, user.email);
+    const all = await codes();
+    expect(all).toHaveLength(5);
+    expect((await verify(seventh.cookie, all[4]!)).status).toBe(200);
+  });
+});
+
 describe('admins can require 2FA', () => {
   it('an agent without 2FA gets an enrolment-only half token, enrols, and is then signed in', async () => {
     const admin = await createUserWithPassword(database.db, { role: 'admin' });

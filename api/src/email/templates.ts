@@ -403,6 +403,7 @@ export function renderWeeklyDigest(o: {
 const directButtons: Record<string, string> = {
   password_reset: 'Choose a new password',
   invite: 'Accept the invitation',
+  second_factor_locked: 'Change your password',
 };
 
 /**

@@ -51,15 +51,32 @@ export function rateLimitedError(state: RateState, message = 'Too many attempts;
  */
 export async function consume(db: Db, limits: RateLimit[], clock: Clock): Promise<void> {
   await db.transaction(async (tx) => {
-    for (const limit of [...limits].sort((a, b) => a.key.localeCompare(b.key))) {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${limit.key}, 0))`);
-    }
+    for (const limit of [...limits].sort((a, b) => a.key.localeCompare(b.key))) await lockRateKey(tx, limit.key);
     for (const limit of limits) {
       const state = await rateState(tx, limit, clock);
       if (state.limited) throw rateLimitedError(state);
     }
     for (const limit of limits) await recordHit(tx, limit.key, clock);
   });
+}
+
+/**
+ * Serialise uses of one counter across instances until the caller's transaction ends (call it
+ * inside a transaction: outside one the lock ends with the statement).
+ */
+export async function lockRateKey(tx: DbOrTx, key: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}
+
+/**
+ * In the caller's transaction: count one use against `limit` if it is not reached, and say how it
+ * stood before. For steps that are skipped, not refused, at the limit (a mail not sent again).
+ */
+export async function takeSlot(tx: DbOrTx, limit: RateLimit, clock: Clock): Promise<RateState> {
+  await lockRateKey(tx, limit.key);
+  const state = await rateState(tx, limit, clock);
+  if (!state.limited) await recordHit(tx, limit.key, clock);
+  return state;
 }
 
 /** Refuse when any limit is reached, without counting (for limits that count only failures). */

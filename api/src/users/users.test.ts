@@ -257,9 +257,15 @@ describe('integration credentials', () => {
 describe('the dev outbox', () => {
   it('is readable by admins only', async () => {
     await call(app, 'POST', '/auth/password/forgot', { body: { email: requester.email } });
-    const res = await call<{ items: { to: string; kind: string }[] }>(app, 'GET', '/admin/mail', {
-      cookie: adminCookie,
-    });
-    expect(res.body.items.some((m) => m.to === requester.email && m.kind === 'password_reset')).toBe(true);
+    // The reset mail is queued by a job after the answer: wait for it to show.
+    const listed = async () => {
+      const res = await call<{ items: { to: string; kind: string }[] }>(app, 'GET', '/admin/mail', {
+        cookie: adminCookie,
+      });
+      return res.body.items.some((m) => m.to === requester.email && m.kind === 'password_reset');
+    };
+    const deadline = Date.now() + 15_000;
+    while (!(await listed()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(await listed()).toBe(true);
   });
 });

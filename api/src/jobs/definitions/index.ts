@@ -1,5 +1,6 @@
 import { deliverySend } from './delivery-send.js';
 import { inboundProcess } from './inbound-process.js';
+import { passwordResetMail } from './password-reset-mail.js';
 import { purgeExpired } from './purge-expired.js';
 import { slaDueReminders } from './sla-due-reminders.js';
 import { slaSweep } from './sla-sweep.js';
@@ -15,6 +16,7 @@ export const jobDefinitions = {
   [weeklyDigest.name]: weeklyDigest,
   [deliverySend.name]: deliverySend,
   [inboundProcess.name]: inboundProcess,
+  [passwordResetMail.name]: passwordResetMail,
 } as const;
 
 export type JobDefinitions = typeof jobDefinitions;
