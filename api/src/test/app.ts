@@ -3,7 +3,7 @@ import type { TChatIntegrations, TDeliverySender, TInboundHandler } from '@deskm
 import { afterAll, beforeAll } from 'vitest';
 import type { Clock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
-import { silentLogger } from '../logger.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { startRuntime, type FrontDoor, type Role, type Runtime } from '../runtime.js';
 import { createTestDatabase, dropDatabase, type TestDatabase } from './db.js';
 
@@ -21,6 +21,8 @@ export interface TestAppOptions {
   frontDoors?: FrontDoor[];
   /** What the composition root says of Slack and Teams (default: not configured). */
   integrations?: TChatIntegrations;
+  /** Where the app logs (default: nowhere), for tests that check what is logged. */
+  logger?: Logger;
 }
 
 export interface TestApp {
@@ -48,7 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const runtime = await startRuntime({
     config,
     role: options.role ?? 'all',
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     version: 'test',
     databaseUrl: database.url,
     ...(options.clock ? { clock: options.clock } : {}),
