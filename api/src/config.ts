@@ -326,7 +326,7 @@ export const configSchema = {
       .default([...defaultAttachmentTypes]),
     defaultText: defaultAttachmentTypes.join(','),
     secret: false,
-    doc: 'MIME types of inbound attachments that are kept (`type/*` allowed); others are listed as skipped.',
+    doc: 'MIME types of inbound attachments that are kept, as found in their bytes (`type/*` allowed); others, programs and files whose content is not what their name or type says are listed as skipped.',
   },
   IMAP_URL: {
     schema: z

@@ -1,42 +1,60 @@
 import { createHash } from 'node:crypto';
 import type { Attachment } from 'mailparser';
 import type { DbOrTx } from '../db/client.js';
+import { judgeFile, type FilePolicy, type FileRefusal } from '../attachments/judge.js';
 import { emailAttachments } from '../db/schema-email.js';
 
-export interface AttachmentPolicy {
-  maxBytes: number;
-  /** `type/subtype` or `type/*`, lower case. */
-  types: string[];
+export type AttachmentPolicy = FilePolicy;
+
+/** An attachment that is kept, as the type its bytes have (not the one its sender declared). */
+export interface KeptAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  content: Buffer;
 }
 
 export interface SkippedAttachment {
   filename: string;
+  /** As declared by the sender. */
   contentType: string;
+  /** As found in its bytes (null: no known signature, such as text). */
+  detectedType: string | null;
   size: number;
-  reason: 'too_large' | 'type_not_allowed';
+  reason: FileRefusal;
+  detail: string;
 }
 
-/** A MIME type allowed by a list of `type/subtype` and `type/*` patterns. */
-export function typeAllowed(contentType: string, patterns: string[]): boolean {
-  const type = contentType.toLowerCase().split(';')[0]!.trim();
-  return patterns.some((p) => (p.endsWith('*') ? type.startsWith(p.slice(0, -1)) : type === p));
+export interface SortedAttachments {
+  keep: KeptAttachment[];
+  skipped: SkippedAttachment[];
 }
 
-/** Keep what fits the policy; report the rest so the ticket's timeline can say what was left out. */
-export function sortAttachments(
-  attachments: Attachment[],
-  policy: AttachmentPolicy,
-): { keep: Attachment[]; skipped: SkippedAttachment[] } {
-  const keep: Attachment[] = [];
+/**
+ * Keep what `judgeFile` keeps (its bytes agree with its type and name, not a program, on the
+ * list, within size); report the rest so the ticket's timeline can say what was left out and why.
+ */
+export async function sortAttachments(attachments: Attachment[], policy: AttachmentPolicy): Promise<SortedAttachments> {
+  const keep: KeptAttachment[] = [];
   const skipped: SkippedAttachment[] = [];
   for (const a of attachments) {
     // Delivery reports and the like are read by `classify`, not kept.
     if (/^(message\/delivery-status|text\/rfc822-headers|message\/disposition-notification)$/i.test(a.contentType))
       continue;
-    const info = { filename: fileName(a), contentType: a.contentType.toLowerCase(), size: a.size };
-    if (!typeAllowed(a.contentType, policy.types)) skipped.push({ ...info, reason: 'type_not_allowed' });
-    else if (a.size > policy.maxBytes) skipped.push({ ...info, reason: 'too_large' });
-    else keep.push(a);
+    const filename = fileName(a);
+    const verdict = await judgeFile({ filename, declaredType: a.contentType, bytes: a.content }, policy);
+    if (verdict.kept) {
+      keep.push({ filename, contentType: verdict.contentType, size: a.content.length, content: a.content });
+    } else {
+      skipped.push({
+        filename,
+        contentType: a.contentType.toLowerCase(),
+        detectedType: verdict.detectedType,
+        size: a.content.length,
+        reason: verdict.reason,
+        detail: verdict.detail,
+      });
+    }
   }
   return { keep, skipped };
 }
@@ -46,7 +64,9 @@ export function fileName(a: Pick<Attachment, 'filename' | 'contentType'>): strin
   const name = (a.filename ?? '')
     .replace(/[\\/]/g, '_')
     .split('')
+    // Control characters, quotes, and the direction marks that make `exe.pdf` of `fdp.exe`.
     .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f && ch !== '"')
+    .filter((ch) => !/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(ch))
     .join('')
     .trim()
     .slice(0, 200);
@@ -56,7 +76,7 @@ export function fileName(a: Pick<Attachment, 'filename' | 'contentType'>): strin
 /** Store kept attachments against the ticket (the same file twice on one ticket is stored once). */
 export async function storeAttachments(
   db: DbOrTx,
-  files: Attachment[],
+  files: KeptAttachment[],
   link: { ticketId: string; eventId: string | null; inboundId: string },
 ): Promise<{ id: string; filename: string; size: number }[]> {
   if (!files.length) return [];
@@ -65,8 +85,8 @@ export async function storeAttachments(
     .values(
       files.map((a) => ({
         ...link,
-        filename: fileName(a),
-        contentType: a.contentType.toLowerCase(),
+        filename: a.filename,
+        contentType: a.contentType,
         size: a.size,
         sha256: createHash('sha256').update(a.content).digest('hex'),
         content: a.content,

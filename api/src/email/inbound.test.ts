@@ -434,7 +434,7 @@ describe('attachments', () => {
     const res = await post(await fixture('thunderbird-html.eml', vars()));
     expect(res.body).toMatchObject({ outcome: 'replied' });
     const reply = (await replies(ticket.key)).at(-1)!;
-    expect(reply.body).toContain('[Attached: vpn-log.pdf (1 KB); Not kept: vpn-fix.exe (file type not allowed)]');
+    expect(reply.body).toContain('[Attached: vpn-log.pdf (1 KB); Not kept: vpn-fix.exe (a program)]');
     const list = await call<{ items: { id: string; filename: string; contentType: string }[] }>(
       app,
       'GET',
@@ -458,11 +458,71 @@ describe('attachments', () => {
       .from(emailInbound)
       .where(eq(emailInbound.messageId, res.body.messageId as string));
     expect(row!.details).toMatchObject({
-      skippedAttachments: [{ filename: 'vpn-fix.exe', reason: 'type_not_allowed' }],
+      skippedAttachments: [{ filename: 'vpn-fix.exe', reason: 'executable' }],
     });
     expect(
       await database.db.select().from(emailAttachments).where(eq(emailAttachments.ticketId, ticket.id)),
     ).toHaveLength(1);
+  });
+
+  it('files are judged by their bytes: a disguised program and a file whose content is not what it says are not kept, and the reply says why', async () => {
+    const { ticket, vars } = await answeredTicket('Invoice attached');
+    const v = vars();
+    const part = (name: string, type: string, bytes: Buffer) =>
+      [
+        `--b1`,
+        `Content-Type: ${type}; name="${name}"`,
+        `Content-Disposition: attachment; filename="${name}"`,
+        'Content-Transfer-Encoding: base64',
+        '',
+        bytes.toString('base64').replace(/.{76}/g, '$&\r\n'),
+      ].join('\r\n');
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+    const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(120)]);
+    exe.writeUInt32LE(0x40, 0x3c);
+    const raw = [
+      `From: Alice Example <alice@example.com>`,
+      `To: Deskmate IT <${v.REPLY_TO}>`,
+      `Subject: Re: [${v.KEY}] ${v.TITLE}`,
+      `Message-ID: <${v.UNIQUE}.invoice@example.com>`,
+      `In-Reply-To: <${v.IN_REPLY_TO}>`,
+      `References: <${v.ROOT}> <${v.IN_REPLY_TO}>`,
+      'Date: Mon, 23 Nov 2026 09:00:00 +0000',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      'The invoice and the receipt are attached.',
+      part('invoice.pdf.exe', 'application/pdf', exe),
+      part('receipt.pdf', 'application/pdf', png),
+      part('statement.pdf', 'application/pdf', pdf),
+      '--b1--',
+      '',
+    ].join('\r\n');
+    const res = await post(raw);
+    expect(res.body).toMatchObject({ outcome: 'replied' });
+    const reply = (await replies(ticket.key)).at(-1)!;
+    expect(reply.body).toContain(
+      '[Attached: statement.pdf (1 KB); Not kept: invoice.pdf.exe (a program), receipt.pdf (its content is not what its name or type says)]',
+    );
+    const stored = await database.db
+      .select({ filename: emailAttachments.filename, contentType: emailAttachments.contentType })
+      .from(emailAttachments)
+      .where(eq(emailAttachments.ticketId, ticket.id));
+    expect(stored).toEqual([{ filename: 'statement.pdf', contentType: 'application/pdf' }]);
+    const [row] = await database.db
+      .select()
+      .from(emailInbound)
+      .where(eq(emailInbound.messageId, res.body.messageId as string));
+    expect(row!.details).toMatchObject({
+      skippedAttachments: [
+        { filename: 'invoice.pdf.exe', contentType: 'application/pdf', reason: 'executable' },
+        { filename: 'receipt.pdf', contentType: 'application/pdf', detectedType: 'image/png', reason: 'type_mismatch' },
+      ],
+    });
   });
 });
 

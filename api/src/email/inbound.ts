@@ -22,7 +22,14 @@ import {
   type ReplyScope,
   type ReplyToken,
 } from './addresses.js';
-import { sortAttachments, storeAttachments, type SkippedAttachment } from './attachments.js';
+import { refusalText } from '../attachments/judge.js';
+import {
+  sortAttachments,
+  storeAttachments,
+  type KeptAttachment,
+  type SkippedAttachment,
+  type SortedAttachments,
+} from './attachments.js';
 import { detectNoise, failsDmarc, headerTexts, senderOf } from './classify.js';
 import { newMessageText, replyText } from './strip.js';
 import { parseMessageIds, ticketKeyOfRoot } from './threading.js';
@@ -163,7 +170,7 @@ export async function processInboundEmail(
       return record({ outcome: 'rejected', reason: 'dmarc_fail', matchedBy: match.by, userId: sender?.id ?? null });
 
     const scoped: Services = { ...services, db: tx as unknown as Db };
-    const attachments = sortAttachments(mail.attachments, {
+    const attachments = await sortAttachments(mail.attachments, {
       maxBytes: services.config.EMAIL_ATTACHMENT_MAX_BYTES,
       types: services.config.EMAIL_ATTACHMENT_TYPES,
     });
@@ -390,7 +397,7 @@ async function openTicket(
   mail: ParsedMail,
   address: string,
   known: UserRow | null,
-  attachments: ReturnType<typeof sortAttachments>,
+  attachments: SortedAttachments,
   details: Record<string, unknown>,
   record: Recorder,
   messageId: string,
@@ -494,19 +501,13 @@ async function joinThread(tx: DbOrTx, ticket: TicketRow, sender: UserRow, messag
 }
 
 /** A line about attachments, so every channel shows that there were some. */
-function withAttachmentNote(
-  body: string,
-  kept: ReturnType<typeof sortAttachments>['keep'],
-  skipped: SkippedAttachment[],
-): string {
+function withAttachmentNote(body: string, kept: KeptAttachment[], skipped: SkippedAttachment[]): string {
   const size = (n: number) =>
     n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
   const parts = [
-    ...(kept.length ? [`Attached: ${kept.map((a) => `${a.filename ?? 'file'} (${size(a.size)})`).join(', ')}`] : []),
+    ...(kept.length ? [`Attached: ${kept.map((a) => `${a.filename} (${size(a.size)})`).join(', ')}`] : []),
     ...(skipped.length
-      ? [
-          `Not kept: ${skipped.map((a) => `${a.filename} (${a.reason === 'too_large' ? 'too large' : 'file type not allowed'})`).join(', ')}`,
-        ]
+      ? [`Not kept: ${skipped.map((a) => `${a.filename} (${refusalText(a.reason)})`).join(', ')}`]
       : []),
   ];
   if (!parts.length) return body.slice(0, MAX_BODY);

@@ -38,7 +38,7 @@ export function createTeamsChannel(options: BotOptions): TeamsChannel {
     name: 'teams',
     teams,
     sender,
-    routers: [messagesRouter(teams, createTurnHandler(deps))],
+    routers: [messagesRouter(teams, createTurnHandler(deps), logger)],
     senders: [sender],
     start: async () => undefined,
     stop: async () => undefined,

@@ -3,7 +3,7 @@ import type { TDeliveryEnvelope, TDeliveryFacts, TDeliveryResult, TDeliverySende
 import { apiClient, type BotOptions } from '../index.js';
 import type { ChatChannel } from '../channel.js';
 import { TeamsApi } from './api.js';
-import { emulatorOnly, fromThisMachine, teamsCredentials } from './guard.js';
+import { emulatorOnly, fromThisMachine, requireBearer, teamsCredentials } from './guard.js';
 import { planTeamsDeliveries } from './plan.js';
 import type { TeamsChannel } from './channel.js';
 
@@ -35,7 +35,8 @@ export function createTeams(options: BotOptions): ChatChannel {
     }
   };
   const router = Router();
-  router.post('/api/messages', messages);
+  // A request without a token is refused before the SDK loads, as a stranger is without credentials.
+  router.post('/api/messages', requireBearer(authenticated), messages);
 
   const api = new TeamsApi(() => apiClient(options));
   const sender: TDeliverySender = {

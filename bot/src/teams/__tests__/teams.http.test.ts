@@ -746,6 +746,21 @@ describe('without credentials the endpoint is for the Emulator on this machine o
     const proxied = await h.post(personalMessage(url, alice, 'hi there friend'), { 'x-forwarded-for': '203.0.113.9' });
     expect(proxied.status).toBe(403);
   });
+
+  it('a malformed activity from this machine is a 400 that says what is wrong, not a 500', async () => {
+    const typeless = await h.post({ serviceUrl: url, channelId: 'emulator', conversation: { id: 'c' } });
+    expect(typeless.status).toBe(400);
+    expect(await typeless.json()).toMatchObject({
+      error: {
+        code: 'validation_failed',
+        details: expect.arrayContaining([expect.objectContaining({ path: 'body.type' })]),
+      },
+    });
+    const { conversation: _, ...nowhere } = personalMessage(url, alice, 'hi there friend');
+    const res = await h.post(nowhere);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'validation_failed', message: expect.any(String) } });
+  });
 });
 
 describe('removing the bot from the team', () => {
