@@ -33,16 +33,19 @@ export function clearSessionCookie(res: Response, services: Services): void {
   });
 }
 
+const ttlSec = (services: Services) => Math.floor(services.config.SESSION_TTL / 1000);
+/** When a token issued now expires: a session row's expiry follows its latest token. */
+const expiryFrom = (services: Services, now: Date) => new Date(now.getTime() + ttlSec(services) * 1000);
+
 /** A session token (its current token version, `sid`) from now, and the cookie that holds it. */
 function issueSessionToken(res: Response, services: Services, user: UserRow, sid: string): string {
-  const ttlSec = Math.floor(services.config.SESSION_TTL / 1000);
   const token = signSession(
     services.secrets.jwtSecret,
     { sub: user.id, role: user.role, tv: user.tokenVersion, sid },
     nowSec(services),
-    ttlSec,
+    ttlSec(services),
   );
-  setSessionCookie(res, services, token, ttlSec);
+  setSessionCookie(res, services, token, ttlSec(services));
   return token;
 }
 
@@ -58,8 +61,7 @@ export async function startSession(
   reuse?: string,
 ): Promise<string> {
   const now = services.clock.now();
-  const expiresAt = new Date(now.getTime() + Math.floor(services.config.SESSION_TTL / 1000) * 1000);
-  const sid = await openSession(services.db, user, { now, expiresAt, actor, reuse });
+  const sid = await openSession(services.db, user, { now, expiresAt: expiryFrom(services, now), actor, reuse });
   return issueSessionToken(res, services, user, sid);
 }
 
@@ -163,10 +165,10 @@ export function authenticate(services: Services): RequestHandler {
         req.auth = { kind: 'half', user, claims, via };
         return next();
       }
-      const now = services.clock.now();
-      if (!sessionIsLive(loaded.session, claims.tv, now)) return next();
+      const { session } = loaded;
+      if (!sessionIsLive(session, claims.tv, services.clock.now())) return next();
       req.auth = { kind: 'session', user, claims, via, groupIds: loaded.groupIds };
-      await keepSession(req, res, services, user, claims, loaded.session!.lastSeenAt, via);
+      await keepSession(req, res, services, user, claims, session.lastSeenAt, via);
       next();
     } catch (err) {
       next(err);
@@ -191,8 +193,7 @@ async function keepSession(
   const now = services.clock.now();
   const ttl = claims.exp - claims.iat;
   if (via === 'cookie' && nowSec(services) - claims.iat > ttl / 2) {
-    const expiresAt = new Date(now.getTime() + Math.floor(services.config.SESSION_TTL / 1000) * 1000);
-    if (await touchSession(services.db, claims.sid, { now, ip: req.ip, expiresAt })) {
+    if (await touchSession(services.db, claims.sid, { now, ip: req.ip, expiresAt: expiryFrom(services, now) })) {
       issueSessionToken(res, services, user, claims.sid);
     }
     return;

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lte } from 'drizzle-orm';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { DbOrTx } from '../db/client.js';
 import { userSessions } from '../db/schema.js';
@@ -43,12 +43,10 @@ export async function openSession(
   return row!.id;
 }
 
+type SessionState = Pick<UserSessionRow, 'tokenVersion' | 'expiresAt' | 'revokedAt'>;
+
 /** Whether a session row (from the per-request query) still stands for a token of version `tv`. */
-export function sessionIsLive(
-  row: Pick<UserSessionRow, 'tokenVersion' | 'expiresAt' | 'revokedAt'> | null | undefined,
-  tv: number,
-  now: Date,
-): boolean {
+export function sessionIsLive<T extends SessionState>(row: T | null | undefined, tv: number, now: Date): row is T {
   return Boolean(row && !row.revokedAt && row.tokenVersion === tv && row.expiresAt > now);
 }
 
@@ -69,7 +67,7 @@ export async function touchSession(
       and(
         eq(userSessions.id, sid),
         isNull(userSessions.revokedAt),
-        expiresAt ? undefined : lt(userSessions.lastSeenAt, new Date(now.getTime() - LAST_SEEN_EVERY_MS)),
+        expiresAt ? undefined : lte(userSessions.lastSeenAt, new Date(now.getTime() - LAST_SEEN_EVERY_MS)),
       ),
     )
     .returning({ id: userSessions.id });
