@@ -1,19 +1,34 @@
 import { expect, test } from '@playwright/test';
 import { generate } from 'otplib';
-import { captureScreen, PASSWORD, signIn, watchErrors } from './helpers.js';
+import { apiSignIn, captureScreen, PASSWORD, signIn, watchErrors } from './helpers.js';
 
 const code = (secret: string, atMs: number) => generate({ secret, epoch: Math.floor(atMs / 1000) });
 
 test('an agent enrols TOTP, signs in again with a computed code, then claims, replies, notes and resolves a ticket', async ({
   page,
+  request,
+  baseURL,
 }) => {
   test.setTimeout(90_000);
   const errors = watchErrors(page);
   await signIn(page, 'agent2@deskmate.local');
   await expect(page.getByRole('heading', { name: 'Mine' })).toBeVisible();
 
-  // Enrol: QR code and secret, a first code, then the recovery codes.
+  // Active sessions: this browser is "This device"; another sign-in (an API client) is listed too,
+  // and signing it out from here ends it.
+  await apiSignIn(request, baseURL!, 'agent2@deskmate.local');
   await page.goto('/account');
+  const sessions = page.getByRole('list', { name: 'Active sessions' }).getByRole('listitem');
+  await expect(sessions).toHaveCount(2);
+  await expect(sessions.filter({ hasText: 'This device' })).toHaveCount(1);
+  await sessions
+    .filter({ hasNotText: 'This device' })
+    .getByRole('button', { name: /^Sign out/ })
+    .click();
+  await expect(sessions).toHaveCount(1);
+  expect((await request.get('/api/auth/me')).status()).toBe(401);
+
+  // Enrol: QR code and secret, a first code, then the recovery codes.
   await page.getByRole('button', { name: 'Use an authenticator app' }).click();
   await page.getByRole('button', { name: 'Set up authenticator app' }).click();
   await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { useNavigate } from 'react-router';
 import { authApi } from '../api/client';
 import { RecoveryCodes } from '../auth/RecoveryCodes';
+import { ActiveSessions } from './ActiveSessions';
 import { TotpEnrolment } from '../auth/TotpEnrolment';
 import { useSession, useUser } from '../auth/session';
 import { useTheme, type TTheme } from '../hooks/useTheme';
@@ -203,11 +203,9 @@ function Password() {
   );
 }
 
-/** Profile, theme, two-factor sign-in, password, and signing out here or everywhere. */
+/** Profile, theme, two-factor sign-in, password, and my sessions (sign out one, or everywhere). */
 export default function AccountPage() {
   const user = useUser();
-  const { signOut } = useSession();
-  const navigate = useNavigate();
   const [theme, setTheme] = useTheme();
   return (
     <div className="page page-narrow stack">
@@ -236,24 +234,8 @@ export default function AccountPage() {
         <Password />
       </section>
       <section className="card stack" aria-labelledby="sessions-h">
-        <h2 id="sessions-h">Sessions</h2>
-        <p>Signing out everywhere ends every session on every device, this one included.</p>
-        <div className="row wrap">
-          <button
-            type="button"
-            className="btn btn-secondary"
-            onClick={() => void signOut().then(() => navigate('/login'))}
-          >
-            Sign out
-          </button>
-          <button
-            type="button"
-            className="btn btn-danger"
-            onClick={() => void signOut(true).then(() => navigate('/login'))}
-          >
-            Sign out everywhere
-          </button>
-        </div>
+        <h2 id="sessions-h">Active sessions</h2>
+        <ActiveSessions />
       </section>
     </div>
   );

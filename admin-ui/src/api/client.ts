@@ -35,6 +35,7 @@ import {
   ZTimeline,
   ZTotpSetupResponse,
   ZUserList,
+  ZUserSessionList,
   type TBulkTicketAction,
   type TPutSlaCalendarsRequest,
   type TPutSlaPoliciesRequest,
@@ -74,6 +75,10 @@ export const authApi = {
   resend2fa: () => send('POST', '/api/auth/2fa/resend', ZEmpty),
   logout: () => send('POST', '/api/auth/logout', ZEmpty),
   logoutAll: () => send('POST', '/api/auth/logout-all', ZEmpty),
+  /** My active sessions, this device marked `current`. */
+  sessions: () => get('/api/auth/sessions', ZUserSessionList),
+  /** Sign out one of my sessions. */
+  endSession: (id: string) => send('DELETE', `/api/auth/sessions/${enc(id)}`, ZEmpty),
   updateMe: (body: { name?: string; away?: boolean }) => send('PATCH', '/api/auth/me', ZMeResponse, body),
   changePassword: (currentPassword: string, newPassword: string) =>
     send('POST', '/api/auth/password', ZMeResponse, { currentPassword, newPassword }),

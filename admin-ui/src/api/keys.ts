@@ -1,6 +1,7 @@
 /** Query keys in one place, so that live updates and mutations invalidate the right caches. */
 export const keys = {
   me: ['me'] as const,
+  sessions: ['sessions'] as const,
   views: ['views'] as const,
   tickets: ['tickets'] as const,
   ticketList: (params: Record<string, string>) => ['tickets', 'list', params] as const,

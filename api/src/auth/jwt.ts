@@ -4,12 +4,16 @@ import { z } from 'zod';
 import { ZUserRole } from '@deskmate/shared';
 import { randomToken } from '../security/crypto.js';
 
-/** A full session: `sub` (user id), `role`, `tv` (the user's token version when issued). */
+/**
+ * A full session: `sub` (user id), `role`, `tv` (the user's token version when issued) and `sid`
+ * (its row in user_sessions, so that one sign-in can be ended without the others).
+ */
 const ZSessionClaims = z.object({
   typ: z.literal('session'),
   sub: z.string(),
   role: ZUserRole,
   tv: z.number().int(),
+  sid: z.uuid(),
   iat: z.number(),
   exp: z.number(),
 });
@@ -47,7 +51,7 @@ function keyFor(secret: string): KeyObject {
 
 export function signSession(
   secret: string,
-  claims: { sub: string; role: SessionClaims['role']; tv: number },
+  claims: { sub: string; role: SessionClaims['role']; tv: number; sid: string },
   nowSec: number,
   ttlSec: number,
 ): string {

@@ -2,6 +2,7 @@ import {
   ZAcceptInviteRequest,
   ZChangePasswordRequest,
   ZForgotPasswordRequest,
+  ZIdParams,
   ZLoginRequest,
   ZLoginResponse,
   ZMeResponse,
@@ -10,10 +11,14 @@ import {
   ZTotpSetupResponse,
   ZTwoFactorVerifyRequest,
   ZUpdateMeRequest,
+  ZUserSessionList,
   type TLoginResponse,
 } from '@deskmate/shared';
 import { recordAudit } from '../audit/record.js';
+import type { UserRow } from '../http/context.js';
+import { AppError, notFound } from '../http/errors.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
+import { presentSession } from '../presenters/session.js';
 import { presentUser } from '../presenters/user.js';
 import { updateUser } from '../users/service.js';
 import { HALF_TOKEN_TTL_SEC } from './jwt.js';
@@ -33,11 +38,29 @@ import {
   type PasswordStepResult,
 } from './service.js';
 import { clearSessionCookie, setSessionCookie, startSession } from './session.js';
+import { listSessions, revokeSession } from './user-sessions.js';
+
+type AnyContext = RouteContext<unknown, unknown, unknown>;
+
+/**
+ * Sign the user in on this device (a new session row and its cookie). A change made from a signed-in
+ * session (password, 2FA) re-issues that same session under the new token version.
+ */
+async function signIn(ctx: AnyContext, user: UserRow): Promise<void> {
+  const current = ctx.auth?.kind === 'session' && ctx.auth.user.id === user.id ? ctx.auth.claims.sid : undefined;
+  await startSession(ctx.res, ctx.services, user, ctx.actor, current);
+}
+
+/** The session of the request (to list or end sessions, a signed-in session is needed, not an API token). */
+function currentSession(ctx: AnyContext): { user: UserRow; sid: string } {
+  if (ctx.auth?.kind !== 'session') throw new AppError('forbidden', 'Sessions are managed from a signed-in session');
+  return { user: ctx.auth.user, sid: ctx.auth.claims.sid };
+}
 
 /** Answer a password step: a session cookie and the user, or a half token cookie and what is next. */
-function answer(ctx: RouteContext<unknown, unknown, unknown>, result: PasswordStepResult): TLoginResponse {
+async function answer(ctx: AnyContext, result: PasswordStepResult): Promise<TLoginResponse> {
   if (result.kind === 'session') {
-    startSession(ctx.res, ctx.services, result.user);
+    await startSession(ctx.res, ctx.services, result.user, ctx.actor);
     return { user: presentUser(result.user) };
   }
   setSessionCookie(ctx.res, ctx.services, result.token, HALF_TOKEN_TTL_SEC);
@@ -65,7 +88,7 @@ export const authRoutes = [
     handler: async (ctx) => {
       if (ctx.auth?.kind !== 'half') throw new Error('unreachable');
       const user = await verifySecondFactor(ctx.services, ctx.user, ctx.auth.claims, ctx.body.code, ctx.actor);
-      startSession(ctx.res, ctx.services, user);
+      await signIn(ctx, user);
       return { user: presentUser(user) };
     },
   }),
@@ -85,9 +108,11 @@ export const authRoutes = [
     method: 'post',
     path: '/auth/logout',
     access: 'public',
-    summary: 'Sign out on this device (clears the session cookie)',
+    summary: 'Sign out on this device: its session ends on every instance and the cookie is cleared',
     handler: async (ctx) => {
-      if (ctx.auth && ctx.auth.kind !== 'integration') {
+      if (ctx.auth?.kind === 'session') {
+        await revokeSession(ctx.services, ctx.auth.user, ctx.auth.claims.sid, ctx.actor, 'auth.logout');
+      } else if (ctx.auth?.kind === 'half') {
         await recordAudit(ctx.services.db, ctx.actor, {
           action: 'auth.logout',
           entityType: 'user',
@@ -106,6 +131,32 @@ export const authRoutes = [
     handler: async (ctx) => {
       await logoutAll(ctx.services, ctx.user, ctx.actor);
       clearSessionCookie(ctx.res, ctx.services);
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/auth/sessions',
+    access: 'user',
+    summary: 'My active sessions (device, IP, last seen), this device marked',
+    response: ZUserSessionList,
+    handler: async (ctx) => {
+      const { user, sid } = currentSession(ctx);
+      const rows = await listSessions(ctx.services, user);
+      return { items: rows.map((row) => presentSession(row, sid)) };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/auth/sessions/:id',
+    access: 'user',
+    summary: 'Sign out one of my sessions (anyone else’s is not found); this device’s also clears the cookie',
+    params: ZIdParams,
+    handler: async (ctx) => {
+      const { user, sid } = currentSession(ctx);
+      const ended = await revokeSession(ctx.services, user, ctx.params.id, ctx.actor, 'auth.session_revoked');
+      if (!ended) throw notFound('Session');
+      if (ended.id === sid) clearSessionCookie(ctx.res, ctx.services);
       return undefined;
     },
   }),
@@ -141,7 +192,7 @@ export const authRoutes = [
         ctx.body.newPassword,
         ctx.actor,
       );
-      startSession(ctx.res, ctx.services, user);
+      await signIn(ctx, user);
       return { user: presentUser(user) };
     },
   }),
@@ -197,7 +248,7 @@ export const authRoutes = [
     response: ZRecoveryCodesResponse,
     handler: async (ctx) => {
       const { user, recoveryCodes } = await confirmTotp(ctx.services, ctx.user, ctx.body.code, ctx.actor);
-      startSession(ctx.res, ctx.services, user);
+      await signIn(ctx, user);
       return { recoveryCodes };
     },
   }),
@@ -210,7 +261,7 @@ export const authRoutes = [
     response: ZRecoveryCodesResponse,
     handler: async (ctx) => {
       const { user, recoveryCodes } = await enableEmail2fa(ctx.services, ctx.user, ctx.actor);
-      startSession(ctx.res, ctx.services, user);
+      await signIn(ctx, user);
       return { recoveryCodes };
     },
   }),
@@ -234,7 +285,7 @@ export const authRoutes = [
     response: ZMeResponse,
     handler: async (ctx) => {
       const user = await disable2fa(ctx.services, ctx.user, ctx.body.code, ctx.actor);
-      startSession(ctx.res, ctx.services, user);
+      await signIn(ctx, user);
       return { user: presentUser(user) };
     },
   }),

@@ -1,11 +1,13 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { apiTokens, userIdentities, users } from '../db/schema.js';
+import type { Actor } from '../audit/record.js';
+import { apiTokens, userIdentities, userSessions, users } from '../db/schema.js';
 import { servedOverHttps } from '../config.js';
 import { AppError } from '../http/errors.js';
 import type { Auth, Services, UserRow } from '../http/context.js';
 import { safeEqual, sha256 } from '../security/crypto.js';
 import { signSession, verifyToken, type SessionClaims } from './jwt.js';
+import { LAST_SEEN_EVERY_MS, openSession, sessionIsLive, touchSession, type UserSessionRow } from './user-sessions.js';
 
 export const SESSION_COOKIE = 'deskmate_session';
 /** API tokens start with this, so they are never mistaken for a JWT. */
@@ -32,17 +34,36 @@ export function clearSessionCookie(res: Response, services: Services): void {
   });
 }
 
-/** Issue a full session for a user (its current token version) and set the cookie. */
-export function startSession(res: Response, services: Services, user: UserRow): string {
-  const ttlSec = Math.floor(services.config.SESSION_TTL / 1000);
+const ttlSec = (services: Services) => Math.floor(services.config.SESSION_TTL / 1000);
+/** When a token issued now expires: a session row's expiry follows its latest token. */
+const expiryFrom = (services: Services, now: Date) => new Date(now.getTime() + ttlSec(services) * 1000);
+
+/** A session token (its current token version, `sid`) from now, and the cookie that holds it. */
+function issueSessionToken(res: Response, services: Services, user: UserRow, sid: string): string {
   const token = signSession(
     services.secrets.jwtSecret,
-    { sub: user.id, role: user.role, tv: user.tokenVersion },
+    { sub: user.id, role: user.role, tv: user.tokenVersion, sid },
     nowSec(services),
-    ttlSec,
+    ttlSec(services),
   );
-  setSessionCookie(res, services, token, ttlSec);
+  setSessionCookie(res, services, token, ttlSec(services));
   return token;
+}
+
+/**
+ * Sign a user in on this device: a session row (device, IP) and a token naming it, in the cookie.
+ * `reuse`: this device's session id, kept when a password or 2FA change re-issues its token.
+ */
+export async function startSession(
+  res: Response,
+  services: Services,
+  user: UserRow,
+  actor: Actor,
+  reuse?: string,
+): Promise<string> {
+  const now = services.clock.now();
+  const sid = await openSession(services.db, user, { now, expiresAt: expiryFrom(services, now), actor, reuse });
+  return issueSessionToken(res, services, user, sid);
 }
 
 function bearer(req: Request): string | undefined {
@@ -51,24 +72,38 @@ function bearer(req: Request): string | undefined {
   return match?.[1];
 }
 
-// Every authenticated request reads its user: one prepared statement, with the user's groups.
+// Every authenticated request reads its user: one prepared statement, with the user's groups and
+// the session row its token names (none for a half token).
 const userQueries = new WeakMap<Services['db'], ReturnType<typeof prepareUserQuery>>();
 function prepareUserQuery(db: Services['db']) {
   return db
     .select({
       user: users,
       groupIds: sql<string[]>`array(SELECT gm.group_id FROM group_members gm WHERE gm.user_id = ${users.id})`,
+      session: {
+        tokenVersion: userSessions.tokenVersion,
+        lastSeenAt: userSessions.lastSeenAt,
+        expiresAt: userSessions.expiresAt,
+        revokedAt: userSessions.revokedAt,
+      },
     })
     .from(users)
+    .leftJoin(userSessions, and(eq(userSessions.id, sql.placeholder('sid')), eq(userSessions.userId, users.id)))
     .where(eq(users.id, sql.placeholder('id')))
     .prepare('deskmate_auth_user');
 }
 
-async function loadUser(services: Services, id: string): Promise<{ user: UserRow; groupIds: string[] } | undefined> {
+type LoadedUser = {
+  user: UserRow;
+  groupIds: string[];
+  session: Pick<UserSessionRow, 'tokenVersion' | 'lastSeenAt' | 'expiresAt' | 'revokedAt'> | null;
+};
+
+async function loadUser(services: Services, id: string, sid: string | null): Promise<LoadedUser | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
   let query = userQueries.get(services.db);
   if (!query) userQueries.set(services.db, (query = prepareUserQuery(services.db)));
-  const [row] = await query.execute({ id });
+  const [row] = await query.execute({ id, sid });
   return row;
 }
 
@@ -106,7 +141,8 @@ async function authenticateApiToken(req: Request, services: Services, token: str
  * Who is calling: a session or half token (cookie or Bearer) whose token version still matches
  * the user's, or an API token. Anything else is anonymous; routes decide whether that is enough.
  * Checking the token version against the database on every request is what lets logout-all,
- * a password or role change revoke every earlier token at once, on every instance.
+ * a password or role change revoke every earlier token at once, on every instance; checking the
+ * session row its `sid` names, in the same query, is what lets plain logout end one sign-in.
  */
 export function authenticate(services: Services): RequestHandler {
   return async (req, res, next) => {
@@ -122,7 +158,7 @@ export function authenticate(services: Services): RequestHandler {
       }
       const claims = verifyToken(services.secrets.jwtSecret, token, nowSec(services));
       if (!claims) return next();
-      const loaded = await loadUser(services, claims.sub);
+      const loaded = await loadUser(services, claims.sub, claims.typ === 'session' ? claims.sid : null);
       const user = loaded?.user;
       if (!loaded || !user || !user.active || user.tokenVersion !== claims.tv) return next();
       const via = fromHeader ? 'bearer' : 'cookie';
@@ -130,8 +166,10 @@ export function authenticate(services: Services): RequestHandler {
         req.auth = { kind: 'half', user, claims, via };
         return next();
       }
+      const { session } = loaded;
+      if (!sessionIsLive(session, claims.tv, services.clock.now())) return next();
       req.auth = { kind: 'session', user, claims, via, groupIds: loaded.groupIds };
-      renewIfOld(res, services, user, claims, via);
+      await keepSession(req, res, services, user, claims, session.lastSeenAt, via);
       next();
     } catch (err) {
       next(err);
@@ -139,17 +177,31 @@ export function authenticate(services: Services): RequestHandler {
   };
 }
 
-/** Sliding session: a cookie past half its life is replaced, so an active user stays signed in. */
-function renewIfOld(
+/**
+ * Sliding session: a cookie past half its life is replaced by a token of the same session (same
+ * `sid`, expiry moved on), so an active user stays signed in. Otherwise only `last_seen_at` moves,
+ * at most once a minute.
+ */
+async function keepSession(
+  req: Request,
   res: Response,
   services: Services,
   user: UserRow,
   claims: SessionClaims,
+  lastSeenAt: Date,
   via: 'cookie' | 'bearer',
-): void {
-  if (via !== 'cookie') return;
+): Promise<void> {
+  const now = services.clock.now();
   const ttl = claims.exp - claims.iat;
-  if (nowSec(services) - claims.iat > ttl / 2) startSession(res, services, user);
+  if (via === 'cookie' && nowSec(services) - claims.iat > ttl / 2) {
+    if (await touchSession(services.db, claims.sid, { now, ip: req.ip, expiresAt: expiryFrom(services, now) })) {
+      issueSessionToken(res, services, user, claims.sid);
+    }
+    return;
+  }
+  if (now.getTime() - lastSeenAt.getTime() >= LAST_SEEN_EVERY_MS) {
+    await touchSession(services.db, claims.sid, { now, ip: req.ip });
+  }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -578,6 +578,33 @@ export const apiTokens = pgTable(
 );
 
 /**
+ * One sign-in on one device: the `sid` of its session tokens, checked on every request. Plain
+ * logout revokes this row only; a token version bump (sign out everywhere, a password, role or
+ * 2FA change) ends every session of the user issued under the older version.
+ */
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The user's token version its tokens carry: a session of an older version is over. */
+    tokenVersion: integer('token_version').notNull(),
+    createdAt: createdAt(),
+    /** Updated at most once a minute, not on every request. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    /** When its latest token expires (moved on when a sliding session is renewed). */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    userAgent: text('user_agent'),
+    /** The address it was last seen from. */
+    ip: text('ip'),
+  },
+  (t) => [index('user_sessions_user_idx').on(t.userId), index('user_sessions_expires_idx').on(t.expiresAt)],
+);
+
+/**
  * Rate-limit counters live in the database so limits hold across instances: one row per counted
  * event, counted over a sliding window.
  */

@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { ticketWatchers, tickets, users } from '../db/schema.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { ticketWatchers, tickets, userSessions, users } from '../db/schema.js';
 import type { Services } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
@@ -8,6 +8,8 @@ import type { LiveEvent } from './bus.js';
 
 const HEARTBEAT_MS = 25_000;
 const RECHECK_MS = 30_000;
+/** No session (an integration acting for a user): matches no row. */
+const NO_SESSION = '00000000-0000-0000-0000-000000000000';
 
 type TicketAccess = {
   requesterId: string;
@@ -89,14 +91,23 @@ export const liveRoutes = [
           .catch((err: unknown) => services.logger.warn({ err }, 'live event filter failed'));
       };
       const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-      // A stream outlives no revocation: sign-out everywhere, a role change or deactivation ends it.
+      // A stream outlives no revocation: signing out (this session or everywhere), a role change or
+      // deactivation ends it.
+      const sid = ctx.auth?.kind === 'session' ? ctx.auth.claims.sid : null;
       const recheck = setInterval(() => {
         services.db
-          .select({ tv: users.tokenVersion, active: users.active, role: users.role })
+          .select({
+            tv: users.tokenVersion,
+            active: users.active,
+            role: users.role,
+            sessionRevoked: sql<boolean>`${userSessions.id} IS NULL OR ${userSessions.revokedAt} IS NOT NULL`,
+          })
           .from(users)
+          .leftJoin(userSessions, and(eq(userSessions.id, sid ?? NO_SESSION), eq(userSessions.userId, users.id)))
           .where(eq(users.id, ctx.user.id))
           .then(async ([u]) => {
             if (!u || !u.active || u.tv !== ctx.user.tokenVersion || u.role !== ctx.user.role) return close();
+            if (sid && u.sessionRevoked) return close();
             viewer = await viewerFor(services.db, ctx.user);
           })
           .catch(() => undefined);

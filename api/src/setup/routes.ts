@@ -24,7 +24,7 @@ export const setupRoutes = [
     status: 201,
     handler: async (ctx) => {
       const user = await completeSetup(ctx.services, ctx.body, ctx.actor);
-      startSession(ctx.res, ctx.services, user);
+      await startSession(ctx.res, ctx.services, user, ctx.actor);
       return { user: presentUser(user) };
     },
   }),

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { startRuntime, type FrontDoor, type Role, type Runtime } from '../runtime.js';
 import { createTestDatabase, dropDatabase, type TestDatabase } from './db.js';
+import { saveTestSessions } from './sessions.js';
 
 export interface TestAppOptions {
   role?: Role;
@@ -66,7 +67,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     url: runtime.url,
     config,
     database,
-    fetch: (path, init) => fetch(new URL(path, runtime.url), init),
+    fetch: async (path, init) => {
+      await saveTestSessions(runtime.services.db, database.name);
+      return fetch(new URL(path, runtime.url), init);
+    },
     async stop() {
       await runtime.stop();
       if (ownsDatabase) {

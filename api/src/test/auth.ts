@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TUserRole } from '@deskmate/shared';
 import { hashPassword } from '../auth/passwords.js';
 import { signSession } from '../auth/jwt.js';
@@ -5,6 +6,7 @@ import type { Db } from '../db/client.js';
 import type { UserRow } from '../http/context.js';
 import type { TestApp } from './app.js';
 import { createUser } from './factories.js';
+import { queueTestSession } from './sessions.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 // Cost 4: the same bcrypt code path, fast enough for tests.
@@ -72,14 +74,29 @@ export async function loginAs(app: TestApp, email: string, password = TEST_PASSW
   return call(app, 'POST', '/auth/login', { body: { email, password } });
 }
 
-/** A session cookie for a user without going through the password (for tests about other things). */
+/**
+ * A session cookie for a user without going through the password (for tests about other things).
+ * Its session row is written before the app's next request (see `saveTestSessions`).
+ */
 export function sessionCookie(app: TestApp, user: UserRow): string {
   const services = app.runtime.services;
+  const now = services.clock.now();
+  const ttlSec = Math.floor(services.config.SESSION_TTL / 1000);
+  const sid = randomUUID();
+  queueTestSession(app.database.name, {
+    id: sid,
+    userId: user.id,
+    tokenVersion: user.tokenVersion,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + ttlSec * 1000),
+    userAgent: 'Deskmate tests',
+  });
   const token = signSession(
     services.secrets.jwtSecret,
-    { sub: user.id, role: user.role, tv: user.tokenVersion },
-    Math.floor(services.clock.now().getTime() / 1000),
-    Math.floor(services.config.SESSION_TTL / 1000),
+    { sub: user.id, role: user.role, tv: user.tokenVersion, sid },
+    Math.floor(now.getTime() / 1000),
+    ttlSec,
   );
   return `deskmate_session=${token}`;
 }

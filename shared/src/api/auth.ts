@@ -26,6 +26,24 @@ export const ZTwoFactorVerifyRequest = z.object({ code: ZTwoFactorCode }).strict
 export const ZTotpSetupResponse = z.object({ secret: z.string(), otpauthUrl: z.string(), qrDataUrl: z.string() });
 export const ZRecoveryCodesResponse = z.object({ recoveryCodes: z.array(z.string()) });
 
+/** One signed-in session (a sign-in on one device), as its owner sees it. */
+export const ZUserSession = z.object({
+  id: z.string(),
+  /** A short description read from the user agent, such as "Firefox on Windows". */
+  device: z.string(),
+  /** The address it was last seen from. */
+  ip: z.string().nullable(),
+  createdAt: z.string(),
+  /** Updated at most once a minute. */
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+  /** The session of the request that asked (this device). */
+  current: z.boolean(),
+});
+export type TUserSession = z.infer<typeof ZUserSession>;
+/** My active sessions, the most recently seen first. */
+export const ZUserSessionList = z.object({ items: z.array(ZUserSession) });
+
 export const ZChangePasswordRequest = z
   .object({ currentPassword: ZPasswordInput, newPassword: ZPasswordInput })
   .strict();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { and, isNotNull, isNull, lt, eq } from 'drizzle-orm';
-import { agendaJobs, inboundEvents, outbox } from '../../db/schema.js';
+import { and, isNotNull, isNull, lt, eq, or, sql } from 'drizzle-orm';
+import { agendaJobs, inboundEvents, outbox, userSessions, users } from '../../db/schema.js';
 import { defineJob } from '../registry.js';
 
 const DAY = 86_400_000;
@@ -8,8 +8,9 @@ const DAY = 86_400_000;
 /**
  * Maintenance: delete rows whose purpose has expired. Inbound event ids only need to outlive the
  * providers' redelivery windows (Slack retries for minutes, mail servers for days); delivered
- * outbox rows and finished one-off jobs are history. Dead jobs and dead deliveries are kept for
- * an admin to look at.
+ * outbox rows and finished one-off jobs are history. Sessions that expired or were signed out go a
+ * day later, those of an older token version (signed out everywhere) at once: a token that names a
+ * missing session is refused. Dead jobs and dead deliveries are kept for an admin to look at.
  */
 export const purgeExpired = defineJob({
   name: 'maintenance.purge-expired',
@@ -18,6 +19,7 @@ export const purgeExpired = defineJob({
       inboundEventDays: z.number().int().min(1).default(30),
       deliveredOutboxDays: z.number().int().min(1).default(30),
       finishedJobDays: z.number().int().min(1).default(7),
+      endedSessionDays: z.number().int().min(1).default(1),
     })
     .strict(),
   retry: { attempts: 3, backoffMs: 60_000 },
@@ -44,8 +46,23 @@ export const purgeExpired = defineJob({
           lt(agendaJobs.lastFinishedAt, before(payload.finishedJobDays)),
         ),
       );
+    const sessionsBefore = before(payload.endedSessionDays);
+    const sessions = await db
+      .delete(userSessions)
+      .where(
+        or(
+          lt(userSessions.expiresAt, sessionsBefore),
+          lt(userSessions.revokedAt, sessionsBefore),
+          sql`${userSessions.tokenVersion} < (SELECT ${users.tokenVersion} FROM ${users} WHERE ${users.id} = ${userSessions.userId})`,
+        ),
+      );
     logger.info(
-      { inboundEvents: inbound.rowCount, outbox: delivered.rowCount, jobs: jobs.rowCount },
+      {
+        inboundEvents: inbound.rowCount,
+        outbox: delivered.rowCount,
+        jobs: jobs.rowCount,
+        sessions: sessions.rowCount,
+      },
       'purged expired rows',
     );
   },
