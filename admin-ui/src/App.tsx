@@ -1,3 +1,4 @@
+import { SetupPage } from './auth/SetupPage';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
@@ -91,6 +92,7 @@ export function App() {
                 <Route path="/forgot-password" element={<ForgotPasswordPage />} />
                 <Route path="/reset-password" element={<ResetPasswordPage />} />
                 <Route path="/accept-invite" element={<AcceptInvitePage />} />
+                <Route path="/setup" element={<SetupPage />} />
                 <Route
                   path="/portal/*"
                   element={

@@ -75,7 +75,7 @@ export const configSchema = {
   NODE_ENV: {
     schema: z.enum(['development', 'production', 'test']).default('development'),
     secret: false,
-    doc: 'development, production or test. production turns on HSTS, upgrade-insecure-requests and Secure cookies (serve it behind TLS).',
+    doc: "development, production or test. HSTS, upgrade-insecure-requests and Secure cookies follow PUBLIC_URL's scheme (on for https); a production start over plain http says so in one warning line.",
   },
   PORT: { schema: port.default(3000), secret: false, doc: 'HTTP port to listen on (0 picks a free one).' },
   HOST: {

@@ -20,6 +20,8 @@ import {
   ZKbSearchResponse,
   ZLoginResponse,
   ZMeResponse,
+  ZSetupStatus,
+  type TSetupRequest,
   ZNotificationList,
   ZRecoveryCodesResponse,
   ZSecuritySettings,
@@ -92,6 +94,10 @@ export const authApi = {
   emailEnable: () => send('POST', '/api/auth/2fa/email/enable', ZRecoveryCodesResponse),
   emailSend: () => send('POST', '/api/auth/2fa/email/send', ZEmpty),
   disable2fa: (code: string) => send('POST', '/api/auth/2fa/disable', ZMeResponse, { code }),
+  /** Whether the install still needs its first administrator. */
+  setupStatus: () => get('/api/setup', ZSetupStatus),
+  /** Create the first administrator with the setup code from the log (signs them in). */
+  setup: (body: TSetupRequest) => send('POST', '/api/setup', ZMeResponse, body),
 };
 
 export interface TTicketPatch {

@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import type { TUser } from '@deskmate/shared';
 import { authApi } from '../api/client';
@@ -58,11 +58,14 @@ export function LoginPage() {
   });
   const resend = useMutation({ mutationFn: authApi.resend2fa });
   const enrolEmail = useMutation({ mutationFn: authApi.emailEnable });
+  // A new install has nobody to sign in as: send its first visitor to the setup page.
+  const setup = useQuery({ queryKey: ['setup'], queryFn: authApi.setupStatus, staleTime: 60_000 });
   const afterEnrol = useMutation({ mutationFn: authApi.me, onSuccess: (r) => finish(r.user) });
 
   if (session.status === 'signed-in' && step.kind === 'password' && !login.isPending) {
     return <Navigate to={next ?? homeFor(session.user)} replace />;
   }
+  if (setup.data?.needed) return <Navigate to="/setup" replace />;
 
   if (step.kind === 'enroll') {
     return (
