@@ -1,22 +1,26 @@
 import type { Request } from 'express';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
-import { ZTicketKeyParams, ZUuid } from '@deskmate/shared';
-import { tickets } from '../db/schema.js';
+import { ZTicketKeyParams, ZUnverifiedEmailDecision, ZUnverifiedEmailParams, ZUuid } from '@deskmate/shared';
+import { ticketEvents, tickets } from '../db/schema.js';
 import { emailAttachments, emailInbound, notificationPreferences } from '../db/schema-email.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services } from '../http/context.js';
 import { defineRoute } from '../http/route.js';
 import { safeEqual, sha256 } from '../security/crypto.js';
-import { getVisibleTicket, ticketContext } from '../tickets/service.js';
+import { getVisibleTicket, seesInternal, ticketContext } from '../tickets/service.js';
+import type { TicketRow } from '../tickets/presenter.js';
+import type { Viewer } from '../tickets/policy.js';
 import { processInboundEmail } from './inbound.js';
 import { loadPreferences } from './preferences.js';
+import { decideUnverifiedEmail } from './unverified.js';
 import {
   ZAttachment,
   ZAttachmentParams,
   ZInboundEmail,
   ZInboundEmailQuery,
   ZInboundResult,
+  ZInboundWebhookQuery,
   ZNotificationPreferences,
   ZUpdateNotificationPreferences,
 } from './schema.js';
@@ -52,6 +56,19 @@ const presentPreferences = (p: Awaited<ReturnType<typeof loadPreferences>>, stor
   timeZone: stored,
 });
 
+/**
+ * Attachments follow the visibility of the event they came with: those who do not work the ticket
+ * see the files of public replies and of the ticket's first mail (no event), never those of an
+ * internal note (an agent's emailed note, a mail from an unverified sender not yet accepted).
+ */
+const attachmentsVisibleTo = (viewer: Viewer, ticket: TicketRow) =>
+  seesInternal(viewer, ticket)
+    ? eq(emailAttachments.ticketId, ticket.id)
+    : and(
+        eq(emailAttachments.ticketId, ticket.id),
+        or(isNull(emailAttachments.eventId), eq(ticketEvents.visibility, 'public')),
+      );
+
 /** Files served as downloads only; types a browser would run are sent as opaque bytes. */
 const risky =
   /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|application\/javascript|text\/javascript)/i;
@@ -62,7 +79,8 @@ export const emailRoutes = [
     path: '/email/inbound',
     access: 'public',
     summary:
-      'Raw inbound email (Content-Type: message/rfc822) from a mail provider, authenticated with EMAIL_INBOUND_SECRET as a Bearer token',
+      'Raw inbound email (Content-Type: message/rfc822) from a mail provider, authenticated with EMAIL_INBOUND_SECRET as a Bearer token; optionally the SMTP client IP, HELO and MAIL FROM for SPF',
+    query: ZInboundWebhookQuery,
     response: ZInboundResult,
     handler: async (ctx) => {
       checkInboundSecret(ctx.services, ctx.req);
@@ -70,7 +88,11 @@ export const emailRoutes = [
         throw new AppError('unsupported_media_type', 'Send the raw email with Content-Type: message/rfc822');
       const raw = await readRaw(ctx.req, ctx.services.config.EMAIL_INBOUND_MAX_BYTES);
       if (!raw.length) throw new AppError('bad_request', 'The request body is empty: send the raw email');
-      const result = await processInboundEmail(ctx.services, raw, 'webhook');
+      const result = await processInboundEmail(ctx.services, raw, 'webhook', {
+        clientIp: ctx.query.clientIp,
+        helo: ctx.query.helo,
+        mailFrom: ctx.query.mailFrom || undefined,
+      });
       return {
         outcome: result.outcome,
         reason: result.reason,
@@ -172,7 +194,8 @@ export const emailRoutes = [
           createdAt: emailAttachments.createdAt,
         })
         .from(emailAttachments)
-        .where(eq(emailAttachments.ticketId, ticket.id))
+        .leftJoin(ticketEvents, eq(ticketEvents.id, emailAttachments.eventId))
+        .where(attachmentsVisibleTo(viewer, ticket))
         .orderBy(emailAttachments.createdAt);
       return { items: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) };
     },
@@ -187,10 +210,12 @@ export const emailRoutes = [
       const { viewer } = await ticketContext(ctx.services, ctx.actor, ctx.user);
       const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
       if (!ZUuid.safeParse(ctx.params.id).success) throw notFound('Attachment');
-      const [file] = await ctx.services.db
-        .select()
+      const [row] = await ctx.services.db
+        .select({ file: emailAttachments })
         .from(emailAttachments)
-        .where(and(eq(emailAttachments.id, ctx.params.id), eq(emailAttachments.ticketId, ticket.id)));
+        .leftJoin(ticketEvents, eq(ticketEvents.id, emailAttachments.eventId))
+        .where(and(eq(emailAttachments.id, ctx.params.id), attachmentsVisibleTo(viewer, ticket)));
+      const file = row?.file;
       if (!file) throw notFound('Attachment');
       ctx.res
         .status(200)
@@ -204,4 +229,23 @@ export const emailRoutes = [
         .end(file.content);
     },
   }),
+  ...(['accept', 'discard'] as const).map((decision) =>
+    defineRoute({
+      method: 'post',
+      path: `/tickets/:key/unverified-emails/:eventId/${decision}`,
+      access: 'agent',
+      summary:
+        decision === 'accept'
+          ? 'Accept a mail from an unverified sender (an internal note) as their public reply; for a mail claiming to be from an agent, only that agent may'
+          : 'Discard a mail from an unverified sender: it stays an internal note',
+      params: ZUnverifiedEmailParams,
+      response: ZUnverifiedEmailDecision,
+      handler: async (ctx) =>
+        decideUnverifiedEmail(ctx.services, ctx.actor, ctx.user, {
+          key: ctx.params.key,
+          eventId: ctx.params.eventId,
+          decision,
+        }),
+    }),
+  ),
 ];
