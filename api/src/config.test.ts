@@ -28,7 +28,9 @@ describe('configuration', () => {
 
   it('checks senders with DNS by default; header mode needs the trusted authserv-id', () => {
     expect(loadConfig({}).EMAIL_VERIFY_SENDER).toBe('dns');
-    expect(() => loadConfig({ EMAIL_VERIFY_SENDER: 'maybe' })).toThrow(/EMAIL_VERIFY_SENDER must be one of dns, header, off/);
+    expect(() => loadConfig({ EMAIL_VERIFY_SENDER: 'maybe' })).toThrow(
+      /EMAIL_VERIFY_SENDER must be one of dns, header, off/,
+    );
     expect(() => loadConfig({ EMAIL_VERIFY_SENDER: 'header' })).toThrow(
       'Configuration error: EMAIL_TRUSTED_AUTHSERV_ID must be set when EMAIL_VERIFY_SENDER=header',
     );

@@ -349,7 +349,7 @@ export const configSchema = {
       .transform((v) => v.toLowerCase())
       .optional(),
     secret: false,
-    doc: 'The authserv-id of the server that receives the desk\'s mail (e.g. mx.google.com, or your MX host name): its Authentication-Results header (the topmost one with this id) is trusted to say whether the sender passed DMARC/DKIM/SPF. Unset: no Authentication-Results header is trusted. Required with EMAIL_VERIFY_SENDER=header.',
+    doc: "The authserv-id of the server that receives the desk's mail (e.g. mx.google.com, or your MX host name): its Authentication-Results header (the topmost one with this id) is trusted to say whether the sender passed DMARC/DKIM/SPF. Unset: no Authentication-Results header is trusted. Required with EMAIL_VERIFY_SENDER=header.",
   },
   IMAP_URL: {
     schema: z

@@ -77,16 +77,19 @@ describe('sender authentication with mailauth, on a DNS table', () => {
       results: { spf: 'pass' },
     });
     const elsewhere = { ...envelope, clientIp: '203.0.113.66' };
-    expect(await check(message(), dnsMode, dns, elsewhere)).toMatchObject({ verified: false, results: { spf: 'fail' } });
+    expect(await check(message(), dnsMode, dns, elsewhere)).toMatchObject({
+      verified: false,
+      results: { spf: 'fail' },
+    });
   });
 
   it('off authenticates nobody and asks no DNS', async () => {
     const dns = dnsTable();
     const example = dkimDomain(dns, 'example.com');
     const signed = await example.sign(message());
-    expect(await check(signed, { EMAIL_VERIFY_SENDER: 'off', EMAIL_TRUSTED_AUTHSERV_ID: undefined }, dns)).toMatchObject(
-      { verified: false },
-    );
+    expect(
+      await check(signed, { EMAIL_VERIFY_SENDER: 'off', EMAIL_TRUSTED_AUTHSERV_ID: undefined }, dns),
+    ).toMatchObject({ verified: false });
     expect(dns.asked).toEqual([]);
   });
 });

@@ -9,7 +9,6 @@ import type { Config } from '../config.js';
 import { headerTexts, senderOf } from './classify.js';
 import type { DnsResolver } from './dns.js';
 
-
 /** What the connection that delivered the mail said: known only when the webhook caller passes it. */
 export interface Envelope {
   clientIp?: string | undefined;

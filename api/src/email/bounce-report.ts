@@ -80,10 +80,7 @@ function textRecipients(text: string): FailedRecipient[] {
   const status =
     /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1] ?? /(?:^|\s|said:\s*)([45]\d\d)[\s-]/m.exec(text)?.[1] ?? null;
   const diagnostic =
-    /(?:said|error|reason|diagnostic[^:]*):\s*(.{10,300})/i
-      .exec(text)?.[1]
-      ?.replace(/\s+/g, ' ')
-      .trim() ?? null;
+    /(?:said|error|reason|diagnostic[^:]*):\s*(.{10,300})/i.exec(text)?.[1]?.replace(/\s+/g, ' ').trim() ?? null;
   return found.slice(0, 20).map((address) => ({ address, action: null, status, diagnostic }));
 }
 
@@ -111,9 +108,13 @@ function permanence(recipients: FailedRecipient[], text: string): boolean | null
  */
 export function readBounce(mail: ParsedMail): BounceReport {
   const parts = mail.attachments.map((a) => ({ type: a.contentType.toLowerCase(), text: a.content.toString('utf8') }));
-  const status = parts.filter((p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status');
+  const status = parts.filter(
+    (p) => p.type === 'message/delivery-status' || p.type === 'message/global-delivery-status',
+  );
   const originals = parts
-    .filter((p) => /^(text\/rfc822-headers|message\/rfc822|message\/rfc822-headers|message\/global(-headers)?)$/.test(p.type))
+    .filter((p) =>
+      /^(text\/rfc822-headers|message\/rfc822|message\/rfc822-headers|message\/global(-headers)?)$/.test(p.type),
+    )
     .map((p) => p.text);
   const text = (mail.text ?? '').slice(0, 50_000);
 
@@ -124,8 +125,10 @@ export function readBounce(mail: ParsedMail): BounceReport {
   const citedMessageIds = [
     ...new Set([
       ...headerBlocks.flatMap((b) => [...b.matchAll(/^\s*>?\s*Message-ID:\s*<([^<>\s]+)>/gim)].map((m) => m[1]!)),
-      ...[mail.inReplyTo ?? '', ...(Array.isArray(mail.references) ? mail.references : [mail.references ?? ''])]
-        .flatMap((v) => [...v.matchAll(/<?([^<>\s]+@[^<>\s]+?)>?(\s|$)/g)].map((m) => m[1]!)),
+      ...[
+        mail.inReplyTo ?? '',
+        ...(Array.isArray(mail.references) ? mail.references : [mail.references ?? '']),
+      ].flatMap((v) => [...v.matchAll(/<?([^<>\s]+@[^<>\s]+?)>?(\s|$)/g)].map((m) => m[1]!)),
     ]),
   ].slice(0, 20);
   const citedAddresses = [

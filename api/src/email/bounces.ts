@@ -108,13 +108,17 @@ export async function markBounce(
       .update(users)
       .set({ emailBouncedAt: now, emailBounceReason: reason, emailPausedUntil: until })
       .where(eq(users.id, user.id));
-    await recordAudit(tx, { ...systemActor, channel: 'email' }, {
-      action: 'user.email_bouncing',
-      entityType: 'user',
-      entityId: user.id,
-      before: { emailBouncedAt: user.emailBouncedAt?.toISOString() ?? null },
-      after: { emailBouncedAt: now.toISOString(), emailBounceReason: reason, emailPausedUntil: until.toISOString() },
-    });
+    await recordAudit(
+      tx,
+      { ...systemActor, channel: 'email' },
+      {
+        action: 'user.email_bouncing',
+        entityType: 'user',
+        entityId: user.id,
+        before: { emailBouncedAt: user.emailBouncedAt?.toISOString() ?? null },
+        after: { emailBouncedAt: now.toISOString(), emailBounceReason: reason, emailPausedUntil: until.toISOString() },
+      },
+    );
     marked.push({ userId: user.id, email: user.email });
   }
   return {
@@ -124,10 +128,7 @@ export async function markBounce(
 }
 
 /** Mail to this person is paused until then (a permanent bounce, EMAIL_BOUNCE_PAUSE), or null. */
-export function emailPausedUntil(
-  user: Pick<UserRow, 'emailPausedUntil'>,
-  now: Date,
-): Date | null {
+export function emailPausedUntil(user: Pick<UserRow, 'emailPausedUntil'>, now: Date): Date | null {
   return user.emailPausedUntil && user.emailPausedUntil.getTime() > now.getTime() ? user.emailPausedUntil : null;
 }
 

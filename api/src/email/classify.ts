@@ -233,8 +233,7 @@ export function detectNoise(mail: ParsedMail, identity: EmailIdentity): Noise | 
   const reportType =
     type?.value.toLowerCase() === 'multipart/report' ? type.params['report-type']?.toLowerCase() : null;
   const hasStatusPart = mail.attachments.some((a) => a.contentType.toLowerCase() === 'message/delivery-status');
-  if (reportType === 'delivery-status' || hasStatusPart)
-    return bounce('multipart/report; report-type=delivery-status');
+  if (reportType === 'delivery-status' || hasStatusPart) return bounce('multipart/report; report-type=delivery-status');
   if (reportType === 'disposition-notification' || reportType === 'disposition-notifications')
     return { kind: 'receipt', evidence: 'multipart/report; report-type=disposition-notification' };
 
@@ -251,7 +250,9 @@ export function detectNoise(mail: ParsedMail, identity: EmailIdentity): Noise | 
   const text = (mail.text ?? '').slice(0, 20_000);
   if (daemonLocal) return bounce(`From: ${sender} (a mailer daemon)`);
   if (daemon && noReturnPath)
-    return bounce(`From: ${senderName || sender} (a mailer daemon) with ${nullSender ? 'Return-Path: <>' : 'no Return-Path'}`);
+    return bounce(
+      `From: ${senderName || sender} (a mailer daemon) with ${nullSender ? 'Return-Path: <>' : 'no Return-Path'}`,
+    );
   if (BOUNCE_SUBJECT.test(subject)) return bounce(`Subject: ${subject.slice(0, 80)}`);
   if (BOUNCE_TEXT.test(text) && (nullSender || daemon))
     return bounce(`delivery-failure text: "${BOUNCE_TEXT.exec(text)![0].slice(0, 80)}"`);

@@ -2,7 +2,6 @@ import { eq, sql } from 'drizzle-orm';
 import type { TTicket, TTimelineEvent } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, ticketEvents, tickets, users } from '../db/schema.js';
-import { deliveries } from '../db/schema-delivery.js';
 import { emailAttachments, emailInbound } from '../db/schema-email.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
@@ -584,7 +583,11 @@ describe('automatic mail never acts', () => {
   ])('automatic/%s is recorded as ignored (%s): no ticket, no reply, nothing sent', async (name, reason) => {
     // Signed by example.com too: even an authenticated sender's automatic mail never acts.
     const raw = await signed(await fixture(`automatic/${name}`, { ...thread.vars(), FAILED: 'gone@example.com' }));
-    const before = { tickets: await count(tickets), outbox: await count(outbox), events: await eventsOf(thread.ticket.id) };
+    const before = {
+      tickets: await count(tickets),
+      outbox: await count(outbox),
+      events: await eventsOf(thread.ticket.id),
+    };
     const res = await post(raw);
     expect(res.body).toMatchObject({ outcome: 'ignored', reason, ticketKey: null });
     expect(await inboundRow(res.body.messageId as string)).toMatchObject({
@@ -687,7 +690,9 @@ describe('bounces', () => {
 
     await samReplies('Second answer, while paused.');
     await until(async () => (await patDelivery('Second answer'))?.status === 'skipped', 15_000, 'skipped delivery');
-    expect((await patDelivery('Second answer'))!.skip_reason).toMatch(/^mail to pat@example.com is paused until .+: it bounced \(5\.1\.1/);
+    expect((await patDelivery('Second answer'))!.skip_reason).toMatch(
+      /^mail to pat@example.com is paused until .+: it bounced \(5\.1\.1/,
+    );
     expect(smtp.to(pat.email).some((m) => m.parsed.text?.includes('Second answer'))).toBe(false);
   });
 
@@ -752,7 +757,9 @@ describe('a forged sender never acts as anyone', () => {
   it('a forged agent answering the guessable thread root becomes an internal unverified note, not a public reply', async () => {
     const { ticket } = await answeredTicket('Forged agent');
     const outboxBefore = await count(outbox);
-    const res = await post(forged(ticket.key, 'Sam Agent <sam@example.com>', 'Fixed. Reply with your password to confirm.'));
+    const res = await post(
+      forged(ticket.key, 'Sam Agent <sam@example.com>', 'Fixed. Reply with your password to confirm.'),
+    );
     expect(res.body).toMatchObject({ outcome: 'noted', reason: 'unverified_sender', matchedBy: 'thread' });
     expect(await replies(ticket.key)).toHaveLength(1);
     expect(await last(ticket.key)).toMatchObject({
@@ -772,10 +779,19 @@ describe('a forged sender never acts as anyone', () => {
 
   it('an unsigned reply from the requester by In-Reply-To waits as an unverified note', async () => {
     const { ticket, vars } = await answeredTicket('Unsigned requester');
-    const plain = (await fixture('gmail-plain.eml', vars())).toString().replaceAll(vars().REPLY_TO, 'support@desk.test');
-    expect((await post(plain)).body).toMatchObject({ outcome: 'noted', reason: 'unverified_sender', matchedBy: 'thread' });
+    const plain = (await fixture('gmail-plain.eml', vars()))
+      .toString()
+      .replaceAll(vars().REPLY_TO, 'support@desk.test');
+    expect((await post(plain)).body).toMatchObject({
+      outcome: 'noted',
+      reason: 'unverified_sender',
+      matchedBy: 'thread',
+    });
     expect(await replies(ticket.key)).toHaveLength(1);
-    expect((await last(ticket.key)).data).toMatchObject({ sender: { userId: alice.id }, why: expect.stringContaining('thread') });
+    expect((await last(ticket.key)).data).toMatchObject({
+      sender: { userId: alice.id },
+      why: expect.stringContaining('thread'),
+    });
   });
 
   it('SPF checked with the client IP the webhook caller passes authenticates; another IP does not', async () => {
@@ -785,7 +801,9 @@ describe('a forged sender never acts as anyone', () => {
       (await fixture('gmail-plain.eml', { ...vars(), UNIQUE: `s${++unique}` }))
         .toString()
         .replaceAll(vars().REPLY_TO, 'support@desk.test');
-    const good = await post(await mail(), { query: '?clientIp=192.0.2.10&helo=mail.example.com&mailFrom=alice@example.com' });
+    const good = await post(await mail(), {
+      query: '?clientIp=192.0.2.10&helo=mail.example.com&mailFrom=alice@example.com',
+    });
     expect(good.body).toMatchObject({ outcome: 'replied', matchedBy: 'thread' });
     expect((await inboundRow(good.body.messageId as string)).details).toMatchObject({ senderVerifiedBy: 'spf' });
     const bad = await post(await mail(), { query: '?clientIp=203.0.113.9&mailFrom=alice@example.com' });
@@ -838,7 +856,11 @@ describe('a forged sender never acts as anyone', () => {
     };
 
     beforeAll(async () => {
-      olga = await createUserWithPassword(database.db, { role: 'agent', name: 'Olga Other', email: 'olga@example.com' });
+      olga = await createUserWithPassword(database.db, {
+        role: 'agent',
+        name: 'Olga Other',
+        email: 'olga@example.com',
+      });
       const desk = await createGroup(database.db, { name: 'Unverified desk', members: [sam.id, kim.id] });
       await createGroup(database.db, { name: 'Elsewhere', members: [olga.id] });
       thread = await answeredTicket('Accept or discard');
@@ -851,12 +873,16 @@ describe('a forged sender never acts as anyone', () => {
     it('accepting posts the text as the requester’s public reply, with its attachment; a second decision is 409', async () => {
       const { vars } = thread;
       const key = thread.ticket.key;
-      const raw = (await fixture('thunderbird-html.eml', vars())).toString().replaceAll(vars().REPLY_TO, 'support@desk.test');
+      const raw = (await fixture('thunderbird-html.eml', vars()))
+        .toString()
+        .replaceAll(vars().REPLY_TO, 'support@desk.test');
       const eventId = await unverified(raw);
       const files = async (who: UserRow) =>
-        (await call<{ items: { filename: string }[] }>(app, 'GET', `/tickets/${key}/attachments`, {
-          cookie: sessionCookie(app, who),
-        })).body.items.map((f) => f.filename);
+        (
+          await call<{ items: { filename: string }[] }>(app, 'GET', `/tickets/${key}/attachments`, {
+            cookie: sessionCookie(app, who),
+          })
+        ).body.items.map((f) => f.filename);
       // The file came with an internal note: the requester does not see it yet.
       expect(await files(sam)).toContain('vpn-log.pdf');
       expect(await files(alice)).not.toContain('vpn-log.pdf');
@@ -887,7 +913,9 @@ describe('a forged sender never acts as anyone', () => {
 
     it('a mail claiming to be from an agent can be accepted only by that agent', async () => {
       const key = thread.ticket.key;
-      const eventId = await unverified(forged(key, 'Sam Agent <sam@example.com>', 'Sent from my phone: the fix is live.'));
+      const eventId = await unverified(
+        forged(key, 'Sam Agent <sam@example.com>', 'Sent from my phone: the fix is live.'),
+      );
       const byKim = await decide(kim, key, eventId, 'accept');
       expect(byKim.status).toBe(403);
       const bySam = await decide(sam, key, eventId, 'accept');
@@ -897,7 +925,10 @@ describe('a forged sender never acts as anyone', () => {
 
   it('an agent’s emailed internal note keeps its attachment from the requester', async () => {
     const { ticket } = await answeredTicket('Internal attachment');
-    await call(app, 'POST', `/tickets/${ticket.key}/notes`, { cookie: sessionCookie(app, kim), body: { body: 'See log' } });
+    await call(app, 'POST', `/tickets/${ticket.key}/notes`, {
+      cookie: sessionCookie(app, kim),
+      body: { body: 'See log' },
+    });
     await until(() => smtp.to(sam.email).some((m) => about(m, ticket.key) && m.parsed.text?.includes('See log')));
     const note = smtp.to(sam.email).find((m) => about(m, ticket.key) && m.parsed.text?.includes('See log'))!;
     const raw = (
@@ -914,9 +945,11 @@ describe('a forged sender never acts as anyone', () => {
       .replace(/^From: .*$/m, 'From: Sam Agent <sam@example.com>');
     expect((await post(raw)).body).toMatchObject({ outcome: 'noted', matchedBy: 'token', reason: null });
     const list = async (who: UserRow) =>
-      (await call<{ items: { id: string; filename: string }[] }>(app, 'GET', `/tickets/${ticket.key}/attachments`, {
-        cookie: sessionCookie(app, who),
-      })).body.items;
+      (
+        await call<{ items: { id: string; filename: string }[] }>(app, 'GET', `/tickets/${ticket.key}/attachments`, {
+          cookie: sessionCookie(app, who),
+        })
+      ).body.items;
     const [file] = await list(sam);
     expect(file).toMatchObject({ filename: 'vpn-log.pdf' });
     expect(await list(alice)).toEqual([]);
@@ -934,7 +967,9 @@ describe('a forged sender never acts as anyone', () => {
         .replace(/^Cc:.*\r\n/m, '');
     const plain = await post(await asSam());
     expect(plain.body).toMatchObject({ outcome: 'created', matchedBy: 'new' });
-    expect((await inboundRow(plain.body.messageId as string)).details).toMatchObject({ senderAuth: { verified: false } });
+    expect((await inboundRow(plain.body.messageId as string)).details).toMatchObject({
+      senderAuth: { verified: false },
+    });
     // A requester's ticket creation counts against TICKET_CREATE_LIMIT; an agent's does not.
     const counted = await database.db.execute<{ n: number }>(
       sql`SELECT count(*)::int AS n FROM rate_limit_hits WHERE key = ${`tickets:create:${sam.id}`}`,

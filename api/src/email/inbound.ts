@@ -158,7 +158,10 @@ export async function processInboundEmail(
           evidence: noise.evidence,
           ...noise.details,
           ...(bounced
-            ? { bouncing: bounced.marked.map((m) => m.email), ...(bounced.notMarked ? { notMarked: bounced.notMarked } : {}) }
+            ? {
+                bouncing: bounced.marked.map((m) => m.email),
+                ...(bounced.notMarked ? { notMarked: bounced.notMarked } : {}),
+              }
             : {}),
         },
       });
@@ -203,7 +206,9 @@ export async function processInboundEmail(
       maxBytes: services.config.EMAIL_ATTACHMENT_MAX_BYTES,
       types: services.config.EMAIL_ATTACHMENT_TYPES,
     });
-    const details: Record<string, unknown> = attachments.skipped.length ? { skippedAttachments: attachments.skipped } : {};
+    const details: Record<string, unknown> = attachments.skipped.length
+      ? { skippedAttachments: attachments.skipped }
+      : {};
 
     if (match.by === 'new') {
       return openTicket(scoped, tx, mail, address, sender, attachments, details, record, messageId, {

@@ -180,7 +180,10 @@ export class EmailSender implements TDeliverySender {
     // A permanent bounce pauses mail to the address (EMAIL_BOUNCE_PAUSE): this one is skipped, with why.
     const paused = emailPausedUntil(recipient, state.services.clock.now());
     if (paused) {
-      state.services.logger.info({ userId: recipient.id, kind, pausedUntil: paused }, 'email skipped: address bouncing');
+      state.services.logger.info(
+        { userId: recipient.id, kind, pausedUntil: paused },
+        'email skipped: address bouncing',
+      );
       return {
         skipped: `mail to ${recipient.email} is paused until ${paused.toISOString()}: it bounced${
           recipient.emailBounceReason ? ` (${recipient.emailBounceReason})` : ''

@@ -163,9 +163,7 @@ export const ZUnverifiedEmailData = z.object({
 });
 export type TUnverifiedEmailData = z.infer<typeof ZUnverifiedEmailData>;
 
-export const ZUnverifiedEmailParams = z
-  .object({ key: ZTicketKey, eventId: ZUuid })
-  .strict();
+export const ZUnverifiedEmailParams = z.object({ key: ZTicketKey, eventId: ZUuid }).strict();
 
 export const ZUnverifiedEmailDecision = z.object({
   ticket: ZTicket,
