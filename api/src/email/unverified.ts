@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { TTicket, TTimelineEvent, TUnverifiedEmailData } from '@deskmate/shared';
+import { ZUuid, type TTicket, type TTimelineEvent, type TUnverifiedEmailData } from '@deskmate/shared';
 import type { Actor } from '../audit/record.js';
 import { recordAudit } from '../audit/record.js';
 import type { Db, DbOrTx } from '../db/client.js';
@@ -66,6 +66,7 @@ export async function decideUnverifiedEmail(
     const viewer = await viewerFor(tx, user);
     const visible = await getVisibleTicket(tx, viewer, input.key);
     if (!canWork(viewer, visible)) throw new AppError('forbidden', 'Only agents working this ticket can do this');
+    if (!ZUuid.safeParse(input.eventId).success) throw notFound('Unverified email');
     const [note] = await tx
       .select()
       .from(ticketEvents)

@@ -163,7 +163,8 @@ export const ZUnverifiedEmailData = z.object({
 });
 export type TUnverifiedEmailData = z.infer<typeof ZUnverifiedEmailData>;
 
-export const ZUnverifiedEmailParams = z.object({ key: ZTicketKey, eventId: ZUuid }).strict();
+/** The event id is checked after the ticket: someone who may not see the ticket learns nothing from it. */
+export const ZUnverifiedEmailParams = z.object({ key: ZTicketKey, eventId: z.string().max(100) }).strict();
 
 export const ZUnverifiedEmailDecision = z.object({
   ticket: ZTicket,
