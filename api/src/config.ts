@@ -311,7 +311,7 @@ export const configSchema = {
   EMAIL_SENDER_LIMIT: {
     schema: int(1, 10_000).default(10),
     secret: false,
-    doc: 'Tickets one email sender may open or reopen by email per hour; more are recorded and refused.',
+    doc: 'Tickets one email sender may open or reopen by email per hour, and mails from unverified senders one ticket takes per hour; more are recorded and refused.',
   },
   EMAIL_ATTACHMENT_MAX_BYTES: {
     schema: int(0, 100 * 1024 * 1024).default(10 * 1024 * 1024),

@@ -777,6 +777,14 @@ describe('a forged sender never acts as anyone', () => {
     expect(queued.rows.every((r) => r.payload.userId !== alice.id)).toBe(true);
   });
 
+  it('at most EMAIL_SENDER_LIMIT unverified mails an hour land on one ticket', async () => {
+    const { ticket } = await answeredTicket('Flooded');
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 5; i++)
+      outcomes.push((await post(forged(ticket.key, 'Alice Example <alice@example.com>', `Spam ${i}`))).body.reason);
+    expect(outcomes).toEqual([...Array(4).fill('unverified_sender'), 'rate_limited']);
+  });
+
   it('an unsigned reply from the requester by In-Reply-To waits as an unverified note', async () => {
     const { ticket, vars } = await answeredTicket('Unsigned requester');
     const plain = (await fixture('gmail-plain.eml', vars()))

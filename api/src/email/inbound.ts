@@ -263,6 +263,25 @@ export async function processInboundEmail(
           senderAuth,
           followUpOf: ticket,
         });
+      // Anyone can write such a mail (the thread root is guessable): at most EMAIL_SENDER_LIMIT of
+      // them an hour on one ticket, so a forger cannot bury its notes.
+      try {
+        await consume(
+          scoped.db,
+          [{ key: `email:unverified:${ticket.id}`, max: services.config.EMAIL_SENDER_LIMIT, windowMs: HOUR }],
+          services.clock,
+        );
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'rate_limited') throw err;
+        return record({
+          outcome: 'rejected',
+          reason: 'rate_limited',
+          matchedBy: match.by,
+          ticket,
+          userId: sender.id,
+          details,
+        });
+      }
       const note = await addUnverifiedEmailNote(tx, scoped, ticket, {
         body,
         subject: mail.subject?.slice(0, 300) ?? null,
