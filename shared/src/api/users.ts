@@ -6,7 +6,7 @@ import { ZEmail } from './common.js';
 export const ZEmailBounce = z.object({
   bouncedAt: z.string(),
   reason: z.string().nullable(),
-  /** Mail to the address is skipped until then (null: the pause is over; the mark stays until cleared). */
+  /** Mail to the address is skipped until then; after it, mail is tried again (the mark stays until cleared). */
   pausedUntil: z.string().nullable(),
 });
 export type TEmailBounce = z.infer<typeof ZEmailBounce>;
