@@ -20,6 +20,27 @@ describe('configuration', () => {
     expect(loadConfig({ JOBS_LOCK_LIFETIME: '2s' }).JOBS_LOCK_LIFETIME).toBe(2000);
   });
 
+  it('pauses mail to a bouncing address for 7 days unless EMAIL_BOUNCE_PAUSE says otherwise', () => {
+    expect(loadConfig({}).EMAIL_BOUNCE_PAUSE).toBe(7 * 86_400_000);
+    expect(loadConfig({ EMAIL_BOUNCE_PAUSE: '2 days' }).EMAIL_BOUNCE_PAUSE).toBe(2 * 86_400_000);
+    expect(() => loadConfig({ EMAIL_BOUNCE_PAUSE: 'forever' })).toThrow(/EMAIL_BOUNCE_PAUSE must be a duration/);
+  });
+
+  it('checks senders with DNS by default; header mode needs the trusted authserv-id', () => {
+    expect(loadConfig({}).EMAIL_VERIFY_SENDER).toBe('dns');
+    expect(() => loadConfig({ EMAIL_VERIFY_SENDER: 'maybe' })).toThrow(
+      /EMAIL_VERIFY_SENDER must be one of dns, header, off/,
+    );
+    expect(() => loadConfig({ EMAIL_VERIFY_SENDER: 'header' })).toThrow(
+      'Configuration error: EMAIL_TRUSTED_AUTHSERV_ID must be set when EMAIL_VERIFY_SENDER=header',
+    );
+    const header = loadConfig({ EMAIL_VERIFY_SENDER: 'header', EMAIL_TRUSTED_AUTHSERV_ID: 'MX.Desk.Example' });
+    expect(header.EMAIL_TRUSTED_AUTHSERV_ID).toBe('mx.desk.example');
+    expect(() => loadConfig({ EMAIL_TRUSTED_AUTHSERV_ID: 'mx desk; dmarc=pass' })).toThrow(
+      /EMAIL_TRUSTED_AUTHSERV_ID must be an authserv-id/,
+    );
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
   });

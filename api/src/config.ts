@@ -28,14 +28,17 @@ const units: Record<string, number> = {
   h: 3_600_000,
   hour: 3_600_000,
   hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
 };
 
-/** A duration such as `500ms`, `5 seconds`, `2 minutes` or `1h`, as milliseconds. */
+/** A duration such as `500ms`, `5 seconds`, `2 minutes`, `1h` or `7 days`, as milliseconds. */
 export const duration = (min: number, max: number) =>
   z
     .string()
     .regex(
-      /^\s*\d+\s*(ms|s|sec|seconds?|m|min|minutes?|h|hours?)\s*$/,
+      /^\s*\d+\s*(ms|s|sec|seconds?|m|min|minutes?|h|hours?|d|days?)\s*$/,
       'must be a duration such as "500ms", "5 seconds" or "1 hour"',
     )
     .transform((v) => {
@@ -308,7 +311,7 @@ export const configSchema = {
   EMAIL_SENDER_LIMIT: {
     schema: int(1, 10_000).default(10),
     secret: false,
-    doc: 'Tickets one email sender may open or reopen by email per hour; more are recorded and refused.',
+    doc: 'Tickets one email sender may open or reopen by email per hour, and mails from unverified senders one ticket takes per hour; more are recorded and refused.',
   },
   EMAIL_ATTACHMENT_MAX_BYTES: {
     schema: int(0, 100 * 1024 * 1024).default(10 * 1024 * 1024),
@@ -327,6 +330,26 @@ export const configSchema = {
     defaultText: defaultAttachmentTypes.join(','),
     secret: false,
     doc: 'MIME types of inbound attachments that are kept, as found in their bytes (`type/*` allowed); others, programs and files whose content is not what their name or type says are listed as skipped.',
+  },
+  EMAIL_BOUNCE_PAUSE: {
+    schema: duration(60_000, 365 * 86_400_000).default(7 * 86_400_000),
+    defaultText: '7 days',
+    secret: false,
+    doc: 'After a permanent bounce (a 5.x.x delivery failure of mail Deskmate sent), mail to that address is paused this long (sign-in codes and invitations still go). A temporary failure (4.x.x, delayed) never pauses. An admin can clear it on the Users page.',
+  },
+  EMAIL_VERIFY_SENDER: {
+    schema: z.enum(['dns', 'header', 'off']).default('dns'),
+    secret: false,
+    doc: 'How an inbound sender is authenticated when a mail does not come to the signed reply address issued to them: dns (DKIM/DMARC, and SPF when the webhook is told the client IP, checked by Deskmate; plus the Authentication-Results of EMAIL_TRUSTED_AUTHSERV_ID when set), header (only the Authentication-Results of EMAIL_TRUSTED_AUTHSERV_ID; for hosts without DNS) or off (only signed reply addresses authenticate). Unauthenticated replies become internal "unverified sender" notes.',
+  },
+  EMAIL_TRUSTED_AUTHSERV_ID: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, 'must be an authserv-id such as mx.google.com')
+      .transform((v) => v.toLowerCase())
+      .optional(),
+    secret: false,
+    doc: "The authserv-id of the server that receives the desk's mail (e.g. mx.google.com, or your MX host name): its Authentication-Results header (the topmost one with this id) is trusted to say whether the sender passed DMARC/DKIM/SPF. Unset: no Authentication-Results header is trusted. Required with EMAIL_VERIFY_SENDER=header.",
   },
   IMAP_URL: {
     schema: z
@@ -385,6 +408,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     out[name] = parsed.data;
   }
+  if (out.EMAIL_VERIFY_SENDER === 'header' && !out.EMAIL_TRUSTED_AUTHSERV_ID)
+    throw new ConfigError('EMAIL_TRUSTED_AUTHSERV_ID', 'must be set when EMAIL_VERIFY_SENDER=header', undefined);
   return out as Config;
 }
 

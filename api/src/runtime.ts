@@ -21,6 +21,7 @@ import {
 } from '@deskmate/shared';
 import { KnowledgeBase, seedShippedArticles } from './kb/service.js';
 import { startWorker, type Worker } from './jobs/worker.js';
+import { systemResolver, type DnsResolver } from './email/dns.js';
 import { startImapPoller, type ImapPoller } from './email/imap.js';
 import { isAttachable, type AttachableSender } from './email/sender.js';
 import type { Logger } from './logger.js';
@@ -51,6 +52,8 @@ export interface RuntimeOptions {
   frontDoors?: FrontDoor[];
   /** Whether Slack and Teams are configured, from the bot's settings (default: neither). */
   integrations?: TChatIntegrations;
+  /** DNS for sender authentication (default: the system's resolver); tests pass a table. */
+  resolveDns?: DnsResolver;
   consoleDir?: string;
   /** Use this database instead of DATABASE_URL or the embedded one (tests). */
   databaseUrl?: string;
@@ -155,6 +158,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       secrets,
       publicUrl: () => (config.PUBLIC_URL ?? listenUrl).replace(/\/$/, ''),
       integrations: options.integrations ?? chatIntegrationsOff,
+      resolveDns: options.resolveDns ?? systemResolver(),
     };
 
     await seedShippedArticles(database.db, logger);

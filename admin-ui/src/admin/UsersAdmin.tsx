@@ -4,7 +4,7 @@ import { userRoles, type TUser, type TUserRole } from '@deskmate/shared';
 import { userApi } from '../api/client';
 import { keys } from '../api/keys';
 import { useUser } from '../auth/session';
-import { formatRelative } from '../lib/format';
+import { formatDateTime, formatRelative } from '../lib/format';
 import { useNow } from '../hooks/useNow';
 import { Loading, PageHeader } from '../ui/bits';
 import { Dialog } from '../ui/Dialog';
@@ -119,7 +119,13 @@ function UserRow({ user, self }: { user: TUser; self: boolean }) {
     mutationFn: (on: boolean) => userApi.update(user.id, { twoFactorRequired: on }),
     onSuccess: done('Saved'),
   });
-  const error = role.error ?? active.error ?? require2fa.error;
+  const clearBounce = useMutation({
+    mutationFn: () => userApi.clearEmailBounce(user.id),
+    onSuccess: done(`Mail to ${user.email} resumes`),
+  });
+  const error = role.error ?? active.error ?? require2fa.error ?? clearBounce.error;
+  const bounce = user.emailBounce;
+  const paused = bounce?.pausedUntil && new Date(bounce.pausedUntil).getTime() > now;
   return (
     <tr className={user.active ? undefined : 'muted'}>
       <td>
@@ -127,6 +133,26 @@ function UserRow({ user, self }: { user: TUser; self: boolean }) {
         <br />
         <span className="small">{user.email}</span>
         {user.invited && <span className="badge">Invited</span>}
+        {bounce && (
+          <div className="bounce small" role="status">
+            <span className="badge badge-warn" title={bounce.reason ?? undefined}>
+              Bouncing
+            </span>{' '}
+            since {formatRelative(bounce.bouncedAt, now)}
+            {bounce.reason ? `: ${bounce.reason}` : ''}.{' '}
+            {paused
+              ? `Mail to this address is paused until ${formatDateTime(bounce.pausedUntil!)}.`
+              : 'The pause is over.'}{' '}
+            <button
+              type="button"
+              className="btn btn-sm btn-ghost"
+              disabled={clearBounce.isPending}
+              onClick={() => clearBounce.mutate()}
+            >
+              Clear
+            </button>
+          </div>
+        )}
         {error !== null && <ErrorMessage error={error} />}
       </td>
       <td>

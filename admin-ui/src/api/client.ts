@@ -36,6 +36,7 @@ import {
   ZTicketSlaExplanation,
   ZTimeline,
   ZTotpSetupResponse,
+  ZUnverifiedEmailDecision,
   ZUserList,
   ZUserSessionList,
   type TBulkTicketAction,
@@ -129,6 +130,9 @@ export const ticketApi = {
     send('DELETE', `/api/tickets/${enc(key)}/watchers/${enc(userId)}`, ZTicketResponse),
   csat: (key: string, rating: number, comment?: string) =>
     send('POST', `/api/tickets/${enc(key)}/csat`, ZTicketResponse, { rating, ...(comment ? { comment } : {}) }),
+  /** A mail from an unverified sender (an internal note): accept it as their public reply, or discard it. */
+  decideUnverifiedEmail: (key: string, eventId: string, decision: 'accept' | 'discard') =>
+    send('POST', `/api/tickets/${enc(key)}/unverified-emails/${enc(eventId)}/${decision}`, ZUnverifiedEmailDecision),
   /** One change (or a claim) on up to 100 tickets: one result per key, in order. */
   bulk: (ticketKeys: string[], action: TBulkTicketAction) =>
     send('POST', '/api/tickets/bulk', ZBulkTicketResponse, { keys: ticketKeys, action }),
@@ -152,6 +156,8 @@ export const userApi = {
     send('POST', `/api/users/${enc(id)}/role`, z.object({ user: ZUser }), { role }),
   deactivate: (id: string) => send('POST', `/api/users/${enc(id)}/deactivate`, z.object({ user: ZUser })),
   reactivate: (id: string) => send('POST', `/api/users/${enc(id)}/reactivate`, z.object({ user: ZUser })),
+  /** The address works again: clear its bouncing mark, mail to it resumes. */
+  clearEmailBounce: (id: string) => send('DELETE', `/api/users/${enc(id)}/email-bounce`, z.object({ user: ZUser })),
   security: () => get('/api/admin/security', ZSecuritySettings),
   setSecurity: (body: TSecuritySettings) => send('PUT', '/api/admin/security', ZSecuritySettings, body),
   mail: () => get('/api/admin/mail', z.object({ items: z.array(ZMailMessage) })),

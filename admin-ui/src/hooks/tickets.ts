@@ -83,6 +83,19 @@ export function useTimeline(key: string) {
   return useQuery({ queryKey: keys.timeline(key), queryFn: () => ticketApi.timeline(key) });
 }
 
+/** Accept or discard a mail from an unverified sender; the ticket and its timeline are refreshed. */
+export function useUnverifiedEmailDecision(key: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { eventId: string; decision: 'accept' | 'discard' }) =>
+      ticketApi.decideUnverifiedEmail(key, input.eventId, input.decision),
+    onSuccess: ({ ticket }) => {
+      storeTicket(queryClient, ticket);
+      void queryClient.invalidateQueries({ queryKey: keys.timeline(key) });
+    },
+  });
+}
+
 export function prefetchTicket(queryClient: QueryClient, key: string): void {
   void queryClient.prefetchQuery({
     queryKey: keys.timeline(key),

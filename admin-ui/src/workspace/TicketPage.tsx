@@ -214,7 +214,7 @@ function TicketView({ ticket }: { ticket: TTicket }) {
               {timeline.error ? (
                 <ErrorMessage error={timeline.error} onRetry={() => void timeline.refetch()} />
               ) : timeline.data ? (
-                <Timeline events={timeline.data.items} requesterId={ticket.requester.id} />
+                <Timeline events={timeline.data.items} requesterId={ticket.requester.id} ticketKey={ticket.key} />
               ) : (
                 <Loading label="Loading the conversation…" />
               )}

@@ -1,7 +1,9 @@
-import type { TTimelineEvent } from '@deskmate/shared';
+import { ZUnverifiedEmailData, type TTimelineEvent, type TUnverifiedEmailData } from '@deskmate/shared';
+import { useUnverifiedEmailDecision } from '../hooks/tickets';
 import { useNow } from '../hooks/useNow';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { Avatar } from '../ui/bits';
+import { useToast } from '../ui/Toasts';
 
 const channelLabel: Record<string, string> = {
   web: 'web',
@@ -13,10 +15,79 @@ const channelLabel: Record<string, string> = {
 };
 
 /**
- * The conversation: public replies as messages, internal notes on a distinct tinted card with a
- * lock and the words "Internal note", system events as one quiet line.
+ * A mail whose sender Deskmate could not authenticate, held as an internal note: who it claims to
+ * be from and why it is held, and (while pending) the agent's two choices. The server decides who
+ * may choose; a refusal shows as a toast.
  */
-export function Timeline({ events, requesterId }: { events: TTimelineEvent[]; requesterId: string }) {
+function UnverifiedEmail({
+  ticketKey,
+  eventId,
+  data,
+}: {
+  ticketKey: string;
+  eventId: string;
+  data: TUnverifiedEmailData;
+}) {
+  const decide = useUnverifiedEmailDecision(ticketKey);
+  const toast = useToast();
+  const sender = data.sender.name ? `${data.sender.name} <${data.sender.address}>` : data.sender.address;
+  const choose = (decision: 'accept' | 'discard') =>
+    decide.mutate(
+      { eventId, decision },
+      {
+        onSuccess: () => toast(decision === 'accept' ? `Posted as ${sender}'s reply` : 'Discarded'),
+        onError: (e) => toast(e.message, 'error'),
+      },
+    );
+  return (
+    <div className="unverified-email" role="group" aria-label="Mail from an unverified sender">
+      <p className="small">
+        <span className="badge badge-warn">Unverified sender</span> From <strong>{sender}</strong>. {data.why}
+      </p>
+      {data.state === 'pending' ? (
+        <div className="row">
+          <button
+            type="button"
+            className="btn btn-sm btn-primary"
+            disabled={decide.isPending}
+            onClick={() => choose('accept')}
+          >
+            Accept as their reply
+          </button>
+          <button
+            type="button"
+            className="btn btn-sm btn-ghost"
+            disabled={decide.isPending}
+            onClick={() => choose('discard')}
+          >
+            Discard
+          </button>
+        </div>
+      ) : (
+        <p className="small muted">
+          {data.state === 'accepted' ? 'Accepted' : 'Discarded'}
+          {data.decidedBy ? ` by ${data.decidedBy.name}` : ''}
+          {data.decidedAt ? ` on ${formatDateTime(data.decidedAt)}` : ''}.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The conversation: public replies as messages, internal notes on a distinct tinted card with a
+ * lock and the words "Internal note", system events as one quiet line. With `ticketKey` (the
+ * console), a mail from an unverified sender offers the agent to accept or discard it.
+ */
+export function Timeline({
+  events,
+  requesterId,
+  ticketKey,
+}: {
+  events: TTimelineEvent[];
+  requesterId: string;
+  ticketKey?: string;
+}) {
   const now = useNow();
   return (
     <ol className="timeline" aria-label="Conversation">
@@ -52,6 +123,7 @@ export function Timeline({ events, requesterId }: { events: TTimelineEvent[]; re
                   ? `Internal note by ${e.author?.name ?? 'Deskmate'}`
                   : `Reply by ${e.author?.name ?? 'Deskmate'}`
               }
+              data-unverified={e.data.type === 'unverified_email' ? String(e.data.state) : undefined}
             >
               <header>
                 <strong>{e.author?.name ?? 'Deskmate'}</strong>
@@ -70,6 +142,12 @@ export function Timeline({ events, requesterId }: { events: TTimelineEvent[]; re
                 </span>
               </header>
               <div className="event-body">{e.body}</div>
+              {(() => {
+                const unverified = ZUnverifiedEmailData.safeParse(e.data);
+                return unverified.success && ticketKey ? (
+                  <UnverifiedEmail ticketKey={ticketKey} eventId={e.id} data={unverified.data} />
+                ) : null;
+              })()}
             </article>
           </li>
         );

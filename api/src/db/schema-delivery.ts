@@ -14,8 +14,9 @@ export const deliveries = pgTable(
     kind: text('kind').notNull(),
     target: text('target').notNull(),
     refKey: text('ref_key'),
-    /** pending, sent, dead. */
+    /** pending, sent, skipped (the channel chose not to send: `skipReason` says why), dead. */
     status: text('status').notNull().default('pending'),
+    skipReason: text('skip_reason'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     /** When the last attempt failed (with `lastError`), for the integrations status page. */

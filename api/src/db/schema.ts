@@ -70,6 +70,11 @@ export const users = pgTable(
     twoFactorRequired: boolean('two_factor_required').notNull().default(false),
     timezone: text('timezone'),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    /** The last permanent bounce of mail to this address (api/src/email/bounces.ts), and why. */
+    emailBouncedAt: timestamp('email_bounced_at', { withTimezone: true }),
+    emailBounceReason: text('email_bounce_reason'),
+    /** Mail to this address waits (is skipped) until then: EMAIL_BOUNCE_PAUSE after the bounce. */
+    emailPausedUntil: timestamp('email_paused_until', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

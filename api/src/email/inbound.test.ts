@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { TTicket, TTimelineEvent } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tickets } from '../db/schema.js';
+import { outbox, ticketEvents, tickets, users } from '../db/schema.js';
 import { emailAttachments, emailInbound } from '../db/schema-email.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
@@ -9,7 +9,15 @@ import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
 import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
 import { EmailSender } from './sender.js';
-import { fixture, startSmtpCapture, until, type CapturedMail, type SmtpCapture } from './test-support.js';
+import {
+  dkimDomain,
+  dnsTable,
+  fixture,
+  startSmtpCapture,
+  until,
+  type CapturedMail,
+  type SmtpCapture,
+} from './test-support.js';
 
 const SECRET = 'inbound-secret-for-the-email-tests';
 const env = (smtpUrl: string) => ({
@@ -23,6 +31,11 @@ const env = (smtpUrl: string) => ({
   JOBS_PROCESS_EVERY: '100ms',
   OUTBOX_POLL_INTERVAL: '200ms',
 });
+
+/** The DNS the app asks: example.com signs its mail (DKIM), publishes no DMARC record. */
+const dns = dnsTable();
+const exampleCom = dkimDomain(dns, 'example.com');
+const signed = async (raw: Buffer | string) => exampleCom.sign(Buffer.from(raw));
 
 let smtp: SmtpCapture;
 let database: TestDatabase;
@@ -38,7 +51,7 @@ let dave: UserRow;
 beforeAll(async () => {
   smtp = await startSmtpCapture();
   database = await createTestDatabase();
-  app = await startTestApp({ database, env: env(smtp.url), senders: [new EmailSender()] });
+  app = await startTestApp({ database, env: env(smtp.url), senders: [new EmailSender()], resolveDns: dns.resolver });
   open = await startTestApp({
     database,
     role: 'api',
@@ -69,11 +82,18 @@ const idOf = (header: string | null) => /<([^>]+)>/.exec(header ?? '')?.[1] ?? '
 const about = (m: CapturedMail, key: string) => m.parsed.subject?.startsWith(`[${key}]`) ?? false;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function post(raw: Buffer | string, options: { to?: TestApp; auth?: string | null; type?: string } = {}) {
+async function post(
+  raw: Buffer | string,
+  options: { to?: TestApp; auth?: string | null; type?: string; query?: string } = {},
+) {
   const headers: Record<string, string> = { 'content-type': options.type ?? 'message/rfc822' };
   if (options.auth !== null) headers.authorization = `Bearer ${options.auth ?? SECRET}`;
   const body = typeof raw === 'string' ? raw : new Uint8Array(raw);
-  const res = await (options.to ?? app).fetch('/api/email/inbound', { method: 'POST', headers, body });
+  const res = await (options.to ?? app).fetch(`/api/email/inbound${options.query ?? ''}`, {
+    method: 'POST',
+    headers,
+    body,
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -278,17 +298,25 @@ describe('a reply to a notification, from each mail client', () => {
     expect(await replies(ticket.key)).toHaveLength(1);
   });
 
-  it('a reply sent to the plain address is matched by In-Reply-To, then by the subject for the requester', async () => {
+  it('a DKIM-signed reply sent to the plain address is matched by In-Reply-To, then by the subject for the requester', async () => {
     const { ticket, vars } = await answeredTicket('No token');
     const plain = (await fixture('gmail-plain.eml', vars()))
       .toString()
       .replaceAll(vars().REPLY_TO, 'support@desk.test');
-    expect((await post(plain)).body).toMatchObject({ outcome: 'replied', matchedBy: 'thread', ticketKey: ticket.key });
+    expect((await post(await signed(plain))).body).toMatchObject({
+      outcome: 'replied',
+      matchedBy: 'thread',
+      ticketKey: ticket.key,
+    });
     const bare = (await fixture('apple-plain.eml', vars()))
       .toString()
       .replaceAll(vars().REPLY_TO, 'support@desk.test')
       .replace(/^(In-Reply-To|References):.*\r\n/gim, '');
-    expect((await post(bare)).body).toMatchObject({ outcome: 'replied', matchedBy: 'subject', ticketKey: ticket.key });
+    expect((await post(await signed(bare))).body).toMatchObject({
+      outcome: 'replied',
+      matchedBy: 'subject',
+      ticketKey: ticket.key,
+    });
     expect(await replies(ticket.key)).toHaveLength(3);
   });
 
@@ -364,7 +392,10 @@ describe('a new email to the desk', () => {
     const confirmation = smtp.to(alice.email).find((m) => about(m, key))!;
     expect(idOf(confirmation.header('In-Reply-To'))).toBe(original);
 
-    const replyAll = await post(await fixture('reply-all-from-cc.eml', { ORIGINAL: original, UNIQUE: `u${++unique}` }));
+    // Bob's mail server signs it (DKIM): matched by its thread only, it acts as Bob because he is authenticated.
+    const replyAll = await post(
+      await signed(await fixture('reply-all-from-cc.eml', { ORIGINAL: original, UNIQUE: `u${++unique}` })),
+    );
     expect(replyAll.body).toMatchObject({ outcome: 'replied', matchedBy: 'thread', ticketKey: key });
     const all = await replies(key);
     expect(all).toHaveLength(1);
@@ -570,5 +601,451 @@ describe('the webhook', () => {
     ])
       expect(outcomes).toContain(o);
     expect((await call(app, 'GET', '/admin/email/inbound', { cookie: sessionCookie(app, sam) })).status).toBe(403);
+  });
+});
+
+const count = async (table: typeof tickets | typeof outbox) =>
+  (await database.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
+const eventsOf = async (ticketId: string) =>
+  (
+    await database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(ticketEvents)
+      .where(eq(ticketEvents.ticketId, ticketId))
+  )[0]!.n;
+const inboundRow = async (messageId: string) =>
+  (await database.db.select().from(emailInbound).where(eq(emailInbound.messageId, messageId)))[0]!;
+
+describe('automatic mail never acts', () => {
+  let thread: Thread;
+  beforeAll(async () => {
+    thread = await answeredTicket('Automatic mail');
+  });
+
+  it.each([
+    ['gmail-vacation.eml', 'auto_reply'],
+    ['exchange-oof-de.eml', 'auto_reply'],
+    ['exchange-generated.eml', 'auto_reply'],
+    ['outlook-oof-subject-fr.eml', 'auto_reply'],
+    ['spanish-away-subject.eml', 'auto_reply'],
+    ['cpanel-autoresponder.eml', 'auto_reply'],
+    ['communigate-autogenerated.eml', 'auto_reply'],
+    ['firstclass-machine.eml', 'auto_reply'],
+    ['null-sender-reply.eml', 'auto_reply'],
+    ['qmail-failure.eml', 'bounce'],
+    ['exim-failed.eml', 'bounce'],
+    ['gmail-dsn-failure.eml', 'bounce'],
+    ['exchange-ndr-unzustellbar.eml', 'bounce'],
+    ['postfix-delayed.eml', 'bounce'],
+    ['sendmail-returned.eml', 'bounce'],
+    ['mailman-list-post.eml', 'list'],
+    ['newsletter.eml', 'list'],
+  ])('automatic/%s is recorded as ignored (%s): no ticket, no reply, nothing sent', async (name, reason) => {
+    // Signed by example.com too: even an authenticated sender's automatic mail never acts.
+    const raw = await signed(await fixture(`automatic/${name}`, { ...thread.vars(), FAILED: 'gone@example.com' }));
+    const before = {
+      tickets: await count(tickets),
+      outbox: await count(outbox),
+      events: await eventsOf(thread.ticket.id),
+    };
+    const res = await post(raw);
+    expect(res.body).toMatchObject({ outcome: 'ignored', reason, ticketKey: null });
+    expect(await inboundRow(res.body.messageId as string)).toMatchObject({
+      outcome: 'ignored',
+      reason,
+      details: expect.objectContaining({ evidence: expect.any(String) }),
+    });
+    // Nothing acted, and nothing was queued to send (the outbox is where every mail starts).
+    expect({
+      tickets: await count(tickets),
+      outbox: await count(outbox),
+      events: await eventsOf(thread.ticket.id),
+    }).toEqual(before);
+  });
+
+  it.each(['asks-about-autoreply.eml', 'absence-subject.eml', 'undeliverable-question.eml', 'forwards-a-bounce.eml'])(
+    'people/%s from a person opens a ticket',
+    async (name) => {
+      // Each from a new person at an open domain: the per-sender limit is not what is tested here.
+      const raw = (await fixture(`people/${name}`, { UNIQUE: `p${++unique}` }))
+        .toString()
+        .replaceAll('alice@example.com', `person${unique}@example.org`);
+      const res = await post(raw, { to: open });
+      expect(res.body).toMatchObject({ outcome: 'created', matchedBy: 'new' });
+    },
+  );
+
+  it('a mail through a group address in front of the desk (list headers naming our mailbox) is a person', async () => {
+    const raw = (await fixture('people/via-desk-google-group.eml', { UNIQUE: `g${++unique}` }))
+      .toString()
+      .replaceAll('alice@example.com', `person${unique}@example.org`);
+    const res = await post(raw, { to: open });
+    expect(res.body).toMatchObject({ outcome: 'created', matchedBy: 'new' });
+  });
+});
+
+describe('bounces', () => {
+  let pat: UserRow;
+  let admin: UserRow;
+  let key: string;
+  /** The last mail Pat got about the ticket: its Message-ID and signed Reply-To. */
+  let last: { messageId: string; replyTo: string };
+  const samReplies = async (text: string) =>
+    call(app, 'POST', `/tickets/${key}/replies`, { cookie: sessionCookie(app, sam), body: { body: text } });
+  const patUser = async () => (await database.db.select().from(users).where(eq(users.id, pat.id)))[0]!;
+  const patDelivery = async (text: string) => {
+    const rows = await database.db.execute<{ status: string; skip_reason: string | null }>(sql`
+      SELECT d.status, d.skip_reason FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
+      JOIN notifications n ON n.id = (o.payload->>'notificationId')::uuid
+      WHERE d.channel = 'email' AND d.target = ${pat.email} AND n.body LIKE ${`%${text}%`}`);
+    return rows.rows[0];
+  };
+  const bounce = async (name: string, vars: Partial<Vars> = {}) =>
+    post(
+      await fixture(`automatic/${name}`, {
+        REPLY_TO: last.replyTo,
+        IN_REPLY_TO: last.messageId,
+        ROOT: `${key}@desk.test`,
+        KEY: key,
+        TITLE: 'Bouncing',
+        UNIQUE: `b${++unique}`,
+        FAILED: pat.email,
+        ...vars,
+      }),
+    );
+
+  beforeAll(async () => {
+    pat = await createUserWithPassword(database.db, { name: 'Pat Bounce', email: 'pat@example.com' });
+    admin = await createUserWithPassword(database.db, { role: 'admin', email: 'admin-bounces@example.com' });
+    const created = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+      cookie: sessionCookie(app, pat),
+      body: { title: 'Bouncing', description: 'My mailbox is full.' },
+    });
+    key = created.body.ticket.key;
+    await samReplies('First answer to Pat.');
+    await until(() => smtp.to(pat.email).some((m) => m.parsed.text?.includes('First answer to Pat.')));
+    const mail = smtp.to(pat.email).find((m) => m.parsed.text?.includes('First answer to Pat.'))!;
+    last = { messageId: idOf(mail.header('Message-ID')), replyTo: mail.parsed.replyTo!.value[0]!.address! };
+  });
+
+  it('a permanent bounce of our mail marks the address; mail to it is then skipped with the reason', async () => {
+    const res = await bounce('gmail-dsn-failure.eml');
+    expect(res.body).toMatchObject({ outcome: 'ignored', reason: 'bounce' });
+    expect((await inboundRow(res.body.messageId as string)).details).toMatchObject({
+      finalRecipient: pat.email,
+      status: '5.1.1',
+      permanent: true,
+      bouncing: [pat.email],
+    });
+    const marked = await patUser();
+    expect(marked.emailBounceReason).toContain('5.1.1');
+    expect(marked.emailPausedUntil!.getTime() - marked.emailBouncedAt!.getTime()).toBe(7 * 86_400_000);
+    const listed = await call<{ items: { id: string; emailBounce: unknown }[] }>(app, 'GET', '/users?q=pat', {
+      cookie: sessionCookie(app, admin),
+    });
+    expect(listed.body.items.find((u) => u.id === pat.id)?.emailBounce).toMatchObject({
+      reason: expect.stringContaining('5.1.1'),
+      pausedUntil: marked.emailPausedUntil!.toISOString(),
+    });
+
+    await samReplies('Second answer, while paused.');
+    await until(async () => (await patDelivery('Second answer'))?.status === 'skipped', 15_000, 'skipped delivery');
+    expect((await patDelivery('Second answer'))!.skip_reason).toMatch(
+      /^mail to pat@example.com is paused until .+: it bounced \(5\.1\.1/,
+    );
+    expect(smtp.to(pat.email).some((m) => m.parsed.text?.includes('Second answer'))).toBe(false);
+  });
+
+  it('an admin clears the mark and mail flows again; others may not', async () => {
+    const path = `/users/${pat.id}/email-bounce`;
+    expect((await call(app, 'DELETE', path, { cookie: sessionCookie(app, sam) })).status).toBe(403);
+    const cleared = await call<{ user: { emailBounce: unknown } }>(app, 'DELETE', path, {
+      cookie: sessionCookie(app, admin),
+    });
+    expect(cleared).toMatchObject({ status: 200, body: { user: { emailBounce: null } } });
+    await samReplies('Third answer, after clearing.');
+    await until(() => smtp.to(pat.email).some((m) => m.parsed.text?.includes('Third answer')), 15_000, 'mail again');
+  });
+
+  it('a temporary failure (4.x.x, delayed) pauses nothing', async () => {
+    const res = await bounce('postfix-delayed.eml');
+    expect((await inboundRow(res.body.messageId as string)).details).toMatchObject({
+      status: '4.4.1',
+      permanent: false,
+      bouncing: [],
+      notMarked: 'a temporary failure (4.x.x or delayed)',
+    });
+    expect((await patUser()).emailBouncedAt).toBeNull();
+  });
+
+  it('a forged bounce that cites no mail of ours pauses nothing', async () => {
+    const res = await bounce('gmail-dsn-failure.eml', { IN_REPLY_TO: `${key}.guessed-id@desk.test` });
+    expect((await inboundRow(res.body.messageId as string)).details).toMatchObject({
+      permanent: true,
+      notMarked: 'the report does not cite mail Deskmate sent',
+    });
+    expect((await patUser()).emailBouncedAt).toBeNull();
+  });
+
+  it('a plain-text bounce quoting our signed Reply-To marks the address it names', async () => {
+    const res = await bounce('qmail-failure.eml', { IN_REPLY_TO: 'not-ours@elsewhere.example' });
+    expect((await inboundRow(res.body.messageId as string)).details).toMatchObject({ bouncing: [pat.email] });
+    expect((await patUser()).emailBouncedAt).not.toBeNull();
+  });
+});
+
+describe('a forged sender never acts as anyone', () => {
+  const forged = (key: string, from: string, text: string, extra = '') =>
+    [
+      `From: ${from}`,
+      'To: Deskmate IT <support@desk.test>',
+      `Subject: Re: [${key}] anything`,
+      `Message-ID: <forged-${++unique}@attacker.example>`,
+      // The thread root is derived from the ticket key: anyone can write it.
+      `References: <${key}@desk.test>`,
+      `In-Reply-To: <${key}@desk.test>`,
+      'Date: Mon, 23 Nov 2026 10:00:00 +0000',
+      'MIME-Version: 1.0',
+      ...(extra ? [extra] : []),
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      text,
+      '',
+    ].join('\r\n');
+  const last = async (key: string, who: UserRow = sam) => (await timeline(key, who)).at(-1)!;
+
+  it('a forged agent answering the guessable thread root becomes an internal unverified note, not a public reply', async () => {
+    const { ticket } = await answeredTicket('Forged agent');
+    const outboxBefore = await count(outbox);
+    const res = await post(
+      forged(ticket.key, 'Sam Agent <sam@example.com>', 'Fixed. Reply with your password to confirm.'),
+    );
+    expect(res.body).toMatchObject({ outcome: 'noted', reason: 'unverified_sender', matchedBy: 'thread' });
+    expect(await replies(ticket.key)).toHaveLength(1);
+    expect(await last(ticket.key)).toMatchObject({
+      kind: 'note',
+      visibility: 'internal',
+      author: null,
+      body: 'Fixed. Reply with your password to confirm.',
+      data: { type: 'unverified_email', state: 'pending', sender: { address: 'sam@example.com', userId: sam.id } },
+    });
+    expect((await timeline(ticket.key, alice)).some((e) => e.body.includes('password'))).toBe(false);
+    // Only the assignee (Sam) is told, internally: nothing is queued for the requester.
+    const queued = await database.db.execute<{ kind: string; payload: { userId?: string; visibility?: string } }>(
+      sql`SELECT kind, payload FROM outbox ORDER BY id DESC LIMIT ${(await count(outbox)) - outboxBefore}`,
+    );
+    expect(queued.rows.every((r) => r.payload.userId !== alice.id)).toBe(true);
+  });
+
+  it('at most EMAIL_SENDER_LIMIT unverified mails an hour land on one ticket', async () => {
+    const { ticket } = await answeredTicket('Flooded');
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 5; i++)
+      outcomes.push((await post(forged(ticket.key, 'Alice Example <alice@example.com>', `Spam ${i}`))).body.reason);
+    expect(outcomes).toEqual([...Array(4).fill('unverified_sender'), 'rate_limited']);
+  });
+
+  it('an unsigned reply from the requester by In-Reply-To waits as an unverified note', async () => {
+    const { ticket, vars } = await answeredTicket('Unsigned requester');
+    const plain = (await fixture('gmail-plain.eml', vars()))
+      .toString()
+      .replaceAll(vars().REPLY_TO, 'support@desk.test');
+    expect((await post(plain)).body).toMatchObject({
+      outcome: 'noted',
+      reason: 'unverified_sender',
+      matchedBy: 'thread',
+    });
+    expect(await replies(ticket.key)).toHaveLength(1);
+    expect((await last(ticket.key)).data).toMatchObject({
+      sender: { userId: alice.id },
+      why: expect.stringContaining('thread'),
+    });
+  });
+
+  it('SPF checked with the client IP the webhook caller passes authenticates; another IP does not', async () => {
+    dns.txt('example.com', 'v=spf1 ip4:192.0.2.10 -all');
+    const { ticket, vars } = await answeredTicket('SPF');
+    const mail = async () =>
+      (await fixture('gmail-plain.eml', { ...vars(), UNIQUE: `s${++unique}` }))
+        .toString()
+        .replaceAll(vars().REPLY_TO, 'support@desk.test');
+    const good = await post(await mail(), {
+      query: '?clientIp=192.0.2.10&helo=mail.example.com&mailFrom=alice@example.com',
+    });
+    expect(good.body).toMatchObject({ outcome: 'replied', matchedBy: 'thread' });
+    expect((await inboundRow(good.body.messageId as string)).details).toMatchObject({ senderVerifiedBy: 'spf' });
+    const bad = await post(await mail(), { query: '?clientIp=203.0.113.9&mailFrom=alice@example.com' });
+    expect(bad.body).toMatchObject({ outcome: 'noted', reason: 'unverified_sender' });
+    expect(await replies(ticket.key)).toHaveLength(2);
+    expect((await post(await mail(), { query: '?clientIp=not-an-ip' })).status).toBe(400);
+  });
+
+  it('with EMAIL_VERIFY_SENDER=header, the trusted receiver’s Authentication-Results authenticate; another id’s do not', async () => {
+    const trusting = await startTestApp({
+      database,
+      role: 'api',
+      env: { ...env(smtp.url), EMAIL_VERIFY_SENDER: 'header', EMAIL_TRUSTED_AUTHSERV_ID: 'mx.desk.test' },
+    });
+    try {
+      const { ticket, vars } = await answeredTicket('Trusted receiver');
+      const withAr = async (ar: string) =>
+        `Authentication-Results: ${ar}\r\n${(await fixture('gmail-plain.eml', { ...vars(), UNIQUE: `a${++unique}` }))
+          .toString()
+          .replaceAll(vars().REPLY_TO, 'support@desk.test')}`;
+      const trusted = await post(
+        await withAr('mx.desk.test; dkim=pass header.d=example.com; dmarc=pass (p=NONE) header.from=example.com'),
+        { to: trusting },
+      );
+      expect(trusted.body).toMatchObject({ outcome: 'replied', matchedBy: 'thread', ticketKey: ticket.key });
+      const other = await post(await withAr('mx.attacker.example; dmarc=pass header.from=example.com'), {
+        to: trusting,
+      });
+      expect(other.body).toMatchObject({ outcome: 'noted', reason: 'unverified_sender' });
+      expect(await replies(ticket.key)).toHaveLength(2);
+    } finally {
+      await trusting.stop();
+    }
+  });
+
+  describe('an agent accepts or discards an unverified mail', () => {
+    let olga: UserRow;
+    let thread: Thread;
+    const decide = (who: UserRow, key: string, eventId: string, what: 'accept' | 'discard') =>
+      call<{ note: TTimelineEvent; reply: TTimelineEvent | null }>(
+        app,
+        'POST',
+        `/tickets/${key}/unverified-emails/${eventId}/${what}`,
+        { cookie: sessionCookie(app, who) },
+      );
+    const unverified = async (raw: string | Buffer) => {
+      const res = await post(raw);
+      expect(res.body).toMatchObject({ outcome: 'noted', reason: 'unverified_sender' });
+      return (await inboundRow(res.body.messageId as string)).eventId!;
+    };
+
+    beforeAll(async () => {
+      olga = await createUserWithPassword(database.db, {
+        role: 'agent',
+        name: 'Olga Other',
+        email: 'olga@example.com',
+      });
+      const desk = await createGroup(database.db, { name: 'Unverified desk', members: [sam.id, kim.id] });
+      await createGroup(database.db, { name: 'Elsewhere', members: [olga.id] });
+      thread = await answeredTicket('Accept or discard');
+      await call(app, 'PATCH', `/tickets/${thread.ticket.key}`, {
+        cookie: sessionCookie(app, sam),
+        body: { groupId: desk.id },
+      });
+    });
+
+    it('accepting posts the text as the requester’s public reply, with its attachment; a second decision is 409', async () => {
+      const { vars } = thread;
+      const key = thread.ticket.key;
+      const raw = (await fixture('thunderbird-html.eml', vars()))
+        .toString()
+        .replaceAll(vars().REPLY_TO, 'support@desk.test');
+      const eventId = await unverified(raw);
+      const files = async (who: UserRow) =>
+        (
+          await call<{ items: { filename: string }[] }>(app, 'GET', `/tickets/${key}/attachments`, {
+            cookie: sessionCookie(app, who),
+          })
+        ).body.items.map((f) => f.filename);
+      // The file came with an internal note: the requester does not see it yet.
+      expect(await files(sam)).toContain('vpn-log.pdf');
+      expect(await files(alice)).not.toContain('vpn-log.pdf');
+
+      expect((await decide(alice, key, eventId, 'accept')).status).toBe(403);
+      expect((await decide(olga, key, eventId, 'accept')).status).toBe(404);
+      const accepted = await decide(kim, key, eventId, 'accept');
+      expect(accepted.status).toBe(200);
+      expect(accepted.body.note.data).toMatchObject({ state: 'accepted', decidedBy: { id: kim.id } });
+      expect(accepted.body.reply).toMatchObject({ kind: 'reply', visibility: 'public', author: { id: alice.id } });
+      expect((await timeline(key, alice)).some((e) => e.id === accepted.body.reply!.id)).toBe(true);
+      expect(await files(alice)).toContain('vpn-log.pdf');
+      expect((await decide(kim, key, eventId, 'discard')).status).toBe(409);
+    });
+
+    it('discarding keeps it internal; no reply is added', async () => {
+      const key = thread.ticket.key;
+      const raw = (await fixture('apple-plain.eml', { ...thread.vars(), UNIQUE: `d${++unique}` }))
+        .toString()
+        .replaceAll(thread.vars().REPLY_TO, 'support@desk.test');
+      const eventId = await unverified(raw);
+      const before = (await replies(key)).length;
+      const discarded = await decide(sam, key, eventId, 'discard');
+      expect(discarded.body).toMatchObject({ note: { data: { state: 'discarded' } }, reply: null });
+      expect(await replies(key)).toHaveLength(before);
+      expect((await decide(sam, key, eventId, 'accept')).status).toBe(409);
+    });
+
+    it('a mail claiming to be from an agent can be accepted only by that agent', async () => {
+      const key = thread.ticket.key;
+      const eventId = await unverified(
+        forged(key, 'Sam Agent <sam@example.com>', 'Sent from my phone: the fix is live.'),
+      );
+      const byKim = await decide(kim, key, eventId, 'accept');
+      expect(byKim.status).toBe(403);
+      const bySam = await decide(sam, key, eventId, 'accept');
+      expect(bySam.body.reply).toMatchObject({ author: { id: sam.id }, body: 'Sent from my phone: the fix is live.' });
+    });
+  });
+
+  it('an agent’s emailed internal note keeps its attachment from the requester', async () => {
+    const { ticket } = await answeredTicket('Internal attachment');
+    await call(app, 'POST', `/tickets/${ticket.key}/notes`, {
+      cookie: sessionCookie(app, kim),
+      body: { body: 'See log' },
+    });
+    await until(() => smtp.to(sam.email).some((m) => about(m, ticket.key) && m.parsed.text?.includes('See log')));
+    const note = smtp.to(sam.email).find((m) => about(m, ticket.key) && m.parsed.text?.includes('See log'))!;
+    const raw = (
+      await fixture('thunderbird-html.eml', {
+        REPLY_TO: note.parsed.replyTo!.value[0]!.address!,
+        IN_REPLY_TO: idOf(note.header('Message-ID')),
+        ROOT: `${ticket.key}@desk.test`,
+        KEY: ticket.key,
+        TITLE: 'Internal attachment',
+        UNIQUE: `i${++unique}`,
+      })
+    )
+      .toString()
+      .replace(/^From: .*$/m, 'From: Sam Agent <sam@example.com>');
+    expect((await post(raw)).body).toMatchObject({ outcome: 'noted', matchedBy: 'token', reason: null });
+    const list = async (who: UserRow) =>
+      (
+        await call<{ items: { id: string; filename: string }[] }>(app, 'GET', `/tickets/${ticket.key}/attachments`, {
+          cookie: sessionCookie(app, who),
+        })
+      ).body.items;
+    const [file] = await list(sam);
+    expect(file).toMatchObject({ filename: 'vpn-log.pdf' });
+    expect(await list(alice)).toEqual([]);
+    const download = await app.fetch(`/api/tickets/${ticket.key}/attachments/${file!.id}`, {
+      headers: { cookie: sessionCookie(app, alice) },
+    });
+    expect(download.status).toBe(404);
+  });
+
+  it('a new mail claiming an agent’s address opens a ticket with requester rights only, unless authenticated', async () => {
+    const asSam = async () =>
+      (await fixture('new-ticket.eml', { UNIQUE: `n${++unique}` }))
+        .toString()
+        .replace('Alice Example <alice@example.com>', 'Sam Agent <sam@example.com>')
+        .replace(/^Cc:.*\r\n/m, '');
+    const plain = await post(await asSam());
+    expect(plain.body).toMatchObject({ outcome: 'created', matchedBy: 'new' });
+    expect((await inboundRow(plain.body.messageId as string)).details).toMatchObject({
+      senderAuth: { verified: false },
+    });
+    // A requester's ticket creation counts against TICKET_CREATE_LIMIT; an agent's does not.
+    const counted = await database.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM rate_limit_hits WHERE key = ${`tickets:create:${sam.id}`}`,
+    );
+    expect(counted.rows[0]!.n).toBe(1);
+    const dkim = await post(await signed(await asSam()));
+    expect((await inboundRow(dkim.body.messageId as string)).details).toMatchObject({
+      senderAuth: { verified: true, method: 'dkim' },
+    });
   });
 });

@@ -9,7 +9,7 @@ import { emailInbound, emailMessageIds } from '../db/schema-email.js';
 import { AppError } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
 import { consume } from '../security/rate-limit.js';
-import { canWork } from '../tickets/policy.js';
+import { canView, canWork, isAgent } from '../tickets/policy.js';
 import { ticketColumns, type TicketRow } from '../tickets/presenter.js';
 import { addNote, addReply, createTicket, setWatcher, ticketContext } from '../tickets/service.js';
 import {
@@ -30,7 +30,11 @@ import {
   type SkippedAttachment,
   type SortedAttachments,
 } from './attachments.js';
+import type { Envelope, SenderAuth } from './authenticate.js';
+import { markBounce } from './bounces.js';
 import { detectNoise, failsDmarc, headerTexts, senderOf } from './classify.js';
+import { systemResolver } from './dns.js';
+import { addUnverifiedEmailNote } from './unverified.js';
 import { newMessageText, replyText } from './strip.js';
 import { parseMessageIds, ticketKeyOfRoot } from './threading.js';
 
@@ -58,17 +62,27 @@ type Match =
 
 /**
  * One inbound email, from the webhook or the IMAP poller: recorded by Message-ID first (a second
- * delivery is a no-op), classified (auto-replies, bounces, our own mail: recorded and ignored),
- * matched to a ticket — signed reply token, then In-Reply-To/References against our Message-IDs,
- * then the ticket key in the subject when the sender is its requester or a watcher — and added
- * as the sender's reply (or internal note, for replies to internal mail), or opened as a new
- * ticket when EMAIL_CREATE_TICKETS allows. Everything runs in one transaction; the domain
- * functions run in savepoints inside it, so a refusal still records what happened.
+ * delivery is a no-op), classified (auto-replies, bounces, lists, our own mail: recorded and
+ * ignored; a permanent bounce of our mail marks the recipient's address as bouncing), matched to a
+ * ticket — signed reply token, then In-Reply-To/References against our Message-IDs, then the ticket
+ * key in the subject when the sender is its requester or a watcher — and added as the sender's
+ * reply (or internal note, for replies to internal mail), or opened as a new ticket when
+ * EMAIL_CREATE_TICKETS allows. Everything runs in one transaction; the domain functions run in
+ * savepoints inside it, so a refusal still records what happened.
+ *
+ * Who a mail acts as (issue #20): finding the ticket proves nothing — a thread root is derived from
+ * the ticket key, and a subject is anyone's to write. A mail acts as its sender only when it came
+ * to the signed reply address issued to that sender, or the sender is authenticated
+ * (`authenticateSender`: DMARC/DKIM/SPF, or the trusted receiver's Authentication-Results). Any
+ * other mail that found a ticket waits there as an internal "unverified sender" note that an agent
+ * accepts or discards; a new ticket from an unauthenticated sender is opened with requester rights
+ * only, whoever the From address names.
  */
 export async function processInboundEmail(
   services: Services,
   raw: Buffer,
   source: InboundSource,
+  envelope: Envelope = {},
 ): Promise<InboundResult> {
   let mail: ParsedMail | null = null;
   try {
@@ -142,12 +156,23 @@ export async function processInboundEmail(
     if (raw.length > services.config.EMAIL_INBOUND_MAX_BYTES)
       return record({ outcome: 'rejected', reason: 'too_large' });
     const noise = detectNoise(mail, identity);
-    if (noise)
+    if (noise) {
+      const bounced = noise.bounce ? await markBounce(tx, services, identity, noise.bounce) : null;
       return record({
         outcome: 'ignored',
         reason: noise.kind,
-        details: { evidence: noise.evidence, ...noise.details },
+        details: {
+          evidence: noise.evidence,
+          ...noise.details,
+          ...(bounced
+            ? {
+                bouncing: bounced.marked.map((m) => m.email),
+                ...(bounced.notMarked ? { notMarked: bounced.notMarked } : {}),
+              }
+            : {}),
+        },
       });
+    }
     const address = senderOf(mail);
     if (!address) return record({ outcome: 'ignored', reason: 'no_sender' });
 
@@ -156,6 +181,20 @@ export async function processInboundEmail(
       return record({ outcome: 'ignored', reason: 'reply_to_automatic_mail' });
 
     const sender = await userByEmail(tx, address);
+    // Checked only when it matters (a mail that is not its sender's signed reply, a staff address
+    // opening a ticket): the checks may ask DNS, and mailauth loads on first use (ADR 0007).
+    let checked: SenderAuth | undefined;
+    const senderAuth = async (): Promise<SenderAuth> => {
+      if (!checked) {
+        const { authenticateSender } = await import('./authenticate.js');
+        checked = await authenticateSender(raw, mail!, {
+          config: services.config,
+          resolver: services.resolveDns ?? systemResolver(),
+          envelope,
+        });
+      }
+      return checked;
+    };
     const match = await matchTicket(tx, services, identity, mail, sender, refs);
     if ('rejected' in match)
       return record({
@@ -174,10 +213,14 @@ export async function processInboundEmail(
       maxBytes: services.config.EMAIL_ATTACHMENT_MAX_BYTES,
       types: services.config.EMAIL_ATTACHMENT_TYPES,
     });
-    const details = attachments.skipped.length ? { skippedAttachments: attachments.skipped } : {};
+    const details: Record<string, unknown> = attachments.skipped.length
+      ? { skippedAttachments: attachments.skipped }
+      : {};
 
     if (match.by === 'new') {
-      return openTicket(scoped, tx, mail, address, sender, attachments, details, record, messageId);
+      return openTicket(scoped, tx, mail, address, sender, attachments, details, record, messageId, {
+        senderAuth,
+      });
     }
 
     const ticket = match.ticket;
@@ -191,6 +234,87 @@ export async function processInboundEmail(
     const actor: Actor = { userId: sender.id, type: 'user', channel: 'email' };
     const ctx = await ticketContext(scoped, actor, sender);
     const works = canWork(ctx.viewer, ticket);
+
+    // The signed reply address issued to this very sender, or an authenticated sender: the mail acts
+    // as them. Anything else is someone claiming to be them.
+    const byToken = match.by === 'token' && match.tokenUserId === sender.id;
+    const auth = byToken ? null : await senderAuth();
+    if (auth) details.senderAuth = { verified: auth.verified, method: auth.method, ...auth.results };
+    if (!byToken && !auth?.verified) {
+      // Someone who could not post there even if it were them is refused, as before.
+      const watchers = await tx
+        .select({ userId: ticketWatchers.userId })
+        .from(ticketWatchers)
+        .where(eq(ticketWatchers.ticketId, ticket.id));
+      const mayPost =
+        match.scope === 'internal'
+          ? works
+          : canView(
+              ctx.viewer,
+              ticket,
+              watchers.map((w) => w.userId),
+            );
+      if (!mayPost)
+        return record({
+          outcome: 'rejected',
+          reason: 'sender_not_allowed',
+          matchedBy: match.by,
+          ticket,
+          userId: sender.id,
+          details,
+        });
+      // A closed ticket takes no more replies: the mail may open a follow-up, by the rules (and
+      // with the rights) of any new ticket from an unauthenticated sender.
+      if (ticket.status === 'closed' && match.scope === 'public' && !works)
+        return openTicket(scoped, tx, mail, address, sender, attachments, details, record, messageId, {
+          senderAuth,
+          followUpOf: ticket,
+        });
+      // Anyone can write such a mail (the thread root is guessable): at most EMAIL_SENDER_LIMIT of
+      // them an hour on one ticket, so a forger cannot bury its notes.
+      try {
+        await consume(
+          scoped.db,
+          [{ key: `email:unverified:${ticket.id}`, max: services.config.EMAIL_SENDER_LIMIT, windowMs: HOUR }],
+          services.clock,
+        );
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'rate_limited') throw err;
+        return record({
+          outcome: 'rejected',
+          reason: 'rate_limited',
+          matchedBy: match.by,
+          ticket,
+          userId: sender.id,
+          details,
+        });
+      }
+      const note = await addUnverifiedEmailNote(tx, scoped, ticket, {
+        body,
+        subject: mail.subject?.slice(0, 300) ?? null,
+        address,
+        name: mail.from?.value[0]?.name?.trim().slice(0, 200) || null,
+        claimed: sender,
+        why: unverifiedWhy(match.by, auth),
+      });
+      const result = await record({
+        outcome: 'noted',
+        reason: 'unverified_sender',
+        matchedBy: match.by,
+        ticket,
+        eventId: note.eventId,
+        userId: sender.id,
+        details,
+      });
+      // Attachments follow their event: internal, until an agent accepts the mail.
+      await storeAttachments(tx, attachments.keep, {
+        ticketId: ticket.id,
+        eventId: note.eventId,
+        inboundId: result.inboundId!,
+      });
+      return result;
+    }
+    if (auth) details.senderVerifiedBy = auth.method;
     // The mail became a note or reply: the sender joins the thread, the outcome and attachments are kept.
     const landed = async (outcome: 'noted' | 'replied', on: typeof ticket, eventId: string) => {
       await joinThread(tx, on, sender, messageId);
@@ -214,7 +338,10 @@ export async function processInboundEmail(
       if (!works && (ticket.status === 'resolved' || ticket.status === 'closed')) {
         await countSender(scoped, address);
         if (ticket.status === 'closed') {
-          return openTicket(scoped, tx, mail, address, sender, attachments, details, record, messageId, ticket);
+          return openTicket(scoped, tx, mail, address, sender, attachments, details, record, messageId, {
+            senderAuth,
+            followUpOf: ticket,
+          });
         }
       }
       const { event, ticket: after } = await addReply(ctx, ticket.key, body);
@@ -375,6 +502,22 @@ async function matchTicket(
   return { by: 'new' };
 }
 
+/** Why a mail's sender was not taken as authenticated, for the note an agent reads. */
+function unverifiedWhy(by: Exclude<MatchedBy, 'new'>, auth: SenderAuth | null): string {
+  const how =
+    by === 'token'
+      ? 'it came to a reply address issued to someone else'
+      : by === 'thread'
+        ? 'it matched this ticket by its email thread only'
+        : 'it matched this ticket by the key in its subject only';
+  const checks = auth
+    ? Object.entries(auth.results)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')
+    : '';
+  return `The sender could not be authenticated: ${how}${checks ? ` (${checks})` : ''}.`;
+}
+
 /** Opening or reopening by email counts against EMAIL_SENDER_LIMIT per sender address. */
 async function countSender(services: Services, address: string): Promise<void> {
   await consume(
@@ -398,11 +541,13 @@ async function openTicket(
   address: string,
   known: UserRow | null,
   attachments: SortedAttachments,
-  details: Record<string, unknown>,
+  initialDetails: Record<string, unknown>,
   record: Recorder,
   messageId: string,
-  followUpOf?: TicketRow,
+  options: { senderAuth: () => Promise<SenderAuth>; followUpOf?: TicketRow },
 ): Promise<InboundResult> {
+  const { followUpOf } = options;
+  let details = initialDetails;
   const config = services.config;
   if (config.EMAIL_CREATE_TICKETS === 'off' && !followUpOf)
     return record({ outcome: 'rejected', reason: 'ticket_creation_off', matchedBy: 'new', userId: known?.id ?? null });
@@ -416,11 +561,19 @@ async function openTicket(
   } else if (!sender.active) {
     return record({ outcome: 'rejected', reason: 'sender_inactive', matchedBy: 'new', userId: sender.id });
   }
+  // A staff address acts as staff only when authenticated; otherwise the mail files the ticket with
+  // a requester's rights (the rate limit, no choosing for others), like anyone writing to the desk.
+  let rights: UserRow | null = null;
+  if (sender && isAgent(sender)) {
+    const auth = await options.senderAuth();
+    details = { ...details, senderAuth: { verified: auth.verified, method: auth.method, ...auth.results } };
+    if (!auth.verified) rights = { ...sender, role: 'requester' };
+  }
   try {
     if (!followUpOf) await countSender(services, address);
     sender ??= await createRequester(tx, mail, address);
     const actor: Actor = { userId: sender.id, type: 'user', channel: 'email' };
-    const ctx = await ticketContext(services, actor, sender);
+    const ctx = await ticketContext(services, actor, rights ?? sender);
     const text = newMessageText(mail) || '(no text)';
     const description = withAttachmentNote(
       followUpOf

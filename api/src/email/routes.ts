@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ZTicketKeyParams, ZUuid } from '@deskmate/shared';
+import { ZTicketKeyParams, ZUnverifiedEmailDecision, ZUnverifiedEmailParams, ZUuid } from '@deskmate/shared';
 import { tickets } from '../db/schema.js';
 import { emailAttachments, emailInbound, notificationPreferences } from '../db/schema-email.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -12,12 +12,14 @@ import { attachmentsVisibleTo } from '../tickets/policy.js';
 import { getVisibleTicket, ticketContext } from '../tickets/service.js';
 import { processInboundEmail } from './inbound.js';
 import { loadPreferences } from './preferences.js';
+import { decideUnverifiedEmail } from './unverified.js';
 import {
   ZAttachment,
   ZAttachmentParams,
   ZInboundEmail,
   ZInboundEmailQuery,
   ZInboundResult,
+  ZInboundWebhookQuery,
   ZNotificationPreferences,
   ZUpdateNotificationPreferences,
 } from './schema.js';
@@ -63,7 +65,8 @@ export const emailRoutes = [
     path: '/email/inbound',
     access: 'public',
     summary:
-      'Raw inbound email (Content-Type: message/rfc822) from a mail provider, authenticated with EMAIL_INBOUND_SECRET as a Bearer token',
+      'Raw inbound email (Content-Type: message/rfc822) from a mail provider, authenticated with EMAIL_INBOUND_SECRET as a Bearer token; optionally the SMTP client IP, HELO and MAIL FROM for SPF',
+    query: ZInboundWebhookQuery,
     response: ZInboundResult,
     handler: async (ctx) => {
       checkInboundSecret(ctx.services, ctx.req);
@@ -71,7 +74,11 @@ export const emailRoutes = [
         throw new AppError('unsupported_media_type', 'Send the raw email with Content-Type: message/rfc822');
       const raw = await readRaw(ctx.req, ctx.services.config.EMAIL_INBOUND_MAX_BYTES);
       if (!raw.length) throw new AppError('bad_request', 'The request body is empty: send the raw email');
-      const result = await processInboundEmail(ctx.services, raw, 'webhook');
+      const result = await processInboundEmail(ctx.services, raw, 'webhook', {
+        clientIp: ctx.query.clientIp,
+        helo: ctx.query.helo,
+        mailFrom: ctx.query.mailFrom || undefined,
+      });
       return {
         outcome: result.outcome,
         reason: result.reason,
@@ -188,10 +195,11 @@ export const emailRoutes = [
       const { viewer } = await ticketContext(ctx.services, ctx.actor, ctx.user);
       const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
       if (!ZUuid.safeParse(ctx.params.id).success) throw notFound('Attachment');
-      const [file] = await ctx.services.db
-        .select()
+      const [row] = await ctx.services.db
+        .select({ file: emailAttachments })
         .from(emailAttachments)
         .where(and(eq(emailAttachments.id, ctx.params.id), attachmentsVisibleTo(viewer, ticket)));
+      const file = row?.file;
       if (!file) throw notFound('Attachment');
       ctx.res
         .status(200)
@@ -205,4 +213,23 @@ export const emailRoutes = [
         .end(file.content);
     },
   }),
+  ...(['accept', 'discard'] as const).map((decision) =>
+    defineRoute({
+      method: 'post',
+      path: `/tickets/:key/unverified-emails/:eventId/${decision}`,
+      access: 'agent',
+      summary:
+        decision === 'accept'
+          ? 'Accept a mail from an unverified sender (an internal note) as their public reply; for a mail claiming to be from an agent, only that agent may'
+          : 'Discard a mail from an unverified sender: it stays an internal note',
+      params: ZUnverifiedEmailParams,
+      response: ZUnverifiedEmailDecision,
+      handler: async (ctx) =>
+        decideUnverifiedEmail(ctx.services, ctx.actor, ctx.user, {
+          key: ctx.params.key,
+          eventId: ctx.params.eventId,
+          decision,
+        }),
+    }),
+  ),
 ];

@@ -39,6 +39,23 @@ export const ZInboundResult = z.object({
   matchedBy: z.enum(['token', 'thread', 'subject', 'new']).nullable(),
 });
 
+/**
+ * What the mail server that hands a mail to the webhook knows of its delivery (Postfix pipe(8):
+ * `clientIp=${client_address}&helo=${client_helo}&mailFrom=${sender}`): with the client IP Deskmate
+ * can check SPF itself. Only the webhook's authenticated caller can pass it.
+ */
+export const ZInboundWebhookQuery = z
+  .object({
+    clientIp: z.union([z.ipv4(), z.ipv6()], { message: 'must be an IPv4 or IPv6 address' }).optional(),
+    helo: z
+      .string()
+      .max(255)
+      .regex(/^[A-Za-z0-9.:[\]_-]+$/, 'must be a host name or address literal')
+      .optional(),
+    mailFrom: z.union([z.literal(''), z.email({ message: 'must be an email address' })]).optional(),
+  })
+  .strict();
+
 export const ZInboundEmail = z.object({
   id: z.string(),
   messageId: z.string(),

@@ -14,6 +14,7 @@ import { mailMessages, notifications, outbox, users } from '../db/schema.js';
 import { emailMessageIds } from '../db/schema-email.js';
 import type { Services } from '../http/context.js';
 import { emailIdentity, replyAddress, replyKey, type EmailIdentity, type ReplyScope } from './addresses.js';
+import { emailPausedUntil } from './bounces.js';
 import { decideEmail, loadPreferences, type EmailDecision } from './preferences.js';
 import {
   reasonFor,
@@ -97,6 +98,8 @@ interface Recipient {
   email: string;
   role: 'requester' | 'agent' | 'admin';
   active: boolean;
+  emailPausedUntil: Date | null;
+  emailBounceReason: string | null;
 }
 
 interface Attached {
@@ -174,6 +177,19 @@ export class EmailSender implements TDeliverySender {
       kind === 'email.ticket_created' ? (facts.ticket?.requester.id ?? null) : (facts.recipient?.user.id ?? null);
     const recipient = recipientId ? await loadRecipient(state.database.db, recipientId) : null;
     if (!recipient?.active) return {};
+    // A permanent bounce pauses mail to the address (EMAIL_BOUNCE_PAUSE): this one is skipped, with why.
+    const paused = emailPausedUntil(recipient, state.services.clock.now());
+    if (paused) {
+      state.services.logger.info(
+        { userId: recipient.id, kind, pausedUntil: paused },
+        'email skipped: address bouncing',
+      );
+      return {
+        skipped: `mail to ${recipient.email} is paused until ${paused.toISOString()}: it bounced${
+          recipient.emailBounceReason ? ` (${recipient.emailBounceReason})` : ''
+        }`,
+      };
+    }
     // The role is read now: someone made a requester since must not get an internal mail.
     if (facts.notification?.visibility === 'internal' && recipient.role === 'requester')
       throw new PermanentDeliveryError('internal content is never emailed to a requester');
@@ -562,7 +578,15 @@ export class EmailSender implements TDeliverySender {
 
 async function loadRecipient(db: Db, id: string): Promise<Recipient | null> {
   const [row] = await db
-    .select({ id: users.id, name: users.name, email: users.email, role: users.role, active: users.active })
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      role: users.role,
+      active: users.active,
+      emailPausedUntil: users.emailPausedUntil,
+      emailBounceReason: users.emailBounceReason,
+    })
     .from(users)
     .where(eq(users.id, id));
   return row ?? null;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, Socket, type AddressInfo } from 'node:net';
@@ -275,6 +276,56 @@ service anvil {
         await exited;
       }
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * DNS for sender-authentication tests: answers TXT lookups from a table the test fills (a DKIM
+ * key, an SPF or DMARC record) and says ENOTFOUND for anything else, so no test asks real DNS.
+ */
+export interface DnsTable {
+  resolver: (name: string, type: string) => Promise<string[][]>;
+  txt(name: string, value: string): void;
+  /** Every lookup made, as `name TYPE`. */
+  asked: string[];
+}
+
+export function dnsTable(): DnsTable {
+  const records = new Map<string, string[][]>();
+  const asked: string[] = [];
+  return {
+    asked,
+    txt(name, value) {
+      const key = `${name.toLowerCase()} TXT`;
+      // Long records are split into 255-character strings, as DNS stores them.
+      records.set(key, [...(records.get(key) ?? []), value.match(/.{1,255}/g) ?? ['']]);
+    },
+    async resolver(name, type) {
+      const key = `${name.toLowerCase()} ${type.toUpperCase()}`;
+      asked.push(key);
+      const found = records.get(key);
+      if (found) return found;
+      throw Object.assign(new Error(`query${type} ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+    },
+  };
+}
+
+/** A signing domain: an RSA key pair made for the test, its public key published in `dns`. */
+export function dkimDomain(dns: DnsTable, domain: string, selector = 'sel1'): { sign(raw: Buffer): Promise<Buffer> } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const der = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  dns.txt(`${selector}._domainkey.${domain}`, `v=DKIM1; k=rsa; p=${der}`);
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return {
+    async sign(raw) {
+      const { dkimSign } = await import('mailauth/lib/dkim/sign.js');
+      const signed = await dkimSign(raw, {
+        canonicalization: 'relaxed/relaxed',
+        signatureData: [{ signingDomain: domain, selector, privateKey: pem }],
+      });
+      if (!signed.signatures.trim()) throw new Error(`could not sign for ${domain}: ${JSON.stringify(signed.errors)}`);
+      return Buffer.concat([Buffer.from(signed.signatures), raw]);
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Secrets } from '../security/secrets.js';
 import type { HalfClaims, SessionClaims } from '../auth/jwt.js';
 import type { LiveHub } from '../live/bus.js';
 import type { KnowledgeBase } from '../kb/service.js';
+import type { DnsResolver } from '../email/dns.js';
 
 /** What every route handler and domain function may use. */
 export interface Services {
@@ -26,6 +27,8 @@ export interface Services {
   publicUrl(): string;
   /** Whether Slack and Teams are configured: the bot's settings, as the composition root gave them. */
   integrations: TChatIntegrations;
+  /** DNS lookups for sender authentication (DKIM/SPF/DMARC); default the system's. Tests answer from a table. */
+  resolveDns?: DnsResolver | undefined;
 }
 
 export type UserRow = typeof users.$inferSelect;

@@ -15,5 +15,12 @@ export function presentUser(user: UserRow): TUser {
     twoFactorRequired: user.twoFactorRequired,
     createdAt: user.createdAt.toISOString(),
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+    emailBounce: user.emailBouncedAt
+      ? {
+          bouncedAt: user.emailBouncedAt.toISOString(),
+          reason: user.emailBounceReason,
+          pausedUntil: user.emailPausedUntil?.toISOString() ?? null,
+        }
+      : null,
   };
 }

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { TChatIntegrations, TDeliverySender, TInboundHandler } from '@deskmate/shared';
 import { afterAll, beforeAll } from 'vitest';
 import type { Clock } from '../clock.js';
+import type { DnsResolver } from '../email/dns.js';
 import { loadConfig, type Config } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { startRuntime, type FrontDoor, type Role, type Runtime } from '../runtime.js';
@@ -24,7 +25,14 @@ export interface TestAppOptions {
   integrations?: TChatIntegrations;
   /** Where the app logs (default: nowhere); see `captureLogger`. */
   logger?: Logger;
+  /** DNS answers for sender authentication (default: every name unknown — tests never ask real DNS). */
+  resolveDns?: DnsResolver;
 }
+
+/** A resolver that knows no name: what a test app uses unless the test publishes records. */
+export const noDns: DnsResolver = async (name) => {
+  throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+};
 
 export interface TestApp {
   runtime: Runtime;
@@ -61,6 +69,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.inbound ? { inbound: options.inbound } : {}),
     ...(options.frontDoors ? { frontDoors: options.frontDoors } : {}),
     ...(options.integrations ? { integrations: options.integrations } : {}),
+    resolveDns: options.resolveDns ?? noDns,
   });
   return {
     runtime,

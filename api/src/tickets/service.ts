@@ -882,4 +882,42 @@ export async function postSystemNotice(
   });
 }
 
+/**
+ * An internal note the desk writes by itself on a ticket (a mail whose sender could not be
+ * authenticated): no author, never shown to the requester, told to the assignee.
+ */
+export async function addDeskNote(
+  tx: DbOrTx,
+  clock: Clock,
+  ticket: TicketRow,
+  note: { body: string; data: Record<string, unknown>; channel: TChannel; title: string; action: string },
+): Promise<TicketEventRow> {
+  const ctx: ChangeContext = { ...systemContext(clock), actor: { ...systemActor, channel: note.channel } };
+  const event = await addEvent(tx, ctx, ticket, {
+    kind: 'note',
+    visibility: 'internal',
+    body: note.body,
+    data: note.data,
+    authorId: null,
+  });
+  await notify(tx, {
+    userIds: [ticket.assigneeId].filter((id): id is string => Boolean(id)),
+    type: 'note',
+    ticket,
+    title: note.title,
+    body: note.body.slice(0, 280),
+    visibility: 'internal',
+    actorId: null,
+  });
+  await recordAudit(tx, ctx.actor, {
+    action: note.action,
+    entityType: 'ticket',
+    entityId: ticket.id,
+    before: null,
+    after: { eventId: event.id },
+  });
+  await publishLive(tx, { type: 'ticket.updated', ticketId: ticket.id, ticketKey: ticket.key, visibility: 'internal' });
+  return event;
+}
+
 export type { NotificationType };

@@ -14,6 +14,8 @@ import {
   ZUserListQuery,
 } from '@deskmate/shared';
 import { securitySettings, updateSecuritySettings } from '../auth/service.js';
+import { clearEmailBounce } from '../email/bounces.js';
+import { notFound } from '../http/errors.js';
 import { mailMessages } from '../db/schema.js';
 import { defineRoute } from '../http/route.js';
 import { presentUser } from '../presenters/user.js';
@@ -105,6 +107,19 @@ export const userRoutes = [
     params: ZIdParams,
     response: ZUserResponse,
     handler: async (ctx) => ({ user: presentUser(await setActive(ctx.services, ctx.params.id, true, ctx.actor)) }),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/users/:id/email-bounce',
+    access: 'admin',
+    summary: 'Clear the bouncing mark of a user’s email address: mail to it resumes at once',
+    params: ZIdParams,
+    response: ZUserResponse,
+    handler: async (ctx) => {
+      const user = await clearEmailBounce(ctx.services, ctx.params.id, ctx.actor);
+      if (!user) throw notFound('User');
+      return { user: presentUser(user) };
+    },
   }),
   defineRoute({
     method: 'get',

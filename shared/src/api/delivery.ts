@@ -83,6 +83,11 @@ export interface TDeliveryEnvelope {
 export interface TDeliveryResult {
   /** Store this as the message for the plan's ref key. */
   ref?: TMessageRef;
+  /**
+   * The channel chose not to send (an email address paused after a bounce): the delivery is
+   * recorded as skipped with this reason, not as sent.
+   */
+  skipped?: string;
 }
 
 /** A channel that can send: Slack and Teams (bot/), email (api/). */

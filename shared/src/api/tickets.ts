@@ -144,6 +144,35 @@ export type TTimelineEvent = z.infer<typeof ZTimelineEvent>;
 
 export const ZTimeline = z.object({ items: z.array(ZTimelineEvent) });
 
+/**
+ * The `data` of an internal note holding a mail whose sender Deskmate could not authenticate (it
+ * matched the ticket by its thread or subject only): an agent who works the ticket accepts it as
+ * the sender's public reply or discards it.
+ */
+export const ZUnverifiedEmailData = z.object({
+  type: z.literal('unverified_email'),
+  state: z.enum(['pending', 'accepted', 'discarded']),
+  sender: z.object({ address: z.string(), name: z.string().nullable(), userId: z.string().nullable() }),
+  subject: z.string().nullable(),
+  /** Why the sender is not authenticated, in a few words (the checks' results). */
+  why: z.string(),
+  decidedBy: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
+  decidedAt: z.string().nullable().optional(),
+  /** The public reply an accepted mail became. */
+  replyEventId: z.string().nullable().optional(),
+});
+export type TUnverifiedEmailData = z.infer<typeof ZUnverifiedEmailData>;
+
+/** The event id is checked after the ticket: someone who may not see the ticket learns nothing from it. */
+export const ZUnverifiedEmailParams = z.object({ key: ZTicketKey, eventId: z.string().max(100) }).strict();
+
+export const ZUnverifiedEmailDecision = z.object({
+  ticket: ZTicket,
+  note: ZTimelineEvent,
+  /** The public reply, when the mail was accepted. */
+  reply: ZTimelineEvent.nullable(),
+});
+
 const body = z.string().trim().min(1, 'is required').max(20_000, 'must be at most 20,000 characters');
 export const ZReplyRequest = z.object({ body }).strict();
 export const ZNoteRequest = z.object({ body }).strict();

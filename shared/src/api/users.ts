@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { ZUserRole } from '../domain.js';
 import { ZEmail } from './common.js';
 
+/** Mail to the user's address bounced for good: when, why, and until when mail to it waits. */
+export const ZEmailBounce = z.object({
+  bouncedAt: z.string(),
+  reason: z.string().nullable(),
+  /** Mail to the address is skipped until then; after it, mail is tried again (the mark stays until cleared). */
+  pausedUntil: z.string().nullable(),
+});
+export type TEmailBounce = z.infer<typeof ZEmailBounce>;
+
 export const ZUser = z.object({
   id: z.string(),
   email: z.string(),
@@ -15,6 +24,8 @@ export const ZUser = z.object({
   twoFactorRequired: z.boolean(),
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
+  /** Set when mail to the user bounced (see EMAIL_BOUNCE_PAUSE); absent in payloads of older servers. */
+  emailBounce: ZEmailBounce.nullable().optional(),
 });
 export type TUser = z.infer<typeof ZUser>;
 

@@ -63,7 +63,11 @@ export const deliverySend = defineJob({
       }
       await tx
         .update(deliveries)
-        .set({ status: 'sent', sentAt: ctx.clock.now(), attempts: ctx.attempt })
+        .set(
+          result.skipped
+            ? { status: 'skipped', skipReason: result.skipped.slice(0, 1000), attempts: ctx.attempt }
+            : { status: 'sent', sentAt: ctx.clock.now(), attempts: ctx.attempt },
+        )
         .where(eq(deliveries.id, deliveryId));
       return null;
     });
