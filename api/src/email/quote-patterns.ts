@@ -1,0 +1,150 @@
+/**
+ * The words mail clients write around the message replied to, in English, German, French,
+ * Spanish, Italian, Dutch and Portuguese (plus the Nordic ones Outlook often adds): attribution
+ * lines ("On … wrote:"), header blocks of the message replied to ("From:/Sent:/To:/Subject:"),
+ * separators, mobile sign-offs and closings. One home for these words; `strip.ts` applies them.
+ */
+
+/** The first word of an attribution line, per language ("On", "Am", "Le", "El", "Il", "Op", "Em", …). */
+export const attributionStart = /^(On|Am|Le|El|Il|Op|Em|Den|Dne|W dniu)\b/i;
+
+/** The verb that ends an attribution ("wrote:", "schrieb …:", "a écrit :", …), at the end of the text. */
+const attributionVerb =
+  /(\bwrote|\bwrites|\bschrieb\b[^:]*|\bhat\b.*\bgeschrieben|\ba écrit|\bescribió|\bha scritto|\bschreef\b[^:]*|\bgeschreven|\bescreveu|\bskrev\b[^:]*)\s*:/i;
+
+/**
+ * An attribution written on one line (after joining a wrapped one): it starts with the language's
+ * word, names a date, time or address (a digit or an @: so "On Monday Tom wrote:" in a sentence
+ * is not one), and ends with the verb and a colon. `rest` is what follows on the same line
+ * (Yahoo's mobile text puts the quoted message right after "wrote:").
+ */
+export function matchAttribution(text: string): { rest: string } | null {
+  const t = text.trim();
+  // Without the first word, only a whole line "Name <address> wrote:" (Gnus, some webmails).
+  if (
+    !attributionStart.test(t) &&
+    !/^[^<>]{1,80}<[^>\s]+@[^>\s]+>\s*(wrote|writes|schrieb|a écrit|escribió|ha scritto|schreef|escreveu)\s*:$/i.test(t)
+  )
+    return null;
+  const verb = attributionVerb.exec(t);
+  if (!verb) return null;
+  const head = t.slice(0, verb.index + verb[0].length);
+  const rest = t.slice(head.length).trim();
+  if (!/[\d@]/.test(head) || head.length > 300) return null;
+  // Text after the colon on the same line: only when the line names an address, so a sentence
+  // ("Am 3. Mai schrieb ich dem Support: …") is never taken for one.
+  if (rest && !/<?[^\s<>]+@[^\s<>]+>?/.test(head)) return null;
+  return { rest };
+}
+
+const label = (words: string[]) => new RegExp(`^\\*?(${words.join('|')})\\s*:\\*?(\\s|$)`, 'i');
+
+/** The first line of a header block of the message replied to. */
+export const headerFrom = label(['From', 'De', 'Von', 'Van', 'Da', 'Fra', 'Från', 'Od']);
+/** The other lines of such a block (date, recipients, subject). */
+export const headerOther = label([
+  'Sent',
+  'Date',
+  'To',
+  'Cc',
+  'Subject',
+  'Gesendet',
+  'Datum',
+  'An',
+  'Betreff',
+  'Envoyé',
+  'À',
+  'A',
+  'Objet',
+  'Enviado',
+  'Enviada',
+  'Fecha',
+  'Para',
+  'Asunto',
+  'Assunto',
+  'Inviato',
+  'Data',
+  'Oggetto',
+  'Verzonden',
+  'Verstuurd',
+  'Aan',
+  'Onderwerp',
+  'Skickat',
+  'Sendt',
+  'Till',
+  'Til',
+  'Ämne',
+  'Emne',
+  'Kopie',
+  'Copie',
+  'CC',
+]);
+
+/** "-----Original Message-----" and the lines Outlook, Android mail and others write in its place. */
+export const separator =
+  /^-{2,}\s*(Original Message|Reply Message|Ursprüngliche Nachricht|Originalnachricht|Message d'origine|Message original|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Origineel bericht|Mensagem original|Ursprungligt meddelande|Oprindelig meddelelse)\s*-{2,}$/i;
+
+/** A line of underscores (Outlook's rule above the header block in its text part). */
+export const underscoreRule = /^_{10,}$/;
+
+/** Lines that phones and mail apps add below the text ("Sent from my iPhone", …), in each language. */
+export const mobileSignOff = new RegExp(
+  '^(' +
+    [
+      'Sent from my \\S.*',
+      'Sent from (Mail|Outlook) for (Windows|iOS|Android).*',
+      'Sent from Outlook.*',
+      'Get Outlook for (iOS|Android).*',
+      'Sent from Yahoo Mail.*',
+      'Sent with Proton Mail.*',
+      'Sent from (Samsung|Huawei) .*',
+      '(Von|Gesendet von) meinem \\S.*',
+      'Von (Mail|Outlook) für .*',
+      'Envoyé (de|depuis) mon \\S.*',
+      'Enviado (desde|do|de) (mi|meu|o meu|o) \\S.*',
+      'Inviato da( un| il mio)? (iPhone|iPad|Android|dispositivo|smartphone|Samsung|Outlook|Galaxy).*',
+      'Verzonden (vanaf|met|via) (mijn|de) \\S.*',
+    ].join('|') +
+    ')$',
+  'i',
+);
+
+/** A closing line on its own ("Best regards,", "Viele Grüße", "Cordialement", …). */
+export const valediction = new RegExp(
+  '^(' +
+    [
+      '(best|kind|warm|warmest|many thanks and)?\\s*regards',
+      '(many |thanks and )?thanks( again| a lot)?',
+      'thank you( very much)?',
+      'cheers',
+      'best( wishes)?',
+      'sincerely',
+      'br',
+      'mvh',
+      '(mit )?(freundlichen|besten|herzlichen|viele|liebe) grüße',
+      'mfg',
+      'lg',
+      'gruß',
+      'danke',
+      'cordialement',
+      'bien (à vous|cordialement)',
+      'bonne journée',
+      'merci( beaucoup)?',
+      '(un )?saludos?( cordiales)?',
+      'atentamente',
+      'gracias',
+      '(cordiali )?saluti',
+      'distinti saluti',
+      'grazie( mille)?',
+      'met vriendelijke groet(en)?',
+      '(vriendelijke )?groet(en|jes)?',
+      'bedankt',
+      'atenciosamente',
+      'cumprimentos',
+      'melhores cumprimentos',
+      'abraços?',
+      'obrigad[oa]',
+    ].join('|') +
+    ')\\s*[,.!]?$',
+  'i',
+);
