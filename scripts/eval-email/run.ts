@@ -6,11 +6,11 @@
  * `{ "class": "...", "text": "the reply text the person wrote" }`. Default folder:
  * `api/src/email/fixtures/replies`.
  *
- * "Correct" means the text a method returns equals the expected text after `normaliseForCompare`:
- * Unicode NFC; CR LF and CR become LF; zero-width characters and the BOM are removed; no-break
- * and narrow no-break spaces become spaces; on every line, leading and trailing spaces and tabs
- * are removed and runs of spaces and tabs inside become one space; empty lines are removed.
- * So line breaks count, blank lines between paragraphs and indentation do not.
+ * "Correct" means the text a method returns equals the expected text after
+ * `normaliseForCompare` (api/src/email/reply-corpus.ts): Unicode NFC; CR LF and CR become LF;
+ * zero-width characters and the BOM are removed; no-break spaces become spaces; on every line,
+ * leading and trailing spaces and tabs are removed and inner runs become one space; empty lines
+ * are removed. So line breaks count, blank lines between paragraphs and indentation do not.
  *
  * Methods: `before` is the hand-written stripper as it was before this evaluation (a frozen copy
  * in legacy-strip.ts); `planer` is the library alone (planer 1.2 on the HTML with a jsdom
@@ -18,36 +18,19 @@
  * `planer+hw` runs the hand-written text pass on planer's output; `hand-written` is
  * `replyText` as the app uses it; `hw+planer` runs planer's text pass on the hand-written result.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { JSDOM } from 'jsdom';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import planer from 'planer';
+import {
+  loadReplyCorpus,
+  normaliseForCompare,
+  ourReplyCorpus,
+  type ReplyCase as Case,
+} from '../../api/src/email/reply-corpus.js';
 import { htmlToText, replyText, stripReplyText } from '../../api/src/email/strip.js';
 import { replyText as legacyReplyText } from './legacy-strip.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
-
-export function normaliseForCompare(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(/\u200B|\u200C|\u200D|\u2060|\uFEFF/g, '')
-    .replace(/[\u00A0\u202F\u2007]/g, ' ')
-    .split('\n')
-    .map((line) => line.trim().replace(/[ \t]+/g, ' '))
-    .filter(Boolean)
-    .join('\n');
-}
-
-interface Case {
-  file: string;
-  cls: string;
-  expected: string;
-  raw: Buffer;
-  mail: ParsedMail;
-  sender: string | undefined;
-}
 
 const document = new JSDOM('<!DOCTYPE html><html><body></body></html>').window.document;
 const plain = (html: string) => htmlToText(html, { dropQuotes: false, dropSignatures: false });
@@ -65,26 +48,6 @@ const methods: { name: string; run: (c: Case) => string }[] = [
   { name: 'hw+planer', run: (c) => planer.extractFrom(replyText(c.mail, c.sender, c.raw), 'text/plain') },
 ];
 
-async function load(folder: string): Promise<Case[]> {
-  const expected = JSON.parse(readFileSync(join(folder, 'expected.json'), 'utf8')) as Record<
-    string,
-    { class: string; text: string }
-  >;
-  const files = readdirSync(folder)
-    .filter((f) => f.endsWith('.eml'))
-    .sort();
-  const missing = files.filter((f) => !expected[f]);
-  if (missing.length) throw new Error(`expected.json has no entry for: ${missing.join(', ')}`);
-  const cases: Case[] = [];
-  for (const file of files) {
-    const raw = readFileSync(join(folder, file));
-    const mail = await simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true });
-    const entry = expected[file]!;
-    cases.push({ file, cls: entry.class, expected: entry.text, raw, mail, sender: mail.from?.value[0]?.name });
-  }
-  return cases;
-}
-
 function safely(run: (c: Case) => string, c: Case): string {
   try {
     return run(c);
@@ -96,8 +59,8 @@ function safely(run: (c: Case) => string, c: Case): string {
 async function main() {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
-  const folder = resolve(args.find((a) => !a.startsWith('--')) ?? 'api/src/email/fixtures/replies');
-  const cases = await load(folder);
+  const folder = resolve(args.find((a) => !a.startsWith('--')) ?? ourReplyCorpus);
+  const cases = await loadReplyCorpus(folder);
   const results = cases.map((c) => ({
     c,
     ok: methods.map((m) => {

@@ -13,7 +13,7 @@ export function decodeFlowed(text: string, delSp = false): string {
   let current: { depth: number; text: string; soft: boolean } | null = null;
   const flush = () => {
     if (!current) return;
-    const body = current.text.replace(/ +$/, '');
+    const body = current.text === '-- ' ? current.text : current.text.replace(/ +$/, '');
     out.push(current.depth ? `${'>'.repeat(current.depth)}${body ? ` ${body}` : ''}` : body);
   };
   for (const raw of text.split(/\r?\n/)) {

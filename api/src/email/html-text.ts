@@ -28,7 +28,7 @@ const entities: Record<string, string> = {
   gt: '>',
   quot: '"',
   apos: "'",
-  nbsp: ' ',
+  nbsp: '\u00A0',
   ensp: ' ',
   emsp: ' ',
   thinsp: ' ',
@@ -139,13 +139,16 @@ function roleOf(tag: string, attrs: string, options: HtmlToTextOptions): Role {
   if (tag === 'blockquote' && (/^cite$/i.test(attr(attrs, 'type') ?? '') || !/border:none/.test(style))) return 'quote';
   if (/^x?_?divRplyFwdMsg$/.test(id) || / OutlookMessageHeader /i.test(cls))
     return options.keepHistory ? 'header' : 'stop';
-  if (tag === 'div' && /border-top:(none;)?solid#(e1e1e1|b5c4df)|border-top-color:rgb\(229,229,229\)/.test(style))
-    return options.keepHistory ? 'header' : 'stop';
+  if (tag === 'div' && outlookRule.test(style)) return options.keepHistory ? 'header' : 'stop';
   if (options.keepHistory) return null;
   if (/^(appendonsend|mail-editor-reference-message-container|OLK_SRC_BODY_SECTION)$/.test(id)) return 'stop';
   if (tag === 'hr' && (id === 'stopSpelling' || /display:inline-block/.test(style))) return 'stop';
   return null;
 }
+
+/** The top border Outlook (Windows, Mac) and Windows Mail draw above the header of the message replied to. */
+const outlookRule =
+  /border-top:[^;]*(#e1e1e1|#b5c4df|rgb\(225,225,225\)|rgb\(181,196,223\))|border-top-color:rgb\(229,229,229\)/;
 
 /** HTML to plain text (see the module comment); the options say what to do with quotes and signatures. */
 export function htmlToText(html: string, options: HtmlToTextOptions): string {
@@ -276,9 +279,10 @@ export function htmlToText(html: string, options: HtmlToTextOptions): string {
     const paragraph = tag === 'p' && closing && paragraphs.pop() === false;
     if (blocks.has(tag) && !marker) newline(paragraph ? 2 : 1);
   }
+  // A no-break space survives collapsing, so Word's empty paragraph (<o:p>&nbsp;</o:p>) is a blank line.
   return out
     .split('\n')
-    .map((l) => l.replace(/^ +| +$/g, ''))
+    .map((l) => l.replace(/\u00A0/g, ' ').replace(/^ +| +$/g, ''))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();

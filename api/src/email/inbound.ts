@@ -177,7 +177,11 @@ export async function processInboundEmail(
     if (!sender) return record({ outcome: 'rejected', reason: 'unknown_sender', matchedBy: match.by, ticket });
     if (!sender.active)
       return record({ outcome: 'rejected', reason: 'sender_inactive', matchedBy: match.by, ticket, userId: sender.id });
-    const body = withAttachmentNote(replyText(mail, mail.from?.value[0]?.name), attachments.keep, attachments.skipped);
+    const body = withAttachmentNote(
+      replyText(mail, mail.from?.value[0]?.name, raw),
+      attachments.keep,
+      attachments.skipped,
+    );
     if (!body)
       return record({ outcome: 'ignored', reason: 'empty_reply', matchedBy: match.by, ticket, userId: sender.id });
 

@@ -37,6 +37,13 @@ export function matchAttribution(text: string): { rest: string } | null {
   return { rest };
 }
 
+/**
+ * A short line that ends with the verb and a colon but names no date ("Sam wrote:", "IT Support
+ * schrieb:"): an attribution only when `>` quoted lines follow it, which the caller checks.
+ */
+export const bareAttribution =
+  /^.{1,120}\b(wrote|writes|schrieb|geschrieben|a écrit|escribió|ha scritto|schreef|geschreven|escreveu)\s*:$/i;
+
 const label = (words: string[]) => new RegExp(`^\\*?(${words.join('|')})\\s*:\\*?(\\s|$)`, 'i');
 
 /** The first line of a header block of the message replied to. */
@@ -57,7 +64,10 @@ export const headerOther = label([
   'A',
   'Objet',
   'Enviado',
+  'Enviado el',
+  'Enviado em',
   'Enviada',
+  'Enviada em',
   'Fecha',
   'Para',
   'Asunto',
@@ -84,6 +94,26 @@ export const headerOther = label([
 export const separator =
   /^-{2,}\s*(Original Message|Reply Message|Ursprüngliche Nachricht|Originalnachricht|Message d'origine|Message original|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Origineel bericht|Mensagem original|Ursprungligt meddelande|Oprindelig meddelelse)\s*-{2,}$/i;
 
+/**
+ * The line above a forwarded message (Gmail, Apple Mail, Outlook, Thunderbird, phones): in a
+ * reply, what follows is history like a quote.
+ */
+export const forwardSeparator = new RegExp(
+  '^(' +
+    [
+      '-{2,}\\s*(Forwarded message|Forwarded Message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Messaggio inoltrato|Doorgestuurd bericht|Mensagem encaminhada|Mensagem reencaminhada)\\s*-{2,}',
+      'Begin forwarded message:',
+      'Anfang der weitergeleiteten Nachricht:',
+      'Début du message (réexpédié|transféré) ?:',
+      'Inicio del mensaje reenviado:',
+      'Inizio messaggio inoltrato:',
+      'Begin doorgestuurd bericht:',
+      'Início da mensagem (reencaminhada|encaminhada):',
+    ].join('|') +
+    ')$',
+  'i',
+);
+
 /** A line of underscores (Outlook's rule above the header block in its text part). */
 export const underscoreRule = /^_{10,}$/;
 
@@ -92,6 +122,7 @@ export const mobileSignOff = new RegExp(
   '^(' +
     [
       'Sent from my \\S.*',
+      'Sent from iPhone',
       'Sent from (Mail|Outlook) for (Windows|iOS|Android).*',
       'Sent from Outlook.*',
       'Get Outlook for (iOS|Android).*',
@@ -99,11 +130,18 @@ export const mobileSignOff = new RegExp(
       'Sent with Proton Mail.*',
       'Sent from (Samsung|Huawei) .*',
       '(Von|Gesendet von) meinem \\S.*',
+      'Gesendet (von|mit) \\S.*',
+      'Outlook (für|voor) (iOS|Android) (herunterladen|downloaden).*',
+      '(Obtenir|Télécharger) Outlook pour (iOS|Android).*',
+      '(Obtener|Descargar) Outlook para (iOS|Android).*',
+      '(Ottieni|Scarica) Outlook per (iOS|Android).*',
+      '(Obter o|Obtenha o|Baixe o|Baixar o) Outlook para (iOS|Android).*',
       'Von (Mail|Outlook) für .*',
       'Envoyé (de|depuis) mon \\S.*',
       'Enviado (desde|do|de) (mi|meu|o meu|o) \\S.*',
-      'Inviato da( un| il mio)? (iPhone|iPad|Android|dispositivo|smartphone|Samsung|Outlook|Galaxy).*',
-      'Verzonden (vanaf|met|via) (mijn|de) \\S.*',
+      'Inviato da( un| il mio)? (iPhone|iPad|Android|dispositivo|smartphone|Samsung|Outlook|Galaxy|Yahoo).*',
+      'Inviato dal mio \\S.*',
+      '(Verzonden|Verstuurd) (vanaf|met|via) (mijn|de) \\S.*',
     ].join('|') +
     ')$',
   'i',

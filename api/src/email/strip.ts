@@ -2,6 +2,8 @@ import { plainTextPart } from './flowed.js';
 import { htmlToText } from './html-text.js';
 import {
   attributionStart,
+  bareAttribution,
+  forwardSeparator,
   headerFrom,
   headerOther,
   matchAttribution,
@@ -43,7 +45,8 @@ export function replyText(mail: MailText, senderName?: string | null, raw?: Buff
   ];
   for (const attempt of attempts) {
     const result = attempt();
-    if (result) return result;
+    // Only punctuation left (a rule, a lone dash) is no text.
+    if (/[\p{L}\p{N}]/u.test(result)) return result;
   }
   return '';
 }
@@ -74,7 +77,7 @@ function findMarker(lines: string[], from: number): { at: number; length: number
     const line = lines[i]!;
     const t = line.trim();
     if (!t || isQuoted(line)) continue;
-    if (t.includes(REPLY_MARKER) || separator.test(t))
+    if (t.includes(REPLY_MARKER) || separator.test(t) || forwardSeparator.test(t))
       return { at: i, length: 1 + headerBlockLength(lines, i + 1), cut: true };
     if (underscoreRule.test(t)) {
       const next = lines.slice(i + 1, i + 4).findIndex((l) => headerFrom.test(l.trim()));
@@ -95,6 +98,8 @@ function findMarker(lines: string[], from: number): { at: number; length: number
       const next = lines.slice(i + n).find((l) => l.trim());
       return { at: i, length: n, cut: next === undefined || !isQuoted(next) };
     }
+    const next = lines.slice(i + 1).find((l) => l.trim());
+    if (bareAttribution.test(t) && next !== undefined && isQuoted(next)) return { at: i, length: 1, cut: false };
   }
   return null;
 }
@@ -151,7 +156,7 @@ function dropSignOffName(lines: string[], senderName: string | null | undefined)
 
 /** RFC 3676 `-- ` delimiter, a mobile sign-off, or a short closing block after a valediction. */
 function cutSignature(lines: string[]): string[] {
-  const at = lines.findIndex((line) => line === '-- ' || line === '--' || line.trim() === '—');
+  const at = lines.findIndex((line) => /^--[ \t]*$/.test(line) || line.trim() === '—');
   let out = at < 0 ? lines : lines.slice(0, at);
   out = out.filter((line) => !mobileSignOff.test(line.trim()));
   const content = tidy(out);
