@@ -152,7 +152,19 @@ const outlookRule =
 
 /** HTML to plain text (see the module comment); the options say what to do with quotes and signatures. */
 export function htmlToText(html: string, options: HtmlToTextOptions): string {
-  let out = '';
+  // Output as pieces with the state the rules need (last character, trailing line breaks):
+  // reading the end of one growing string would flatten it on every tag, quadratic on long mail.
+  const parts: string[] = [];
+  let last = '';
+  let trailingBreaks = 0;
+  const append = (s: string) => {
+    if (!s) return;
+    parts.push(s);
+    last = s[s.length - 1]!;
+    let n = 0;
+    while (n < s.length && s[s.length - 1 - n] === '\n') n++;
+    trailingBreaks = n === s.length ? trailingBreaks + n : n;
+  };
   let depth = 0; // quote depth of what is written now
   const open = new Map<string, number>(); // elements open per tag name
   const quotes: { tag: string; level: number }[] = [];
@@ -164,19 +176,18 @@ export function htmlToText(html: string, options: HtmlToTextOptions): string {
   let hiddenTag = '';
   let pre = 0;
 
-  const lineStart = () => !out || out.endsWith('\n');
+  const lineStart = () => !last || last === '\n';
   const newline = (n = 1) => {
-    const trailing = /\n*$/.exec(out)![0].length;
-    if (out.length && trailing < n) out += '\n'.repeat(n - trailing);
+    if (last && trailingBreaks < n) append('\n'.repeat(n - trailingBreaks));
   };
   const write = (text: string) => {
     if (!text) return;
     if (lineStart()) {
-      if (depth) out += `${'>'.repeat(depth)} `;
-      out += marker;
+      if (depth) append(`${'>'.repeat(depth)} `);
+      append(marker);
       marker = '';
     }
-    out += text;
+    append(text);
   };
 
   const tokens =
@@ -188,13 +199,13 @@ export function htmlToText(html: string, options: HtmlToTextOptions): string {
       const decoded = decodeEntities(text);
       if (pre) {
         decoded.split('\n').forEach((line, i) => {
-          if (i) out += '\n';
+          if (i) append('\n');
           write(line);
         });
         continue;
       }
       let collapsed = decoded.replace(/[ \t\r\n\f]+/g, ' ');
-      if (lineStart() || out.endsWith(' ')) collapsed = collapsed.replace(/^ /, '');
+      if (lineStart() || last === ' ') collapsed = collapsed.replace(/^ /, '');
       write(collapsed);
       continue;
     }
@@ -246,15 +257,15 @@ export function htmlToText(html: string, options: HtmlToTextOptions): string {
     }
 
     if (tag === 'br') {
-      if (lineStart() && depth) out += '>'.repeat(depth);
-      out += '\n';
+      if (lineStart() && depth) append('>'.repeat(depth));
+      append('\n');
       continue;
     }
     if (tag === 'a') {
-      if (!closing) links.push({ href: attr(attrs, 'href') ?? '', start: out.length });
+      if (!closing) links.push({ href: attr(attrs, 'href') ?? '', start: parts.length });
       else {
         const link = links.pop();
-        const label = link ? out.slice(link.start).trim() : '';
+        const label = link ? parts.slice(link.start).join('').trim() : '';
         if (link && label && /^https?:\/\//i.test(link.href) && !sameAddress(label, link.href))
           write(` <${link.href}>`);
       }
@@ -272,7 +283,7 @@ export function htmlToText(html: string, options: HtmlToTextOptions): string {
       continue;
     }
     if (tag === 'td' || tag === 'th') {
-      if (!closing && !lineStart() && !out.endsWith(' ')) out += ' ';
+      if (!closing && !lineStart() && last !== ' ') append(' ');
       continue;
     }
     if (tag === 'p' && !closing) paragraphs.push(/\bMso/i.test(attr(attrs, 'class') ?? ''));
@@ -280,7 +291,8 @@ export function htmlToText(html: string, options: HtmlToTextOptions): string {
     if (blocks.has(tag) && !marker) newline(paragraph ? 2 : 1);
   }
   // A no-break space survives collapsing, so Word's empty paragraph (<o:p>&nbsp;</o:p>) is a blank line.
-  return out
+  return parts
+    .join('')
     .split('\n')
     .map((l) => l.replace(/\u00A0/g, ' ').replace(/^ +| +$/g, ''))
     .join('\n')

@@ -26,11 +26,13 @@ export function matchAttribution(text: string): { rest: string } | null {
     !/^[^<>]{1,80}<[^>\s]+@[^>\s]+>\s*(wrote|writes|schrieb|a écrit|escribió|ha scritto|schreef|escreveu)\s*:$/i.test(t)
   )
     return null;
-  const verb = attributionVerb.exec(t);
+  // An attribution is short: look for its verb in the first 300 characters only (the rest of
+  // a long line is never scanned again and again).
+  const verb = attributionVerb.exec(t.slice(0, 300));
   if (!verb) return null;
   const head = t.slice(0, verb.index + verb[0].length);
   const rest = t.slice(head.length).trim();
-  if (!/[\d@]/.test(head) || head.length > 300) return null;
+  if (!/[\d@]/.test(head)) return null;
   // Text after the colon on the same line: only when the line names an address, so a sentence
   // ("Am 3. Mai schrieb ich dem Support: …") is never taken for one.
   if (rest && !/<?[^\s<>]+@[^\s<>]+>?/.test(head)) return null;

@@ -98,8 +98,10 @@ function findMarker(lines: string[], from: number): { at: number; length: number
       const next = lines.slice(i + n).find((l) => l.trim());
       return { at: i, length: n, cut: next === undefined || !isQuoted(next) };
     }
-    const next = lines.slice(i + 1).find((l) => l.trim());
-    if (bareAttribution.test(t) && next !== undefined && isQuoted(next)) return { at: i, length: 1, cut: false };
+    if (bareAttribution.test(t)) {
+      const next = lines.slice(i + 1).find((l) => l.trim());
+      if (next !== undefined && isQuoted(next)) return { at: i, length: 1, cut: false };
+    }
   }
   return null;
 }
