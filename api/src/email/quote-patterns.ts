@@ -10,7 +10,7 @@ export const attributionStart = /^(On|Am|Le|El|Il|Op|Em|Den|Dne|W dniu)\b/i;
 
 /** The verb that ends an attribution ("wrote:", "schrieb …:", "a écrit :", …), at the end of the text. */
 const attributionVerb =
-  /(\bwrote|\bwrites|\bschrieb\b[^:]*|\bhat\b.*\bgeschrieben|\ba écrit|\bescribió|\bha scritto|\bschreef\b[^:]*|\bgeschreven|\bescreveu|\bskrev\b[^:]*)\s*:/i;
+  /(\bwrote|\bwrites|\bschrieb am\b.*\d|\bschrieb\b[^:]*|\bhat\b.*\bgeschrieben|\ba écrit|\bescribió|\bha scritto|\bschreef\b[^:]*|\bgeschreven|\bescreveu|\bskrev\b[^:]*)\s*:/i;
 
 /**
  * An attribution written on one line (after joining a wrapped one): it starts with the language's
@@ -20,10 +20,13 @@ const attributionVerb =
  */
 export function matchAttribution(text: string): { rest: string } | null {
   const t = text.trim();
-  // Without the first word, only a whole line "Name <address> wrote:" (Gnus, some webmails).
+  // Without the first word, only a whole line that starts "Name <address> wrote" and ends with
+  // a colon ("… wrote:", Gnus; "… schrieb am Mo., 30. Nov. 2026, 15:40:", Gmail for Android).
   if (
     !attributionStart.test(t) &&
-    !/^[^<>]{1,80}<[^>\s]+@[^>\s]+>\s*(wrote|writes|schrieb|a écrit|escribió|ha scritto|schreef|escreveu)\s*:$/i.test(t)
+    !/^[^<>]{1,80}<[^>\s]+@[^>\s]+>\s*(wrote|writes|schrieb|a écrit|escribió|ha scritto|schreef|escreveu)\b.{0,80}:$/i.test(
+      t,
+    )
   )
     return null;
   // An attribution is short: look for its verb in the first 300 characters only (the rest of

@@ -216,6 +216,16 @@ describe('the text pass, in other shapes and languages', () => {
       'Sim.',
     ],
     [
+      "Gmail for Android's German attribution, name first and wrapped",
+      'Passt.\n\nIT <it@x.test> schrieb am Mo., 30. Nov.\n2026, 15:40:\n\n> Headset liegt am Empfang.',
+      'Passt.',
+    ],
+    [
+      'a short answer just above a "Name <address> wrote:" line',
+      'Thanks\nIT Support <it@x.test> wrote:\n> Fixed?',
+      'Thanks',
+    ],
+    [
       'a Yahoo text quote that is indented, not marked',
       'Done.\n    On Monday, November 23, 2026, 10:15:00 AM GMT, IT <it@x.test> wrote:\n\n Old text.',
       'Done.',

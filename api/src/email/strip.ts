@@ -86,8 +86,10 @@ function findMarker(lines: string[], from: number): { at: number; length: number
     const header = headerBlockLength(lines, i);
     if (header) return { at: i, length: header, cut: true };
     // An attribution wrapped over up to three lines (Gmail wraps before the address, iPhone before "wrote:").
+    // Only a line that starts like one (its first word, or a name and address) is joined with the next.
+    const wraps = attributionStart.test(t) || /<[^>\s]*@/.test(t);
     const joinable = (l: string) => !isQuoted(l) && !attributionStart.test(l.trim());
-    for (let n = 1; n <= 3 && i + n <= lines.length && (n === 1 || joinable(lines[i + n - 1]!)); n++) {
+    for (let n = 1; n <= (wraps ? 3 : 1) && i + n <= lines.length && (n === 1 || joinable(lines[i + n - 1]!)); n++) {
       const joined = lines
         .slice(i, i + n)
         .map((l) => l.trim())
