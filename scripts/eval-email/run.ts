@@ -43,9 +43,9 @@ function byPlaner(c: Case): string {
 const methods: { name: string; run: (c: Case) => string }[] = [
   { name: 'before', run: (c) => legacyReplyText(c.mail, c.sender) },
   { name: 'planer', run: byPlaner },
-  { name: 'planer+hw', run: (c) => stripReplyText(byPlaner(c), c.sender) },
-  { name: 'hand-written', run: (c) => replyText(c.mail, c.sender, c.raw) },
-  { name: 'hw+planer', run: (c) => planer.extractFrom(replyText(c.mail, c.sender, c.raw), 'text/plain') },
+  { name: 'planer+hw', run: (c) => stripReplyText(byPlaner(c)) },
+  { name: 'hand-written', run: (c) => replyText(c.mail, c.raw) },
+  { name: 'hw+planer', run: (c) => planer.extractFrom(replyText(c.mail, c.raw), 'text/plain') },
 ];
 
 function safely(run: (c: Case) => string, c: Case): string {

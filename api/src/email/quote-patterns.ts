@@ -2,7 +2,8 @@
  * The words mail clients write around the message replied to, in English, German, French,
  * Spanish, Italian, Dutch and Portuguese (plus the Nordic ones Outlook often adds): attribution
  * lines ("On … wrote:"), header blocks of the message replied to ("From:/Sent:/To:/Subject:"),
- * separators, mobile sign-offs and closings. One home for these words; `strip.ts` applies them.
+ * separators, and the lines phones and mail apps add by themselves ("Sent from my iPhone"). One
+ * home for these words; `strip.ts` applies them. Closings and names are the person's text.
  */
 
 /** The first word of an attribution line, per language ("On", "Am", "Le", "El", "Il", "Op", "Em", …). */
@@ -149,45 +150,5 @@ export const mobileSignOff = new RegExp(
       '(Verzonden|Verstuurd) (vanaf|met|via) (mijn|de) \\S.*',
     ].join('|') +
     ')$',
-  'i',
-);
-
-/** A closing line on its own ("Best regards,", "Viele Grüße", "Cordialement", …). */
-export const valediction = new RegExp(
-  '^(' +
-    [
-      '(best|kind|warm|warmest|many thanks and)?\\s*regards',
-      '(many |thanks and )?thanks( again| a lot)?',
-      'thank you( very much)?',
-      'cheers',
-      'best( wishes)?',
-      'sincerely',
-      'br',
-      'mvh',
-      '(mit )?(freundlichen|besten|herzlichen|viele|liebe) grüße',
-      'mfg',
-      'lg',
-      'gruß',
-      'danke',
-      'cordialement',
-      'bien (à vous|cordialement)',
-      'bonne journée',
-      'merci( beaucoup)?',
-      '(un )?saludos?( cordiales)?',
-      'atentamente',
-      'gracias',
-      '(cordiali )?saluti',
-      'distinti saluti',
-      'grazie( mille)?',
-      'met vriendelijke groet(en)?',
-      '(vriendelijke )?groet(en|jes)?',
-      'bedankt',
-      'atenciosamente',
-      'cumprimentos',
-      'melhores cumprimentos',
-      'abraços?',
-      'obrigad[oa]',
-    ].join('|') +
-    ')\\s*[,.!]?$',
   'i',
 );

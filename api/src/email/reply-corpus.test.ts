@@ -26,6 +26,7 @@ const classes = [
   'signature',
   'inline',
   'never-empty',
+  'sign-off',
 ];
 
 let cases: ReplyCase[];
@@ -37,7 +38,7 @@ beforeAll(async () => {
 
 /** File name → text, as stored and as expected (normalised), for a readable diff. */
 function compare(some: ReplyCase[]) {
-  const got = Object.fromEntries(some.map((c) => [c.file, normaliseForCompare(replyText(c.mail, c.sender, c.raw))]));
+  const got = Object.fromEntries(some.map((c) => [c.file, normaliseForCompare(replyText(c.mail, c.raw))]));
   const want = Object.fromEntries(some.map((c) => [c.file, normaliseForCompare(c.expected)]));
   return { got, want };
 }

@@ -14,7 +14,7 @@ export interface ReplyCase {
   expected: string;
   raw: Buffer;
   mail: ParsedMail;
-  /** The sender's display name, as inbound passes it to `replyText`. */
+  /** The sender's display name (the stripper before the evaluation took it, to drop a last line with the name). */
   sender: string | undefined;
 }
 

@@ -10,7 +10,6 @@ import {
   mobileSignOff,
   separator,
   underscoreRule,
-  valediction,
 } from './quote-patterns.js';
 import { REPLY_MARKER } from './templates.js';
 
@@ -19,18 +18,21 @@ export { decodeEntities, htmlToText } from './html-text.js';
 type MailText = { text?: string | undefined; html?: string | false | undefined };
 
 /**
- * The new part of a reply: the message replied to (quoted lines, "On … wrote:" attributions,
- * Outlook's header blocks and separators, in the languages of `quote-patterns.ts`) and the
- * signature removed, as written by Gmail, Outlook, Apple Mail, iPhone, Thunderbird, Android
- * mail and Yahoo (top-posted, bottom-posted or answered inline). HTML is read for its structure
- * first (each client's quote and signature containers), then the text pass runs on the result.
+ * The new part of a reply, as the person typed it: the message replied to (quoted lines,
+ * "On … wrote:" attributions, Outlook's header blocks and separators, in the languages of
+ * `quote-patterns.ts`), a message forwarded or pasted below the text, the signature after `-- `
+ * and the lines mail apps add ("Sent from my iPhone") removed; a closing and name the person
+ * typed ("Thanks,\nMarta") stay. As written by Gmail, Outlook, Apple Mail, iPhone, Thunderbird,
+ * Android mail and Yahoo (top-posted, bottom-posted or answered inline). HTML is read for its
+ * structure first (each client's quote and signature containers), then the text pass runs on
+ * the result.
  * `raw` (the message as received) lets a `format=flowed` text part be decoded per RFC 3676.
  *
  * Never empty when the person wrote something: when the strict pass leaves nothing, the
  * history is kept with only its markers (header block, attribution, quote marks, signature)
  * removed, so an answer written into the quoted message is kept.
  */
-export function replyText(mail: MailText, senderName?: string | null, raw?: Buffer): string {
+export function replyText(mail: MailText, raw?: Buffer): string {
   const part = raw ? plainTextPart(raw, mail.text) : undefined;
   // An HTML-only mail: mailparser's text is its own rendering of the HTML, not a second source.
   const text = part === null ? '' : (part?.flowed ?? mail.text ?? '');
@@ -38,10 +40,10 @@ export function replyText(mail: MailText, senderName?: string | null, raw?: Buff
   const html2text = (keepHistory: boolean) =>
     htmlToText(html, { dropQuotes: true, dropSignatures: true, markQuotes: true, keepHistory });
   const attempts = [
-    () => html && stripReplyText(html2text(false), senderName),
-    () => stripReplyText(text, senderName),
-    () => html && stripReplyText(html2text(true), senderName, { keepHistory: true }),
-    () => stripReplyText(text, senderName, { keepHistory: true }),
+    () => html && stripReplyText(html2text(false)),
+    () => stripReplyText(text),
+    () => html && stripReplyText(html2text(true), { keepHistory: true }),
+    () => stripReplyText(text, { keepHistory: true }),
   ];
   for (const attempt of attempts) {
     const result = attempt();
@@ -125,11 +127,7 @@ function headerBlockLength(lines: string[], at: number): number {
 }
 
 /** The text pass: see `replyText`. Exported for plain-text mail and for tests. */
-export function stripReplyText(
-  input: string,
-  senderName?: string | null,
-  options: { keepHistory?: boolean } = {},
-): string {
+export function stripReplyText(input: string, options: { keepHistory?: boolean } = {}): string {
   let lines = normalise(input).split('\n');
   for (let marker = findMarker(lines, 0); marker; marker = findMarker(lines, marker.at)) {
     if (marker.cut && !options.keepHistory) {
@@ -140,38 +138,18 @@ export function stripReplyText(
   }
   lines = lines.filter((line) => !isQuoted(line));
   lines = cutSignature(lines);
-  lines = dropSignOffName(lines, senderName);
   return tidy(lines).join('\n');
 }
 
-/** A reply that ends with the sender's own name (Alice, or Alice Example) alone on a line. */
-function dropSignOffName(lines: string[], senderName: string | null | undefined): string[] {
-  const name = senderName?.trim().toLowerCase();
-  if (!name) return lines;
-  const content = tidy(lines);
-  const last = content
-    .at(-1)
-    ?.trim()
-    .replace(/^[-–—~]\s*/, '')
-    .toLowerCase();
-  if (content.length > 1 && last && (last === name || last === name.split(/\s+/)[0])) return tidy(content.slice(0, -1));
-  return content;
-}
-
-/** RFC 3676 `-- ` delimiter, a mobile sign-off, or a short closing block after a valediction. */
+/**
+ * What the mail client adds below the text: the signature after the RFC 3676 `-- ` delimiter
+ * line, and the lines phones and mail apps write by themselves ("Sent from my iPhone", …).
+ * A closing and a name the person typed ("Thanks,\nMarta") are their text and stay.
+ */
 function cutSignature(lines: string[]): string[] {
   const at = lines.findIndex((line) => /^--[ \t]*$/.test(line) || line.trim() === '—');
-  let out = at < 0 ? lines : lines.slice(0, at);
-  out = out.filter((line) => !mobileSignOff.test(line.trim()));
-  const content = tidy(out);
-  // A closing ("Best regards,") followed by at most five short lines that are not sentences.
-  const closingLine = (l: string) => !l.trim() || (l.trim().length <= 60 && !/[.?!]\s*$/.test(l.trim()));
-  for (let i = content.length - 1; i >= 1 && content.length - i <= 6; i--) {
-    if (!valediction.test(content[i]!.trim())) continue;
-    const tail = content.slice(i + 1);
-    if (tail.length <= 5 && tail.every(closingLine)) return tidy(content.slice(0, i));
-  }
-  return content;
+  const out = at < 0 ? lines : lines.slice(0, at);
+  return tidy(out.filter((line) => !mobileSignOff.test(line.trim())));
 }
 
 /** Trim blank lines at both ends and trailing spaces, keep at most one blank line in a row. */
