@@ -5,6 +5,8 @@
  * mobile), Apple Mail, Thunderbird, Yahoo and Samsung mail are left out or marked as asked.
  */
 
+import { forwardSeparator } from './quote-patterns.js';
+
 export interface HtmlToTextOptions {
   /** Leave out the message replied to (quote containers, attribution lines, Outlook's reply header and all after it). */
   dropQuotes: boolean;
@@ -124,7 +126,8 @@ function roleOf(tag: string, attrs: string, options: HtmlToTextOptions): Role {
   const id = attr(attrs, 'id') ?? '';
   const style = (attr(attrs, 'style') ?? '').toLowerCase().replace(/\s+/g, '');
   if (/display:none/.test(style)) return 'hidden';
-  if (/ (gmail_signature|gmail_signature_prefix|moz-signature) /i.test(cls)) return 'signature';
+  if (/ (gmail_signature|gmail_signature_prefix|moz-signature|protonmail_signature_block) /i.test(cls))
+    return 'signature';
   if (
     /^(Signature|signature|ms-outlook-mobile-signature|AppleMailSignature|composer_signature|ymail_android_signature|Signature_\w+)$/.test(
       id,
@@ -172,7 +175,11 @@ export function htmlToText(html: string, options: HtmlToTextOptions): string {
   const lists: { ordered: boolean; n: number }[] = [];
   const paragraphs: boolean[] = []; // per open <p>: is it Word's (MsoNormal: one line, no gap)
   let marker = '';
-  let skip: { tag: string; level: number } | null = null;
+  // An element left out; for an attribution container, the start of its text (see `forwardLine`).
+  let skip: { tag: string; level: number; text?: string } | null = null;
+  const collect = (s: string) => {
+    if (skip?.text !== undefined && skip.text.length < 400) skip.text += s;
+  };
   let hiddenTag = '';
   let pre = 0;
 
@@ -195,7 +202,11 @@ export function htmlToText(html: string, options: HtmlToTextOptions): string {
   for (let m = tokens.exec(html); m; m = tokens.exec(html)) {
     const [, closing, rawTag, attrs = '', text] = m;
     if (text !== undefined) {
-      if (skip || hiddenTag) continue;
+      if (hiddenTag) continue;
+      if (skip) {
+        collect(decodeEntities(text));
+        continue;
+      }
       const decoded = decodeEntities(text);
       if (pre) {
         decoded.split('\n').forEach((line, i) => {
@@ -219,7 +230,18 @@ export function htmlToText(html: string, options: HtmlToTextOptions): string {
     if (!isVoid) open.set(tag, Math.max(0, (open.get(tag) ?? 0) + (closing ? -1 : 1)));
     const level = open.get(tag) ?? 0;
     if (skip) {
-      if (closing && tag === skip.tag && level < skip.level) skip = null;
+      if (closing && tag === skip.tag && level < skip.level) {
+        const forward = skip.text && forwardLine(skip.text);
+        skip = null;
+        // Gmail writes "---------- Forwarded message ---------" and the header lines in its
+        // attribution container and the forwarded message after it, outside any quote: the line
+        // is written out so the text pass cuts there, as it does in the text part.
+        if (forward) {
+          newline();
+          write(forward);
+          newline();
+        }
+      } else if (tag === 'br' || blocks.has(tag)) collect('\n');
       continue;
     }
     if (!closing && hidden.has(tag)) {
@@ -245,7 +267,7 @@ export function htmlToText(html: string, options: HtmlToTextOptions): string {
           !(role === 'quote' && options.markQuotes));
       if (role === 'stop' && options.dropQuotes) break;
       if (leaveOut) {
-        if (!isVoid) skip = { tag, level };
+        if (!isVoid) skip = role === 'attribution' ? { tag, level, text: '' } : { tag, level };
         continue;
       }
       if (role === 'quote' && options.dropQuotes && options.markQuotes && !isVoid) {
@@ -298,6 +320,15 @@ export function htmlToText(html: string, options: HtmlToTextOptions): string {
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/** The first line of an attribution container's text when it is a forwarded-message line, else null. */
+function forwardLine(text: string): string | null {
+  const first = text
+    .split('\n')
+    .map((l) => l.replace(/[\s\u00A0]+/g, ' ').trim())
+    .find(Boolean);
+  return first && forwardSeparator.test(first) ? first : null;
 }
 
 /** A link whose text is its own address (with or without the scheme or a trailing slash). */

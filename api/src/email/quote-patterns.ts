@@ -148,6 +148,7 @@ export const mobileSignOff = new RegExp(
       'Inviato da( un| il mio)? (iPhone|iPad|Android|dispositivo|smartphone|Samsung|Outlook|Galaxy|Yahoo).*',
       'Inviato dal mio \\S.*',
       '(Verzonden|Verstuurd) (vanaf|met|via) (mijn|de) \\S.*',
+      '(Enviado|Enviada|Envoyé|Inviato|Verzonden|Verstuurd) (desde|de|do|da|depuis|à partir de|dal|vanaf|met|via|con|com) (Yahoo Mail|Outlook|Mail|Proton Mail|Gmail)\\b.*',
     ].join('|') +
     ')$',
   'i',

@@ -27,6 +27,7 @@ const classes = [
   'inline',
   'never-empty',
   'sign-off',
+  'forward-below',
 ];
 
 let cases: ReplyCase[];

@@ -120,7 +120,9 @@ describe('the closing and name the person typed stay; what the mail client added
     'Enviado do meu iPhone',
     'Sent from my Galaxy',
     'Sent from Mail for Windows',
+    'Sent from Mail <https://go.microsoft.com/fwlink/?LinkId=550986> for Windows',
     'Sent with Proton Mail secure email.',
+    'Enviado desde Yahoo Mail para Android',
   ])('drops %j below the closing', (line) => {
     expect(stripReplyText(`Works now.\n\nThanks,\nNina\n\n${line}`)).toBe('Works now.\n\nThanks,\nNina');
   });
@@ -129,6 +131,75 @@ describe('the closing and name the person typed stay; what the mail client added
     expect(stripReplyText('Here it is.\n\nRegards,\nRavi\n\n-- \nRavi Shah, Build & Release\n+44 20 7946 0000')).toBe(
       'Here it is.\n\nRegards,\nRavi',
     );
+  });
+
+  it("drops Proton Mail's signature block in HTML", () => {
+    const html =
+      '<div>Works now.</div><div>Claire</div><div class="protonmail_signature_block"><div class="protonmail_signature_block-user">Claire Dubois | Finance</div><div class="protonmail_signature_block-proton">Sent with <a href="https://proton.me/">Proton Mail</a> secure email.</div></div>';
+    expect(replyText({ html })).toBe('Works now.\nClaire');
+  });
+});
+
+describe('a message forwarded or pasted below the text is cut, the text above it kept', () => {
+  const above = 'See below.\n\nThanks,\nNina';
+  const headers = 'From: Vendor <v@x.test>\nDate: Mon, 30 Nov 2026 at 10:00\nSubject: Licence\nTo: <nina@x.test>';
+
+  it.each([
+    '---------- Forwarded message ---------',
+    '---------- Weitergeleitete Nachricht ---------',
+    '---------- Message transféré ---------',
+    '---------- Mensaje reenviado ---------',
+    '---------- Messaggio inoltrato ---------',
+    '---------- Doorgestuurd bericht ---------',
+    '---------- Mensagem encaminhada ---------',
+    '-------- Forwarded Message --------',
+    'Begin forwarded message:',
+    'Anfang der weitergeleiteten Nachricht:',
+    'Début du message réexpédié :',
+    'Inicio del mensaje reenviado:',
+    'Inizio messaggio inoltrato:',
+    'Begin doorgestuurd bericht:',
+    'Início da mensagem reencaminhada:',
+    '-----Original Message-----',
+    '-----Ursprüngliche Nachricht-----',
+    "-----Message d'origine-----",
+    '-----Mensaje original-----',
+    '-----Messaggio originale-----',
+    '-----Oorspronkelijk bericht-----',
+    '-----Mensagem original-----',
+  ])('at %j', (marker) => {
+    expect(stripReplyText(`${above}\n\n${marker}\n${headers}\n\nYour licence ends on 15 December.`)).toBe(above);
+  });
+
+  it('at a header block without a marker line (Outlook: From:/Sent:/To:/Subject:)', () => {
+    const block =
+      'From: Vendor <v@x.test>\nSent: Monday, November 30, 2026 10:00 AM\nTo: Nina <nina@x.test>\nSubject: Licence';
+    expect(stripReplyText(`${above}\n\n${block}\n\nYour licence ends on 15 December.`)).toBe(above);
+  });
+
+  it('at two header lines when the "From:" line names an address', () => {
+    expect(
+      stripReplyText(`${above}\n\nFrom: Vendor <v@x.test>\nDate: Mon, 30 Nov 2026 10:00\n\nYour licence ends.`),
+    ).toBe(above);
+  });
+
+  it("at Gmail's HTML forward, whose message is outside any quote container", () => {
+    const html = `<div dir="ltr"><div>See below.</div><div><br></div><div>Thanks,</div><div>Nina</div><br><div class="gmail_quote gmail_quote_container"><div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>From: <strong class="gmail_sendername" dir="auto">Vendor</strong> <span dir="auto">&lt;<a href="mailto:v@x.test">v@x.test</a>&gt;</span><br>Date: Mon, 30 Nov 2026 at 10:00<br>Subject: Licence<br>To: &lt;nina@x.test&gt;<br></div><br><br><div dir="ltr">Your licence ends on 15 December.</div></div></div>`;
+    expect(replyText({ html })).toBe(above);
+  });
+
+  it.each([
+    [
+      'a sentence that starts with "From:"',
+      'Works now.\nFrom: Monday on I sit in room 4.12, please send the laptop there.\nThanks,\nNina',
+    ],
+    [
+      '"From:" and "To:" without an address (dates in a list)',
+      'Name: Lena Vogt\nFrom: 7 December 2026\nTo: 31 March 2027\nRoom: 4.12',
+    ],
+    ['a "From:" line with an address followed by prose', 'From: anna@x.test I got the file.\nThe printer is fine.'],
+  ])('but not at %s', (_, input) => {
+    expect(stripReplyText(input)).toBe(input);
   });
 });
 

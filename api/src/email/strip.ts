@@ -110,9 +110,16 @@ function findMarker(lines: string[], from: number): { at: number; length: number
   return null;
 }
 
-/** A header block ("From:" then at least two of "Sent:/To:/Subject:" in its language) starting at `at`: its length. */
+/**
+ * A header block of a message replied to or forwarded, starting at `at`: a "From:" line (in its
+ * language) and at least two of "Sent:/Date:/To:/Cc:/Subject:", or one on the very next line
+ * when the "From:" line names an address. Its length, or 0. A sentence that only starts with
+ * "From:" is not one: the labels must follow each other (a wrapped address or recipient list
+ * may sit between them).
+ */
 function headerBlockLength(lines: string[], at: number): number {
-  if (!headerFrom.test(lines[at]?.trim() ?? '')) return 0;
+  const from = lines[at]?.trim() ?? '';
+  if (!headerFrom.test(from)) return 0;
   let end = at + 1;
   let others = 0;
   for (let j = at + 1; j < Math.min(lines.length, at + 8); j++) {
@@ -123,7 +130,8 @@ function headerBlockLength(lines: string[], at: number): number {
     } else if (t && others === 0 && j > at + 1) break;
     else if (!t && others) break;
   }
-  return others >= 2 ? end - at : 0;
+  const pair = others === 1 && end === at + 2 && /@[\w-]+\.[\w.-]+/.test(from);
+  return others >= 2 || pair ? end - at : 0;
 }
 
 /** The text pass: see `replyText`. Exported for plain-text mail and for tests. */
@@ -149,7 +157,9 @@ export function stripReplyText(input: string, options: { keepHistory?: boolean }
 function cutSignature(lines: string[]): string[] {
   const at = lines.findIndex((line) => /^--[ \t]*$/.test(line) || line.trim() === '—');
   const out = at < 0 ? lines : lines.slice(0, at);
-  return tidy(out.filter((line) => !mobileSignOff.test(line.trim())));
+  // In HTML the app's name is often a link, written as "Sent from Mail <https://…> for Windows".
+  const added = (line: string) => mobileSignOff.test(line.replace(/\s*<https?:\/\/[^\s>]*>/g, '').trim());
+  return tidy(out.filter((line) => !added(line)));
 }
 
 /** Trim blank lines at both ends and trailing spaces, keep at most one blank line in a row. */
