@@ -227,7 +227,7 @@ export async function processInboundEmail(
     if (!sender) return record({ outcome: 'rejected', reason: 'unknown_sender', matchedBy: match.by, ticket });
     if (!sender.active)
       return record({ outcome: 'rejected', reason: 'sender_inactive', matchedBy: match.by, ticket, userId: sender.id });
-    const body = withAttachmentNote(replyText(mail, mail.from?.value[0]?.name), attachments.keep, attachments.skipped);
+    const body = withAttachmentNote(replyText(mail, raw), attachments.keep, attachments.skipped);
     if (!body)
       return record({ outcome: 'ignored', reason: 'empty_reply', matchedBy: match.by, ticket, userId: sender.id });
 
@@ -576,9 +576,7 @@ async function openTicket(
     const ctx = await ticketContext(services, actor, rights ?? sender);
     const text = newMessageText(mail) || '(no text)';
     const description = withAttachmentNote(
-      followUpOf
-        ? `Follow-up to ${followUpOf.key}, which is closed.\n\n${replyText(mail, mail.from?.value[0]?.name) || text}`
-        : text,
+      followUpOf ? `Follow-up to ${followUpOf.key}, which is closed.\n\n${replyText(mail) || text}` : text,
       attachments.keep,
       attachments.skipped,
     ).slice(0, MAX_BODY);
