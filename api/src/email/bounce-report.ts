@@ -62,13 +62,13 @@ function textRecipients(text: string): FailedRecipient[] {
   const found: string[] = [];
   const patterns = [
     /^\s*<([^<>\s]+@[^<>\s]+)>\s*:/gim,
-    /following (?:address(?:\(es\)|es)?|recipients?)(?: had permanent fatal errors| failed)?\s*(?:-+)?\s*:?\s*\r?\n\s*<?([^\s<>]+@[^\s<>]+?)>?\s*(?:\r?\n|$|\()/gi,
+    /following (?:address(?:\(es\)|es)?|recipients?)(?: had permanent fatal errors| failed)?\s*(?:-+)?\s*:?\s*\r?\n\s*<?([^\s<>]+@[^\s<>]+)>?\s*(?:\r?\n|$|\()/gi,
     // Exchange's notices in German, French and Spanish.
-    /nachricht an\s+<?([^\s<>]+@[^\s<>]+?)>?\s+konnte nicht (?:zugestellt|übermittelt) werden/gi,
-    /message (?:à|a)\s+<?([^\s<>]+@[^\s<>]+?)>?\s+n.a pas pu être (?:remis|distribué)/gi,
-    /mensaje (?:a|para)\s+<?([^\s<>]+@[^\s<>]+?)>?\s+no se (?:ha )?pod(?:ido|ía) entregar/gi,
-    /(?:wasn't|was not|couldn't be|could not be) delivered to\s+<?([^\s<>]+@[^\s<>]+?)>?[\s.,;]/gi,
-    /message to\s+<?([^\s<>]+@[^\s<>]+?)>?\s+(?:couldn't|could not|can't|cannot) be delivered/gi,
+    /nachricht an\s+<?([^\s<>]+@[^\s<>]+)>?\s+konnte nicht (?:zugestellt|übermittelt) werden/gi,
+    /message (?:à|a)\s+<?([^\s<>]+@[^\s<>]+)>?\s+n.a pas pu être (?:remis|distribué)/gi,
+    /mensaje (?:a|para)\s+<?([^\s<>]+@[^\s<>]+)>?\s+no se (?:ha )?pod(?:ido|ía) entregar/gi,
+    /(?:wasn't|was not|couldn't be|could not be) delivered to\s+<?([^\s<>]+@[^\s<>]+)>?[\s.,;]/gi,
+    /message to\s+<?([^\s<>]+@[^\s<>]+)>?\s+(?:couldn't|could not|can't|cannot) be delivered/gi,
     /delivery has failed to these recipients or groups:\s*(?:\r?\n\s*)+(?:[^\r\n(]*\()?<?([^\s<>()]+@[^\s<>()]+)/gi,
     /unable to deliver your message to the following address(?:es)?\.?\s*(?:\r?\n\s*)+<?([^\s<>]+@[^\s<>:]+)/gi,
   ];
@@ -78,7 +78,7 @@ function textRecipients(text: string): FailedRecipient[] {
       if (!found.includes(address)) found.push(address);
     }
   const status =
-    /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1] ?? /(?:^|\s|said:\s*)([45]\d\d)[\s-]/m.exec(text)?.[1] ?? null;
+    /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1] ?? /(?:^|\s|said:\s*)([45]\d\d)[\s:-]/m.exec(text)?.[1] ?? null;
   const diagnostic =
     /(?:said|error|reason|diagnostic[^:]*):\s*(.{10,300})/i.exec(text)?.[1]?.replace(/\s+/g, ' ').trim() ?? null;
   return found.slice(0, 20).map((address) => ({ address, action: null, status, diagnostic }));
@@ -87,7 +87,7 @@ function textRecipients(text: string): FailedRecipient[] {
 const TRANSIENT_TEXT =
   /\b(delayed|delay|will (be )?retr(y|ied)|still (trying|being retried)|temporar(y|ily)|has not yet been delivered|could not send message for past)\b/i;
 const PERMANENT_TEXT =
-  /\b(permanent(ly)? (error|failure|fatal)|failed permanently|user unknown|no such user|does not exist|address not found|mailbox unavailable|recipient address rejected|i've given up)\b/i;
+  /\b(permanent(ly)? (error|failure|fatal)|failed permanently|user unknown|no such user|does not exist|address not found|mailbox unavailable|recipient address rejected|i've given up|(?:doesn't|does not) have an? [\w.-]+ account|account (?:has been |is )?(?:disabled|deactivated|closed))\b/i;
 
 /** Temporary or permanent, from the status codes first, then the report's wording. */
 function permanence(recipients: FailedRecipient[], text: string): boolean | null {
@@ -119,6 +119,8 @@ export function readBounce(mail: ParsedMail): BounceReport {
   const text = (mail.text ?? '').slice(0, 50_000);
 
   let recipients = status.flatMap((p) => dsnRecipients(p.text));
+  // A report whose delivery-status part was not split out (no disposition) reads as text.
+  if (!recipients.length) recipients = dsnRecipients(text);
   if (!recipients.length) recipients = textRecipients(text);
 
   const headerBlocks = [...originals, text].map((t) => unfold(t.slice(0, 50_000)));

@@ -124,10 +124,14 @@ export const forwardSeparator = new RegExp(
 export const underscoreRule = /^_{10,}$/;
 
 /** Lines that phones and mail apps add below the text ("Sent from my iPhone", …), in each language. */
+// What follows "Sent from my …": a device's name (a few words, maybe a link or a final full stop),
+// never a sentence — "Sent from my phone: the fix is live." is the person's text.
+const DEVICE = "[\\w'’&+-]+(?: [\\w'’&+-]+){0,4}\\.?(?: ?<https?://\\S+>)?";
+
 export const mobileSignOff = new RegExp(
   '^(' +
     [
-      'Sent from my \\S.*',
+      `Sent from my ${DEVICE}`,
       'Sent from iPhone',
       'Sent from (Mail|Outlook) for (Windows|iOS|Android).*',
       'Sent from Outlook.*',
@@ -135,7 +139,7 @@ export const mobileSignOff = new RegExp(
       'Sent from Yahoo Mail.*',
       'Sent with Proton Mail.*',
       'Sent from (Samsung|Huawei) .*',
-      '(Von|Gesendet von) meinem \\S.*',
+      `(Von|Gesendet von) meinem ${DEVICE}( gesendet)?`,
       'Gesendet (von|mit) \\S.*',
       'Outlook (für|voor) (iOS|Android) (herunterladen|downloaden).*',
       '(Obtenir|Télécharger) Outlook pour (iOS|Android).*',
@@ -143,11 +147,11 @@ export const mobileSignOff = new RegExp(
       '(Ottieni|Scarica) Outlook per (iOS|Android).*',
       '(Obter o|Obtenha o|Baixe o|Baixar o) Outlook para (iOS|Android).*',
       'Von (Mail|Outlook) für .*',
-      'Envoyé (de|depuis) mon \\S.*',
-      'Enviado (desde|do|de) (mi|meu|o meu|o) \\S.*',
+      `Envoyé (de|depuis) mon ${DEVICE}`,
+      `Enviado (desde|do|de) (mi|meu|o meu|o) ${DEVICE}`,
       'Inviato da( un| il mio)? (iPhone|iPad|Android|dispositivo|smartphone|Samsung|Outlook|Galaxy|Yahoo).*',
-      'Inviato dal mio \\S.*',
-      '(Verzonden|Verstuurd) (vanaf|met|via) (mijn|de) \\S.*',
+      `Inviato dal mio ${DEVICE}`,
+      `(Verzonden|Verstuurd) (vanaf|met|via) (mijn|de) ${DEVICE}`,
       '(Enviado|Enviada|Envoyé|Inviato|Verzonden|Verstuurd) (desde|de|do|da|depuis|à partir de|dal|vanaf|met|via|con|com) (Yahoo Mail|Outlook|Mail|Proton Mail|Gmail)\\b.*',
     ].join('|') +
     ')$',
