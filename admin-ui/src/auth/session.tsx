@@ -5,7 +5,10 @@ import { authApi } from '../api/client';
 import { isStatus } from '../api/errors';
 
 export type TSession =
-  { status: 'loading' } | { status: 'signed-out'; expired: boolean } | { status: 'signed-in'; user: TUser };
+  | { status: 'loading' }
+  /** expired: the server ended the session; left: the person signed out here, on purpose. */
+  | { status: 'signed-out'; expired: boolean; left?: boolean }
+  | { status: 'signed-in'; user: TUser };
 
 interface TSessionApi {
   session: TSession;
@@ -68,7 +71,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         await (everywhere ? authApi.logoutAll() : authApi.logout());
       } finally {
         queryClient.clear();
-        setSession({ status: 'signed-out', expired: false });
+        setSession({ status: 'signed-out', expired: false, left: true });
       }
     },
     [queryClient],
