@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession, useUser } from '../auth/session';
 import { useActiveAnnouncements, useUnreadCount } from '../hooks/data';
+import { useQueueCounts } from '../hooks/tickets';
 import { useLiveUpdates } from '../hooks/useLiveUpdates';
 import { useSavedViews } from '../hooks/useSavedViews';
 import { useShortcuts } from '../hooks/useShortcuts';
@@ -25,14 +26,22 @@ const adminLinks = [
 function Sidebar({ onNavigate }: { onNavigate: () => void }) {
   const user = useUser();
   const { views, remove } = useSavedViews(user.id);
+  const counts = useQueueCounts().data?.counts;
   return (
     <nav className="sidebar-nav" aria-label="Main">
       <h2 className="nav-heading">Queues</h2>
       <ul>
         {queues.map((q) => (
           <li key={q.id}>
-            <NavLink to={`/queue/${q.id}`} onClick={onNavigate}>
-              {q.label}
+            <NavLink to={`/queue/${q.id}`} onClick={onNavigate} className="queue-link">
+              <span>{q.label}</span>
+              {counts && (
+                <span className="nav-count" data-testid={`count-${q.id}`}>
+                  <span className="sr-only">: </span>
+                  {counts[q.id]}
+                  <span className="sr-only"> {counts[q.id] === 1 ? 'ticket' : 'tickets'}</span>
+                </span>
+              )}
             </NavLink>
           </li>
         ))}
