@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession, useUser } from '../auth/session';
 import { useActiveAnnouncements, useUnreadCount } from '../hooks/data';
 import { useQueueCounts } from '../hooks/tickets';
+import { confirmSignOut } from '../hooks/useDraft';
 import { useLiveUpdates } from '../hooks/useLiveUpdates';
 import { useSavedViews } from '../hooks/useSavedViews';
 import { useShortcuts } from '../hooks/useShortcuts';
@@ -172,10 +173,18 @@ function UserMenu() {
         </label>
         <Link to="/account">Account and security</Link>
         <Link to="/portal">Requester portal</Link>
-        <button type="button" className="link" onClick={() => void signOut().then(() => navigate('/login'))}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => confirmSignOut(user.id) && void signOut().then(() => navigate('/login'))}
+        >
           Sign out
         </button>
-        <button type="button" className="link" onClick={() => void signOut(true).then(() => navigate('/login'))}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => confirmSignOut(user.id) && void signOut(true).then(() => navigate('/login'))}
+        >
           Sign out everywhere
         </button>
       </div>
