@@ -25,8 +25,11 @@ async function listed(params: Readonly<Record<string, string>>, user = desk.agen
   let total = 0;
   let cursor: string | null = null;
   do {
-    const query = new URLSearchParams({ ...params, limit: '100', ...(cursor ? { cursor } : {}) });
-    const res = await call<{ items: TTicket[]; nextCursor: string | null }>(desk.app, 'GET', `/tickets?${query}`, {
+    const query: URLSearchParams = new URLSearchParams({ ...params, limit: '100', ...(cursor ? { cursor } : {}) });
+    const res: { status: number; body: { items: TTicket[]; nextCursor: string | null } } = await call<{
+      items: TTicket[];
+      nextCursor: string | null;
+    }>(desk.app, 'GET', `/tickets?${query}`, {
       cookie: as(desk, user),
     });
     expect(res.status).toBe(200);
