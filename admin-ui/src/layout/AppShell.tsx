@@ -34,16 +34,25 @@ function Sidebar({ onNavigate }: { onNavigate: () => void }) {
       <ul>
         {queues.map((q) => (
           <li key={q.id}>
-            <NavLink to={`/queue/${q.id}`} onClick={onNavigate} className="queue-link">
+            {/* The link keeps its name ("Unassigned"); the count is its description ("4 tickets"). */}
+            <NavLink
+              to={`/queue/${q.id}`}
+              onClick={onNavigate}
+              className="queue-link"
+              aria-describedby={counts ? `queue-count-${q.id}` : undefined}
+            >
               <span>{q.label}</span>
               {counts && (
-                <span className="nav-count" data-testid={`count-${q.id}`}>
-                  <span className="sr-only">: </span>
+                <span className="nav-count" aria-hidden="true" data-testid={`count-${q.id}`}>
                   {counts[q.id]}
-                  <span className="sr-only"> {counts[q.id] === 1 ? 'ticket' : 'tickets'}</span>
                 </span>
               )}
             </NavLink>
+            {counts && (
+              <span id={`queue-count-${q.id}`} hidden>
+                {counts[q.id]} {counts[q.id] === 1 ? 'ticket' : 'tickets'}
+              </span>
+            )}
           </li>
         ))}
       </ul>
