@@ -7,7 +7,15 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ApiClient, ApiError, ZChatSessionResponse, type TChatSession, type wizard } from '@deskmate/shared';
+import {
+  ApiClient,
+  ApiError,
+  ticketUrl,
+  ZChatSessionResponse,
+  type TChatSession,
+  type TUser,
+  type wizard,
+} from '@deskmate/shared';
 
 const { values } = parseArgs({
   options: {
@@ -19,19 +27,23 @@ const { values } = parseArgs({
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
-async function signIn(): Promise<string> {
+async function signIn(): Promise<{ token: string; role: TUser['role'] | undefined }> {
   const res = await fetch(new URL('/api/auth/login', values.url), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: values.email, password: values.password }),
   });
-  const body = (await res.json()) as { user?: unknown; twoFactorRequired?: boolean; error?: { message: string } };
+  const body = (await res.json()) as {
+    user?: Partial<TUser>;
+    twoFactorRequired?: boolean;
+    error?: { message: string };
+  };
   if (!res.ok) throw new Error(body.error?.message ?? `sign-in failed (${res.status})`);
   if (body.twoFactorRequired)
     throw new Error('This account uses two-factor sign-in; use the web portal, or a demo requester account');
   const token = /deskmate_session=([^;]+)/.exec(res.headers.getSetCookie().join(';'))?.[1];
   if (!token) throw new Error('sign-in returned no session');
-  return token;
+  return { token, role: body.user?.role };
 }
 
 /** Plain-text rendering of a wizard prompt: text, articles, numbered choices, a summary. */
@@ -70,15 +82,22 @@ function inputFor(line: string, prompt: wizard.TWizardPrompt): wizard.TWizardInp
 }
 
 async function main(): Promise<void> {
-  const client = new ApiClient({ baseUrl: values.url, token: await signIn() });
+  const { token, role } = await signIn();
+  const client = new ApiClient({ baseUrl: values.url, token });
   let { session } = await client.request('POST', '/api/chat/sessions', ZChatSessionResponse, { channel: 'terminal' });
   out(`Signed in to ${values.url} as ${values.email}.`);
   render(session.prompt);
-  const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY });
-  process.stdout.write('> ');
+  // In a terminal readline takes the keys itself (raw mode) and echoes them to `output`: without
+  // an output nothing the person typed was shown. Piped input is echoed after the prompt instead,
+  // so that a transcript reads as a conversation.
+  const tty = Boolean(process.stdin.isTTY);
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: tty });
+  rl.setPrompt('> ');
+  rl.prompt();
   for await (const line of rl) {
+    if (!tty) out(line);
     if (!line.trim()) {
-      process.stdout.write('> ');
+      rl.prompt();
       continue;
     }
     try {
@@ -93,12 +112,14 @@ async function main(): Promise<void> {
     }
     render(session.prompt);
     if (session.finished) {
+      // The person who filed it follows it where they work: the portal, or the console for agents.
+      const agent = role === 'agent' || role === 'admin';
       if (session.ticketKey)
-        out(`\nTicket ${session.ticketKey} is open. Follow it at ${values.url}/tickets/${session.ticketKey}`);
+        out(`\nTicket ${session.ticketKey} is open. Follow it at ${ticketUrl(values.url, session.ticketKey, agent)}`);
       rl.close();
       return;
     }
-    process.stdout.write('> ');
+    rl.prompt();
   }
 }
 

@@ -2,6 +2,7 @@ import { SetupPage } from './auth/SetupPage';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { ticketPath } from '@deskmate/shared';
 import { isStatus } from './api/errors';
 import { AcceptInvitePage, ForgotPasswordPage, ResetPasswordPage } from './auth/PasswordPages';
 import { LoginPage } from './auth/LoginPage';
@@ -45,18 +46,27 @@ function Splash() {
   );
 }
 
-/** Routes behind sign-in: an expired session goes to the sign-in form and comes back after. */
+/** A console address a requester opened: their view of the same ticket, else the portal's home. */
+function portalPathFor(pathname: string): string {
+  const ticket = /^\/tickets\/([^/]+)\/?$/.exec(pathname);
+  return ticket ? ticketPath(decodeURIComponent(ticket[1]!), false) : '/portal';
+}
+
+/**
+ * Routes behind sign-in: a link opened while signed out (from an email, a chat, the terminal) or
+ * an expired session goes to the sign-in form and comes back after.
+ */
 function RequireSession({ children, role }: { children: ReactNode; role?: 'agent' | 'admin' }) {
   const { session } = useSession();
   const location = useLocation();
   if (session.status === 'loading') return <Splash />;
   if (session.status === 'signed-out') {
-    // After an expiry, come back here; after signing out on purpose, start afresh.
-    if (!session.expired) return <Navigate to="/login" replace />;
+    // After signing out on purpose, start afresh (the next person at this computer lands on their home).
+    if (session.left) return <Navigate to="/login" replace />;
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/login?next=${next}`} replace />;
   }
-  if (role === 'agent' && !isAgentRole(session.user)) return <Navigate to="/portal" replace />;
+  if (role === 'agent' && !isAgentRole(session.user)) return <Navigate to={portalPathFor(location.pathname)} replace />;
   if (role === 'admin' && session.user.role !== 'admin') return <Navigate to={homeFor(session.user)} replace />;
   return children;
 }

@@ -1,7 +1,9 @@
 import { useMemo, useState } from 'react';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { auditApi, userApi, type TAuditEvent } from '../api/client';
 import { keys } from '../api/keys';
+import { auditEntity } from '../lib/audit';
 import { downloadCsv, toCsv } from '../lib/csv';
 import { formatDateTime } from '../lib/format';
 import { Empty, LoadMore, Loading, PageHeader } from '../ui/bits';
@@ -30,11 +32,17 @@ const columns = (name: (id: string | null) => string) => [
   { header: 'action', value: (e: TAuditEvent) => e.action },
   { header: 'entity_type', value: (e: TAuditEvent) => e.entityType },
   { header: 'entity_id', value: (e: TAuditEvent) => e.entityId },
+  { header: 'entity', value: (e: TAuditEvent) => e.entityLabel },
   { header: 'channel', value: (e: TAuditEvent) => e.channel },
   { header: 'ip', value: (e: TAuditEvent) => e.ip },
   { header: 'before', value: (e: TAuditEvent) => e.before },
   { header: 'after', value: (e: TAuditEvent) => e.after },
 ];
+
+function AuditEntity({ event }: { event: TAuditEvent }) {
+  const { text, href } = auditEntity(event);
+  return href ? <Link to={href}>{text}</Link> : <span title={event.entityId ?? undefined}>{text}</span>;
+}
 
 export function AuditAdmin() {
   const users = useQuery({ queryKey: keys.users({}), queryFn: () => userApi.list(), staleTime: 60_000 });
@@ -117,7 +125,7 @@ export function AuditAdmin() {
             ))}
           </select>
         </Field>
-        <Field label="Entity id">
+        <Field label="Entity id" hint="Or a ticket key, e.g. IT-1042">
           <input value={entityId} onChange={(e) => setEntityId(e.target.value)} />
         </Field>
         <Field label="From">
@@ -155,8 +163,7 @@ export function AuditAdmin() {
                     <code>{e.action}</code>
                   </td>
                   <td className="small">
-                    {e.entityType}
-                    {e.entityId ? ` ${e.entityId.slice(0, 8)}` : ''}
+                    <AuditEntity event={e} />
                   </td>
                   <td>{e.channel ?? ''}</td>
                   <td className="small">{e.ip ?? ''}</td>

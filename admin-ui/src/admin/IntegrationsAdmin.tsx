@@ -5,6 +5,7 @@ import { integrationApi, userApi } from '../api/client';
 import { keys } from '../api/keys';
 import { useNow } from '../hooks/useNow';
 import { formatDateTime, formatRelative } from '../lib/format';
+import { trafficText } from '../lib/integrations';
 import { Loading, PageHeader } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
@@ -29,6 +30,8 @@ function ChannelCard({
   inbox,
   badge,
   setup,
+  receiving,
+  sending,
   now,
 }: {
   title: string;
@@ -36,9 +39,11 @@ function ChannelCard({
   inbox?: TInboxActivity;
   badge: { label: string; on: boolean };
   setup: [string, string][];
+  /** Whether this channel receives and sends for real; when off its times read "not configured". */
+  receiving: boolean;
+  sending: { on: boolean; off?: string };
   now: number;
 }) {
-  const when = (iso: string | null) => (iso ? formatRelative(iso, now) : 'none yet');
   const failure = status.lastFailure;
   const inboxFailure = inbox?.lastFailure;
   return (
@@ -55,9 +60,9 @@ function ChannelCard({
           </Fragment>
         ))}
         <dt>Last received</dt>
-        <dd>{when(status.lastInboundAt)}</dd>
+        <dd>{trafficText(status.lastInboundAt, receiving, now)}</dd>
         <dt>Last sent</dt>
-        <dd>{when(status.lastSentAt)}</dd>
+        <dd>{trafficText(status.lastSentAt, sending.on, now, sending.off)}</dd>
         <dt>Waiting to send</dt>
         <dd>{status.pending}</dd>
         <dt>Last failure</dt>
@@ -138,6 +143,8 @@ export function IntegrationsAdmin() {
             inbox={s.slack.inbox}
             now={now}
             badge={{ label: s.slack.configured ? 'Configured' : 'Not configured', on: s.slack.configured }}
+            receiving={s.slack.configured}
+            sending={{ on: s.slack.configured }}
             setup={[
               [
                 'Mode',
@@ -158,6 +165,8 @@ export function IntegrationsAdmin() {
               label: s.teams.configured ? 'Configured' : s.teams.emulatorOnly ? 'Emulator only' : 'Not configured',
               on: s.teams.configured,
             }}
+            receiving={s.teams.configured || s.teams.emulatorOnly}
+            sending={{ on: s.teams.configured || s.teams.emulatorOnly }}
             setup={[
               [
                 'Endpoint',
@@ -173,7 +182,12 @@ export function IntegrationsAdmin() {
             title="Email"
             status={s.email}
             now={now}
-            badge={{ label: s.email.configured ? 'SMTP configured' : 'Dev outbox', on: s.email.configured }}
+            badge={{
+              label: s.email.configured ? 'SMTP configured' : 'Not configured (dev outbox)',
+              on: s.email.configured,
+            }}
+            receiving={inbound.length > 0}
+            sending={{ on: s.email.configured, off: 'not configured (mail stays in the dev outbox below)' }}
             setup={[
               ['Outgoing', s.email.outbound === 'smtp' ? 'SMTP' : 'dev outbox (below)'],
               ['Incoming', inbound.length ? inbound.join(' and ') : 'off'],

@@ -14,7 +14,13 @@ import { slaApi } from '../api/client';
 import { isStatus } from '../api/errors';
 import { keys } from '../api/keys';
 import { useGroups } from '../hooks/data';
-import { formatDayHours, formatMinutes, parseDayHours, parseHolidays } from '../lib/calendar';
+import {
+  businessDayMinutes,
+  formatBusinessMinutes,
+  formatDayHours,
+  parseDayHours,
+  parseHolidays,
+} from '../lib/calendar';
 import { categoryLabel, priorityLabels } from '../lib/format';
 import { Empty, Loading, PageHeader } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
@@ -50,6 +56,7 @@ function PolicyEditor({ policies, calendars }: { policies: TSlaPolicy[]; calenda
   });
   const set = (i: number, patch: Partial<TPolicyDraft>) =>
     setRows((r) => r.map((row, j) => (j === i ? { ...row, ...patch } : row)));
+  const dayMinutes = useMemo(() => new Map(calendars.map((c) => [c.id, businessDayMinutes(c)] as const)), [calendars]);
   const add = () =>
     setRows((r) => [
       ...r,
@@ -82,20 +89,19 @@ function PolicyEditor({ policies, calendars }: { policies: TSlaPolicy[]; calenda
         </button>
       </div>
       <p className="hint">
-        Targets are in business minutes of the policy’s calendar. Each priority needs a fallback policy with no group
-        and no category; a more specific policy wins.
+        Targets are in business minutes of the policy’s calendar: with 8 business hours a day, 1,440 minutes are 3
+        business days. Each priority needs a fallback policy with no group and no category; a more specific policy wins.
       </p>
       <div className="table-wrap" tabIndex={0}>
-        <table className="table" data-testid="sla-policies">
+        <table className="table sla-table" data-testid="sla-policies">
           <thead>
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Priority</th>
-              <th scope="col">Group</th>
-              <th scope="col">Category</th>
+              <th scope="col">Group and category</th>
               <th scope="col">Calendar</th>
-              <th scope="col">First response (min)</th>
-              <th scope="col">Resolution (min)</th>
+              <th scope="col">First response (business min)</th>
+              <th scope="col">Resolution (business min)</th>
               <th scope="col">Warn at %</th>
               <th scope="col">On breach</th>
               <th scope="col">
@@ -123,32 +129,32 @@ function PolicyEditor({ policies, calendars }: { policies: TSlaPolicy[]; calenda
                   </select>
                 </td>
                 <td>
-                  <select
-                    aria-label={`Group of ${p.name}`}
-                    value={p.groupId ?? ''}
-                    onChange={(e) => set(i, { groupId: e.target.value || null })}
-                  >
-                    <option value="">Any</option>
-                    {groups.data?.items.map((g) => (
-                      <option key={g.id} value={g.id}>
-                        {g.name}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>
-                  <select
-                    aria-label={`Category of ${p.name}`}
-                    value={p.category ?? ''}
-                    onChange={(e) => set(i, { category: (e.target.value || null) as TTicketCategory | null })}
-                  >
-                    <option value="">Any</option>
-                    {ticketCategories.map((c) => (
-                      <option key={c} value={c}>
-                        {categoryLabel(c)}
-                      </option>
-                    ))}
-                  </select>
+                  <div className="stack-cell">
+                    <select
+                      aria-label={`Group of ${p.name}`}
+                      value={p.groupId ?? ''}
+                      onChange={(e) => set(i, { groupId: e.target.value || null })}
+                    >
+                      <option value="">Any group</option>
+                      {groups.data?.items.map((g) => (
+                        <option key={g.id} value={g.id}>
+                          {g.name}
+                        </option>
+                      ))}
+                    </select>
+                    <select
+                      aria-label={`Category of ${p.name}`}
+                      value={p.category ?? ''}
+                      onChange={(e) => set(i, { category: (e.target.value || null) as TTicketCategory | null })}
+                    >
+                      <option value="">Any category</option>
+                      {ticketCategories.map((c) => (
+                        <option key={c} value={c}>
+                          {categoryLabel(c)}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
                 </td>
                 <td>
                   <select
@@ -171,7 +177,9 @@ function PolicyEditor({ policies, calendars }: { policies: TSlaPolicy[]; calenda
                     value={p.firstResponseMinutes}
                     onChange={(e) => set(i, { firstResponseMinutes: Number(e.target.value) })}
                   />
-                  <span className="muted small"> {formatMinutes(p.firstResponseMinutes)}</span>
+                  <span className="duration muted small">
+                    {formatBusinessMinutes(p.firstResponseMinutes, dayMinutes.get(p.calendarId) ?? null)}
+                  </span>
                 </td>
                 <td>
                   <input
@@ -181,7 +189,9 @@ function PolicyEditor({ policies, calendars }: { policies: TSlaPolicy[]; calenda
                     value={p.resolutionMinutes}
                     onChange={(e) => set(i, { resolutionMinutes: Number(e.target.value) })}
                   />
-                  <span className="muted small"> {formatMinutes(p.resolutionMinutes)}</span>
+                  <span className="duration muted small">
+                    {formatBusinessMinutes(p.resolutionMinutes, dayMinutes.get(p.calendarId) ?? null)}
+                  </span>
                 </td>
                 <td>
                   <input

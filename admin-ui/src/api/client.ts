@@ -30,6 +30,7 @@ import {
   ZSlaReport,
   ZTicketEventResponse,
   ZTicketList,
+  ZQueueCounts,
   ZTicketReport,
   ZTicketResponse,
   ZTicketAuditList,
@@ -112,6 +113,8 @@ export interface TTicketPatch {
 
 export const ticketApi = {
   list: (params: Record<string, string>) => get(withQuery('/api/tickets', params), ZTicketList),
+  /** How many tickets each console queue holds for the signed-in agent. */
+  counts: () => get('/api/tickets/counts', ZQueueCounts),
   get: (key: string) => get(`/api/tickets/${enc(key)}`, ZTicketResponse),
   timeline: (key: string) => get(`/api/tickets/${enc(key)}/timeline`, ZTimeline),
   /** The ticket's audit rows, newest first (for the agents who work it). */

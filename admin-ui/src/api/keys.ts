@@ -5,6 +5,8 @@ export const keys = {
   views: ['views'] as const,
   tickets: ['tickets'] as const,
   ticketList: (params: Record<string, string>) => ['tickets', 'list', params] as const,
+  // Under 'tickets': whatever refreshes the lists (a live update, an action) refreshes the counts.
+  queueCounts: ['tickets', 'counts'] as const,
   ticket: (key: string) => ['ticket', key] as const,
   timeline: (key: string) => ['timeline', key] as const,
   ticketAudit: (id: string) => ['audit', 'ticket', id] as const,

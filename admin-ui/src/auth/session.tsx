@@ -3,9 +3,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { TUser } from '@deskmate/shared';
 import { authApi } from '../api/client';
 import { isStatus } from '../api/errors';
+import { clearDrafts } from '../lib/drafts';
 
 export type TSession =
-  { status: 'loading' } | { status: 'signed-out'; expired: boolean } | { status: 'signed-in'; user: TUser };
+  | { status: 'loading' }
+  /** expired: the server ended the session; left: the person signed out here, on purpose. */
+  | { status: 'signed-out'; expired: boolean; left?: boolean }
+  | { status: 'signed-in'; user: TUser };
 
 interface TSessionApi {
   session: TSession;
@@ -67,11 +71,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       try {
         await (everywhere ? authApi.logoutAll() : authApi.logout());
       } finally {
+        // Signing out on purpose leaves nothing of this person's words on this computer; an
+        // expired session (expire() below) keeps the drafts for the next sign-in.
+        if (session.status === 'signed-in') {
+          try {
+            clearDrafts(localStorage, session.user.id);
+          } catch {
+            // no storage (private mode): nothing was kept
+          }
+        }
         queryClient.clear();
-        setSession({ status: 'signed-out', expired: false });
+        setSession({ status: 'signed-out', expired: false, left: true });
       }
     },
-    [queryClient],
+    [queryClient, session],
   );
 
   const value = useMemo(() => ({ session, signedIn, signOut, expire }), [session, signedIn, signOut, expire]);

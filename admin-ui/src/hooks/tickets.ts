@@ -19,6 +19,19 @@ const CLIENT_FILTER_MAX_PAGES = 20;
 
 type TPage = { items: TTicket[]; nextCursor: string | null };
 
+/**
+ * How many tickets each queue holds, for the sidebar. Refreshed with the lists (live updates,
+ * actions) and each minute, since tickets become at risk or breached as time passes.
+ */
+export function useQueueCounts() {
+  return useQuery({
+    queryKey: keys.queueCounts,
+    queryFn: ticketApi.counts,
+    staleTime: 30_000,
+    refetchInterval: 60_000,
+  });
+}
+
 /** A queue's tickets, a page at a time; SLA queues load every page and filter here. */
 export function useTicketList(queue: TQueueDef, params: Record<string, string>, now: number) {
   const fullParams = useMemo(() => ({ ...params, limit: PAGE_SIZE }), [params]);

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession, useUser } from '../auth/session';
 import { useActiveAnnouncements, useUnreadCount } from '../hooks/data';
+import { useQueueCounts } from '../hooks/tickets';
+import { confirmSignOut } from '../hooks/useDraft';
 import { useLiveUpdates } from '../hooks/useLiveUpdates';
 import { useSavedViews } from '../hooks/useSavedViews';
 import { useShortcuts } from '../hooks/useShortcuts';
@@ -25,15 +27,32 @@ const adminLinks = [
 function Sidebar({ onNavigate }: { onNavigate: () => void }) {
   const user = useUser();
   const { views, remove } = useSavedViews(user.id);
+  const counts = useQueueCounts().data?.counts;
   return (
     <nav className="sidebar-nav" aria-label="Main">
       <h2 className="nav-heading">Queues</h2>
       <ul>
         {queues.map((q) => (
           <li key={q.id}>
-            <NavLink to={`/queue/${q.id}`} onClick={onNavigate}>
-              {q.label}
+            {/* The link keeps its name ("Unassigned"); the count is its description ("4 tickets"). */}
+            <NavLink
+              to={`/queue/${q.id}`}
+              onClick={onNavigate}
+              className="queue-link"
+              aria-describedby={counts ? `queue-count-${q.id}` : undefined}
+            >
+              <span>{q.label}</span>
+              {counts && (
+                <span className="nav-count" aria-hidden="true" data-testid={`count-${q.id}`}>
+                  {counts[q.id]}
+                </span>
+              )}
             </NavLink>
+            {counts && (
+              <span id={`queue-count-${q.id}`} hidden>
+                {counts[q.id]} {counts[q.id] === 1 ? 'ticket' : 'tickets'}
+              </span>
+            )}
           </li>
         ))}
       </ul>
@@ -163,10 +182,18 @@ function UserMenu() {
         </label>
         <Link to="/account">Account and security</Link>
         <Link to="/portal">Requester portal</Link>
-        <button type="button" className="link" onClick={() => void signOut().then(() => navigate('/login'))}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => confirmSignOut(user.id) && void signOut().then(() => navigate('/login'))}
+        >
           Sign out
         </button>
-        <button type="button" className="link" onClick={() => void signOut(true).then(() => navigate('/login'))}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => confirmSignOut(user.id) && void signOut(true).then(() => navigate('/login'))}
+        >
           Sign out everywhere
         </button>
       </div>

@@ -1,4 +1,4 @@
-import type { TBusinessInterval } from '@deskmate/shared';
+import type { TBusinessInterval, TSlaCalendar } from '@deskmate/shared';
 
 /** `09:00-12:00, 13:00-17:30` as intervals; an empty text is a day off. Throws with a readable message. */
 export function parseDayHours(text: string): TBusinessInterval[] {
@@ -30,11 +30,45 @@ export function parseHolidays(text: string): string[] {
   ].sort();
 }
 
-/** Minutes as a short duration: 90 → `1h 30m`, 2880 → `2d`. */
-export function formatMinutes(minutes: number): string {
+const clockMinutes = (time: string): number => {
+  const [h, m] = time.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/**
+ * The business minutes of one open day of a calendar (09:00-17:00 on weekdays: 480), when every
+ * open day has the same hours; null when the days differ or none is open, so a "business day"
+ * would mean different things on different days.
+ */
+export function businessDayMinutes(calendar: Pick<TSlaCalendar, 'weekly'>): number | null {
+  const open = Object.values(calendar.weekly)
+    .map((day) => day.reduce((sum, i) => sum + clockMinutes(i.end) - clockMinutes(i.start), 0))
+    .filter((minutes) => minutes > 0);
+  if (!open.length || open.some((minutes) => minutes !== open[0])) return null;
+  return open[0]!;
+}
+
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/**
+ * Business minutes as people read an SLA target: in business days of the calendar's day length
+ * when it has one (1,440 minutes of 8-hour days: "3 business days"), else in business hours
+ * ("24 business hours"); the rest in hours and minutes ("1 business day 2 h 30 min"). Empty for
+ * nothing to show (zero, negative, not a number).
+ */
+export function formatBusinessMinutes(minutes: number, dayMinutes: number | null): string {
   if (!Number.isFinite(minutes) || minutes <= 0) return '';
-  const d = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  const m = minutes % 60;
-  return [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : ''].filter(Boolean).join(' ');
+  const whole = Math.round(minutes);
+  const rest = (m: number) =>
+    [Math.floor(m / 60) && `${Math.floor(m / 60)} h`, m % 60 && `${m % 60} min`].filter(Boolean).join(' ');
+  if (dayMinutes && whole >= dayMinutes) {
+    const days = Math.floor(whole / dayMinutes);
+    const left = rest(whole % dayMinutes);
+    return `${plural(days, 'business day')}${left ? ` ${left}` : ''}`;
+  }
+  if (whole >= 60) {
+    const hours = Math.floor(whole / 60);
+    return `${plural(hours, 'business hour')}${whole % 60 ? ` ${whole % 60} min` : ''}`;
+  }
+  return plural(whole, 'business minute');
 }

@@ -1,4 +1,5 @@
 import {
+  queueDefinitions,
   ticketCategories,
   ticketPriorities,
   ticketSorts,
@@ -6,32 +7,24 @@ import {
   type TTicket,
   type TTicketCategory,
   type TTicketPriority,
+  type TQueueId,
   type TTicketStatus,
 } from '@deskmate/shared';
 
-export const queueIds = ['mine', 'unassigned', 'groups', 'all', 'at-risk', 'breached'] as const;
-export type TQueueId = (typeof queueIds)[number];
+export { queueIds, type TQueueId } from '@deskmate/shared';
 export type TTicketSort = (typeof ticketSorts)[number];
 
 export interface TQueueDef {
   id: TQueueId;
   label: string;
   /** Query parameters the API filters by. */
-  params: Record<string, string>;
+  params: Readonly<Record<string, string>>;
   /** A filter the API cannot express, applied to the loaded tickets. */
   clientFilter?: (ticket: TTicket, now: number) => boolean;
 }
 
-const active = 'new,open,pending,on_hold';
-
-export const queues: readonly TQueueDef[] = [
-  { id: 'mine', label: 'Mine', params: { assignee: 'me', status: active } },
-  { id: 'unassigned', label: 'Unassigned', params: { assignee: 'none', status: active } },
-  { id: 'groups', label: 'My groups', params: { group: 'mine', status: active } },
-  { id: 'all', label: 'All tickets', params: {} },
-  { id: 'at-risk', label: 'At risk', params: { status: active, sla: 'at_risk' } },
-  { id: 'breached', label: 'Breached', params: { status: active, sla: 'breached' } },
-];
+/** The queues as the API defines them (it counts them with the same queries). */
+export const queues: readonly TQueueDef[] = queueDefinitions;
 
 export const queueById = (id: string): TQueueDef | undefined => queues.find((q) => q.id === id);
 

@@ -5,6 +5,7 @@ import { kbApi, ticketApi } from '../api/client';
 import { isAgentRole, useSession, useUser } from '../auth/session';
 import { useActiveAnnouncements } from '../hooks/data';
 import { useTicket, useTicketAction, useTimeline } from '../hooks/tickets';
+import { confirmSignOut, useDraft } from '../hooks/useDraft';
 import { useLiveUpdates } from '../hooks/useLiveUpdates';
 import { useNow } from '../hooks/useNow';
 import { formatRelative } from '../lib/format';
@@ -47,7 +48,7 @@ function PortalShell({ children }: { children: ReactNode }) {
         <button
           type="button"
           className="btn btn-ghost btn-sm"
-          onClick={() => void signOut().then(() => navigate('/login'))}
+          onClick={() => confirmSignOut(user.id) && void signOut().then(() => navigate('/login'))}
         >
           Sign out
         </button>
@@ -168,7 +169,7 @@ function PortalTicket() {
   const timeline = useTimeline(key);
   const action = useTicketAction(key);
   const toast = useToast();
-  const [text, setText] = useState('');
+  const [text, setText] = useDraft(key, 'reply');
   if (ticket.error) return <ErrorMessage error={ticket.error} onRetry={() => void ticket.refetch()} />;
   if (!ticket.data) return <Loading />;
   const t = ticket.data.ticket;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import type { wizard } from '@deskmate/shared';
+import { ticketPath, type wizard } from '@deskmate/shared';
 import { formatDateTime } from '../lib/format';
 import { Loading } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
@@ -198,7 +198,7 @@ export function Wizard() {
       {prompt.summary && <Summary summary={prompt.summary} />}
       {prompt.ticket && (
         <p>
-          <Link to={`/portal/tickets/${prompt.ticket.key}`} className="btn btn-primary">
+          <Link to={ticketPath(prompt.ticket.key, false)} className="btn btn-primary">
             View {prompt.ticket.key}
           </Link>{' '}
           <span className="muted small">First response due by {formatDateTime(prompt.ticket.firstResponseDueAt)}</span>

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import type { TTicket } from '@deskmate/shared';
 import { cannedApi } from '../api/client';
 import { useCanned } from '../hooks/data';
 import { useTicketAction } from '../hooks/tickets';
+import { useDraft } from '../hooks/useDraft';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { useToast } from '../ui/Toasts';
 
@@ -22,7 +23,8 @@ export function Composer({
   /** Changes when a shortcut asks for the composer: it takes focus. */
   focusSignal: number;
 }) {
-  const [text, setText] = useState('');
+  const drafts = { reply: useDraft(ticket.key, 'reply'), note: useDraft(ticket.key, 'note') };
+  const [text, setText] = drafts[mode];
   const ref = useRef<HTMLTextAreaElement>(null);
   const action = useTicketAction(ticket.key);
   const resolve = useTicketAction(ticket.key);
@@ -43,9 +45,10 @@ export function Composer({
   const send = (andResolve: boolean) => {
     const body = text.trim();
     if (!body || action.isPending) return;
+    const clearSent = drafts[mode][1];
     action.mutate(mode === 'reply' ? { kind: 'reply', body } : { kind: 'note', body }, {
       onSuccess: () => {
-        setText('');
+        clearSent('');
         toast(mode === 'reply' ? 'Reply sent' : 'Note added');
         if (andResolve)
           resolve.mutate(

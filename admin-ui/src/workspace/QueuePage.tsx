@@ -5,9 +5,11 @@ import { Navigate, useNavigate, useParams, useSearchParams } from 'react-router'
 import { useUser } from '../auth/session';
 import { prefetchTicket, useTicketAction, useTicketList } from '../hooks/tickets';
 import { useNow } from '../hooks/useNow';
+import { useDensity } from '../hooks/useDensity';
 import { useSavedViews } from '../hooks/useSavedViews';
 import { describeError } from '../api/errors';
 import { useShortcuts } from '../hooks/useShortcuts';
+import { rowHeights } from '../lib/density';
 import { filtersFromSearch, filtersToSearch, listParams, queueById, type TTicketFilters } from '../lib/queues';
 import { Empty, Loading } from '../ui/bits';
 import { Dialog } from '../ui/Dialog';
@@ -17,8 +19,6 @@ import { useToast } from '../ui/Toasts';
 import { BulkBar } from './BulkBar';
 import { FilterBar } from './FilterBar';
 import { TicketRow } from './TicketRow';
-
-const ROW_HEIGHT = 64;
 
 export function QueuePage() {
   const { queueId = 'mine' } = useParams();
@@ -44,6 +44,8 @@ function Queue({ queueId }: { queueId: string }) {
   const [selected, setSelected] = useState<string[]>([]);
   const [cursor, setCursor] = useState(0);
   const { save } = useSavedViews(user.id);
+  const [density, setDensity] = useDensity(user.id);
+  const rowHeight = rowHeights[density];
   const scrollRef = useRef<HTMLDivElement>(null);
   const [savingView, setSavingView] = useState(false);
   const [viewName, setViewName] = useState('');
@@ -60,9 +62,11 @@ function Queue({ queueId }: { queueId: string }) {
   const virtualizer = useVirtualizer({
     count: tickets.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 8,
   });
+  // Rows are drawn at a fixed height: a new density re-measures them all.
+  useEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? 0;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
@@ -121,6 +125,19 @@ function Queue({ queueId }: { queueId: string }) {
           </p>
         </div>
         <div className="page-actions">
+          <div className="segmented" role="group" aria-label="Density">
+            {(['comfortable', 'compact'] as const).map((d) => (
+              <button
+                key={d}
+                type="button"
+                className="btn btn-ghost btn-sm"
+                aria-pressed={density === d}
+                onClick={() => setDensity(d)}
+              >
+                {d === 'compact' ? 'Compact' : 'Comfortable'}
+              </button>
+            ))}
+          </div>
           <button
             type="button"
             className="btn btn-secondary btn-sm"
@@ -158,7 +175,7 @@ function Queue({ queueId }: { queueId: string }) {
           </div>
           <div ref={scrollRef} className="ticket-scroll" data-testid="ticket-scroll">
             <ul
-              className="ticket-list"
+              className={`ticket-list density-${density}`}
               aria-label={`${queue.label} tickets`}
               style={{ height: virtualizer.getTotalSize() }}
             >
@@ -170,7 +187,7 @@ function Queue({ queueId }: { queueId: string }) {
                     className="ticket-li"
                     aria-setsize={list.hasNextPage ? -1 : tickets.length}
                     aria-posinset={row.index + 1}
-                    style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
+                    style={{ transform: `translateY(${row.start}px)`, height: rowHeight }}
                   >
                     <TicketRow
                       ticket={ticket}

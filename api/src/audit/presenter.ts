@@ -5,8 +5,11 @@ import type { auditEvents } from '../db/schema.js';
 type AuditRow = typeof auditEvents.$inferSelect;
 type TAuditEvent = z.infer<typeof ZAuditEvent>;
 
-/** An audit row for the admins' log (GET /api/audit): everything, IP and user agent included. */
-export function presentAuditEvent(row: AuditRow): TAuditEvent {
+/**
+ * An audit row for the admins' log (GET /api/audit): everything, IP and user agent included, and
+ * what people call the entity (a ticket's key, a user's or group's name) when it still exists.
+ */
+export function presentAuditEvent(row: AuditRow, entityLabel: string | null = null): TAuditEvent {
   return {
     id: row.id,
     actorId: row.actorId,
@@ -14,6 +17,7 @@ export function presentAuditEvent(row: AuditRow): TAuditEvent {
     action: row.action,
     entityType: row.entityType,
     entityId: row.entityId,
+    entityLabel,
     before: row.before,
     after: row.after,
     ip: row.ip,

@@ -1,10 +1,18 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
-import { ZAuditList, ZAuditQuery, ZTicketAuditList, ZTicketAuditQuery, ZTicketKeyParams } from '@deskmate/shared';
-import { auditEvents } from '../db/schema.js';
+import {
+  ZAuditList,
+  ZAuditQuery,
+  ZTicketAuditList,
+  ZTicketAuditQuery,
+  ZTicketKey,
+  ZTicketKeyParams,
+} from '@deskmate/shared';
+import { auditEvents, tickets } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
 import { canReadAudit } from '../tickets/policy.js';
 import { getVisibleTicket } from '../tickets/service.js';
+import { auditEntityLabels, auditLabelKey } from './labels.js';
 import { presentAuditEvent } from './presenter.js';
 import { ticketAuditPage } from './ticket.js';
 import { requestViewer } from '../tickets/viewer.js';
@@ -25,7 +33,17 @@ export const auditRoutes = [
       if (q.actor) where.push(eq(auditEvents.actorId, q.actor));
       if (q.action) where.push(eq(auditEvents.action, q.action));
       if (q.entity) where.push(eq(auditEvents.entityType, q.entity));
-      if (q.entityId) where.push(eq(auditEvents.entityId, q.entityId));
+      if (q.entityId) {
+        // A ticket is known by its key: IT-1042 finds the rows of that ticket (none for an unknown key).
+        const key = ZTicketKey.safeParse(q.entityId.toUpperCase());
+        if (key.success) {
+          const [ticket] = await ctx.services.db
+            .select({ id: tickets.id })
+            .from(tickets)
+            .where(eq(tickets.key, key.data));
+          where.push(eq(auditEvents.entityType, 'ticket'), eq(auditEvents.entityId, ticket?.id ?? q.entityId));
+        } else where.push(eq(auditEvents.entityId, q.entityId));
+      }
       if (q.from) where.push(gte(auditEvents.createdAt, new Date(q.from)));
       if (q.to) where.push(lte(auditEvents.createdAt, new Date(q.to)));
       if (q.cursor) {
@@ -40,8 +58,9 @@ export const auditRoutes = [
         .orderBy(desc(auditEvents.id))
         .limit(PAGE + 1);
       const page = rows.slice(0, PAGE);
+      const labels = await auditEntityLabels(ctx.services.db, page);
       return {
-        items: page.map(presentAuditEvent),
+        items: page.map((row) => presentAuditEvent(row, labels.get(auditLabelKey(row)) ?? null)),
         nextCursor: rows.length > PAGE ? String(page.at(-1)!.id) : null,
       };
     },

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
   PermanentDeliveryError,
+  ticketUrl,
   type TDeliveryEnvelope,
   type TDeliveryFacts,
   type TDeliveryPlan,
@@ -326,7 +327,7 @@ export class EmailSender implements TDeliverySender {
         ticket: view,
         title: n.title,
         note: n.body,
-        csatUrl: rate ? `${state.services.publicUrl()}/portal/tickets/${ticket.key}` : null,
+        csatUrl: rate ? ticketUrl(state.services.publicUrl(), ticket.key, false) : null,
         reason,
       });
     } else if (n?.type === 'escalation') {
@@ -444,7 +445,7 @@ export class EmailSender implements TDeliverySender {
           title: r.title,
           body: r.body && r.body !== r.title ? r.body.slice(0, 280) : '',
           ticketKey: key,
-          url: key ? ticketUrl(base, key, recipient.role) : `${base}/notifications`,
+          url: key ? ticketUrlFor(base, key, recipient.role) : `${base}/notifications`,
           at: formatDateTime(r.createdAt, zone),
         };
       }),
@@ -556,7 +557,7 @@ export class EmailSender implements TDeliverySender {
       priority: ticket.priority,
       requesterName: ticket.requester.name,
       assigneeName: ticket.assignee?.name ?? null,
-      url: ticketUrl(state.services.publicUrl(), ticket.key, recipient.role),
+      url: ticketUrlFor(state.services.publicUrl(), ticket.key, recipient.role),
     };
   }
 
@@ -598,8 +599,7 @@ function relationOf(ticket: TTicket, recipient: Recipient): 'requester' | 'watch
   return 'agent';
 }
 
-const ticketUrl = (base: string, key: string, role: Recipient['role']) =>
-  role === 'requester' ? `${base}/portal/tickets/${key}` : `${base}/tickets/${key}`;
+const ticketUrlFor = (base: string, key: string, role: Recipient['role']) => ticketUrl(base, key, role !== 'requester');
 
 function formatDateTime(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {

@@ -86,6 +86,33 @@ describe('the audit log API', () => {
     expect((await call(app, 'GET', '/audit?from=yesterday', { cookie: as(admin) })).status).toBe(400);
     expect((await call(app, 'GET', '/audit?cursor=abc', { cookie: as(admin) })).status).toBe(400);
   });
+
+  it('names a ticket by its key and a group by its name, and finds a ticket’s rows by its key', async () => {
+    const t = (
+      await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+        cookie: as(alice),
+        body: { title: 'Label me', description: 'x' },
+      })
+    ).body.ticket;
+    const group = await call<{ group: { id: string } }>(app, 'POST', '/groups', {
+      cookie: as(admin),
+      body: { name: 'Field service' },
+    });
+    expect(group.status).toBe(201);
+    type TRow = { action: string; entityType: string; entityId: string; entityLabel: string | null };
+    const list = async (query: string) =>
+      (await call<{ items: TRow[] }>(app, 'GET', `/audit?${query}`, { cookie: as(admin) })).body.items;
+
+    const byKey = await list(`entityId=${t.key}`);
+    expect(byKey.map((i) => [i.action, i.entityId, i.entityLabel])).toEqual([['ticket.created', t.id, t.key]]);
+    expect(await list(`entityId=${t.key.toLowerCase()}`)).toHaveLength(1);
+    expect(await list('entityId=IT-999999')).toEqual([]);
+    const groups = await list(`entity=group&entityId=${group.body.group.id}`);
+    expect(groups.map((i) => [i.action, i.entityLabel])).toEqual([['group.created', 'Field service']]);
+    // Rows of entities with no name to give keep a null label.
+    const settings = await list('entity=settings');
+    expect(settings.every((i) => i.entityLabel === null)).toBe(true);
+  });
 });
 
 describe('canned responses', () => {

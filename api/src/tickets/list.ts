@@ -57,16 +57,8 @@ function slaState(states: NonNullable<TTicketListQuery['sla']>, now: Date): SQL 
   return parts.length ? sql`(${sql.join(parts, sql` OR `)})` : sql`TRUE`;
 }
 
-/**
- * A page of the tickets a viewer may see, filtered, searched (PostgreSQL full text over key,
- * title, description and public replies) and sorted, with keyset pagination.
- */
-export async function listTickets(
-  db: DbOrTx,
-  viewer: Viewer,
-  query: TTicketListQuery,
-  now: Date,
-): Promise<{ rows: TicketRow[]; nextCursor: string | null }> {
+/** What a list query asks of a ticket, the viewer's visibility included (not the page cursor). */
+function ticketConditions(viewer: Viewer, query: Omit<TTicketListQuery, 'sort' | 'limit' | 'cursor'>, now: Date) {
   const me = viewer.user.id;
   const where: (SQL | undefined)[] = [visibleTo(viewer)];
   if (query.status) where.push(inArray(tickets.status, query.status));
@@ -91,6 +83,20 @@ export async function listTickets(
         : sql`${tickets.searchVector} @@ websearch_to_tsquery('english', ${q})`,
     );
   }
+  return where;
+}
+
+/**
+ * A page of the tickets a viewer may see, filtered, searched (PostgreSQL full text over key,
+ * title, description and public replies) and sorted, with keyset pagination.
+ */
+export async function listTickets(
+  db: DbOrTx,
+  viewer: Viewer,
+  query: TTicketListQuery,
+  now: Date,
+): Promise<{ rows: TicketRow[]; nextCursor: string | null }> {
+  const where = ticketConditions(viewer, query, now);
   const { field, descending, column } = parseSort(query.sort);
   if (query.cursor) {
     const [value, id] = decodeCursor(query.cursor, field);
@@ -111,4 +117,26 @@ export async function listTickets(
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last, field) : null };
+}
+
+/**
+ * How many tickets each of several list queries matches for a viewer, in one scan: the console's
+ * queue counts, from the same conditions as the lists themselves.
+ */
+export async function countTickets<K extends string>(
+  db: DbOrTx,
+  viewer: Viewer,
+  queries: Readonly<Record<K, Omit<TTicketListQuery, 'sort' | 'limit' | 'cursor'>>>,
+  now: Date,
+): Promise<Record<K, number>> {
+  const entries = Object.entries(queries) as [K, TTicketListQuery][];
+  const columns = Object.fromEntries(
+    entries.map(([, query], i) => [
+      `q${i}`,
+      // No condition at all (an admin's "All tickets") is every row.
+      sql<number>`count(*) FILTER (WHERE ${and(...ticketConditions(viewer, query, now)) ?? sql`TRUE`})`.mapWith(Number),
+    ]),
+  );
+  const [row] = await db.select(columns).from(tickets).where(visibleTo(viewer));
+  return Object.fromEntries(entries.map(([name], i) => [name, row?.[`q${i}`] ?? 0])) as Record<K, number>;
 }

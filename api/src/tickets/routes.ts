@@ -1,5 +1,6 @@
 import { asc } from 'drizzle-orm';
 import {
+  queueDefinitions,
   ZBulkTicketRequest,
   ZBulkTicketResponse,
   ZCreateTicketRequest,
@@ -16,12 +17,15 @@ import {
   ZUpdateTicketRequest,
   ZWatcherParams,
   ZWatcherRequest,
+  ZQueueCounts,
+  type TQueueId,
+  type TTicketListQuery,
 } from '@deskmate/shared';
 import { ticketEvents } from '../db/schema.js';
 import type { Services } from '../http/context.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
 import { bulkChangeTickets } from './bulk.js';
-import { listTickets } from './list.js';
+import { countTickets, listTickets } from './list.js';
 import { eventsVisibleTo } from './policy.js';
 import { presentEvents, presentTickets, type TicketRow } from './presenter.js';
 import {
@@ -37,6 +41,11 @@ import {
   ticketContext,
   updateTicket,
 } from './service.js';
+
+/** The queues' list queries, read as GET /tickets reads them. */
+const queueQueries = Object.fromEntries(
+  queueDefinitions.map((q) => [q.id, ZTicketListQuery.parse(q.params)]),
+) as Record<TQueueId, TTicketListQuery>;
 
 const context = (ctx: RouteContext<unknown, unknown, unknown>) =>
   ticketContext(ctx.services, ctx.actor, ctx.user, ctx.auth?.kind === 'session' ? ctx.auth.groupIds : undefined);
@@ -68,6 +77,17 @@ export const ticketRoutes = [
       const { viewer } = await context(ctx);
       const { rows, nextCursor } = await listTickets(ctx.services.db, viewer, ctx.query, ctx.services.clock.now());
       return { items: await presentTickets(ctx.services.db, rows, ctx.services.clock.now()), nextCursor };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/tickets/counts',
+    access: 'agent',
+    summary: "How many tickets each of the console's queues holds for you now (the queues' own list queries)",
+    response: ZQueueCounts,
+    handler: async (ctx) => {
+      const { viewer } = await context(ctx);
+      return { counts: await countTickets(ctx.services.db, viewer, queueQueries, ctx.services.clock.now()) };
     },
   }),
   defineRoute({

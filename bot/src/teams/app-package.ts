@@ -78,14 +78,31 @@ export async function buildAppPackage(options: TAppPackageOptions, dir = appPack
 async function main(): Promise<void> {
   const { config } = await import('dotenv');
   config({ quiet: true });
-  const { values } = parseArgs({
-    options: {
-      'app-id': { type: 'string', default: process.env.MICROSOFT_APP_ID ?? '' },
-      url: { type: 'string', default: process.env.PUBLIC_URL ?? '' },
-      version: { type: 'string' },
-      out: { type: 'string', default: resolve(appPackageDir, 'build/deskmate-teams.zip') },
-    },
-  });
+  let values;
+  try {
+    const parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        'app-id': { type: 'string', default: process.env.MICROSOFT_APP_ID ?? '' },
+        url: { type: 'string', default: process.env.PUBLIC_URL ?? '' },
+        version: { type: 'string' },
+        out: { type: 'string', default: resolve(appPackageDir, 'build/deskmate-teams.zip') },
+      },
+    });
+    // `npm run teams:package --app-id X` gives npm the option and the script only "X".
+    if (parsed.positionals.length)
+      throw new AppPackageError(`Unexpected "${parsed.positionals[0]}": npm keeps options that come before "--".`);
+    values = parsed.values;
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    const unknown = /^Unknown option '([^']+)'/.exec(text);
+    const message = unknown ? `Unknown option "${unknown[1]}".` : text.split('\n')[0];
+    process.stderr.write(
+      `${message}\nPut the options after "--": npm run teams:package -- --app-id <Microsoft App ID> --url <https URL> [--version 1.0.1] [--out file.zip]\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   try {
     const zip = await buildAppPackage({ appId: values['app-id'], url: values.url, version: values.version });
     mkdirSync(dirname(values.out), { recursive: true });
@@ -95,7 +112,9 @@ async function main(): Promise<void> {
     );
   } catch (err) {
     if (!(err instanceof AppPackageError)) throw err;
-    process.stderr.write(`${err.message}\nSet MICROSOFT_APP_ID and PUBLIC_URL, or pass --app-id and --url.\n`);
+    process.stderr.write(
+      `${err.message}\nSet MICROSOFT_APP_ID and PUBLIC_URL (in .env or the environment), or pass them after "--": npm run teams:package -- --app-id <Microsoft App ID> --url <https URL>\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -219,6 +219,8 @@ export const ZAuditEvent = z.object({
   action: z.string(),
   entityType: z.string(),
   entityId: z.string().nullable(),
+  /** What people call the entity: a ticket's key (IT-1042), a user's or group's name; null for others and the deleted. */
+  entityLabel: z.string().nullable(),
   before: z.unknown(),
   after: z.unknown(),
   ip: z.string().nullable(),
@@ -232,6 +234,7 @@ export const ZAuditQuery = z
     actor: ZUuid.optional(),
     action: z.string().max(100).optional(),
     entity: z.string().max(50).optional(),
+    /** An entity's id, or a ticket's key (IT-1042). */
     entityId: z.string().max(100).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),

@@ -100,9 +100,12 @@ export const summaryValues = {
   editCategory: 'edit_category',
   editImpact: 'edit_impact',
   editDetails: 'edit_details',
-  cancel: 'cancel',
 } as const;
 
+/**
+ * Confirm and the edits. Cancel is not among them: every prompt that can be cancelled says so in
+ * `nav.cancel`, and each channel draws that one Cancel (a second one here showed two).
+ */
 export const summaryChoices: readonly TWizardChoice[] = [
   { value: summaryValues.confirm, label: 'Confirm', style: 'primary' },
   { value: summaryValues.editTitle, label: 'Edit title' },
@@ -110,7 +113,6 @@ export const summaryChoices: readonly TWizardChoice[] = [
   { value: summaryValues.editCategory, label: 'Edit category' },
   { value: summaryValues.editImpact, label: 'Edit impact and urgency' },
   { value: summaryValues.editDetails, label: 'Edit details' },
-  { value: summaryValues.cancel, label: 'Cancel', style: 'danger' },
 ];
 
 export const summarySynonyms: TSynonyms = summaryPhrases;

@@ -83,7 +83,7 @@ describe('walking forward through every step', () => {
     expect(skipped.state.draft.details).toBeNull();
   });
 
-  it('summary shows title, description, labels and the computed priority, with Confirm, edits and Cancel', () => {
+  it('summary shows title, description, labels and the computed priority, with Confirm and edits; Cancel once, as navigation', () => {
     const { result } = at('summary');
     expect(result.prompt.summary).toEqual({
       title: 'My VPN drops every few minutes since this morning',
@@ -102,9 +102,10 @@ describe('walking forward through every step', () => {
       'edit_category',
       'edit_impact',
       'edit_details',
-      'cancel',
     ]);
-    expect(result.prompt.choices?.find((c) => c.value === 'cancel')?.style).toBe('danger');
+    // Every channel draws nav.cancel as the Cancel button: a Cancel choice as well showed two.
+    expect(result.prompt.nav.cancel).toBe(true);
+    expect(result.prompt.choices?.filter((c) => /cancel/i.test(c.label) || c.value === 'cancel')).toEqual([]);
   });
 
   it('confirm -> submitting produces the ticket draft; created -> created with key, priority and due time', () => {
@@ -188,7 +189,7 @@ describe('the happy path', () => {
     const first = start({ text: 'my vpn is down again', source: 'slack' }, env);
     expect(first.state.step).toBe('suggest');
     expect(first.state.draft.description).toBe('my vpn is down again');
-    expect(first.state.draft.title).toBe('My vpn is down again');
+    expect(first.state.draft.title).toBe('my vpn is down again');
     const results = play(env, first, [
       choice('need_help'),
       choice('network'),

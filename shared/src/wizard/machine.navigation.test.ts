@@ -76,7 +76,7 @@ describe('cancel', () => {
     });
   }
 
-  it('typed "never mind" cancels, and so does the Cancel choice of the summary', () => {
+  it('typed "never mind" cancels, and so does a button sending the value "cancel" at the summary', () => {
     const { env, result } = at('category');
     expect(next(result.state, text('Never mind'), env).state.step).toBe('cancelled');
     const summary = at('summary');

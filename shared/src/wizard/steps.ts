@@ -317,9 +317,8 @@ export function summary(state: TWizardState, input: TWizardInput): TOutcome {
     case summaryValues.editImpact:
       return edit('impact');
     case summaryValues.editDetails:
+    default: // resolve() returned one of summaryChoices: this is the last of them
       return edit('details');
-    default:
-      return { state: { ...state, step: 'cancelled', editing: false } };
   }
 }
 

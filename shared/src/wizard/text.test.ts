@@ -14,8 +14,15 @@ describe('deriveTitle', () => {
     );
   });
 
-  it('drops a leading greeting and capitalizes', () => {
-    expect(deriveTitle('hi team, the printer on floor 2 is jammed')).toBe('The printer on floor 2 is jammed');
+  it('drops a leading greeting', () => {
+    expect(deriveTitle('hi team, The printer on floor 2 is jammed')).toBe('The printer on floor 2 is jammed');
+  });
+
+  it('keeps the requester’s casing: no "Vpn" from "vpn", no "IPhone" from "iPhone"', () => {
+    expect(deriveTitle('VPN drops every few minutes')).toBe('VPN drops every few minutes');
+    expect(deriveTitle('vpn drops every few minutes')).toBe('vpn drops every few minutes');
+    expect(deriveTitle('hello, iPhone mail stopped syncing')).toBe('iPhone mail stopped syncing');
+    expect(deriveTitle('eduroam will not connect on my laptop')).toBe('eduroam will not connect on my laptop');
   });
 
   it('joins a very short first sentence with the next one', () => {

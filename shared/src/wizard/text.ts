@@ -20,7 +20,8 @@ const shortSentence = 15;
 
 /**
  * The ticket title: the first sentence of the first line, greeting removed, at most 120
- * characters (cut at a word with an ellipsis), first letter capitalized.
+ * characters (cut at a word with an ellipsis), in the requester's own casing: changing the first
+ * letter turned "vpn" into "Vpn" and "iPhone" into "IPhone".
  */
 export function deriveTitle(description: string): string {
   const firstLine = description
@@ -39,7 +40,7 @@ export function deriveTitle(description: string): string {
   }
   title = title.replace(/[\s.,;:]+$/, '');
   if (title.length > wizardLimits.titleMax) title = cutAtWord(title, wizardLimits.titleMax);
-  return capitalize(title) || 'Help request';
+  return title || 'Help request';
 }
 
 /** A title the user typed: one line, trimmed, cut to the maximum. */
@@ -54,8 +55,4 @@ function cutAtWord(text: string, max: number): string {
   const space = room.lastIndexOf(' ');
   const cut = space > max / 2 ? room.slice(0, space) : room;
   return `${cut.replace(/[\s.,;:]+$/, '')}…`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,4 +1,4 @@
-import { wizard } from '@deskmate/shared';
+import { articleUrl as articleUrlFor, ticketUrl as ticketUrlFor, wizard } from '@deskmate/shared';
 
 type TWizardStep = wizard.TWizardStep;
 
@@ -45,9 +45,6 @@ export interface Links {
   console: string;
 }
 
-export const ticketUrl = (links: Links, key: string, agent: boolean) =>
-  agent
-    ? `${links.console}/tickets/${encodeURIComponent(key)}`
-    : `${links.console}/portal/tickets/${encodeURIComponent(key)}`;
+export const ticketUrl = (links: Links, key: string, agent: boolean) => ticketUrlFor(links.console, key, agent);
 
-export const articleUrl = (links: Links, slug: string) => `${links.console}/portal/kb/${encodeURIComponent(slug)}`;
+export const articleUrl = (links: Links, slug: string) => articleUrlFor(links.console, slug);

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { appManifest, appPackageDir, buildAppPackage, AppPackageError } from '../app-package.js';
@@ -151,4 +154,63 @@ describe('npm run teams:package', () => {
     expect(() => appManifest(template, { ...options, url: 'http://desk.example.com' })).toThrow(/https/);
     expect(() => appManifest(template, { ...options, version: 'v2' })).toThrow(/version/);
   });
+});
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const run = promisify(execFile);
+
+/** The `npm run teams:package` commands in the README's code blocks, as printed. */
+function readmeCommands(): string[] {
+  const readme = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return blocks.flatMap((b) => b.split('\n')).filter((line) => line.startsWith('npm run teams:package'));
+}
+
+describe('the README’s teams:package commands', () => {
+  const envAppId = '5f4e3d2c-1b0a-4f9e-8d7c-6b5a4f3e2d1c';
+  const built = resolve(appPackageDir, 'build/deskmate-teams.zip');
+
+  it('are printed: the plain one and one with options', () => {
+    const commands = readmeCommands();
+    expect(commands).toContain('npm run teams:package');
+    expect(commands.filter((c) => c.includes('--app-id')).length).toBeGreaterThan(0);
+  });
+
+  for (const command of readmeCommands()) {
+    it(`run exactly as printed: ${command}`, async () => {
+      rmSync(built, { force: true });
+      // What a person who followed step 1 has: the app id and an https PUBLIC_URL in the environment.
+      const env = {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        MICROSOFT_APP_ID: envAppId,
+        PUBLIC_URL: 'https://helpdesk.example.org',
+      };
+      const { stdout } = await run('sh', ['-c', command], { cwd: repoRoot, env, timeout: 60_000 });
+      expect(stdout).toContain(`Wrote ${built}`);
+      const manifest = JSON.parse(unzip(readFileSync(built)).get('manifest.json')!.toString('utf8')) as {
+        id: string;
+        version: string;
+        developer: { websiteUrl: string };
+      };
+      // Options given on the command line win over the environment, and each one is taken.
+      const given = (name: string) => new RegExp(`--${name} (\\S+)`).exec(command)?.[1];
+      expect(manifest.id).toBe(given('app-id') ?? envAppId);
+      expect(manifest.developer.websiteUrl).toBe(given('url') ?? 'https://helpdesk.example.org');
+      expect(manifest.version).toBe(given('version') ?? template.version);
+      expect(validate(manifest)).toEqual([]);
+    }, 60_000);
+  }
+
+  it('options before "--" (which npm keeps for itself) get a message that shows the right command', async () => {
+    const err = await run(
+      'sh',
+      ['-c', 'npm run teams:package --app-id 0b1e6a1c-9a4f-4f3e-8a55-5d0f7b5a2c11 --url https://desk.example.com'],
+      { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' }, timeout: 60_000 },
+    ).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 1 });
+    expect((err as { stderr: string }).stderr).toContain(
+      'Put the options after "--": npm run teams:package -- --app-id',
+    );
+  }, 60_000);
 });
