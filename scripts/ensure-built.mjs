@@ -27,7 +27,15 @@ function newest(dir) {
   return max;
 }
 
+const started = Date.now();
+const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+const firstBuild = !existsSync(join(root, 'dist', 'cli.js'));
+// A first build takes a while on a small machine: say what is happening instead of going quiet.
+const say = (line) => process.stdout.write(`${line}\n`);
+if (firstBuild) say('Building Deskmate for its first start (about half a minute)…');
+if (firstBuild) say('  1/2 TypeScript: shared, kb, api, bot');
 run(bin('tsc'), ['-b', 'tsconfig.build.json']);
+if (firstBuild) say(`      done in ${seconds()}`);
 
 const built = join(root, 'admin-ui', 'dist', 'index.html');
 const sources = Math.max(
@@ -38,5 +46,8 @@ const sources = Math.max(
   statSync(join(root, 'admin-ui', 'vite.config.ts')).mtimeMs,
 );
 if (!existsSync(built) || statSync(built).mtimeMs < sources) {
+  say(firstBuild ? '  2/2 the web console (Vite)' : 'Rebuilding the web console (its sources changed)…');
   run(bin('vite', join(root, 'admin-ui')), ['build', '--logLevel', 'warn'], join(root, 'admin-ui'));
+  say(`      done in ${seconds()}`);
 }
+if (firstBuild) say(`Built in ${seconds()}; starting…`);

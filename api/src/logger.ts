@@ -34,7 +34,13 @@ export function createLogger(settings: LoggerSettings): Logger {
       ...options,
       transport: {
         target: 'pino-pretty',
-        options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name' },
+        // One line per entry (a request log's req/res fields stay on its line), so the banner stays readable.
+        options: {
+          colorize: true,
+          translateTime: 'HH:MM:ss.l',
+          ignore: 'pid,hostname,name,req,res,responseTime',
+          singleLine: true,
+        },
       },
     });
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ZErrorBody, ZHealth } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithPassword, sessionCookie, TEST_PASSWORD } from '../test/auth.js';
+import { captureLogger } from '../logger.js';
 import { setDatabaseReachable } from '../test/db.js';
 import { apiRoutes } from './api.js';
 import { startTestApp, useTestApp, type TestApp } from '../test/app.js';
@@ -108,6 +109,27 @@ describe('HTTPS-only headers follow PUBLIC_URL, not NODE_ENV', () => {
       expect(res.headers.get('strict-transport-security')).toContain('max-age=31536000');
       expect(res.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
       expect((await signIn(app)).toLowerCase()).toContain('; secure');
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('request logs', () => {
+  it('are one line each, "GET /api/meta 200 N ms" at info; the console’s own files only at debug', async () => {
+    const log = captureLogger('info');
+    const app = await startTestApp({ logger: log.logger });
+    try {
+      await app.fetch('/api/meta');
+      await app.fetch('/');
+      await app.fetch('/api/tickets?q=not-logged');
+      const entries = log.lines.map((l) => JSON.parse(l) as { msg: string; level: number });
+      const requests = entries.filter((e) => /^(GET|POST) \//.test(e.msg));
+      expect(requests.map((e) => e.msg.replace(/\d+ ms$/, 'N ms'))).toEqual([
+        'GET /api/meta 200 N ms',
+        'GET /api/tickets 401 N ms',
+      ]);
+      expect(log.lines.join('')).not.toContain('not-logged');
     } finally {
       await app.stop();
     }

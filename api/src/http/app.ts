@@ -54,8 +54,19 @@ export function createApp(options: AppOptions): Express {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      // One line per request: "GET /api/tickets 200 12 ms". The console's own files are debug-level
+      // (a page load fetches a dozen), API calls info.
+      customSuccessMessage: (req, res, ms) =>
+        `${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${Math.round(ms)} ms`,
+      customErrorMessage: (req, res) => `${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode}`,
+      customLogLevel: (req, res, err) =>
+        err || res.statusCode >= 500
+          ? 'error'
+          : res.statusCode >= 400
+            ? 'warn'
+            : /^\/(api|slack)\//.test(req.url ?? '')
+              ? 'info'
+              : 'debug',
     }),
   );
   app.use(
