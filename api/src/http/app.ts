@@ -50,21 +50,20 @@ export function createApp(options: AppOptions): Express {
         req: (req: { id: unknown; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url.split('?')[0],
+          url: pathOf(req),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       // One line per request: "GET /api/tickets 200 12 ms". The console's own files are debug-level
       // (a page load fetches a dozen), API calls info.
-      customSuccessMessage: (req, res, ms) =>
-        `${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${Math.round(ms)} ms`,
-      customErrorMessage: (req, res) => `${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode}`,
+      customSuccessMessage: (req, res, ms) => `${req.method} ${pathOf(req)} ${res.statusCode} ${Math.round(ms)} ms`,
+      customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
       customLogLevel: (req, res, err) =>
         err || res.statusCode >= 500
           ? 'error'
           : res.statusCode >= 400
             ? 'warn'
-            : /^\/(api|slack)\//.test(req.url ?? '')
+            : /^\/(api|slack)\//.test(pathOf(req))
               ? 'info'
               : 'debug',
     }),
@@ -120,6 +119,9 @@ export function createApp(options: AppOptions): Express {
   app.use(errorHandler);
   return app;
 }
+
+/** The request's path as the client sent it (Express strips a router's mount path from `url`), never its query. */
+const pathOf = (req: { url?: string; originalUrl?: string }) => (req.originalUrl ?? req.url ?? '').split('?')[0]!;
 
 /** API answers are per user (errors too may name what was asked): no browser or proxy keeps them. */
 const noStore: RequestHandler = (_req, res, next) => {
