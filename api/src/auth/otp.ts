@@ -39,6 +39,15 @@ export async function sendEmailOtp(db: DbOrTx, services: Services, user: UserRow
   );
 }
 
+/** The user's emailed codes that still work: unused (spent tries mark a code used) and unexpired. */
+const usableCode = (user: UserRow, now: Date) =>
+  and(
+    eq(authTokens.userId, user.id),
+    eq(authTokens.purpose, 'email_otp'),
+    isNull(authTokens.usedAt),
+    gt(authTokens.expiresAt, now),
+  );
+
 /**
  * Whether the user holds an emailed code that still works (unused, unexpired; a code is marked
  * used once its tries are spent): the password step then sends no other.
@@ -47,14 +56,7 @@ export async function hasUsableEmailOtp(db: DbOrTx, services: Services, user: Us
   const [token] = await db
     .select({ id: authTokens.id })
     .from(authTokens)
-    .where(
-      and(
-        eq(authTokens.userId, user.id),
-        eq(authTokens.purpose, 'email_otp'),
-        isNull(authTokens.usedAt),
-        gt(authTokens.expiresAt, services.clock.now()),
-      ),
-    )
+    .where(usableCode(user, services.clock.now()))
     .limit(1);
   return token !== undefined;
 }
@@ -69,14 +71,7 @@ export async function checkEmailOtp(db: DbOrTx, services: Services, user: UserRo
   const [token] = await db
     .select()
     .from(authTokens)
-    .where(
-      and(
-        eq(authTokens.userId, user.id),
-        eq(authTokens.purpose, 'email_otp'),
-        isNull(authTokens.usedAt),
-        gt(authTokens.expiresAt, now),
-      ),
-    )
+    .where(usableCode(user, now))
     .orderBy(desc(authTokens.createdAt))
     .limit(1)
     .for('update');
