@@ -167,6 +167,12 @@ export const configSchema = {
     secret: false,
     doc: 'How often the maintenance job purges expired rows.',
   },
+  CLASSIFIER_RETRAIN_INTERVAL: {
+    schema: duration(60_000, 30 * 86_400_000).default(86_400_000),
+    defaultText: '1 day',
+    secret: false,
+    doc: "How often the desk's ticket classifier is retrained on the shipped examples plus agents' corrections (a run with no new correction stores nothing). Admins can also retrain from the Reports page.",
+  },
   SLA_SWEEP_INTERVAL: {
     schema: duration(1000, 3_600_000).default(60_000),
     defaultText: '1 minute',

@@ -17,6 +17,7 @@ import { chatRoutes } from '../chat/routes.js';
 import { kbRoutes } from '../kb/routes.js';
 import { slaRoutes } from '../sla/routes.js';
 import { reportRoutes } from '../reports/routes.js';
+import { classifierRoutes } from '../classifier/routes.js';
 import { viewRoutes } from '../views/routes.js';
 import { emailRoutes } from '../email/routes.js';
 import { setupRoutes } from '../setup/routes.js';
@@ -56,6 +57,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...chatRoutes,
   ...slaRoutes,
   ...reportRoutes,
+  ...classifierRoutes,
   ...viewRoutes,
   ...emailRoutes,
   ...setupRoutes,
