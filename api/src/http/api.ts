@@ -15,6 +15,7 @@ import { ticketRoutes } from '../tickets/routes.js';
 import { openApiDocument } from './openapi.js';
 import { chatRoutes } from '../chat/routes.js';
 import { kbRoutes } from '../kb/routes.js';
+import { kbImportRoutes } from '../kb/import/routes.js';
 import { slaRoutes } from '../sla/routes.js';
 import { reportRoutes } from '../reports/routes.js';
 import { classifierRoutes } from '../classifier/routes.js';
@@ -54,6 +55,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...announcementRoutes,
   ...liveRoutes,
   ...kbRoutes,
+  ...kbImportRoutes,
   ...chatRoutes,
   ...slaRoutes,
   ...reportRoutes,

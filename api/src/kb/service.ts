@@ -147,7 +147,15 @@ export async function getArticle(db: DbOrTx, slug: string): Promise<Row> {
   return row;
 }
 
-type ArticleInput = { title: string; category: TTicketCategory; tags: string[]; synonyms: string[]; body: string };
+type ArticleInput = {
+  title: string;
+  category: TTicketCategory;
+  tags: string[];
+  synonyms: string[];
+  body: string;
+  /** Imported articles: the file they came from (see kb/import). */
+  sourcePath?: string | null;
+};
 
 async function announce(tx: DbOrTx, slug: string): Promise<void> {
   await publishLive(tx, { type: 'kb.changed', slug, visibility: 'internal' });

@@ -12,3 +12,4 @@ export * from './directory.js';
 export * from './integrations.js';
 export * from './views.js';
 export * from './classifier.js';
+export * from './kb-import.js';
