@@ -21,6 +21,7 @@ import {
   type Role,
 } from '@deskmate/api';
 import { adminCreate } from './admin.js';
+import { kbImport } from './kb-import.js';
 import { BotConfigError, createBot, loadBotConfig } from '@deskmate/bot';
 
 const roles = ['all', 'api', 'bot', 'worker'] as const;
@@ -37,6 +38,7 @@ function usage(): string {
   return [
     'Usage: deskmate [--role all|api|bot|worker]',
     '       deskmate admin create --email EMAIL [--name NAME]',
+    '       deskmate kb import FOLDER|ZIP [--publish] [--category CATEGORY]',
     '',
     '  --role   what this process runs (default: DESKMATE_ROLE or all)',
     '  --help   this text',
@@ -44,6 +46,12 @@ function usage(): string {
     '  admin create   create an administrator in the configured database (DATABASE_URL, or the',
     '                 embedded one); the password is asked for on a terminal, or read as one line',
     '                 from standard input (echo "$PASSWORD" | deskmate admin create --email …)',
+    '',
+    '  kb import      import Markdown (.md) and HTML (.html) articles from a folder or a zip into',
+    '                 the knowledge base; front matter (title, category, tags, slug) or the first',
+    '                 heading and the folder name give title and category; a re-import updates.',
+    '                 --publish publishes them (new ones are drafts otherwise); --category is the',
+    '                 category of files that name none',
     '',
     'Configuration comes from the environment and a .env file; see the README.',
   ].join('\n');
@@ -58,6 +66,8 @@ async function main(): Promise<void> {
         help: { type: 'boolean', short: 'h' },
         email: { type: 'string' },
         name: { type: 'string' },
+        publish: { type: 'boolean' },
+        category: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
@@ -75,7 +85,18 @@ async function main(): Promise<void> {
     await adminCreate({ email: args.values.email, name: args.values.name, fail });
     return;
   }
+  if (args.positionals[0] === 'kb' && args.positionals[1] === 'import' && args.positionals.length <= 3) {
+    await kbImport({
+      source: args.positionals[2],
+      publish: args.values.publish ?? false,
+      category: args.values.category,
+      fail,
+    });
+    return;
+  }
   if (command) fail(`Unknown command: ${command}\n${usage()}`);
+  if (args.values.publish !== undefined || args.values.category !== undefined)
+    fail(`--publish and --category go with "kb import"\n${usage()}`);
   if (args.values.email !== undefined || args.values.name !== undefined)
     fail(`--email and --name go with "admin create"\n${usage()}`);
   let config;

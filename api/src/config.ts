@@ -167,6 +167,22 @@ export const configSchema = {
     secret: false,
     doc: 'How often the maintenance job purges expired rows.',
   },
+  CLASSIFIER_RETRAIN_INTERVAL: {
+    schema: duration(60_000, 30 * 86_400_000).default(86_400_000),
+    defaultText: '1 day',
+    secret: false,
+    doc: "How often the desk's ticket classifier is retrained on the shipped examples plus agents' corrections (a run with no new correction stores nothing). Admins can also retrain from the Reports page.",
+  },
+  KB_IMPORT_MAX_BYTES: {
+    schema: int(1024, 500 * 1024 * 1024).default(20 * 1024 * 1024),
+    secret: false,
+    doc: 'Largest knowledge-base import, in bytes: the zip uploaded (or the folder read by `deskmate kb import`), and what it unpacks to. Larger ones are refused whole (413).',
+  },
+  KB_IMPORT_MAX_FILES: {
+    schema: int(1, 100_000).default(500),
+    secret: false,
+    doc: 'Most files one knowledge-base import may hold; more are refused whole (413).',
+  },
   SLA_SWEEP_INTERVAL: {
     schema: duration(1000, 3_600_000).default(60_000),
     defaultText: '1 minute',

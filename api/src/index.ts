@@ -10,4 +10,5 @@ export { DEMO_PASSWORD, demoUsers, seedDemoData } from './db/seed.js';
 export * as schema from './db/schema.js';
 export { StartupError } from './startup-error.js';
 export { createAdminFromCli } from './setup/cli.js';
+export { importArticlesFromCli } from './kb/import/cli.js';
 export { passwordProblem } from './auth/password-policy.js';

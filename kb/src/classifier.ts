@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -20,6 +21,17 @@ export const ZLabelledExample = z.object({
   category: ZTicketCategory,
 });
 export type TLabelledExample = z.infer<typeof ZLabelledExample>;
+
+/**
+ * An example from a desk's own tickets (an agent's correction): it labels the priority, the
+ * category or both, and teaches only the model(s) of the labels it carries.
+ */
+export const ZExtraExample = z.object({
+  text: z.string().min(1),
+  priority: ZTicketPriority.optional(),
+  category: ZTicketCategory.optional(),
+});
+export type TExtraExample = z.infer<typeof ZExtraExample>;
 
 export interface TClassification {
   priority: TTicketPriority;
@@ -142,17 +154,29 @@ function fit<L extends string>(docs: Doc<L>[], smoothing: number): BayesClassifi
  * short documents labelled with the article's category). Smoothing values were chosen by 5-fold
  * cross-validation on the labelled set.
  */
-function train(examples: readonly TLabelledExample[], articles: readonly TArticle[]): Models {
-  const labelled = examples.map((ex) => ({ ex, tokens: features(ex.text) }));
+function train(
+  examples: readonly TLabelledExample[],
+  articles: readonly TArticle[],
+  extra: readonly TExtraExample[] = [],
+): Models {
+  const labelled: { ex: Partial<TLabelledExample>; tokens: string[] }[] = [...examples, ...extra].map((ex) => ({
+    ex,
+    tokens: features(ex.text),
+  }));
   const fromArticles = articles.flatMap((a) =>
     [a.title, a.tags.join(' '), ...a.synonyms].map((text) => ({ tokens: features(text), label: a.category })),
   );
+  const docs = <L extends string>(label: (ex: Partial<TLabelledExample>) => L | undefined): Doc<L>[] =>
+    labelled.flatMap(({ ex, tokens }) => {
+      const l = label(ex);
+      return l === undefined ? [] : [{ tokens, label: l }];
+    });
   return {
     priority: fit(
-      labelled.map(({ ex, tokens }) => ({ tokens, label: ex.priority })),
+      docs((ex) => ex.priority),
       0.3,
     ),
-    category: fit([...labelled.map(({ ex, tokens }) => ({ tokens, label: ex.category })), ...fromArticles], 1),
+    category: fit([...docs((ex) => ex.category), ...fromArticles], 1),
   };
 }
 
@@ -205,6 +229,8 @@ export interface TClassifierOptions {
   examples?: readonly TLabelledExample[];
   /** Articles whose vocabulary teaches the category model (default: the shipped articles). */
   articles?: readonly TArticle[];
+  /** Examples besides those (a desk's corrections), each teaching the labels it carries. */
+  extraExamples?: readonly TExtraExample[];
 }
 
 /**
@@ -212,13 +238,105 @@ export interface TClassifierOptions {
  * shares that model between callers; training is deterministic.
  */
 export function createClassifier(options: TClassifierOptions = {}): TClassifier {
-  const custom = options.examples !== undefined || options.articles !== undefined;
+  const custom =
+    options.examples !== undefined || options.articles !== undefined || options.extraExamples !== undefined;
   let models: Models | undefined;
   return {
     classify(text) {
-      if (custom) models ??= train(options.examples ?? loadLabelledExamples(), options.articles ?? loadArticles());
+      if (custom) models ??= trainWith(options);
       else models ??= shippedModels ??= train(loadLabelledExamples(), loadArticles());
       return classifyWith(models, text);
     },
   };
+}
+
+const trainWith = (options: TClassifierOptions): Models =>
+  train(options.examples ?? loadLabelledExamples(), options.articles ?? loadArticles(), options.extraExamples);
+
+/*
+ * Trained models as data, so that a desk trains once and every process loads the same model.
+ * Only what classifying needs is kept (the vocabulary and the per-class counts, not the training
+ * documents). Bump the format whenever features() or train() change what a model means: a stored
+ * model of another format (or trained on other shipped data) is not restored but trained again.
+ */
+const modelFormat = 'bayes-1';
+
+interface NaturalBayes {
+  features: Record<string, number>;
+  classifier: { classFeatures: unknown; classTotals: unknown; totalExamples: number; smoothing: number };
+}
+
+/**
+ * natural's model with its vocabulary as a list: a feature's position is its index in the
+ * per-class counts, and a JSON object's key order does not survive storage (PostgreSQL's jsonb
+ * sorts keys).
+ */
+interface StoredBayes {
+  vocabulary: [string, number][];
+  classifier: NaturalBayes['classifier'];
+}
+
+/** A trained classifier's parameters, as JSON (see `restoreClassifier`). */
+export interface TClassifierModel {
+  format: string;
+  fingerprint: string;
+  priority: StoredBayes;
+  category: StoredBayes;
+}
+
+export interface TTrainedClassifier extends TClassifier {
+  /** The parameters, for storing and `restoreClassifier`. */
+  readonly model: TClassifierModel;
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * Names what a model is trained from besides a desk's own examples: the model format, the
+ * shipped labelled set and the shipped articles. A stored model with another fingerprint is stale.
+ */
+export function classifierFingerprint(): string {
+  fingerprint ??= createHash('sha256')
+    .update(JSON.stringify([modelFormat, loadLabelledExamples(), loadArticles()]))
+    .digest('hex');
+  return fingerprint;
+}
+
+function store(model: BayesClassifier): StoredBayes {
+  const m = model as unknown as NaturalBayes;
+  const { classFeatures, classTotals, totalExamples, smoothing } = m.classifier;
+  return {
+    vocabulary: Object.entries(m.features),
+    classifier: structuredClone({ classFeatures, classTotals, totalExamples, smoothing }),
+  };
+}
+
+function revive(stored: StoredBayes): BayesClassifier {
+  const features: Record<string, number> = {};
+  for (const [word, count] of stored.vocabulary) features[word] = count;
+  return BayesClassifier.restore({ features, docs: [], classifier: structuredClone(stored.classifier) });
+}
+
+/** Trains now (on the shipped data unless told otherwise) and keeps the parameters for storing. */
+export function trainClassifier(options: TClassifierOptions = {}): TTrainedClassifier {
+  const models = trainWith(options);
+  const model: TClassifierModel = {
+    format: modelFormat,
+    fingerprint: options.examples || options.articles ? 'custom' : classifierFingerprint(),
+    priority: store(models.priority),
+    category: store(models.category),
+  };
+  return { model, classify: (text) => classifyWith(models, text) };
+}
+
+/**
+ * A classifier from stored parameters, or null when they are of another format or were trained
+ * on other shipped data (train again then).
+ */
+export function restoreClassifier(model: unknown): TClassifier | null {
+  const m = model as Partial<TClassifierModel> | null;
+  if (!m || m.format !== modelFormat || m.fingerprint !== classifierFingerprint() || !m.priority || !m.category)
+    return null;
+  const models: Models = { priority: revive(m.priority), category: revive(m.category) };
+  return { classify: (text) => classifyWith(models, text) };
 }

@@ -25,5 +25,7 @@ declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
     train(): void;
     classify(text: string | string[]): string;
     getClassifications(text: string | string[]): NaturalClassification[];
+    /** Revives a classifier from its JSON (what JSON.stringify of a trained one gives). */
+    static restore(classifier: unknown, stemmer?: NaturalTokenizer): BayesClassifier;
   }
 }

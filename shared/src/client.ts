@@ -36,14 +36,35 @@ export class ApiClient {
   }
 
   async request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
-    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    const res = await this.fetchImpl(new URL(path, this.options.baseUrl), {
+    return this.send(
       method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+      path,
+      schema,
+      body === undefined ? undefined : { type: 'application/json', data: JSON.stringify(body) },
+    );
+  }
+
+  /** Send bytes (a file upload such as a zip of articles) rather than JSON. */
+  async upload<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    body: Blob | Uint8Array<ArrayBuffer>,
+    contentType: string,
+  ): Promise<z.infer<S>> {
+    return this.send(method, path, schema, { type: contentType, data: body });
+  }
+
+  private async send<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    body: { type: string; data: string | Blob | Uint8Array<ArrayBuffer> } | undefined,
+  ): Promise<z.infer<S>> {
+    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
+    if (body !== undefined) headers['content-type'] = body.type;
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const res = await this.fetchImpl(new URL(path, this.options.baseUrl), { method, headers, body: body?.data });
     const text = await res.text();
     const json: unknown = text ? JSON.parse(text) : undefined;
     if (!res.ok) {

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ticketCategories, type TKbArticle, type TTicketCategory } from '@deskmate/shared';
+import { slugify, ticketCategories, type TKbArticle, type TTicketCategory } from '@deskmate/shared';
 import { kbApi } from '../api/client';
 import { keys } from '../api/keys';
 import { categoryLabel, formatDateTime } from '../lib/format';
@@ -9,19 +9,13 @@ import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
 import { Markdown } from '../ui/Markdown';
 import { useToast } from '../ui/Toasts';
+import { KbImport } from './KbImport';
 
 const list = (s: string) =>
   s
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-
-const slugify = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 100);
 
 function Feedback({ article }: { article: TKbArticle }) {
   const votes = article.helpfulYes + article.helpfulNo;
@@ -156,22 +150,29 @@ function Editor({ article, onSaved }: { article: TKbArticle | null; onSaved: (sl
 
 export function KbAdmin() {
   const articles = useQuery({ queryKey: keys.kb, queryFn: kbApi.list });
-  const [selected, setSelected] = useState<string | 'new' | null>(null);
+  const [selected, setSelected] = useState<string | 'new' | 'import' | null>(null);
   const [filter, setFilter] = useState('');
   const items = useMemo(
     () => (articles.data?.items ?? []).filter((a) => a.title.toLowerCase().includes(filter.toLowerCase())),
     [articles.data, filter],
   );
   const current =
-    selected && selected !== 'new' ? (articles.data?.items.find((a) => a.slug === selected) ?? null) : null;
+    selected && selected !== 'new' && selected !== 'import'
+      ? (articles.data?.items.find((a) => a.slug === selected) ?? null)
+      : null;
   return (
     <div className="page stack">
       <PageHeader
         title="Knowledge base"
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setSelected('new')}>
-            New article
-          </button>
+          <div className="row">
+            <button type="button" className="btn btn-secondary" onClick={() => setSelected('import')}>
+              Import
+            </button>
+            <button type="button" className="btn btn-primary" onClick={() => setSelected('new')}>
+              New article
+            </button>
+          </div>
         }
       />
       <ErrorMessage error={articles.error} />
@@ -206,7 +207,9 @@ export function KbAdmin() {
             </ul>
           </div>
           <div>
-            {selected === 'new' ? (
+            {selected === 'import' ? (
+              <KbImport />
+            ) : selected === 'new' ? (
               <Editor key="new" article={null} onSaved={setSelected} />
             ) : current ? (
               <Editor key={current.slug + current.updatedAt} article={current} onSaved={setSelected} />

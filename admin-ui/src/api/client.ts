@@ -17,6 +17,9 @@ import {
   ZBulkTicketResponse,
   ZChatSessionResponse,
   ZDeflectionReport,
+  ZClassifierReport,
+  ZClassifierRetrainResponse,
+  ZKbImportResult,
   ZKbSearchResponse,
   ZLoginResponse,
   ZMeResponse,
@@ -258,8 +261,25 @@ export const slaApi = {
 
 export const reportApi = {
   deflection: (from: string, to: string) => get(withQuery('/api/reports/deflection', { from, to }), ZDeflectionReport),
+  classifier: (from: string, to: string) => get(withQuery('/api/reports/classifier', { from, to }), ZClassifierReport),
   tickets: (from: string, to: string, groupId?: string) =>
     get(withQuery('/api/reports/tickets', { from, to, groupId }), ZTicketReport),
+};
+
+export const classifierApi = {
+  retrain: () => send('POST', '/api/admin/classifier/retrain', ZClassifierRetrainResponse),
+};
+
+export const kbImportApi = {
+  /** A zip of Markdown and HTML files (the console zips loose files before sending). */
+  importZip: (zip: Uint8Array<ArrayBuffer>, options: { publish: boolean; category?: TTicketCategory | undefined }) =>
+    client.upload(
+      'POST',
+      withQuery('/api/kb/import', { publish: String(options.publish), category: options.category }),
+      ZKbImportResult,
+      zip,
+      'application/zip',
+    ),
 };
 
 export const chatApi = {

@@ -15,7 +15,9 @@ import { formatDuration } from '../lib/format';
 import { backlogRows, breakdowns, businessTimes, compliance as complianceOf, minutesToMs } from '../lib/stats';
 import { Loading, PageHeader } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
+import { useUser } from '../auth/session';
 import { ChartCard } from './ChartCard';
+import { ClassifierAgreement } from './ClassifierAgreement';
 import { useReportData } from './useReportData';
 
 const DAY = 86_400_000;
@@ -74,7 +76,8 @@ export default function ReportsPage() {
   const [fromDay, setFromDay] = useState(() => dateInput(Date.now() - 29 * DAY));
   const from = new Date(`${fromDay}T00:00:00Z`).toISOString();
   const to = new Date(Date.parse(`${toDay}T00:00:00Z`) + DAY).toISOString();
-  const { report, deflection } = useReportData(from, to);
+  const { report, deflection, classifier } = useReportData(from, to);
+  const user = useUser();
   const data = report.data;
   const volume = data?.volume ?? [];
   const csat = data?.overall.csat ?? { responses: 0, average: null, satisfiedPercent: null, distribution: [] };
@@ -93,7 +96,7 @@ export default function ReportsPage() {
     setFromDay(dateInput(Date.now() - (days - 1) * DAY));
   };
 
-  const error = report.error ?? deflection.error;
+  const error = report.error ?? deflection.error ?? classifier.error;
   return (
     <div className="page stack">
       <PageHeader title="Reports">
@@ -359,6 +362,8 @@ export default function ReportsPage() {
                 <Loading />
               )}
             </ChartCard>
+
+            <ClassifierAgreement report={classifier.data} canRetrain={user.role === 'admin'} />
 
             <ChartCard
               title="Customer satisfaction"

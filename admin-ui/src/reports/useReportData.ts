@@ -5,7 +5,7 @@ import { keys } from '../api/keys';
 /**
  * The data behind the reports, computed by the server over every ticket of the range that the
  * signed-in agent may see: the ticket report (volume, times, SLA, backlog, CSAT, breakdowns) and
- * the KB deflection report for the same range.
+ * the KB deflection report and the classifier's agreement with agents for the same range.
  */
 export function useReportData(from: string, to: string) {
   const range = { from, to };
@@ -14,5 +14,9 @@ export function useReportData(from: string, to: string) {
     queryKey: keys.report('deflection', range),
     queryFn: () => reportApi.deflection(from, to),
   });
-  return { report, deflection };
+  const classifier = useQuery({
+    queryKey: keys.report('classifier', range),
+    queryFn: () => reportApi.classifier(from, to),
+  });
+  return { report, deflection, classifier };
 }

@@ -449,10 +449,12 @@ export const kbArticles = pgTable(
     views: integer('views').notNull().default(0),
     helpfulYes: integer('helpful_yes').notNull().default(0),
     helpfulNo: integer('helpful_no').notNull().default(0),
+    /** For an imported article: the file it came from (its path in the folder or zip), so a re-import finds it. */
+    sourcePath: text('source_path'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('kb_articles_slug_idx').on(t.slug)],
+  (t) => [uniqueIndex('kb_articles_slug_idx').on(t.slug), index('kb_articles_source_path_idx').on(t.sourcePath)],
 );
 
 /** Desk-wide settings and markers (for example, that the demo data was seeded). */
@@ -715,19 +717,32 @@ export const announcements = pgTable(
   (t) => [index('announcements_window_idx').on(t.startsAt, t.endsAt)],
 );
 
-/** Agents' corrections of the classifier (priority, category), kept for retraining. */
-export const classifierFeedback = pgTable('classifier_feedback', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  ticketId: uuid('ticket_id')
-    .notNull()
-    .references(() => tickets.id, { onDelete: 'cascade' }),
-  field: text('field').notNull(),
-  predicted: text('predicted'),
-  corrected: text('corrected').notNull(),
-  text: text('text').notNull(),
-  userId: uuid('user_id'),
-  createdAt: createdAt(),
-});
+/**
+ * Agents' corrections of a ticket's priority or category soon after it was filed (see
+ * api/src/classifier/feedback.ts): one labelled example per ticket and field, the latest
+ * correction winning; the desk's classifier is retrained on them.
+ */
+export const classifierFeedback = pgTable(
+  'classifier_feedback',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    field: text('field').notNull(),
+    /** What the classifier said when the ticket was filed (or, without a prediction, the value before). */
+    predicted: text('predicted'),
+    corrected: text('corrected').notNull(),
+    /** The text the ticket was classified from (title and description as filed). */
+    text: text('text').notNull(),
+    /** Who made the latest correction. */
+    userId: uuid('user_id'),
+    createdAt: createdAt(),
+    /** When the latest correction was made. */
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('classifier_feedback_ticket_field_idx').on(t.ticketId, t.field)],
+);
 
 /**
  * A wizard conversation per user, channel and conversation (a Slack DM, a Teams chat, the portal,

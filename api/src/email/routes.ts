@@ -6,6 +6,7 @@ import { tickets } from '../db/schema.js';
 import { emailAttachments, emailInbound, notificationPreferences } from '../db/schema-email.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services } from '../http/context.js';
+import { readRaw } from '../http/raw-body.js';
 import { defineRoute } from '../http/route.js';
 import { safeEqual, sha256 } from '../security/crypto.js';
 import { attachmentsVisibleTo } from '../tickets/policy.js';
@@ -23,22 +24,6 @@ import {
   ZNotificationPreferences,
   ZUpdateNotificationPreferences,
 } from './schema.js';
-
-/** The raw request body, refused past `limit` bytes without reading the rest. */
-async function readRaw(req: Request, limit: number): Promise<Buffer> {
-  const declared = Number(req.get('content-length') ?? 0);
-  if (declared > limit)
-    throw new AppError('payload_too_large', `Request body is larger than the limit of ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit)
-      throw new AppError('payload_too_large', `Request body is larger than the limit of ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 function checkInboundSecret(services: Services, req: Request): void {
   const secret = services.config.EMAIL_INBOUND_SECRET;

@@ -15,8 +15,10 @@ import { ticketRoutes } from '../tickets/routes.js';
 import { openApiDocument } from './openapi.js';
 import { chatRoutes } from '../chat/routes.js';
 import { kbRoutes } from '../kb/routes.js';
+import { kbImportRoutes } from '../kb/import/routes.js';
 import { slaRoutes } from '../sla/routes.js';
 import { reportRoutes } from '../reports/routes.js';
+import { classifierRoutes } from '../classifier/routes.js';
 import { viewRoutes } from '../views/routes.js';
 import { emailRoutes } from '../email/routes.js';
 import { setupRoutes } from '../setup/routes.js';
@@ -53,9 +55,11 @@ export const apiRoutes: RouteDefinition[] = [
   ...announcementRoutes,
   ...liveRoutes,
   ...kbRoutes,
+  ...kbImportRoutes,
   ...chatRoutes,
   ...slaRoutes,
   ...reportRoutes,
+  ...classifierRoutes,
   ...viewRoutes,
   ...emailRoutes,
   ...setupRoutes,

@@ -11,6 +11,7 @@ import type { TKbArticle, TTicketCategory } from '@deskmate/shared';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import { kbArticles, settings } from '../db/schema.js';
+import { loadDeskClassifier, type DeskClassifier } from '../classifier/model.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { LiveEvent, LiveHub } from '../live/bus.js';
 import { publishLive } from '../live/bus.js';
@@ -84,9 +85,19 @@ export async function seedShippedArticles(db: Db, logger: Logger): Promise<numbe
  */
 export class KnowledgeBase {
   private index: TSearchIndex = createSearchIndex([]);
-  readonly classifier: TClassifier = createClassifier();
+  private desk: DeskClassifier = { classifier: createClassifier(), version: null };
 
   constructor(private readonly db: Db) {}
+
+  /** The desk's classifier: the newest trained on its corrections, or the shipped one. */
+  get classifier(): TClassifier {
+    return this.desk.classifier;
+  }
+
+  /** Version of the stored model in use (null: the shipped model). */
+  get classifierVersion(): number | null {
+    return this.desk.version;
+  }
 
   async load(): Promise<void> {
     const rows = await this.db
@@ -95,14 +106,23 @@ export class KnowledgeBase {
       .where(eq(kbArticles.published, true))
       .orderBy(asc(kbArticles.slug));
     this.index = createSearchIndex(rows.map(toArticle));
-    // Train now rather than on the first ticket.
-    this.classifier.classify('warm up');
+    await this.reloadClassifier();
   }
 
-  /** Keep the index in step with the database after any change, on this or another instance. */
+  /** Load the newest stored classifier (after a retrain anywhere); an older one never replaces a newer. */
+  async reloadClassifier(): Promise<void> {
+    const next = await loadDeskClassifier(this.db, () => createClassifier());
+    // Train or restore now rather than on the first ticket.
+    next.classifier.classify('warm up');
+    if ((next.version ?? 0) >= (this.desk.version ?? 0)) this.desk = next;
+  }
+
+  /** Keep the index and the classifier in step with the database after any change, on this or another instance. */
   follow(hub: LiveHub): void {
     hub.on('event', (event: LiveEvent) => {
       if (event.type === 'kb.changed' && event.slug) void this.refresh(event.slug);
+      // A failed reload keeps the model in use; the next announcement (or a restart) loads the newest.
+      if (event.type === 'classifier.trained') this.reloadClassifier().catch(() => undefined);
     });
   }
 
@@ -127,7 +147,15 @@ export async function getArticle(db: DbOrTx, slug: string): Promise<Row> {
   return row;
 }
 
-type ArticleInput = { title: string; category: TTicketCategory; tags: string[]; synonyms: string[]; body: string };
+type ArticleInput = {
+  title: string;
+  category: TTicketCategory;
+  tags: string[];
+  synonyms: string[];
+  body: string;
+  /** Imported articles: the file they came from (see kb/import). */
+  sourcePath?: string | null;
+};
 
 async function announce(tx: DbOrTx, slug: string): Promise<void> {
   await publishLive(tx, { type: 'kb.changed', slug, visibility: 'internal' });

@@ -9,7 +9,15 @@ export const LIVE_CHANNEL = 'deskmate_live';
 
 /** What travels between instances: ids and visibility only; readers load what they may see. */
 export const ZLiveEvent = z.object({
-  type: z.enum(['ticket.created', 'ticket.updated', 'ticket.event', 'notification.created', 'kb.changed']),
+  type: z.enum([
+    'ticket.created',
+    'ticket.updated',
+    'ticket.event',
+    'notification.created',
+    'kb.changed',
+    // A new classifier model was stored: API processes load it (never sent to browsers: no ticket).
+    'classifier.trained',
+  ]),
   /** For kb.changed: the article whose published text changed. */
   slug: z.string().optional(),
   ticketId: z.string().optional(),

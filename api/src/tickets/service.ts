@@ -4,24 +4,15 @@ import type { TChannel, TTicketCategory, TTicketPriority, TTicketStatus } from '
 import { recordAudit, systemActor, type Actor } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { DbOrTx } from '../db/client.js';
-import {
-  classifierFeedback,
-  groups,
-  outbox,
-  settings,
-  ticketCsat,
-  ticketEvents,
-  ticketWatchers,
-  tickets,
-  users,
-} from '../db/schema.js';
+import { groups, outbox, settings, ticketCsat, ticketEvents, ticketWatchers, tickets, users } from '../db/schema.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
 import { publishLive } from '../live/bus.js';
 import { notify, type NotificationType } from '../notifications/service.js';
 import { consume } from '../security/rate-limit.js';
 import { syncSla } from '../sla/sync.js';
-import { priorityFloor } from '@deskmate/kb';
+import { priorityFloor, type TClassification } from '@deskmate/kb';
+import { classificationText, recordCorrection, recordPrediction } from '../classifier/feedback.js';
 import { wizard } from '@deskmate/shared';
 import { nextTicketKey } from './keys.js';
 import { canView, canWork, isAgent, viewerFor, type Viewer } from './policy.js';
@@ -192,15 +183,24 @@ export interface CreateTicketInput {
 function classify(
   ctx: TicketContext,
   input: CreateTicketInput,
-): { priority: TTicketPriority; category: TTicketCategory | null } {
+): {
+  priority: TTicketPriority;
+  category: TTicketCategory | null;
+  /** What the classifier said (kept even for the fields the caller chose, to learn from corrections). */
+  guess: { classification: TClassification; modelVersion: number | null } | null;
+} {
   const kb = ctx.services.kb;
-  if (!kb) return { priority: input.priority ?? 'medium', category: input.category ?? null };
-  const text = `${input.title}\n${input.description}`;
-  const guess = !input.priority || !input.category ? kb.classifier.classify(text) : null;
-  let priority = input.priority ?? guess!.priority;
+  if (!kb) return { priority: input.priority ?? 'medium', category: input.category ?? null, guess: null };
+  const text = classificationText(input);
+  const classification = kb.classifier.classify(text);
+  let priority = input.priority ?? classification.priority;
   const floor = priorityFloor(text).floor;
   if (input.priority && floor && !isAgent(ctx.viewer.user)) priority = maxPriority(priority, floor);
-  return { priority, category: input.category ?? guess?.category ?? null };
+  return {
+    priority,
+    category: input.category ?? classification.category,
+    guess: { classification, modelVersion: kb.classifierVersion },
+  };
 }
 
 /** Open a ticket. `options.tx`: create it inside the caller's transaction (the chat wizard's). */
@@ -221,7 +221,7 @@ export async function createTicket(
       services.clock,
     );
   }
-  const { priority, category } = classify(ctx, input);
+  const { priority, category, guess } = classify(ctx, input);
   const inTransaction = <T>(fn: (tx: DbOrTx) => Promise<T>): Promise<T> =>
     options.tx ? fn(options.tx) : services.db.transaction(fn);
   return inTransaction(async (tx) => {
@@ -257,6 +257,10 @@ export async function createTicket(
       })
       .returning(ticketColumns);
     const t = await syncSla(tx, ticket!, now);
+    if (guess) {
+      const used = { priority: input.priority === undefined, category: input.category === undefined };
+      await recordPrediction(tx, t, guess.classification, used, guess.modelVersion);
+    }
     await addEvent(tx, ctx, t, {
       kind: 'system',
       visibility: 'public',
@@ -441,16 +445,7 @@ async function applyClassification(
     body: `${field === 'priority' ? 'Priority' : 'Category'} changed from ${ticket[field] ?? 'none'} to ${value ?? 'none'}`,
     data: { type: `${field}_changed`, from: ticket[field], to: value },
   });
-  if (value !== null) {
-    await tx.insert(classifierFeedback).values({
-      ticketId: ticket.id,
-      field,
-      predicted: ticket[field],
-      corrected: value,
-      text: `${ticket.title}\n${ticket.description}`,
-      userId: ctx.actor.userId,
-    });
-  }
+  if (value !== null) await recordCorrection(tx, ticket, field, value, ctx.actor.userId, ctx.services.clock.now());
   return after;
 }
 
@@ -466,7 +461,7 @@ export interface UpdateTicketInput {
 
 /**
  * Change fields of a ticket in one transaction, each through its own rule: status through the
- * status machine, priority and category (agents; kept as classifier feedback), assignment
+ * status machine, priority and category (agents; early changes kept as classifier corrections), assignment
  * (agents), group (agents), title and description (the requester while open, or agents).
  */
 export async function updateTicket(ctx: TicketContext, key: string, input: UpdateTicketInput): Promise<TicketRow> {

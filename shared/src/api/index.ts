@@ -12,3 +12,5 @@ export * from './directory.js';
 export * from './integrations.js';
 export * from './views.js';
 export * from './queues.js';
+export * from './classifier.js';
+export * from './kb-import.js';

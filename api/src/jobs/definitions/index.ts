@@ -1,3 +1,4 @@
+import { classifierRetrain } from './classifier-retrain.js';
 import { deliverySend } from './delivery-send.js';
 import { inboundProcess } from './inbound-process.js';
 import { passwordResetMail } from './password-reset-mail.js';
@@ -17,6 +18,7 @@ export const jobDefinitions = {
   [deliverySend.name]: deliverySend,
   [inboundProcess.name]: inboundProcess,
   [passwordResetMail.name]: passwordResetMail,
+  [classifierRetrain.name]: classifierRetrain,
 } as const;
 
 export type JobDefinitions = typeof jobDefinitions;
