@@ -44,13 +44,36 @@ export class ApiClient {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    return this.answer(res, schema);
+  }
+
+  /** POST one file as multipart/form-data (field `file`), answered like `request`. */
+  async upload<S extends z.ZodType>(path: string, file: Blob, filename: string, schema: S): Promise<z.infer<S>> {
+    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const form = new FormData();
+    form.append('file', file, filename);
+    const res = await this.fetchImpl(new URL(path, this.options.baseUrl), { method: 'POST', headers, body: form });
+    return this.answer(res, schema);
+  }
+
+  private async answer<S extends z.ZodType>(res: Response, schema: S): Promise<z.infer<S>> {
     const text = await res.text();
-    const json: unknown = text ? JSON.parse(text) : undefined;
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not ours (a proxy's HTML error page): the status says what happened.
+      json = undefined;
+    }
     if (!res.ok) {
       const parsed = ZErrorBody.safeParse(json);
       const error: TErrorBody['error'] = parsed.success
         ? parsed.data.error
-        : { code: 'internal', message: `HTTP ${res.status}` };
+        : {
+            code: res.status === 413 ? ('payload_too_large' as const) : ('internal' as const),
+            message: res.status === 413 ? 'The file is too large for the server' : `HTTP ${res.status}`,
+          };
       throw new ApiError(res.status, error.code, error.message, error.details);
     }
     return schema.parse(json);

@@ -1,3 +1,5 @@
+import { formatFileSize } from '@deskmate/shared';
+
 /**
  * Every email Deskmate sends, as text and HTML from the same data. User content is escaped in
  * HTML; nothing here reads the database or decides who gets what (the sender does).
@@ -196,23 +198,16 @@ export interface MailFile {
   attached: boolean;
 }
 
-/** `12 KB`, `3.4 MB`: how big a file is, for people. */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
 function fileList(files: MailFile[]): { text: string; html: string } {
   if (!files.length) return { text: '', html: '' };
   const line = (f: MailFile) =>
     f.attached
-      ? `- ${f.filename} (${formatSize(f.size)}), attached`
-      : `- ${f.filename} (${formatSize(f.size)}): ${f.url}`;
+      ? `- ${f.filename} (${formatFileSize(f.size)}), attached`
+      : `- ${f.filename} (${formatFileSize(f.size)}): ${f.url}`;
   const item = (f: MailFile) =>
     f.attached
-      ? `<li>${escapeHtml(f.filename)} <span style="color:#57606a">(${escapeHtml(formatSize(f.size))}), attached</span></li>`
-      : `<li><a href="${escapeHtml(f.url)}" style="color:#0969da">${escapeHtml(f.filename)}</a> <span style="color:#57606a">(${escapeHtml(formatSize(f.size))})</span></li>`;
+      ? `<li>${escapeHtml(f.filename)} <span style="color:#57606a">(${escapeHtml(formatFileSize(f.size))}), attached</span></li>`
+      : `<li><a href="${escapeHtml(f.url)}" style="color:#0969da">${escapeHtml(f.filename)}</a> <span style="color:#57606a">(${escapeHtml(formatFileSize(f.size))})</span></li>`;
   const heading = files.length === 1 ? 'File' : `Files (${files.length})`;
   const signIn = files.some((f) => !f.attached) ? ' Links open after you sign in.' : '';
   return {

@@ -66,3 +66,10 @@ export const ZFileRefusal = z.object({
   detail: z.string(),
 });
 export type TFileRefusal = z.infer<typeof ZFileRefusal>;
+
+/** `300 bytes`, `12 KB`, `3.4 MB`: how big a file is, for people (console and email alike). */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

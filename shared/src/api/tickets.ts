@@ -200,6 +200,7 @@ export const ZCsatRequest = z
 export const ZTicketResponse = z.object({ ticket: ZTicket });
 /** One ticket with the files of the ticket itself (its opening mail, the files it was opened with). */
 export const ZTicketDetailResponse = ZTicketResponse.extend({ attachments: z.array(ZAttachmentRef) });
+export type TTicketDetail = z.infer<typeof ZTicketDetailResponse>;
 export const ZTicketEventResponse = z.object({ ticket: ZTicket, event: ZTimelineEvent });
 
 export const notificationTypes = [
