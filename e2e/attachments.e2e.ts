@@ -1,6 +1,6 @@
 import { expect, request as playwrightRequest, test, type Locator, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { apiSignIn, captureScreen, signIn, watchErrors } from './helpers.js';
+import { apiSignIn, captureScreen, PASSWORD, signIn, watchErrors } from './helpers.js';
 
 /** A PNG of one colour, as a screenshot would be. */
 const image = (width: number, height: number, background: string) =>
@@ -92,6 +92,9 @@ test('an agent attaches files by the picker and by pasting; the requester sees t
   await expect(pending(page)).toHaveCount(0);
   const reply = page.locator('.event', { hasText: 'firmware update' });
   await expectImagesLoaded(reply.getByRole('list', { name: 'Files of this reply' }), 2);
+  const src = await reply.getByRole('img', { name: 'scanner-display.png' }).getAttribute('src');
+  const fileId = /attachments\/([0-9a-f-]{36})\/thumbnail$/.exec(src ?? '')?.[1];
+  expect(fileId, src ?? '').toBeTruthy();
 
   // An internal note's file stays with the agents.
   await composer.getByRole('button', { name: /Internal note/ }).click();
@@ -111,7 +114,15 @@ test('an agent attaches files by the picker and by pasting; the requester sees t
   const context = await browser.newContext({ baseURL });
   const portal = await context.newPage();
   const portalErrors = watchErrors(portal);
-  await signIn(portal, 'alice@deskmate.local');
+  // The link her notification email gives for the file: sign in first, then it downloads.
+  await portal.goto(`/files/${ticket.key}/${fileId}`);
+  await expect(portal).toHaveURL(/\/login\?next=/);
+  await portal.getByLabel('Email').fill('alice@deskmate.local');
+  await portal.getByLabel('Password').fill(PASSWORD);
+  const download = portal.waitForEvent('download');
+  await portal.getByRole('button', { name: 'Sign in' }).click();
+  expect((await download).suggestedFilename()).toBe('scanner-display.png');
+  await expect(portal.getByText('Your download of scanner-display.png (6 KB) has started.')).toBeVisible();
   await portal.goto(`/portal/tickets/${ticket.key}`);
   const seen = portal.locator('.event', { hasText: 'firmware update' });
   const files = seen.getByRole('list', { name: 'Files of this reply' });

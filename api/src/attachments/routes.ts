@@ -4,6 +4,7 @@ import { defineRoute, type RouteContext } from '../http/route.js';
 import { getVisibleTicket, ticketContext } from '../tickets/service.js';
 import { readUpload } from './multipart.js';
 import {
+  attachmentContent,
   canThumbnail,
   createUpload,
   discardUpload,
@@ -81,17 +82,18 @@ export const attachmentRoutes = [
     params: ZAttachmentParams,
     handler: async (ctx) => {
       const { viewer, ticket } = await visibleTicket(ctx);
-      const file = await readAttachment(ctx.services.db, viewer, ticket, ctx.params.id);
+      const file = await readAttachment(ctx.services.db, viewer, ticket, ctx.params.id, 'content');
+      const bytes = file.bytes!;
       ctx.res
         .status(200)
         .set({
           'content-type': risky.test(file.contentType) ? 'application/octet-stream' : file.contentType,
           'content-disposition': disposition('attachment', file.filename),
-          'content-length': String(file.content.length),
+          'content-length': String(bytes.length),
           'cache-control': 'no-store',
           'x-content-type-options': 'nosniff',
         })
-        .end(file.content);
+        .end(bytes);
     },
   }),
   defineRoute({
@@ -103,19 +105,19 @@ export const attachmentRoutes = [
     params: ZAttachmentParams,
     handler: async (ctx) => {
       const { viewer, ticket } = await visibleTicket(ctx);
-      const file = await readAttachment(ctx.services.db, viewer, ticket, ctx.params.id);
+      const file = await readAttachment(ctx.services.db, viewer, ticket, ctx.params.id, 'thumbnail');
       if (!canThumbnail(file)) throw notFound('Preview');
-      let bytes = file.thumbnail;
+      let bytes = file.bytes;
       let type = 'image/webp';
       if (!bytes) {
-        bytes = await makeThumbnail(file.content, ctx.services.logger);
+        const content = await attachmentContent(ctx.services.db, file.id);
+        bytes = await makeThumbnail(content, ctx.services.logger);
         if (bytes) await storeThumbnail(ctx.services.db, file.id, bytes);
-      }
-      if (!bytes) {
-        // No decoder here: a small original is its own preview (its type was checked by its bytes).
-        if (file.size > ORIGINAL_AS_PREVIEW_MAX_BYTES) throw notFound('Preview');
-        bytes = file.content;
-        type = file.contentType;
+        else if (file.size <= ORIGINAL_AS_PREVIEW_MAX_BYTES) {
+          // No decoder here: a small original is its own preview (its type was checked by its bytes).
+          bytes = content;
+          type = file.contentType;
+        } else throw notFound('Preview');
       }
       ctx.res
         .status(200)

@@ -88,15 +88,33 @@ export async function attachmentsByEvent(
   return byEvent;
 }
 
-/** One file of the ticket, with its bytes, if the viewer may see it; anything else is 404. */
-export async function readAttachment(db: DbOrTx, viewer: Viewer, ticket: Visible, id: string) {
+const fileColumns = { ...refColumns, ticketId: attachments.ticketId };
+
+/**
+ * One file of the ticket if the viewer may see it (anything else is 404), with its bytes or its
+ * stored preview: never both, a file may be large.
+ */
+export async function readAttachment(
+  db: DbOrTx,
+  viewer: Viewer,
+  ticket: Visible,
+  id: string,
+  part: 'content' | 'thumbnail',
+) {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('Attachment');
   const [file] = await db
-    .select()
+    .select({ ...fileColumns, bytes: part === 'content' ? attachments.content : attachments.thumbnail })
     .from(attachments)
     .where(and(eq(attachments.id, id), attachmentsVisibleTo(viewer, ticket)));
   if (!file) throw notFound('Attachment');
   return file;
+}
+
+/** The bytes of a file already found through `readAttachment`. */
+export async function attachmentContent(db: DbOrTx, id: string): Promise<Buffer> {
+  const [row] = await db.select({ content: attachments.content }).from(attachments).where(eq(attachments.id, id));
+  if (!row) throw notFound('Attachment');
+  return row.content;
 }
 
 export interface UploadedFile {
