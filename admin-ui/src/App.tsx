@@ -12,6 +12,7 @@ import { NotificationsPage } from './layout/NotificationsPage';
 import { Loading } from './ui/bits';
 import { ToastProvider } from './ui/Toasts';
 import { QueuePage } from './workspace/QueuePage';
+import { NewTicketPage } from './workspace/NewTicketPage';
 import { TicketPage } from './workspace/TicketPage';
 
 // Admin, reports, the portal and the account page are separate chunks: the agent workspace
@@ -20,6 +21,7 @@ const AdminRoutes = lazy(() => import('./admin/AdminRoutes'));
 const ReportsPage = lazy(() => import('./reports/ReportsPage'));
 const PortalRoutes = lazy(() => import('./portal/PortalRoutes'));
 const AccountPage = lazy(() => import('./account/AccountPage'));
+const FileLinkPage = lazy(() => import('./attachments/FileLinkPage'));
 
 const onError = (error: unknown) => {
   if (isStatus(error, 401)) reportUnauthenticated();
@@ -103,6 +105,7 @@ export function App() {
                 <Route path="/reset-password" element={<ResetPasswordPage />} />
                 <Route path="/accept-invite" element={<AcceptInvitePage />} />
                 <Route path="/setup" element={<SetupPage />} />
+                <Route path="/files/:key/:id" element={<FileLinkPage />} />
                 <Route
                   path="/portal/*"
                   element={
@@ -119,6 +122,7 @@ export function App() {
                   }
                 >
                   <Route path="/queue/:queueId" element={<QueuePage />} />
+                  <Route path="/tickets/new" element={<NewTicketPage />} />
                   <Route path="/tickets/:key" element={<TicketPage />} />
                   <Route path="/notifications" element={<NotificationsPage />} />
                   <Route path="/account" element={<AccountPage />} />

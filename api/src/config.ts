@@ -70,6 +70,15 @@ const defaultAttachmentTypes = [
   'application/vnd.oasis.opendocument.*',
 ] as const;
 
+/** `image/*,application/pdf`: a list of MIME types and `type/*` patterns, lower-cased. */
+const mimeList = z
+  .string()
+  .regex(
+    /^\s*[\w.+-]+\/[\w.+*-]+(\s*,\s*[\w.+-]+\/[\w.+*-]+)*\s*$/,
+    'must be a comma-separated list of MIME types such as image/*,application/pdf',
+  )
+  .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()));
+
 /**
  * Every environment variable Deskmate reads, with its default and meaning. The README's
  * configuration table mirrors this list; `loadConfig` refuses a bad value with one line naming it.
@@ -136,6 +145,17 @@ export const configSchema = {
     schema: int(1, 100_000).default(30),
     secret: false,
     doc: 'Tickets one requester may open per 10 minutes, from any channel (agents and admins are not limited).',
+  },
+  ATTACHMENT_MAX_BYTES: {
+    schema: int(1024, 50 * 1024 * 1024).default(10 * 1024 * 1024),
+    secret: false,
+    doc: 'Largest file a person may upload to a reply, note or new ticket in the console or portal, in bytes (refused with 413 above it).',
+  },
+  ATTACHMENT_TYPES: {
+    schema: mimeList.default([...defaultAttachmentTypes]),
+    defaultText: defaultAttachmentTypes.join(','),
+    secret: false,
+    doc: 'MIME types that may be uploaded, as found in the bytes (`type/*` allowed). Programs, and files whose content is not what their name or type says, are always refused (415, with the reason).',
   },
   CHAT_SESSION_TTL: {
     schema: duration(60_000, 7 * 86_400_000).default(30 * 60_000),
@@ -335,17 +355,15 @@ export const configSchema = {
     doc: 'Largest attachment kept from an inbound email, in bytes (larger ones are listed as skipped).',
   },
   EMAIL_ATTACHMENT_TYPES: {
-    schema: z
-      .string()
-      .regex(
-        /^\s*[\w.+-]+\/[\w.+*-]+(\s*,\s*[\w.+-]+\/[\w.+*-]+)*\s*$/,
-        'must be a comma-separated list of MIME types such as image/*,application/pdf',
-      )
-      .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()))
-      .default([...defaultAttachmentTypes]),
+    schema: mimeList.default([...defaultAttachmentTypes]),
     defaultText: defaultAttachmentTypes.join(','),
     secret: false,
     doc: 'MIME types of inbound attachments that are kept, as found in their bytes (`type/*` allowed); others, programs and files whose content is not what their name or type says are listed as skipped.',
+  },
+  EMAIL_ATTACH_FILES_MAX_BYTES: {
+    schema: int(0, 20 * 1024 * 1024).default(0),
+    secret: false,
+    doc: 'Files of a public reply up to this many bytes in all travel inside its notification email; the others (all of them with 0) are listed as links to their download, which asks the reader to sign in. Files of internal notes are never emailed.',
   },
   EMAIL_BOUNCE_PAUSE: {
     schema: duration(60_000, 365 * 86_400_000).default(7 * 86_400_000),

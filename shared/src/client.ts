@@ -55,23 +55,40 @@ export class ApiClient {
     return this.send(method, path, schema, { type: contentType, data: body });
   }
 
+  /** POST one file as multipart/form-data (field `file`), answered like `request`. */
+  async uploadFile<S extends z.ZodType>(path: string, file: Blob, filename: string, schema: S): Promise<z.infer<S>> {
+    const form = new FormData();
+    form.append('file', file, filename);
+    // No content-type of ours: fetch writes multipart/form-data with its boundary.
+    return this.send('POST', path, schema, { type: null, data: form });
+  }
+
   private async send<S extends z.ZodType>(
     method: string,
     path: string,
     schema: S,
-    body: { type: string; data: string | Blob | Uint8Array<ArrayBuffer> } | undefined,
+    body: { type: string | null; data: string | Blob | Uint8Array<ArrayBuffer> | FormData } | undefined,
   ): Promise<z.infer<S>> {
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
-    if (body !== undefined) headers['content-type'] = body.type;
+    if (body?.type) headers['content-type'] = body.type;
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     const res = await this.fetchImpl(new URL(path, this.options.baseUrl), { method, headers, body: body?.data });
     const text = await res.text();
-    const json: unknown = text ? JSON.parse(text) : undefined;
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not ours (a proxy's HTML error page): the status says what happened.
+      json = undefined;
+    }
     if (!res.ok) {
       const parsed = ZErrorBody.safeParse(json);
       const error: TErrorBody['error'] = parsed.success
         ? parsed.data.error
-        : { code: 'internal', message: `HTTP ${res.status}` };
+        : {
+            code: res.status === 413 ? ('payload_too_large' as const) : ('internal' as const),
+            message: res.status === 413 ? 'The file is too large for the server' : `HTTP ${res.status}`,
+          };
       throw new ApiError(res.status, error.code, error.message, error.details);
     }
     return schema.parse(json);

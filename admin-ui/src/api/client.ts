@@ -31,7 +31,10 @@ import {
   ZSlaCalendarList,
   ZSlaPolicyList,
   ZSlaReport,
+  ZTicketDetailResponse,
   ZTicketEventResponse,
+  ZUploadResponse,
+  ZAttachmentList,
   ZTicketList,
   ZQueueCounts,
   ZTicketReport,
@@ -118,16 +121,29 @@ export const ticketApi = {
   list: (params: Record<string, string>) => get(withQuery('/api/tickets', params), ZTicketList),
   /** How many tickets each console queue holds for the signed-in agent. */
   counts: () => get('/api/tickets/counts', ZQueueCounts),
-  get: (key: string) => get(`/api/tickets/${enc(key)}`, ZTicketResponse),
+  /** One ticket, with the files of the ticket itself. */
+  get: (key: string) => get(`/api/tickets/${enc(key)}`, ZTicketDetailResponse),
+  /** Open a ticket (agents may file for someone else); `attachmentIds`: your uploads. */
+  create: (body: { title: string; description: string; requesterId?: string; attachmentIds?: string[] }) =>
+    send('POST', '/api/tickets', ZTicketResponse, body),
+  /** Every file of the ticket you may see. */
+  attachments: (key: string) => get(`/api/tickets/${enc(key)}/attachments`, ZAttachmentList),
   timeline: (key: string) => get(`/api/tickets/${enc(key)}/timeline`, ZTimeline),
   /** The ticket's audit rows, newest first (for the agents who work it). */
   audit: (key: string, cursor?: string) =>
     get(withQuery(`/api/tickets/${enc(key)}/audit`, { cursor }), ZTicketAuditList),
   update: (key: string, patch: TTicketPatch) => send('PATCH', `/api/tickets/${enc(key)}`, ZTicketResponse, patch),
   claim: (key: string) => send('POST', `/api/tickets/${enc(key)}/claim`, ZTicketResponse),
-  reply: (key: string, body: string) =>
-    send('POST', `/api/tickets/${enc(key)}/replies`, ZTicketEventResponse, { body }),
-  note: (key: string, body: string) => send('POST', `/api/tickets/${enc(key)}/notes`, ZTicketEventResponse, { body }),
+  reply: (key: string, body: string, attachmentIds: string[] = []) =>
+    send('POST', `/api/tickets/${enc(key)}/replies`, ZTicketEventResponse, {
+      body,
+      ...(attachmentIds.length ? { attachmentIds } : {}),
+    }),
+  note: (key: string, body: string, attachmentIds: string[] = []) =>
+    send('POST', `/api/tickets/${enc(key)}/notes`, ZTicketEventResponse, {
+      body,
+      ...(attachmentIds.length ? { attachmentIds } : {}),
+    }),
   merge: (key: string, intoKey: string) => send('POST', `/api/tickets/${enc(key)}/merge`, ZTicketResponse, { intoKey }),
   reopen: (key: string) => send('POST', `/api/tickets/${enc(key)}/reopen`, ZTicketResponse),
   watch: (key: string, userId?: string) =>
@@ -142,6 +158,17 @@ export const ticketApi = {
   /** One change (or a claim) on up to 100 tickets: one result per key, in order. */
   bulk: (ticketKeys: string[], action: TBulkTicketAction) =>
     send('POST', '/api/tickets/bulk', ZBulkTicketResponse, { keys: ticketKeys, action }),
+};
+
+export const attachmentApi = {
+  /** Upload one file; a reply, note or new ticket then attaches it by id. */
+  upload: (file: Blob, filename: string) => client.uploadFile('/api/attachments', file, filename, ZUploadResponse),
+  /** Take back an upload not attached yet. */
+  discard: (id: string) => send('DELETE', `/api/attachments/${enc(id)}`, ZEmpty),
+  /** Where a file of a ticket downloads (as a file, after the same access check as its event). */
+  fileUrl: (key: string, id: string) => `/api/tickets/${enc(key)}/attachments/${enc(id)}`,
+  /** The small inline preview of an image file. */
+  thumbnailUrl: (key: string, id: string) => `/api/tickets/${enc(key)}/attachments/${enc(id)}/thumbnail`,
 };
 
 export const notificationApi = {
@@ -285,10 +312,12 @@ export const kbImportApi = {
 export const chatApi = {
   start: (text?: string) =>
     send('POST', '/api/chat/sessions', ZChatSessionResponse, { channel: 'web', ...(text ? { text } : {}) }),
-  input: (id: string, input: wizard.TWizardInput, version?: number) =>
+  /** `attachmentIds`: uploads for the ticket this answer files (the summary's Confirm). */
+  input: (id: string, input: wizard.TWizardInput, version?: number, attachmentIds: string[] = []) =>
     send('POST', `/api/chat/sessions/${enc(id)}/input`, ZChatSessionResponse, {
       input,
       ...(version !== undefined ? { version } : {}),
+      ...(attachmentIds.length ? { attachmentIds } : {}),
     }),
 };
 

@@ -8,7 +8,7 @@ import {
   type InfiniteData,
   type QueryClient,
 } from '@tanstack/react-query';
-import type { TBulkTicketAction, TErrorCode, TTicket } from '@deskmate/shared';
+import type { TBulkTicketAction, TErrorCode, TTicket, TTicketDetail } from '@deskmate/shared';
 import { ticketApi, type TTicketPatch } from '../api/client';
 import { keys } from '../api/keys';
 import type { TQueueDef } from '../lib/queues';
@@ -58,7 +58,8 @@ export function useTicketList(queue: TQueueDef, params: Record<string, string>, 
 
 /** Put a changed ticket into every cache that shows it: the detail and any loaded list page. */
 export function storeTicket(queryClient: QueryClient, ticket: TTicket): void {
-  queryClient.setQueryData(keys.ticket(ticket.key), { ticket });
+  // The ticket's own files do not change with it: keep those already loaded.
+  queryClient.setQueryData<TTicketDetail>(keys.ticket(ticket.key), (old) => ({ attachments: [], ...old, ticket }));
   queryClient.setQueriesData<InfiniteData<TPage>>({ queryKey: ['tickets', 'list'] }, (data) =>
     data
       ? {
@@ -87,7 +88,7 @@ export function useTicket(key: string) {
     queryFn: () => ticketApi.get(key),
     placeholderData: () => {
       const ticket = cachedTicket(queryClient, key);
-      return ticket ? { ticket } : undefined;
+      return ticket ? { ticket, attachments: [] } : undefined;
     },
   });
 }
@@ -120,8 +121,8 @@ export function prefetchTicket(queryClient: QueryClient, key: string): void {
 export type TTicketAction =
   | { kind: 'claim' }
   | { kind: 'update'; patch: TTicketPatch }
-  | { kind: 'reply'; body: string }
-  | { kind: 'note'; body: string }
+  | { kind: 'reply'; body: string; attachmentIds?: string[] }
+  | { kind: 'note'; body: string; attachmentIds?: string[] }
   | { kind: 'merge'; intoKey: string }
   | { kind: 'reopen' }
   | { kind: 'watch'; userId?: string }
@@ -135,9 +136,9 @@ function run(key: string, action: TTicketAction): Promise<{ ticket: TTicket }> {
     case 'update':
       return ticketApi.update(key, action.patch);
     case 'reply':
-      return ticketApi.reply(key, action.body);
+      return ticketApi.reply(key, action.body, action.attachmentIds);
     case 'note':
-      return ticketApi.note(key, action.body);
+      return ticketApi.note(key, action.body, action.attachmentIds);
     case 'merge':
       return ticketApi.merge(key, action.intoKey);
     case 'reopen':

@@ -30,6 +30,9 @@ function Sidebar({ onNavigate }: { onNavigate: () => void }) {
   const counts = useQueueCounts().data?.counts;
   return (
     <nav className="sidebar-nav" aria-label="Main">
+      <Link to="/tickets/new" className="btn btn-secondary btn-sm new-ticket-link" onClick={onNavigate}>
+        New ticket
+      </Link>
       <h2 className="nav-heading">Queues</h2>
       <ul>
         {queues.map((q) => (

@@ -15,6 +15,9 @@ import { Field } from '../ui/Field';
 import { Markdown } from '../ui/Markdown';
 import { useToast } from '../ui/Toasts';
 import { Timeline } from '../workspace/Timeline';
+import { AttachmentList } from '../attachments/AttachmentList';
+import { AttachmentPicker, pasteFiles, useFileDrop } from '../attachments/AttachmentPicker';
+import { useUploads } from '../attachments/useUploads';
 import { Wizard } from './Wizard';
 
 const AccountPage = lazy(() => import('../account/AccountPage'));
@@ -170,10 +173,13 @@ function PortalTicket() {
   const action = useTicketAction(key);
   const toast = useToast();
   const [text, setText] = useDraft(key, 'reply');
+  const uploads = useUploads();
+  const drop = useFileDrop(uploads);
   if (ticket.error) return <ErrorMessage error={ticket.error} onRetry={() => void ticket.refetch()} />;
   if (!ticket.data) return <Loading />;
   const t = ticket.data.ticket;
   const resolved = t.status === 'resolved' || t.status === 'closed';
+  const canSend = (text.trim() !== '' || uploads.ids.length > 0) && !uploads.uploading && !uploads.failed;
   return (
     <div className="stack">
       <PageHeader title={`${t.key} ${t.title}`}>
@@ -186,27 +192,36 @@ function PortalTicket() {
           )}
         </div>
       </PageHeader>
-      <div className="description">{t.description}</div>
-      {timeline.data ? <Timeline events={timeline.data.items} requesterId={t.requester.id} /> : <Loading />}
+      <div className="description">
+        {t.description}
+        <AttachmentList ticketKey={t.key} files={ticket.data.attachments} label="Files of the ticket" />
+      </div>
+      {timeline.data ? (
+        <Timeline events={timeline.data.items} requesterId={t.requester.id} ticketKey={t.key} />
+      ) : (
+        <Loading />
+      )}
       {t.status === 'resolved' && !t.csat && <Csat ticketKey={t.key} />}
       {t.csat && <p className="muted">You rated this {t.csat.rating}/5. Thank you!</p>}
       <form
-        className="composer stack"
+        className={`composer stack${drop.dragging ? ' composer-dragging' : ''}`}
+        {...drop.props}
         onSubmit={(e) => {
           e.preventDefault();
-          if (text.trim())
+          if (canSend)
             action.mutate(
-              { kind: 'reply', body: text.trim() },
-              { onSuccess: () => (setText(''), toast('Reply sent')) },
+              { kind: 'reply', body: text.trim(), attachmentIds: uploads.ids },
+              { onSuccess: () => (setText(''), uploads.clear(), toast('Reply sent')) },
             );
         }}
       >
         <Field label={resolved ? 'Still a problem? Reply to reopen' : 'Reply'}>
-          <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} />
+          <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} onPaste={pasteFiles(uploads)} />
         </Field>
+        <AttachmentPicker uploads={uploads} dragging={drop.dragging} />
         <ErrorMessage error={action.error} />
         <div className="row">
-          <button type="submit" className="btn btn-primary" disabled={!text.trim() || action.isPending}>
+          <button type="submit" className="btn btn-primary" disabled={!canSend || action.isPending}>
             Send
           </button>
           {t.status === 'resolved' && (

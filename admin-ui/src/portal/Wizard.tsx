@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { ticketPath, type wizard } from '@deskmate/shared';
+import { ticketPath, wizard } from '@deskmate/shared';
 import { formatDateTime } from '../lib/format';
 import { Loading } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
+import { AttachmentPicker, pasteFiles, useFileDrop } from '../attachments/AttachmentPicker';
+import { useUploads } from '../attachments/useUploads';
 import { useWizard } from './useWizard';
 
 type TPrompt = wizard.TWizardPrompt;
@@ -146,9 +148,19 @@ function Summary({ summary }: { summary: wizard.TWizardSummary }) {
 
 /** The intake wizard rendered for the web: one prompt at a time, the same steps as in chat. */
 export function Wizard() {
-  const { session, error, pending, send, retry } = useWizard();
+  const { session, error, pending, send: sendInput, retry } = useWizard();
   const headingRef = useRef<HTMLParagraphElement>(null);
   const step = session?.prompt.step;
+  // Files for the ticket: chosen at the summary, they go with its Confirm and belong to the ticket.
+  const uploads = useUploads();
+  const drop = useFileDrop(uploads);
+  const atSummary = step === 'summary';
+  const send = async (input: wizard.TWizardInput) => {
+    const confirming = atSummary && input.type === 'choice' && input.value === wizard.summaryValues.confirm;
+    const next = await sendInput(input, confirming ? uploads.ids : []);
+    if (confirming && next?.ticketKey) uploads.clear();
+  };
+  const filesBusy = atSummary && (uploads.uploading || uploads.failed);
   // Move focus to each new question so keyboard and screen-reader users follow the conversation.
   useEffect(() => {
     if (step) headingRef.current?.focus();
@@ -159,7 +171,13 @@ export function Wizard() {
   const prompt = session.prompt;
   const progress = Math.round((prompt.progress.current / prompt.progress.total) * 100);
   return (
-    <section className="wizard card" aria-labelledby="wizard-question" aria-busy={pending}>
+    <section
+      className={`wizard card${drop.dragging ? ' composer-dragging' : ''}`}
+      aria-labelledby="wizard-question"
+      aria-busy={pending}
+      {...(atSummary ? drop.props : {})}
+      onPaste={atSummary ? pasteFiles(uploads) : undefined}
+    >
       <div
         className="wizard-progress"
         role="progressbar"
@@ -196,6 +214,12 @@ export function Wizard() {
         </ul>
       )}
       {prompt.summary && <Summary summary={prompt.summary} />}
+      {atSummary && (
+        <div className="stack">
+          <p className="small">Add screenshots or files if they help (optional).</p>
+          <AttachmentPicker uploads={uploads} dragging={drop.dragging} />
+        </div>
+      )}
       {prompt.ticket && (
         <p>
           <Link to={ticketPath(prompt.ticket.key, false)} className="btn btn-primary">
@@ -219,7 +243,7 @@ export function Wizard() {
           disabled={pending}
         />
       ) : (
-        <ChoiceButtons prompt={prompt} send={(i) => void send(i)} disabled={pending} />
+        <ChoiceButtons prompt={prompt} send={(i) => void send(i)} disabled={pending || filesBusy} />
       )}
       {error !== null && <ErrorMessage error={error} />}
       <div className="row wrap">

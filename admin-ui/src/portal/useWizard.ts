@@ -29,12 +29,14 @@ export function useWizard() {
   }, [start]);
 
   const send = useCallback(
-    async (input: wizard.TWizardInput) => {
-      if (!session) return;
+    async (input: wizard.TWizardInput, attachmentIds: string[] = []): Promise<TChatSession | null> => {
+      if (!session) return null;
       setPending(true);
       setError(null);
       try {
-        setSession((await chatApi.input(session.id, input, session.version)).session);
+        const next = (await chatApi.input(session.id, input, session.version, attachmentIds)).session;
+        setSession(next);
+        return next;
       } catch (err) {
         const current =
           err instanceof ApiError && err.status === 409 && err.details && typeof err.details === 'object'
@@ -42,6 +44,7 @@ export function useWizard() {
             : null;
         if (current?.success) setSession(current.data);
         else setError(err);
+        return null;
       } finally {
         setPending(false);
       }

@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import type { TTicket } from '@deskmate/shared';
 import { cannedApi } from '../api/client';
+import { AttachmentPicker, pasteFiles, useFileDrop } from '../attachments/AttachmentPicker';
+import { useUploads } from '../attachments/useUploads';
 import { useCanned } from '../hooks/data';
 import { useTicketAction } from '../hooks/tickets';
 import { useDraft } from '../hooks/useDraft';
@@ -10,7 +12,11 @@ import { useToast } from '../ui/Toasts';
 
 export type TComposerMode = 'reply' | 'note';
 
-/** Reply to the requester or write an internal note; canned responses fill the text. */
+/**
+ * Reply to the requester or write an internal note; canned responses fill the text; files come
+ * from the picker, a drop on the composer or a pasted screenshot, and go with the message (an
+ * internal note's files stay as internal as it is).
+ */
 export function Composer({
   ticket,
   mode,
@@ -26,6 +32,8 @@ export function Composer({
   const drafts = { reply: useDraft(ticket.key, 'reply'), note: useDraft(ticket.key, 'note') };
   const [text, setText] = drafts[mode];
   const ref = useRef<HTMLTextAreaElement>(null);
+  const uploads = useUploads();
+  const drop = useFileDrop(uploads);
   const action = useTicketAction(ticket.key);
   const resolve = useTicketAction(ticket.key);
   const canned = useCanned();
@@ -42,13 +50,16 @@ export function Composer({
     if (focusSignal) ref.current?.focus();
   }, [focusSignal]);
 
+  const canSend = (text.trim() !== '' || uploads.ids.length > 0) && !uploads.uploading && !uploads.failed;
   const send = (andResolve: boolean) => {
     const body = text.trim();
-    if (!body || action.isPending) return;
+    if (!canSend || action.isPending) return;
     const clearSent = drafts[mode][1];
-    action.mutate(mode === 'reply' ? { kind: 'reply', body } : { kind: 'note', body }, {
+    const attachmentIds = uploads.ids;
+    action.mutate(mode === 'reply' ? { kind: 'reply', body, attachmentIds } : { kind: 'note', body, attachmentIds }, {
       onSuccess: () => {
         clearSent('');
+        uploads.clear();
         toast(mode === 'reply' ? 'Reply sent' : 'Note added');
         if (andResolve)
           resolve.mutate(
@@ -62,7 +73,8 @@ export function Composer({
   const internal = mode === 'note';
   return (
     <form
-      className={`composer ${internal ? 'composer-note' : 'composer-reply'}`}
+      className={`composer ${internal ? 'composer-note' : 'composer-reply'}${drop.dragging ? ' composer-dragging' : ''}`}
+      {...drop.props}
       onSubmit={(e) => {
         e.preventDefault();
         send(false);
@@ -101,6 +113,7 @@ export function Composer({
         value={text}
         placeholder={internal ? 'Only agents see internal notes' : `Reply to ${ticket.requester.name}…`}
         onChange={(e) => setText(e.target.value)}
+        onPaste={pasteFiles(uploads)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
@@ -108,17 +121,18 @@ export function Composer({
           }
         }}
       />
-      {internal && <p className="hint">Internal notes are never shown or sent to the requester.</p>}
+      <AttachmentPicker uploads={uploads} dragging={drop.dragging} />
+      {internal && <p className="hint">Internal notes and their files are never shown or sent to the requester.</p>}
       <ErrorMessage error={action.error ?? resolve.error ?? render.error} />
       <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={!text.trim() || action.isPending}>
+        <button type="submit" className="btn btn-primary" disabled={!canSend || action.isPending}>
           {internal ? 'Add note' : 'Send reply'}
         </button>
         {!internal && ticket.status !== 'resolved' && ticket.status !== 'closed' && (
           <button
             type="button"
             className="btn btn-secondary"
-            disabled={!text.trim() || action.isPending}
+            disabled={!canSend || action.isPending}
             onClick={() => send(true)}
           >
             Send and resolve

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import type { TTicket } from '@deskmate/shared';
+import type { TAttachmentRef, TTicket } from '@deskmate/shared';
+import { AttachmentList } from '../attachments/AttachmentList';
 import { isStatus } from '../api/errors';
 import { useUser } from '../auth/session';
 import { useTicket, useTicketAction, useTimeline } from '../hooks/tickets';
@@ -35,7 +36,7 @@ export function TicketPage() {
     );
   }
   if (!ticket.data) return <Loading label={`Loading ${key}…`} />;
-  return <TicketView key={key} ticket={ticket.data.ticket} />;
+  return <TicketView key={key} ticket={ticket.data.ticket} files={ticket.data.attachments} />;
 }
 
 function MergeDialog({ ticket, open, onClose }: { ticket: TTicket; open: boolean; onClose: () => void }) {
@@ -82,7 +83,7 @@ function MergeDialog({ ticket, open, onClose }: { ticket: TTicket; open: boolean
   );
 }
 
-function TicketView({ ticket }: { ticket: TTicket }) {
+function TicketView({ ticket, files }: { ticket: TTicket; files: TAttachmentRef[] }) {
   const me = useUser();
   const navigate = useNavigate();
   const location = useLocation();
@@ -210,11 +211,17 @@ function TicketView({ ticket }: { ticket: TTicket }) {
               <div className="description">
                 <h2 className="sr-only">Description</h2>
                 <p>{ticket.description}</p>
+                <AttachmentList ticketKey={ticket.key} files={files} label="Files of the ticket" />
               </div>
               {timeline.error ? (
                 <ErrorMessage error={timeline.error} onRetry={() => void timeline.refetch()} />
               ) : timeline.data ? (
-                <Timeline events={timeline.data.items} requesterId={ticket.requester.id} ticketKey={ticket.key} />
+                <Timeline
+                  events={timeline.data.items}
+                  requesterId={ticket.requester.id}
+                  ticketKey={ticket.key}
+                  decide
+                />
               ) : (
                 <Loading label="Loading the conversation…" />
               )}

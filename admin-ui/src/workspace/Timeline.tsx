@@ -1,4 +1,5 @@
 import { ZUnverifiedEmailData, type TTimelineEvent, type TUnverifiedEmailData } from '@deskmate/shared';
+import { AttachmentList } from '../attachments/AttachmentList';
 import { useUnverifiedEmailDecision } from '../hooks/tickets';
 import { useNow } from '../hooks/useNow';
 import { formatDateTime, formatRelative } from '../lib/format';
@@ -76,17 +77,20 @@ function UnverifiedEmail({
 
 /**
  * The conversation: public replies as messages, internal notes on a distinct tinted card with a
- * lock and the words "Internal note", system events as one quiet line. With `ticketKey` (the
- * console), a mail from an unverified sender offers the agent to accept or discard it.
+ * lock and the words "Internal note", system events as one quiet line; each message with its
+ * files. With `decide` (the console), a mail from an unverified sender offers the agent to accept
+ * or discard it.
  */
 export function Timeline({
   events,
   requesterId,
   ticketKey,
+  decide = false,
 }: {
   events: TTimelineEvent[];
   requesterId: string;
-  ticketKey?: string;
+  ticketKey: string;
+  decide?: boolean;
 }) {
   const now = useNow();
   return (
@@ -141,10 +145,15 @@ export function Timeline({
                   via {channelLabel[e.channel] ?? e.channel} · {when}
                 </span>
               </header>
-              <div className="event-body">{e.body}</div>
+              {e.body && <div className="event-body">{e.body}</div>}
+              <AttachmentList
+                ticketKey={ticketKey}
+                files={e.attachments}
+                label={`Files of this ${internal ? 'note' : 'reply'}`}
+              />
               {(() => {
                 const unverified = ZUnverifiedEmailData.safeParse(e.data);
-                return unverified.success && ticketKey ? (
+                return unverified.success && decide ? (
                   <UnverifiedEmail ticketKey={ticketKey} eventId={e.id} data={unverified.data} />
                 ) : null;
               })()}

@@ -112,6 +112,7 @@ async function fileTicket(
   user: UserRow,
   row: SessionRow,
   state: State,
+  attachmentIds: readonly string[] = [],
 ): Promise<{ state: State; ticketId?: string }> {
   const draft = wizard.ticketDraft(state);
   if (!draft)
@@ -125,7 +126,7 @@ async function fileTicket(
     const ticket = await tx.transaction((inner) =>
       createTicket(
         ctx,
-        { title: draft.title, description, category: draft.category, priority: draft.priority },
+        { title: draft.title, description, category: draft.category, priority: draft.priority, attachmentIds },
         { tx: inner },
       ),
     );
@@ -212,13 +213,16 @@ export async function startChat(
   });
 }
 
-/** Feed one input to a conversation the caller owns; a stale `version` gets 409 with the current prompt. */
+/**
+ * Feed one input to a conversation the caller owns; a stale `version` gets 409 with the current
+ * prompt. `attachmentIds` (the caller's uploads) go on the ticket this input files, if it files one.
+ */
 export async function chatInput(
   services: Services,
   actor: Actor,
   user: UserRow,
   sessionId: string,
-  body: { input: wizard.TWizardInput; version?: number | undefined },
+  body: { input: wizard.TWizardInput; version?: number | undefined; attachmentIds?: readonly string[] | undefined },
 ): Promise<{ session: TChatSession; resumed: boolean }> {
   const env = wizardEnv(services);
   const outcome = await services.db.transaction(async (tx) => {
@@ -247,7 +251,7 @@ export async function chatInput(
     let next = wizard.next(state, body.input, env);
     let ticketId: string | undefined;
     if (next.state.step === 'submitting') {
-      const filed = await fileTicket(tx, services, actor, user, row, next.state);
+      const filed = await fileTicket(tx, services, actor, user, row, next.state, body.attachmentIds);
       ticketId = filed.ticketId;
       next = { state: filed.state, prompt: wizard.promptFor(filed.state) };
     }

@@ -1,20 +1,7 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  customType,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { check, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { ticketEvents, tickets, users, visibility } from './schema.js';
 
-const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /**
@@ -72,30 +59,6 @@ export const emailInbound = pgTable(
     index('email_inbound_received_idx').on(t.receivedAt),
     index('email_inbound_message_idx').on(t.messageId),
     index('email_inbound_ticket_idx').on(t.ticketId),
-  ],
-);
-
-/** Files that came with an inbound email, kept in the database (within the size and type limits). */
-export const emailAttachments = pgTable(
-  'email_attachments',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    ticketId: uuid('ticket_id')
-      .notNull()
-      .references(() => tickets.id, { onDelete: 'cascade' }),
-    eventId: uuid('event_id').references(() => ticketEvents.id, { onDelete: 'set null' }),
-    inboundId: uuid('inbound_id').references(() => emailInbound.id, { onDelete: 'set null' }),
-    filename: text('filename').notNull(),
-    contentType: text('content_type').notNull(),
-    size: integer('size').notNull(),
-    sha256: text('sha256').notNull(),
-    content: bytea('content').notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [
-    index('email_attachments_ticket_idx').on(t.ticketId, t.createdAt),
-    // The same file (a signature logo) sent again on one ticket is kept once.
-    uniqueIndex('email_attachments_ticket_sha_idx').on(t.ticketId, t.sha256),
   ],
 );
 

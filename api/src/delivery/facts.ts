@@ -5,6 +5,7 @@ import { notifications, type outbox, ticketEvents, tickets, userIdentities, user
 import { wantsChat } from '../email/preferences.js';
 import { presentNotification } from '../notifications/service.js';
 import { presentUser } from '../presenters/user.js';
+import { viewerFor } from '../tickets/policy.js';
 import { presentEvents, presentTickets, ticketColumns } from '../tickets/presenter.js';
 
 type OutboxRow = typeof outbox.$inferSelect;
@@ -45,12 +46,14 @@ export async function factsFor(db: DbOrTx, row: OutboxRow, now: Date): Promise<T
       ticketId ??= n.ticketId;
       const [u] = await db.select().from(users).where(eq(users.id, n.userId));
       if (u) recipient = await recipientFor(db, u);
-      if (data.eventId) {
+      if (data.eventId && u) {
         const [e] = await db
           .select()
           .from(ticketEvents)
           .where(and(eq(ticketEvents.id, data.eventId), eq(ticketEvents.visibility, 'public')));
-        if (e) event = (await presentEvents(db, [e]))[0] ?? null;
+        const [on] = e ? await db.select(ticketColumns).from(tickets).where(eq(tickets.id, e.ticketId)) : [];
+        // Its files as the recipient may see them: the rule every read of files goes through.
+        if (e && on) event = (await presentEvents(db, [e], { viewer: await viewerFor(db, u), ticket: on }))[0] ?? null;
       }
     }
   } else if (str('userId')) {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Attachment } from 'mailparser';
 import type { DbOrTx } from '../db/client.js';
 import { judgeFile, type FilePolicy, type FileRefusal } from '../attachments/judge.js';
-import { emailAttachments } from '../db/schema-email.js';
+import { safeFileName } from '../attachments/names.js';
+import { attachments } from '../db/schema-attachments.js';
 
 export type AttachmentPolicy = FilePolicy;
 
@@ -60,18 +61,8 @@ export async function sortAttachments(attachments: Attachment[], policy: Attachm
 }
 
 /** A file name safe to show and to offer as a download. */
-export function fileName(a: Pick<Attachment, 'filename' | 'contentType'>): string {
-  const name = (a.filename ?? '')
-    .replace(/[\\/]/g, '_')
-    .split('')
-    // Control characters, quotes, and the direction marks that make `exe.pdf` of `fdp.exe`.
-    .filter((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f && ch !== '"')
-    .filter((ch) => !/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(ch))
-    .join('')
-    .trim()
-    .slice(0, 200);
-  return name || `attachment.${a.contentType.split('/')[1]?.split(/[;+]/)[0] ?? 'bin'}`;
-}
+export const fileName = (a: Pick<Attachment, 'filename' | 'contentType'>): string =>
+  safeFileName(a.filename, a.contentType);
 
 /** Store kept attachments against the ticket (the same file twice on one ticket is stored once). */
 export async function storeAttachments(
@@ -81,10 +72,11 @@ export async function storeAttachments(
 ): Promise<{ id: string; filename: string; size: number }[]> {
   if (!files.length) return [];
   const rows = await db
-    .insert(emailAttachments)
+    .insert(attachments)
     .values(
       files.map((a) => ({
         ...link,
+        source: 'email' as const,
         filename: a.filename,
         contentType: a.contentType,
         size: a.size,
@@ -93,6 +85,6 @@ export async function storeAttachments(
       })),
     )
     .onConflictDoNothing()
-    .returning({ id: emailAttachments.id, filename: emailAttachments.filename, size: emailAttachments.size });
+    .returning({ id: attachments.id, filename: attachments.filename, size: attachments.size });
   return rows;
 }

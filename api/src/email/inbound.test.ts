@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import type { TTicket, TTimelineEvent } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, ticketEvents, tickets, users } from '../db/schema.js';
-import { emailAttachments, emailInbound } from '../db/schema-email.js';
+import { attachments } from '../db/schema-attachments.js';
+import { emailInbound } from '../db/schema-email.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
@@ -491,9 +492,7 @@ describe('attachments', () => {
     expect(row!.details).toMatchObject({
       skippedAttachments: [{ filename: 'vpn-fix.exe', reason: 'executable' }],
     });
-    expect(
-      await database.db.select().from(emailAttachments).where(eq(emailAttachments.ticketId, ticket.id)),
-    ).toHaveLength(1);
+    expect(await database.db.select().from(attachments).where(eq(attachments.ticketId, ticket.id))).toHaveLength(1);
   });
 
   it('files are judged by their bytes: a disguised program and a file whose content is not what it says are not kept, and the reply says why', async () => {
@@ -540,9 +539,9 @@ describe('attachments', () => {
       '[Attached: statement.pdf (1 KB); Not kept: invoice.pdf.exe (a program), receipt.pdf (its content is not what its name or type says)]',
     );
     const stored = await database.db
-      .select({ filename: emailAttachments.filename, contentType: emailAttachments.contentType })
-      .from(emailAttachments)
-      .where(eq(emailAttachments.ticketId, ticket.id));
+      .select({ filename: attachments.filename, contentType: attachments.contentType })
+      .from(attachments)
+      .where(eq(attachments.ticketId, ticket.id));
     expect(stored).toEqual([{ filename: 'statement.pdf', contentType: 'application/pdf' }]);
     const [row] = await database.db
       .select()

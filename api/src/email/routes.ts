@@ -1,22 +1,18 @@
 import type { Request } from 'express';
-import { and, desc, eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ZTicketKeyParams, ZUnverifiedEmailDecision, ZUnverifiedEmailParams, ZUuid } from '@deskmate/shared';
+import { ZUnverifiedEmailDecision, ZUnverifiedEmailParams } from '@deskmate/shared';
 import { tickets } from '../db/schema.js';
-import { emailAttachments, emailInbound, notificationPreferences } from '../db/schema-email.js';
-import { AppError, notFound } from '../http/errors.js';
+import { emailInbound, notificationPreferences } from '../db/schema-email.js';
+import { AppError } from '../http/errors.js';
 import type { Services } from '../http/context.js';
 import { readRaw } from '../http/raw-body.js';
 import { defineRoute } from '../http/route.js';
 import { safeEqual, sha256 } from '../security/crypto.js';
-import { attachmentsVisibleTo } from '../tickets/policy.js';
-import { getVisibleTicket, ticketContext } from '../tickets/service.js';
 import { processInboundEmail } from './inbound.js';
 import { loadPreferences } from './preferences.js';
 import { decideUnverifiedEmail } from './unverified.js';
 import {
-  ZAttachment,
-  ZAttachmentParams,
   ZInboundEmail,
   ZInboundEmailQuery,
   ZInboundResult,
@@ -39,10 +35,6 @@ const presentPreferences = (p: Awaited<ReturnType<typeof loadPreferences>>, stor
   quietHours: p.quietHours,
   timeZone: stored,
 });
-
-/** Files served as downloads only; types a browser would run are sent as opaque bytes. */
-const risky =
-  /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|application\/javascript|text\/javascript)/i;
 
 export const emailRoutes = [
   defineRoute({
@@ -144,58 +136,6 @@ export const emailRoutes = [
         .returning();
       const prefs = await loadPreferences(ctx.services.db, ctx.user.id, ctx.services.config.DIGEST_TIME_ZONE);
       return presentPreferences(prefs, row?.timeZone ?? null);
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/tickets/:key/attachments',
-    access: 'user',
-    summary: 'Files on this ticket that you may see (files of internal notes only for its agents)',
-    params: ZTicketKeyParams,
-    response: z.object({ items: z.array(ZAttachment) }),
-    handler: async (ctx) => {
-      const { viewer } = await ticketContext(ctx.services, ctx.actor, ctx.user);
-      const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
-      const rows = await ctx.services.db
-        .select({
-          id: emailAttachments.id,
-          filename: emailAttachments.filename,
-          contentType: emailAttachments.contentType,
-          size: emailAttachments.size,
-          createdAt: emailAttachments.createdAt,
-        })
-        .from(emailAttachments)
-        .where(attachmentsVisibleTo(viewer, ticket))
-        .orderBy(emailAttachments.createdAt);
-      return { items: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) };
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/tickets/:key/attachments/:id',
-    access: 'user',
-    summary: 'Download one attachment (always as a file, never shown inline)',
-    params: ZAttachmentParams,
-    handler: async (ctx) => {
-      const { viewer } = await ticketContext(ctx.services, ctx.actor, ctx.user);
-      const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
-      if (!ZUuid.safeParse(ctx.params.id).success) throw notFound('Attachment');
-      const [row] = await ctx.services.db
-        .select({ file: emailAttachments })
-        .from(emailAttachments)
-        .where(and(eq(emailAttachments.id, ctx.params.id), attachmentsVisibleTo(viewer, ticket)));
-      const file = row?.file;
-      if (!file) throw notFound('Attachment');
-      ctx.res
-        .status(200)
-        .set({
-          'content-type': risky.test(file.contentType) ? 'application/octet-stream' : file.contentType,
-          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-          'content-length': String(file.content.length),
-          'cache-control': 'no-store',
-          'x-content-type-options': 'nosniff',
-        })
-        .end(file.content);
     },
   }),
   ...(['accept', 'discard'] as const).map((decision) =>

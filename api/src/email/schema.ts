@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone, ZTicketKey } from '@deskmate/shared';
+import { isTimeZone } from '@deskmate/shared';
 import { notificationDeliveryModes } from '../db/schema-email.js';
 
 /**
@@ -75,14 +75,3 @@ export const ZInboundEmailQuery = z
     outcome: z.enum(['replied', 'noted', 'created', 'ignored', 'rejected', 'failed']).optional(),
   })
   .strict();
-
-export const ZAttachment = z.object({
-  id: z.string(),
-  filename: z.string(),
-  contentType: z.string(),
-  size: z.number().int(),
-  createdAt: z.string(),
-});
-
-/** The id is checked after the ticket: someone who may not see the ticket learns nothing from it. */
-export const ZAttachmentParams = z.object({ key: ZTicketKey, id: z.string().max(100) }).strict();

@@ -31,6 +31,7 @@ const env = (url: string) => ({
   JOBS_PROCESS_EVERY: '100ms',
   OUTBOX_POLL_INTERVAL: '200ms',
   DIGEST_TIME_ZONE: 'UTC',
+  EMAIL_ATTACH_FILES_MAX_BYTES: '4096',
 });
 
 beforeAll(async () => {
@@ -260,6 +261,73 @@ describe('notifications by email through a real SMTP server', () => {
     expect(dead).toMatchObject({ channel: 'email', target: alice.email });
     expect(dead!.lastError).toContain('no such mailbox');
     expect(dead!.lastFailedAt).toBeInstanceOf(Date);
+  });
+});
+
+/** An upload, as the console makes it (multipart, the session cookie, same Origin). */
+async function uploadAs(user: UserRow, filename: string, type: string, bytes: Buffer): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)], { type }), filename);
+  const res = await app.fetch('/api/attachments', {
+    method: 'POST',
+    headers: { cookie: sessionCookie(app, user), origin: new URL(app.url).origin },
+    body: form,
+  });
+  const body = (await res.json()) as { upload: { id: string } };
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return body.upload.id;
+}
+
+describe('files of replies reach the requester by email; those of internal notes never', () => {
+  // A PNG header and enough bytes to pass EMAIL_ATTACH_FILES_MAX_BYTES (4096).
+  const bigPng = Buffer.concat([
+    Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'),
+    Buffer.alloc(6000),
+  ]);
+
+  it('a public reply’s small file travels in the mail, a larger one is a sign-in link to its download', async () => {
+    const t = await openTicket('Printer error code');
+    await until(() => mailsTo(alice, t.key).length === 1, 15_000, 'confirmation');
+    await call(app, 'POST', `/tickets/${t.key}/claim`, { cookie: sessionCookie(app, agent) });
+    const small = await uploadAs(agent, 'steps.txt', 'text/plain', Buffer.from('1. Open the tray\n2. Pull gently\n'));
+    const big = await uploadAs(agent, 'diagram.png', 'image/png', bigPng);
+    const res = await call(app, 'POST', `/tickets/${t.key}/replies`, {
+      cookie: sessionCookie(app, agent),
+      body: { body: 'Follow these steps, see the diagram.', attachmentIds: [small, big] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await until(() => mailsTo(alice, t.key).length === 2, 15_000, 'reply mail');
+    const mail = mailsTo(alice, t.key)[1]!;
+    expect(mail.parsed.text).toContain('Follow these steps, see the diagram.');
+    expect(mail.parsed.text).toContain('- steps.txt (32 bytes), attached');
+    expect(mail.parsed.text).toContain(`- diagram.png (6 KB): https://desk.test/files/${t.key}/${big}`);
+    expect(mail.parsed.text).toContain('Links open after you sign in.');
+    expect(mail.parsed.html).toContain(`href="https://desk.test/files/${t.key}/${big}"`);
+    expect(mail.parsed.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([
+      ['steps.txt', 'text/plain', '1. Open the tray\n2. Pull gently\n'],
+    ]);
+  });
+
+  it('an internal note’s file reaches no requester, and its mail to the assignee carries no file', async () => {
+    const t = await openTicket('Laptop asset check');
+    await until(() => mailsTo(alice, t.key).length === 1, 15_000, 'confirmation');
+    await call(app, 'POST', `/tickets/${t.key}/claim`, { cookie: sessionCookie(app, agent) });
+    const file = await uploadAs(other, 'secret-asset-register.txt', 'text/plain', Buffer.from('serials\n'));
+    const res = await call(app, 'POST', `/tickets/${t.key}/notes`, {
+      cookie: sessionCookie(app, other),
+      body: { body: 'Internal: see the register', attachmentIds: [file] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await until(() => mailsTo(agent, t.key).length === 1, 15_000, 'note mail');
+    const note = mailsTo(agent, t.key)[0]!;
+    expect(note.parsed.text).toContain('Internal: see the register');
+    expect(note.parsed.attachments).toEqual([]);
+    expect(note.raw).not.toContain('secret-asset-register');
+    await sleep(500);
+    expect(mailsTo(alice, t.key)).toHaveLength(1);
+    expect(smtp.to(alice.email).some((m) => m.raw.includes('secret-asset-register') || m.raw.includes(file))).toBe(
+      false,
+    );
   });
 });
 

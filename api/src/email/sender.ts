@@ -12,6 +12,7 @@ import {
 } from '@deskmate/shared';
 import { createDatabase, type Database, type Db } from '../db/client.js';
 import { mailMessages, notifications, outbox, users } from '../db/schema.js';
+import { attachments } from '../db/schema-attachments.js';
 import { emailMessageIds } from '../db/schema-email.js';
 import type { Services } from '../http/context.js';
 import { emailIdentity, replyAddress, replyKey, type EmailIdentity, type ReplyScope } from './addresses.js';
@@ -27,12 +28,13 @@ import {
   renderStatusChange,
   renderTicketCreated,
   renderWeeklyDigest,
+  type MailFile,
   type RenderedEmail,
   type TicketView,
   type WeeklyStats,
 } from './templates.js';
 import { bracket, nextReferences, plainMessageId, threadRootId, ticketMessageId } from './threading.js';
-import { smtpTransport, type MailTransport, type OutgoingEmail } from './transport.js';
+import { smtpTransport, type MailTransport, type OutgoingAttachment, type OutgoingEmail } from './transport.js';
 
 /** What the email sender plans, as `deliveries.kind`. */
 export type EmailKind =
@@ -301,6 +303,7 @@ export class EmailSender implements TDeliverySender {
     const reason = reasonFor(relationOf(ticket, recipient), ticket.key);
     let rendered: RenderedEmail;
     let mailKind: string;
+    let attached: OutgoingAttachment[] = [];
     if (plan.kind === 'email.ticket_created') {
       mailKind = 'ticket.created';
       rendered = renderTicketCreated({
@@ -313,12 +316,15 @@ export class EmailSender implements TDeliverySender {
       });
     } else if (n?.type === 'reply') {
       mailKind = 'ticket.reply';
+      const files = await this.replyFiles(state, ticket, facts.event);
+      attached = files.attached;
       rendered = renderReply({
         ticket: view,
         authorName: facts.event?.author?.name ?? 'Someone',
         body: facts.event?.body ?? n.body,
         visibility: scope,
         reason,
+        files: files.list,
       });
     } else if (n?.type === 'status_changed') {
       mailKind = 'ticket.status_changed';
@@ -371,8 +377,56 @@ export class EmailSender implements TDeliverySender {
         ? replyAddress(identity, state.key, { ticketKey: ticket.key, userId: recipient.id, scope })
         : identity.reply.address,
       ticketKey: ticket.key,
+      attachments: attached,
     });
     return { ref: { conversation: bracket(root), message: messageId, references } };
+  }
+
+  /**
+   * The files of a public reply as its mail carries them: inside the mail while they fit in
+   * EMAIL_ATTACH_FILES_MAX_BYTES together, the rest as links to their download (which asks the
+   * reader to sign in). They come from the facts, where the recipient's view of the event put
+   * them (`attachmentsVisibleTo`); an internal event carries none, whoever reads it.
+   */
+  private async replyFiles(
+    state: Attached,
+    ticket: TTicket,
+    event: TDeliveryFacts['event'],
+  ): Promise<{ list: MailFile[]; attached: OutgoingAttachment[] }> {
+    const files = event?.visibility === 'public' ? event.attachments : [];
+    if (!files.length) return { list: [], attached: [] };
+    let budget = state.services.config.EMAIL_ATTACH_FILES_MAX_BYTES;
+    const inside = new Set<string>();
+    for (const f of files) {
+      if (f.size > budget) continue;
+      inside.add(f.id);
+      budget -= f.size;
+    }
+    const rows = inside.size
+      ? await state.database.db
+          .select({
+            id: attachments.id,
+            filename: attachments.filename,
+            contentType: attachments.contentType,
+            content: attachments.content,
+          })
+          .from(attachments)
+          .where(and(inArray(attachments.id, [...inside]), eq(attachments.ticketId, ticket.id)))
+      : [];
+    const loaded = new Map(rows.map((r) => [r.id, r]));
+    const base = state.services.publicUrl();
+    return {
+      list: files.map((f) => ({
+        filename: f.filename,
+        size: f.size,
+        url: `${base}/files/${encodeURIComponent(ticket.key)}/${f.id}`,
+        attached: loaded.has(f.id),
+      })),
+      attached: files.flatMap((f) => {
+        const row = loaded.get(f.id);
+        return row ? [{ filename: row.filename, contentType: row.contentType, content: row.content }] : [];
+      }),
+    };
   }
 
   private async sendWeeklyDigest(
@@ -492,7 +546,14 @@ export class EmailSender implements TDeliverySender {
     state: Attached,
     to: string,
     rendered: RenderedEmail,
-    o: { messageId: string; inReplyTo?: string; references?: string[]; replyTo?: string; ticketKey?: string },
+    o: {
+      messageId: string;
+      inReplyTo?: string;
+      references?: string[];
+      replyTo?: string;
+      ticketKey?: string;
+      attachments?: OutgoingAttachment[];
+    },
   ): OutgoingEmail {
     const { identity } = state;
     return {
@@ -507,6 +568,7 @@ export class EmailSender implements TDeliverySender {
       messageId: o.messageId,
       inReplyTo: o.inReplyTo,
       references: o.references,
+      ...(o.attachments?.length ? { attachments: o.attachments } : {}),
       headers: {
         // RFC 3834: automatic mail; and ask Exchange not to answer it with an out-of-office.
         'Auto-Submitted': 'auto-generated',
@@ -528,6 +590,7 @@ export class EmailSender implements TDeliverySender {
       references?: string[];
       replyTo?: string;
       ticketKey?: string;
+      attachments?: OutgoingAttachment[];
     },
   ): Promise<void> {
     if (state.transport) {
@@ -544,7 +607,14 @@ export class EmailSender implements TDeliverySender {
       status: 'dev',
     });
     state.services.logger.info(
-      { to: o.recipient.email, subject: o.rendered.subject, kind: o.kind, messageId: o.messageId, replyTo: o.replyTo },
+      {
+        to: o.recipient.email,
+        subject: o.rendered.subject,
+        kind: o.kind,
+        messageId: o.messageId,
+        replyTo: o.replyTo,
+        files: o.attachments?.length ?? 0,
+      },
       'email in the dev outbox',
     );
   }

@@ -63,6 +63,29 @@ describe('email templates', () => {
     expect(internal.text).toContain('add an internal note (never shown to the requester)');
   });
 
+  it('list a reply’s files, names escaped in HTML: links for the ones not in the mail', () => {
+    const mail = renderReply({
+      ticket,
+      authorName: 'Sam',
+      body: 'See the files',
+      visibility: 'public',
+      reason: 'r',
+      files: [
+        { filename: 'a<b>.png', size: 2_500_000, url: 'https://desk.test/files/IT-1042/1?x=1&y=2', attached: false },
+        { filename: 'log.txt', size: 300, url: 'https://desk.test/files/IT-1042/2', attached: true },
+      ],
+    });
+    expect(mail.text).toContain(
+      'Files (2): Links open after you sign in.\n- a<b>.png (2.4 MB): https://desk.test/files/IT-1042/1?x=1&y=2\n- log.txt (300 bytes), attached',
+    );
+    expect(mail.html).toContain(
+      '<a href="https://desk.test/files/IT-1042/1?x=1&amp;y=2" style="color:#0969da">a&lt;b&gt;.png</a>',
+    );
+    expect(mail.html).not.toContain('a<b>.png');
+    const none = renderReply({ ticket, authorName: 'Sam', body: 'x', visibility: 'public', reason: 'r' });
+    expect(none.text).not.toContain('File');
+  });
+
   it('a sign-in code stands out and a reset link becomes a button, from the caller’s text', () => {
     const otp = renderDirect({
       kind: 'email_otp',

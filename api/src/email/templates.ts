@@ -1,3 +1,5 @@
+import { formatFileSize } from '@deskmate/shared';
+
 /**
  * Every email Deskmate sends, as text and HTML from the same data. User content is escaped in
  * HTML; nothing here reads the database or decides who gets what (the sender does).
@@ -188,21 +190,50 @@ export function renderTicketCreated(o: {
   });
 }
 
+/** A file of a reply as its mail lists it: inside the mail (`attached`) or a link to its download. */
+export interface MailFile {
+  filename: string;
+  size: number;
+  url: string;
+  attached: boolean;
+}
+
+function fileList(files: MailFile[]): { text: string; html: string } {
+  if (!files.length) return { text: '', html: '' };
+  const line = (f: MailFile) =>
+    f.attached
+      ? `- ${f.filename} (${formatFileSize(f.size)}), attached`
+      : `- ${f.filename} (${formatFileSize(f.size)}): ${f.url}`;
+  const item = (f: MailFile) =>
+    f.attached
+      ? `<li>${escapeHtml(f.filename)} <span style="color:#57606a">(${escapeHtml(formatFileSize(f.size))}), attached</span></li>`
+      : `<li><a href="${escapeHtml(f.url)}" style="color:#0969da">${escapeHtml(f.filename)}</a> <span style="color:#57606a">(${escapeHtml(formatFileSize(f.size))})</span></li>`;
+  const heading = files.length === 1 ? 'File' : `Files (${files.length})`;
+  const signIn = files.some((f) => !f.attached) ? ' Links open after you sign in.' : '';
+  return {
+    text: `${heading}:${signIn}\n${files.map(line).join('\n')}`,
+    html: `<p style="margin:12px 0 4px">${heading}:${escapeHtml(signIn)}</p><ul style="margin:0;padding-left:20px">${files.map(item).join('')}</ul>`,
+  };
+}
+
 export function renderReply(o: {
   ticket: TicketView;
   authorName: string;
   body: string;
   visibility: 'public' | 'internal';
   reason: string;
+  files?: MailFile[];
 }): RenderedEmail {
+  const files = fileList(o.files ?? []);
   return ticketMail({
     ticket: o.ticket,
-    preheader: o.body.slice(0, 140),
+    preheader: (o.body || files.text).slice(0, 140),
     replyable: true,
     visibility: o.visibility,
     reason: o.reason,
     intro: `${o.authorName} replied on ${o.ticket.key} “${o.ticket.title}”:`,
     body: o.body,
+    ...(files.text ? { extraText: files.text, extraHtml: files.html } : {}),
   });
 }
 

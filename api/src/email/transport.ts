@@ -1,6 +1,13 @@
 import nodemailer from 'nodemailer';
 import { PermanentDeliveryError } from '@deskmate/shared';
 
+/** A file carried inside a mail (small files of a public reply). */
+export interface OutgoingAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
 export interface OutgoingEmail {
   from: string;
   to: string;
@@ -12,6 +19,7 @@ export interface OutgoingEmail {
   messageId: string;
   inReplyTo?: string | undefined;
   references?: string[] | undefined;
+  attachments?: OutgoingAttachment[] | undefined;
   headers: Record<string, string>;
 }
 
@@ -36,6 +44,15 @@ export function smtpTransport(url: string): MailTransport {
           messageId: `<${mail.messageId}>`,
           ...(mail.inReplyTo ? { inReplyTo: `<${mail.inReplyTo}>` } : {}),
           ...(mail.references?.length ? { references: mail.references.map((r) => `<${r}>`) } : {}),
+          ...(mail.attachments?.length
+            ? {
+                attachments: mail.attachments.map((a) => ({
+                  filename: a.filename,
+                  contentType: a.contentType,
+                  content: a.content,
+                })),
+              }
+            : {}),
           headers: mail.headers,
         });
       } catch (err) {

@@ -4,7 +4,7 @@ import type { Actor } from '../audit/record.js';
 import { recordAudit } from '../audit/record.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import { ticketEvents, tickets, users } from '../db/schema.js';
-import { emailAttachments } from '../db/schema-email.js';
+import { attachments } from '../db/schema-attachments.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
 import { publishLive } from '../live/bus.js';
@@ -99,7 +99,7 @@ export async function decideUnverifiedEmail(
         throw new AppError('conflict', `${claimed.name} cannot reply on ${visible.key} now: ${err.message}`);
       }
       // The files came with the words: they become as public as the reply.
-      await tx.update(emailAttachments).set({ eventId: replyId }).where(eq(emailAttachments.eventId, note.id));
+      await tx.update(attachments).set({ eventId: replyId }).where(eq(attachments.eventId, note.id));
     }
     const decided: Partial<TUnverifiedEmailData> = {
       state: input.decision === 'accept' ? 'accepted' : 'discarded',
@@ -127,7 +127,10 @@ export async function decideUnverifiedEmail(
     });
     const [ticket] = await tx.select(ticketColumns).from(tickets).where(eq(tickets.id, visible.id));
     const [reply] = replyId ? await tx.select().from(ticketEvents).where(eq(ticketEvents.id, replyId)) : [];
-    const [presentedNote, presentedReply] = await presentEvents(tx, reply ? [updated!, reply] : [updated!]);
+    const [presentedNote, presentedReply] = await presentEvents(tx, reply ? [updated!, reply] : [updated!], {
+      viewer,
+      ticket: visible,
+    });
     const [presentedTicket] = await presentTickets(tx, [ticket!], services.clock.now());
     return { ticket: presentedTicket!, note: presentedNote!, reply: presentedReply ?? null };
   });

@@ -6,6 +6,7 @@ import { authenticate, originCheck } from '../auth/session.js';
 import { groupRoutes } from '../groups/routes.js';
 import { integrationRoutes } from '../integrations/routes.js';
 import { userRoutes } from '../users/routes.js';
+import { attachmentRoutes } from '../attachments/routes.js';
 import { announcementRoutes } from '../announcements/routes.js';
 import { auditRoutes } from '../audit/routes.js';
 import { cannedRoutes } from '../canned/routes.js';
@@ -49,6 +50,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...groupRoutes,
   ...integrationRoutes,
   ...ticketRoutes,
+  ...attachmentRoutes,
   ...notificationRoutes,
   ...auditRoutes,
   ...cannedRoutes,

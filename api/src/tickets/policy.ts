@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { groupMembers, ticketEvents, ticketWatchers, tickets } from '../db/schema.js';
-import { emailAttachments } from '../db/schema-email.js';
+import { attachments } from '../db/schema-attachments.js';
 import type { UserRow } from '../http/context.js';
 
 /** A user with what ticket access depends on: their role and their groups. */
@@ -54,7 +54,7 @@ export function canReadAudit(viewer: Viewer, ticket: Access): boolean {
 /** May this viewer read internal notes of this ticket (and their files)? Only those who work it. */
 export const seesInternal = (viewer: Viewer, ticket: Access): boolean => canWork(viewer, ticket);
 
-type Visible = Access & { id: string };
+export type Visible = Access & { id: string };
 
 /** The ticket's timeline events this viewer may read: all of them, or the public ones. */
 export function eventsVisibleTo(viewer: Viewer, ticket: Visible): SQL {
@@ -64,16 +64,17 @@ export function eventsVisibleTo(viewer: Viewer, ticket: Visible): SQL {
 
 /**
  * The ticket's attachments this viewer may read: the same rule as the event each one belongs to.
- * A file of the ticket itself (its opening mail, no event) is as public as the ticket; a file of
- * an internal note is seen only by those who see internal notes. Every read of attachments
- * (list, download, and anything that presents them) selects through this.
+ * A file of the ticket itself (its opening mail, the files it was opened with: no event) is as
+ * public as the ticket; a file of an internal note is seen only by those who see internal notes;
+ * an upload not attached yet belongs to no ticket and is never selected. Every read of
+ * attachments (list, download, thumbnail, the timeline, email notifications) selects through this.
  */
 export function attachmentsVisibleTo(viewer: Viewer, ticket: Visible): SQL {
-  const own = eq(emailAttachments.ticketId, ticket.id);
+  const own = eq(attachments.ticketId, ticket.id);
   if (seesInternal(viewer, ticket)) return own;
   return and(
     own,
-    sql`(${emailAttachments.eventId} IS NULL OR EXISTS (SELECT 1 FROM ${ticketEvents} e WHERE e.id = ${emailAttachments.eventId} AND e.ticket_id = ${emailAttachments.ticketId} AND e.visibility = 'public'))`,
+    sql`(${attachments.eventId} IS NULL OR EXISTS (SELECT 1 FROM ${ticketEvents} e WHERE e.id = ${attachments.eventId} AND e.ticket_id = ${attachments.ticketId} AND e.visibility = 'public'))`,
   )!;
 }
 

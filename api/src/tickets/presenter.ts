@@ -2,7 +2,9 @@ import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { TPersonRef, TTicket, TTicketCategory, TTimelineEvent } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { type ticketEvents, tickets, users } from '../db/schema.js';
+import { attachmentsByEvent } from '../attachments/service.js';
 import { presentSla } from '../sla/clock.js';
+import type { Viewer, Visible } from './policy.js';
 
 /** Every ticket column but the search material (a long text and its vector), which no reader needs. */
 const { searchVector: _searchVector, repliesText: _repliesText, ...ticketColumnsRest } = getTableColumns(tickets);
@@ -111,14 +113,30 @@ export async function presentTickets(db: DbOrTx, rows: TicketRow[], now: Date): 
   return rows.map((t) => presentTicket(t, related, now));
 }
 
-export async function presentEvents(db: DbOrTx, rows: TicketEventRow[]): Promise<TTimelineEvent[]> {
+/**
+ * Timeline events of one ticket as JSON, each with the files this viewer may see of it (selected
+ * through `attachmentsVisibleTo`, like every read of files).
+ */
+export async function presentEvents(
+  db: DbOrTx,
+  rows: TicketEventRow[],
+  access: { viewer: Viewer; ticket: Visible },
+): Promise<TTimelineEvent[]> {
   const authorIds = [...new Set(rows.map((e) => e.authorId).filter((a): a is string => a !== null))];
-  const authors = authorIds.length
-    ? await db
-        .select({ id: users.id, name: users.name, email: users.email })
-        .from(users)
-        .where(inArray(users.id, authorIds))
-    : [];
+  const [authors, files] = await Promise.all([
+    authorIds.length
+      ? db
+          .select({ id: users.id, name: users.name, email: users.email })
+          .from(users)
+          .where(inArray(users.id, authorIds))
+      : [],
+    attachmentsByEvent(
+      db,
+      access.viewer,
+      access.ticket,
+      rows.filter((e) => e.kind !== 'system').map((e) => e.id),
+    ),
+  ]);
   const byId = new Map(authors.map((a) => [a.id, a]));
   return rows.map((e) => ({
     id: e.id,
@@ -129,6 +147,7 @@ export async function presentEvents(db: DbOrTx, rows: TicketEventRow[]): Promise
     data: (e.data ?? {}) as Record<string, unknown>,
     channel: e.channel,
     createdAt: e.createdAt.toISOString(),
+    attachments: files.get(e.id) ?? [],
   }));
 }
 

@@ -12,6 +12,7 @@ import {
   ZTicketKeyParams,
   ZTicketList,
   ZTicketListQuery,
+  ZTicketDetailResponse,
   ZTicketResponse,
   ZTimeline,
   ZUpdateTicketRequest,
@@ -21,6 +22,7 @@ import {
   type TQueueId,
   type TTicketListQuery,
 } from '@deskmate/shared';
+import { ticketLevelAttachments } from '../attachments/service.js';
 import { ticketEvents } from '../db/schema.js';
 import type { Services } from '../http/context.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
@@ -60,7 +62,7 @@ export const ticketRoutes = [
     method: 'post',
     path: '/tickets',
     access: 'user',
-    summary: 'Open a ticket',
+    summary: 'Open a ticket; attachmentIds: your uploads, attached to the ticket itself',
     body: ZCreateTicketRequest,
     response: ZTicketResponse,
     status: 201,
@@ -94,11 +96,17 @@ export const ticketRoutes = [
     method: 'get',
     path: '/tickets/:key',
     access: 'user',
-    summary: 'One ticket',
+    summary: 'One ticket, with the files of the ticket itself (those of replies and notes are on the timeline)',
     params: ZTicketKeyParams,
-    response: ZTicketResponse,
-    handler: async (ctx) =>
-      one(ctx.services, await getVisibleTicket(ctx.services.db, (await context(ctx)).viewer, ctx.params.key)),
+    response: ZTicketDetailResponse,
+    handler: async (ctx) => {
+      const { viewer } = await context(ctx);
+      const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
+      return {
+        ...(await one(ctx.services, ticket)),
+        attachments: await ticketLevelAttachments(ctx.services.db, viewer, ticket),
+      };
+    },
   }),
   defineRoute({
     method: 'patch',
@@ -140,14 +148,15 @@ export const ticketRoutes = [
     method: 'post',
     path: '/tickets/:key/replies',
     access: 'user',
-    summary: 'Add a public reply',
+    summary: 'Add a public reply; attachmentIds: your uploads, which become as public as the reply',
     params: ZTicketKeyParams,
     body: ZReplyRequest,
     response: ZTicketEventResponse,
     status: 201,
     handler: async (ctx) => {
-      const { ticket, event } = await addReply(await context(ctx), ctx.params.key, ctx.body.body);
-      const [presented] = await presentEvents(ctx.services.db, [event]);
+      const c = await context(ctx);
+      const { ticket, event } = await addReply(c, ctx.params.key, ctx.body.body, ctx.body.attachmentIds);
+      const [presented] = await presentEvents(ctx.services.db, [event], { viewer: c.viewer, ticket });
       return { ...(await one(ctx.services, ticket)), event: presented! };
     },
   }),
@@ -155,14 +164,15 @@ export const ticketRoutes = [
     method: 'post',
     path: '/tickets/:key/notes',
     access: 'agent',
-    summary: 'Add an internal note (agents only; never shown to the requester)',
+    summary: 'Add an internal note (agents only; never shown to the requester, nor are its files)',
     params: ZTicketKeyParams,
     body: ZNoteRequest,
     response: ZTicketEventResponse,
     status: 201,
     handler: async (ctx) => {
-      const { ticket, event } = await addNote(await context(ctx), ctx.params.key, ctx.body.body);
-      const [presented] = await presentEvents(ctx.services.db, [event]);
+      const c = await context(ctx);
+      const { ticket, event } = await addNote(c, ctx.params.key, ctx.body.body, ctx.body.attachmentIds);
+      const [presented] = await presentEvents(ctx.services.db, [event], { viewer: c.viewer, ticket });
       return { ...(await one(ctx.services, ticket)), event: presented! };
     },
   }),
@@ -181,7 +191,7 @@ export const ticketRoutes = [
         .from(ticketEvents)
         .where(eventsVisibleTo(viewer, ticket))
         .orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id));
-      return { items: await presentEvents(ctx.services.db, rows) };
+      return { items: await presentEvents(ctx.services.db, rows, { viewer, ticket }) };
     },
   }),
   defineRoute({

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { TChannel, TTicketCategory, TTicketPriority, TTicketStatus } from '@deskmate/shared';
+import { attachUploads } from '../attachments/service.js';
 import { recordAudit, systemActor, type Actor } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { DbOrTx } from '../db/client.js';
@@ -172,6 +173,8 @@ export interface CreateTicketInput {
   priority?: TTicketPriority | undefined;
   requesterId?: string | undefined;
   groupId?: string | undefined;
+  /** The caller's uploads, attached to the ticket itself. */
+  attachmentIds?: readonly string[] | undefined;
 }
 
 /** Open a ticket: the same function for the API, both chat channels, email intake and the wizard. */
@@ -267,6 +270,7 @@ export async function createTicket(
       body: 'Ticket created',
       data: { type: 'created' },
     });
+    await attachUploads(tx, viewer.user, input.attachmentIds ?? [], { ticketId: t.id, eventId: null }, now);
     if (assigneeId) {
       await addEvent(tx, ctx, t, {
         kind: 'system',
@@ -555,6 +559,7 @@ export async function addReply(
   ctx: TicketContext,
   key: string,
   body: string,
+  attachmentIds: readonly string[] = [],
 ): Promise<{ ticket: TicketRow; event: TicketEventRow }> {
   return ctx.services.db.transaction(async (tx) => {
     const { ticket: before, watchers } = await lockVisible(tx, ctx.viewer, key);
@@ -569,6 +574,14 @@ export async function addReply(
       ...(worker && !before.firstRespondedAt ? { firstRespondedAt: ctx.services.clock.now() } : {}),
     });
     const event = await addEvent(tx, ctx, t, { kind: 'reply', visibility: 'public', body });
+    // Before the notifications: their deliveries read the reply's files.
+    await attachUploads(
+      tx,
+      ctx.viewer.user,
+      attachmentIds,
+      { ticketId: t.id, eventId: event.id },
+      ctx.services.clock.now(),
+    );
     if (!worker && (t.status === 'pending' || t.status === 'resolved')) {
       t = await applyStatus(tx, ctx, t, watchers, 'open', { reason: 'the requester replied', quiet: true });
     } else if (worker && t.status === 'new') {
@@ -606,12 +619,21 @@ export async function addNote(
   ctx: TicketContext,
   key: string,
   body: string,
+  attachmentIds: readonly string[] = [],
 ): Promise<{ ticket: TicketRow; event: TicketEventRow }> {
   return ctx.services.db.transaction(async (tx) => {
     const { ticket: before } = await lockVisible(tx, ctx.viewer, key);
     assertWorker(ctx.viewer, before);
     const t = await applyRaw(tx, ctx, before, {});
     const event = await addEvent(tx, ctx, t, { kind: 'note', visibility: 'internal', body });
+    // The note owns them: they are as internal as it is.
+    await attachUploads(
+      tx,
+      ctx.viewer.user,
+      attachmentIds,
+      { ticketId: t.id, eventId: event.id },
+      ctx.services.clock.now(),
+    );
     const mentions = await mentionedAgents(tx, body);
     await notify(tx, {
       userIds: mentions,

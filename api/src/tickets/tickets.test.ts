@@ -2,7 +2,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { ticketStatuses, ZErrorBody, ZTicket, type TTicket, type TTicketStatus } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, notifications, outbox, ticketEvents, tickets } from '../db/schema.js';
-import { emailAttachments } from '../db/schema-email.js';
+import { attachments } from '../db/schema-attachments.js';
 import { apiRoutes } from '../http/api.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
@@ -516,6 +516,7 @@ describe('attachments follow the visibility of the event they belong to', () => 
     expect(note.body.event.id).toBeTruthy();
     // What email intake stores: the opening mail's file (no event), a reply's and an internal note's.
     const row = (filename: string, eventId: string | null) => ({
+      source: 'email' as const,
       ticketId: t.id,
       eventId,
       filename,
@@ -525,13 +526,13 @@ describe('attachments follow the visibility of the event they belong to', () => 
       content: Buffer.from(filename),
     });
     const rows = await database.db
-      .insert(emailAttachments)
+      .insert(attachments)
       .values([
         row('photo-of-charger.txt', null),
         row('driver.txt', reply.body.event.id),
         row('asset-register.txt', note.body.event.id),
       ])
-      .returning({ id: emailAttachments.id });
+      .returning({ id: attachments.id });
     files = { ticket: rows[0]!.id, reply: rows[1]!.id, note: rows[2]!.id };
   });
 
@@ -575,23 +576,32 @@ describe('attachments follow the visibility of the event they belong to', () => 
   });
 });
 
+/** A 1x1 PNG. */
+const png = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201b7e2d5a60000000049454e44ae426082',
+  'hex',
+);
+
 describe('IDOR: every ticket route answers 404 to someone who may not see the ticket (walked from the route table)', () => {
   const ticketRoutes = apiRoutes.filter((r) => r.path.startsWith('/tickets/:key'));
   let t: TTicket;
   let fileId: string;
   beforeAll(async () => {
     t = await open(alice);
+    // An image, so that its preview route answers its owner too.
     const [file] = await database.db
-      .insert(emailAttachments)
+      .insert(attachments)
       .values({
+        source: 'upload',
+        uploaderId: alice.id,
         ticketId: t.id,
-        filename: 'a.txt',
-        contentType: 'text/plain',
-        size: 1,
+        filename: 'a.png',
+        contentType: 'image/png',
+        size: png.length,
         sha256: 'walk',
-        content: Buffer.from('a'),
+        content: png,
       })
-      .returning({ id: emailAttachments.id });
+      .returning({ id: attachments.id });
     fileId = file!.id;
   });
 
@@ -617,6 +627,12 @@ describe('IDOR: every ticket route answers 404 to someone who may not see the ti
     }
     const [row] = await database.db.select({ title: tickets.title }).from(tickets).where(eq(tickets.id, t.id));
     expect(row?.title).not.toBe('Hijacked title');
+    // The same read answers those it is for (the requester, or an admin for agents' routes): the
+    // 404s above are about who asks.
+    if (route.method === 'get') {
+      const own = await app.fetch(`/api${path}`, { headers: { cookie: as(route.access === 'agent' ? admin : alice) } });
+      expect(own.status, `${route.path} for those it is for`).toBe(200);
+    }
   });
 
   it('an unknown key is 404 and a malformed one 400', async () => {

@@ -98,6 +98,7 @@ describe('Block Kit limits', () => {
         id: 'e',
         kind: 'reply',
         visibility: 'public',
+        attachments: [],
         author: { id: 'a', name: 'Ada', email: 'a@x' },
         body: long(20_000),
         data: {},

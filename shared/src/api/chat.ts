@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZWizardInput, ZWizardPrompt, ZWizardStep } from '../wizard/schemas.js';
+import { ZAttachmentIds } from './attachments.js';
 
 export const chatChannels = ['slack', 'teams', 'web', 'terminal'] as const;
 export const ZChatChannel = z.enum(chatChannels);
@@ -23,6 +24,8 @@ export const ZChatInputRequest = z
     input: ZWizardInput,
     /** The session version the client saw; a stale one gets 409 with the current prompt. */
     version: z.number().int().min(0).optional(),
+    /** Your uploads, attached to the ticket this input files (ignored by an input that files none). */
+    attachmentIds: ZAttachmentIds.optional(),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './users.js';
 export * from './auth.js';
+export * from './attachments.js';
 export * from './tickets.js';
 export * from './chat.js';
 export * from './kb.js';

@@ -11,6 +11,7 @@ import {
   ZTicketStatus,
   ZVisibility,
 } from '../domain.js';
+import { ZAttachmentIds, ZAttachmentRef } from './attachments.js';
 import { ZUuid } from './common.js';
 
 export const ZPersonRef = z.object({ id: z.string(), name: z.string(), email: z.string() });
@@ -70,6 +71,8 @@ export const ZCreateTicketRequest = z
     requesterId: ZUuid.optional(),
     /** Agents only: the group to route to (default: the desk's default group). */
     groupId: ZUuid.optional(),
+    /** Your uploads (POST /api/attachments), attached to the ticket itself. */
+    attachmentIds: ZAttachmentIds.optional(),
   })
   .strict();
 
@@ -139,6 +142,8 @@ export const ZTimelineEvent = z.object({
   data: z.record(z.string(), z.unknown()),
   channel: ZChannel,
   createdAt: z.string(),
+  /** The files that came with it (those the viewer may see: the same rule as the event). */
+  attachments: z.array(ZAttachmentRef),
 });
 export type TTimelineEvent = z.infer<typeof ZTimelineEvent>;
 
@@ -173,9 +178,18 @@ export const ZUnverifiedEmailDecision = z.object({
   reply: ZTimelineEvent.nullable(),
 });
 
-const body = z.string().trim().min(1, 'is required').max(20_000, 'must be at most 20,000 characters');
-export const ZReplyRequest = z.object({ body }).strict();
-export const ZNoteRequest = z.object({ body }).strict();
+/** A reply or note: words, files (your uploads, which become as visible as it is), or both. */
+const ZMessageRequest = z
+  .object({
+    body: z.string().trim().max(20_000, 'must be at most 20,000 characters'),
+    attachmentIds: ZAttachmentIds.optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (!v.body && !v.attachmentIds?.length) ctx.addIssue({ code: 'custom', path: ['body'], message: 'is required' });
+  });
+export const ZReplyRequest = ZMessageRequest;
+export const ZNoteRequest = ZMessageRequest;
 export const ZMergeRequest = z.object({ intoKey: ZTicketKey }).strict();
 export const ZWatcherRequest = z.object({ userId: ZUuid.optional() }).strict();
 export const ZWatcherParams = z.object({ key: ZTicketKey, userId: ZUuid }).strict();
@@ -184,6 +198,9 @@ export const ZCsatRequest = z
   .strict();
 
 export const ZTicketResponse = z.object({ ticket: ZTicket });
+/** One ticket with the files of the ticket itself (its opening mail, the files it was opened with). */
+export const ZTicketDetailResponse = ZTicketResponse.extend({ attachments: z.array(ZAttachmentRef) });
+export type TTicketDetail = z.infer<typeof ZTicketDetailResponse>;
 export const ZTicketEventResponse = z.object({ ticket: ZTicket, event: ZTimelineEvent });
 
 export const notificationTypes = [

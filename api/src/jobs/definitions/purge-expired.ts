@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { and, isNotNull, isNull, lt, eq, or, sql } from 'drizzle-orm';
 import { agendaJobs, inboundEvents, outbox, userSessions, users } from '../../db/schema.js';
+import { purgeUnattachedUploads } from '../../attachments/service.js';
 import { defineJob } from '../registry.js';
 
 const DAY = 86_400_000;
@@ -10,7 +11,8 @@ const DAY = 86_400_000;
  * providers' redelivery windows (Slack retries for minutes, mail servers for days); delivered
  * outbox rows and finished one-off jobs are history. Sessions that expired or were signed out go a
  * day later, those of an older token version (signed out everywhere) at once: a token that names a
- * missing session is refused. Dead jobs and dead deliveries are kept for an admin to look at.
+ * missing session is refused. Uploads nobody attached within a day go. Dead jobs and dead
+ * deliveries are kept for an admin to look at.
  */
 export const purgeExpired = defineJob({
   name: 'maintenance.purge-expired',
@@ -56,9 +58,11 @@ export const purgeExpired = defineJob({
           sql`${userSessions.tokenVersion} < (SELECT ${users.tokenVersion} FROM ${users} WHERE ${users.id} = ${userSessions.userId})`,
         ),
       );
+    const uploads = await purgeUnattachedUploads(db, clock.now());
     logger.info(
       {
         inboundEvents: inbound.rowCount,
+        uploads,
         outbox: delivered.rowCount,
         jobs: jobs.rowCount,
         sessions: sessions.rowCount,

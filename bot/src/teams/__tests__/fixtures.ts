@@ -130,6 +130,7 @@ export function facts(overrides: Partial<TDeliveryFacts> = {}): TDeliveryFacts {
       id: 'e-1',
       kind: 'reply',
       visibility: 'public',
+      attachments: [],
       author: { id: 'u-agent', name: 'Aggie Agent', email: 'agent@example.com' },
       body: 'Could you try reinstalling the VPN profile?',
       data: {},
