@@ -11,3 +11,4 @@ export * from './audit.js';
 export * from './directory.js';
 export * from './integrations.js';
 export * from './views.js';
+export * from './sso.js';

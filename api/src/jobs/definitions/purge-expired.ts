@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { and, isNotNull, isNull, lt, eq, or, sql } from 'drizzle-orm';
 import { agendaJobs, inboundEvents, outbox, userSessions, users } from '../../db/schema.js';
+import { ssoLoginStates } from '../../db/schema-sso.js';
 import { defineJob } from '../registry.js';
 
 const DAY = 86_400_000;
@@ -56,12 +57,15 @@ export const purgeExpired = defineJob({
           sql`${userSessions.tokenVersion} < (SELECT ${users.tokenVersion} FROM ${users} WHERE ${users.id} = ${userSessions.userId})`,
         ),
       );
+    // Single sign-ons under way last ten minutes; a day later their rows are of no use.
+    const ssoStates = await db.delete(ssoLoginStates).where(lt(ssoLoginStates.expiresAt, sessionsBefore));
     logger.info(
       {
         inboundEvents: inbound.rowCount,
         outbox: delivered.rowCount,
         jobs: jobs.rowCount,
         sessions: sessions.rowCount,
+        ssoStates: ssoStates.rowCount,
       },
       'purged expired rows',
     );
