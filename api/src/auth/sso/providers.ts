@@ -140,9 +140,15 @@ export function configurationOf(provider: SsoProviderConfig): Promise<oidc.Confi
 export async function discover(provider: SsoProviderConfig): Promise<oidc.Configuration> {
   const auth = provider.clientSecret ? oidc.ClientSecretPost(provider.clientSecret) : oidc.None();
   try {
+    // enableNonRepudiationChecks: the ID token's signature is checked against the provider's
+    // JWKS even though it came straight from the token endpoint over TLS (the library skips that
+    // by default); a forged or wrongly keyed token is refused whatever the transport.
     return await oidc.discovery(new URL(provider.issuer), provider.clientId, undefined, auth, {
       timeout: 10,
-      ...(isLoopbackHttp(provider.issuer) ? { execute: [oidc.allowInsecureRequests] } : {}),
+      execute: [
+        oidc.enableNonRepudiationChecks,
+        ...(isLoopbackHttp(provider.issuer) ? [oidc.allowInsecureRequests] : []),
+      ],
     });
   } catch (err) {
     throw new SsoError('unavailable', describeOidcError(err));
@@ -153,6 +159,16 @@ export async function discover(provider: SsoProviderConfig): Promise<oidc.Config
 export function describeOidcError(err: unknown): string {
   const e = err as { code?: string; message?: string; error?: string; error_description?: string };
   const parts = [e.code, e.error, e.error_description ?? e.message].filter(Boolean);
+  // The JWT claim or metadata attribute the library found wrong (aud, exp, nonce, iss …).
+  // and the innermost error's message (such as the JOSE library's "signature verification failed").
+  let inner: string | undefined;
+  for (let c = (err as { cause?: unknown }).cause, depth = 0; c && depth < 5; depth++) {
+    const named = c as { claim?: string; attribute?: string; cause?: unknown; message?: unknown };
+    if (named.claim || named.attribute) parts.push(`(${named.claim ?? named.attribute})`);
+    if (c instanceof Error && c.message) inner = c.message;
+    c = named.cause;
+  }
+  if (inner && !parts.includes(inner)) parts.push(inner);
   return parts.join(': ').slice(0, 500) || 'unknown error';
 }
 
