@@ -87,6 +87,11 @@ export async function startTestIdp(): Promise<TestIdp> {
   build();
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.url === '/favicon.ico') {
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
     const match = /^\/interaction\/([\w-]+)(\/(login|confirm))?$/.exec(req.url ?? '');
     if (!match || !provider) return handler!(req, res);
     const details = await provider.interactionDetails(req, res);
