@@ -1,14 +1,14 @@
 import { and, eq } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { auditEvents, groupMembers, userSessions, users } from '../../db/schema.js';
+import { auditEvents, authTokens, groupMembers, userSessions, users } from '../../db/schema.js';
 import { ssoIdentities } from '../../db/schema-sso.js';
 import { startTestApp, type TestApp } from '../../test/app.js';
 import { call, createUserWithPassword, loginAs, sessionCookie, TEST_PASSWORD } from '../../test/auth.js';
 import { TestBrowser, type Page } from '../../test/browser.js';
 import { createGroup, createUser } from '../../test/factories.js';
 import { startTestIdp, type TestIdp } from '../../test/idp.js';
-import { encrypt } from '../../security/crypto.js';
+import { encrypt, sha256 } from '../../security/crypto.js';
 
 // Deskmate against a real OpenID provider (oidc-provider) on loopback, configured like an
 // install: OIDC_* variables, the redirect URI registered with the provider, browsers that follow
@@ -362,6 +362,38 @@ describe('the single sign-on policy', () => {
       body: { requireSsoRoles: ['requester', 'agent', 'admin'], breakGlassAdminIds: [glass.id] },
     });
     expect((await loginAs(app, requester.email)).status).toBe(403);
+  });
+
+  it('lets any admin break the glass (password then 2FA) once no chosen one can, and refuses invitations to SSO roles', async () => {
+    const glass = await readyAdmin('glass2@corp.test');
+    const spare = await createUserWithPassword(db(), { role: 'admin', email: 'spare@corp.test' });
+    await call(app, 'PUT', '/admin/sso/policy', {
+      cookie: adminCookie,
+      body: { requireSsoRoles: ['agent', 'admin'], breakGlassAdminIds: [glass.id] },
+    });
+    expect((await loginAs(app, spare.email)).status).toBe(403);
+    // The only break-glass admin leaves: someone must still be able to sign in without the provider.
+    await db().update(users).set({ active: false }).where(eq(users.id, glass.id));
+    const fallback = await loginAs(app, spare.email);
+    expect(fallback.status).toBe(200);
+    // With no second factor yet, the password alone is not enough: enrol first.
+    expect(fallback.body).toEqual({ twoFactorRequired: true, method: 'enroll' });
+
+    const invited = await createUser(db(), { role: 'agent', email: 'newbie@corp.test' });
+    const token = 'invite-token-for-an-sso-only-agent';
+    await db().insert(authTokens).values({
+      userId: invited.id,
+      purpose: 'invite',
+      tokenHash: sha256(token),
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    const accepted = await call(app, 'POST', '/auth/invite/accept', {
+      body: { token, password: 'a long and unusual passphrase 42' },
+    });
+    expect(accepted.status).toBe(403);
+    expect(accepted.body).toMatchObject({ error: { details: { reason: 'sso_required' } } });
+    const [row] = await db().select().from(authTokens).where(eq(authTokens.userId, invited.id));
+    expect(row!.usedAt).toBeNull();
   });
 
   it('asks Deskmate’s own second factor after SSO, unless the policy trusts the provider’s MFA and it was used', async () => {

@@ -297,3 +297,57 @@ describe('Sign in with Slack', () => {
     expect(resolved).toMatchObject({ created: false, user: { id: agent.id } });
   });
 });
+
+describe('the providers API', () => {
+  it('asks which provider when there are several, and refuses unknown ones', async () => {
+    const browser = new TestBrowser('application/json');
+    const unnamed = await browser.request(`${app.url}/api/auth/oidc/login`);
+    expect(unnamed.status).toBe(400);
+    expect(JSON.parse(unnamed.text).error.message).toMatch(/provider=/);
+    const unknown = await browser.request(`${app.url}/api/auth/oidc/login?provider=nope`);
+    expect(unknown.status).toBe(404);
+    expect(reasonOf(unknown)).toBe('unknown_provider');
+    const page = await new TestBrowser().request(`${app.url}/api/auth/oidc/login?provider=nope`);
+    expect(page.location).toBe(`${app.url}/login?sso_error=unknown_provider`);
+    const offsite = await browser.request(`${app.url}/api/auth/oidc/login?provider=tiny&next=//evil.example`);
+    expect(offsite.status).toBe(400);
+  });
+
+  it('validates providers: https issuers, a tenant for Entra, the environment’s id reserved, admins only', async () => {
+    const post = (body: Record<string, unknown>) => call(app, 'POST', '/admin/sso/providers', { cookie: adminCookie, body });
+    const base = { kind: 'oidc', displayName: 'X', clientId: 'c' };
+    expect((await post({ ...base, id: 'plain', issuer: 'http://idp.example.com' })).body).toMatchObject({
+      error: { code: 'validation_failed', message: expect.stringMatching(/issuer/) },
+    });
+    expect((await post({ id: 'ms', kind: 'entra', displayName: 'X', clientId: 'c' })).status).toBe(400);
+    expect((await post({ ...base, id: 'default', issuer: 'https://idp.example.com' })).status).toBe(409);
+    expect((await post({ ...base, id: 'tiny', issuer: 'https://idp.example.com' })).status).toBe(409);
+    expect((await post({ ...base, id: 'Bad Id', issuer: 'https://idp.example.com' })).status).toBe(400);
+    const requester = await createUserWithPassword(db(), { role: 'requester' });
+    expect((await call(app, 'GET', '/admin/sso', { cookie: sessionCookie(app, requester) })).status).toBe(403);
+    // The secret is stored encrypted and never shown.
+    const settings = await call<{ providers: { id: string; hasClientSecret: boolean }[] }>(app, 'GET', '/admin/sso', {
+      cookie: adminCookie,
+    });
+    expect(settings.body.providers.find((p) => p.id === 'tiny')).toMatchObject({ hasClientSecret: true });
+    expect(JSON.stringify(settings.body)).not.toContain('tiny-secret');
+  });
+
+  it('tests a provider: discovery, keys and the request a sign-in would send, or why it failed', async () => {
+    const ok = await call<Record<string, unknown>>(app, 'POST', '/admin/sso/providers/tiny/test', { cookie: adminCookie });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ ok: true, issuer: generic.issuer, pkceS256: true, signingKeys: expect.any(Array) });
+    const dryRun = new URL(ok.body.authorizationUrl as string);
+    expect(dryRun.searchParams.get('redirect_uri')).toBe(`${app.url}/api/auth/oidc/callback`);
+    expect(dryRun.searchParams.get('code_challenge_method')).toBe('S256');
+    const created = await call(app, 'POST', '/admin/sso/providers', {
+      cookie: adminCookie,
+      body: { id: 'down', kind: 'oidc', displayName: 'Down', issuer: 'http://127.0.0.1:9', clientId: 'c' },
+    });
+    expect(created.status).toBe(201);
+    const down = await call(app, 'POST', '/admin/sso/providers/down/test', { cookie: adminCookie });
+    expect(down.status).toBe(200);
+    expect(down.body).toMatchObject({ ok: false, error: expect.stringMatching(/^Discovery failed/) });
+    expect((await call(app, 'DELETE', '/admin/sso/providers/down', { cookie: adminCookie })).status).toBe(204);
+  });
+});
