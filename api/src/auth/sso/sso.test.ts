@@ -381,12 +381,14 @@ describe('the single sign-on policy', () => {
 
     const invited = await createUser(db(), { role: 'agent', email: 'newbie@corp.test' });
     const token = 'invite-token-for-an-sso-only-agent';
-    await db().insert(authTokens).values({
-      userId: invited.id,
-      purpose: 'invite',
-      tokenHash: sha256(token),
-      expiresAt: new Date(Date.now() + 86_400_000),
-    });
+    await db()
+      .insert(authTokens)
+      .values({
+        userId: invited.id,
+        purpose: 'invite',
+        tokenHash: sha256(token),
+        expiresAt: new Date(Date.now() + 86_400_000),
+      });
     const accepted = await call(app, 'POST', '/auth/invite/accept', {
       body: { token, password: 'a long and unusual passphrase 42' },
     });

@@ -314,7 +314,8 @@ describe('the providers API', () => {
   });
 
   it('validates providers: https issuers, a tenant for Entra, the environment’s id reserved, admins only', async () => {
-    const post = (body: Record<string, unknown>) => call(app, 'POST', '/admin/sso/providers', { cookie: adminCookie, body });
+    const post = (body: Record<string, unknown>) =>
+      call(app, 'POST', '/admin/sso/providers', { cookie: adminCookie, body });
     const base = { kind: 'oidc', displayName: 'X', clientId: 'c' };
     expect((await post({ ...base, id: 'plain', issuer: 'http://idp.example.com' })).body).toMatchObject({
       error: { code: 'validation_failed', message: expect.stringMatching(/issuer/) },
@@ -334,7 +335,9 @@ describe('the providers API', () => {
   });
 
   it('tests a provider: discovery, keys and the request a sign-in would send, or why it failed', async () => {
-    const ok = await call<Record<string, unknown>>(app, 'POST', '/admin/sso/providers/tiny/test', { cookie: adminCookie });
+    const ok = await call<Record<string, unknown>>(app, 'POST', '/admin/sso/providers/tiny/test', {
+      cookie: adminCookie,
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ ok: true, issuer: generic.issuer, pkceS256: true, signingKeys: expect.any(Array) });
     const dryRun = new URL(ok.body.authorizationUrl as string);
