@@ -94,6 +94,11 @@ test('an agent is matched by verified email and lands in their queue; the admin 
   expect(out.status()).toBe(204);
   await page.context().clearCookies();
 
+  // Back from the provider with a second factor due, the sign-in page asks for the code.
+  await page.goto(`${base}/login?sso_step=email`);
+  await expect(page.getByRole('heading', { name: 'Two-factor sign-in' })).toBeVisible();
+  await expect(page.getByText('We emailed a six-digit code to your email address.')).toBeVisible();
+
   // A refused sign-in comes back to the sign-in page with the reason.
   await page.goto(`${base}/login?sso_error=domain_not_allowed`);
   await expect(page.getByRole('alert')).toContainText(

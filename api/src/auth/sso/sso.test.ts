@@ -82,7 +82,7 @@ async function ssoSignIn(browser: TestBrowser, account: string, options: { mfa?:
 }
 
 const me = (browser: TestBrowser) =>
-  call<{ user: { id: string; email: string; role: string } }>(app, 'GET', '/auth/me', {
+  call<{ user: { id: string; email: string; role: string; invited: boolean } }>(app, 'GET', '/auth/me', {
     cookie: browser.cookieHeader(),
   });
 
@@ -138,7 +138,7 @@ describe('single sign-on with OpenID Connect', () => {
     expect(done.location).toBe(`${app.url}/`);
     const who = await me(browser);
     expect(who.status).toBe(200);
-    expect(who.body.user).toMatchObject({ email: 'ada@example.com', role: 'requester' });
+    expect(who.body.user).toMatchObject({ email: 'ada@example.com', role: 'requester', invited: false });
     const [user] = await db().select().from(users).where(eq(users.email, 'ada@example.com'));
     expect(user).toMatchObject({ name: 'Ada Lovelace', role: 'requester', passwordHash: null });
     const [identity] = await db().select().from(ssoIdentities).where(eq(ssoIdentities.userId, user!.id));
