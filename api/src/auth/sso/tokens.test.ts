@@ -20,6 +20,7 @@ let adminCookie: string;
 let generic: TokenIdp;
 let entra: TokenIdp;
 let slack: TokenIdp;
+let google: TokenIdp;
 const CLIENT_ID = 'deskmate-client';
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const OTHER_TENANT = '11111111-2222-3333-4444-555555555555';
@@ -35,6 +36,8 @@ beforeAll(async () => {
   await entra.publish(['entra-1']);
   slack = await startTokenIdp({ origin: 'https://slack.com' });
   await slack.publish(['slack-1']);
+  google = await startTokenIdp({ origin: 'https://accounts.google.com' });
+  await google.publish(['google-1']);
   app = await startTestApp();
   const admin = await createUserWithPassword(app.runtime.services.db, { role: 'admin' });
   adminCookie = sessionCookie(app, admin);
@@ -59,6 +62,14 @@ beforeAll(async () => {
     clientId: CLIENT_ID,
     clientSecret: 'entra-secret',
     options: { allowedTenants: [TENANT], allowedDomains: ['contoso.com'] },
+  });
+  await add({
+    id: 'google',
+    kind: 'google',
+    displayName: 'Google',
+    clientId: CLIENT_ID,
+    clientSecret: 'google-secret',
+    options: { hostedDomain: 'corp.example', allowedDomains: ['corp.example'] },
   });
   await add({ id: 'slack', kind: 'slack', displayName: 'Slack', clientId: CLIENT_ID, clientSecret: 'slack-secret' });
 });
@@ -263,6 +274,29 @@ describe('Microsoft Entra ID, multi-tenant (organizations)', () => {
     expect(done.status).toBe(403);
     expect(reasonOf(done)).toBe('unverified_email');
     expect(await db().select().from(ssoIdentities).where(eq(ssoIdentities.userId, victim.id))).toHaveLength(0);
+  });
+});
+
+describe('Google Workspace', () => {
+  it('asks for the Workspace domain and refuses an account of another domain (hd claim)', async () => {
+    const outsider = await begin('google');
+    expect(outsider.authorize.searchParams.get('hd')).toBe('corp.example');
+    const claims = (nonce: string, extra: Record<string, unknown>) => ({
+      iss: 'https://accounts.google.com',
+      aud: CLIENT_ID,
+      sub: '1234567890',
+      nonce,
+      email: 'pat@corp.example',
+      email_verified: true,
+      ...extra,
+    });
+    google.nextToken = { claims: claims(outsider.nonce, { hd: 'gmail.com', email: 'pat@gmail.com', sub: '999' }) };
+    const refused = await outsider.finish();
+    expect(refused.status).toBe(403);
+    expect(reasonOf(refused)).toBe('hosted_domain');
+    const member = await begin('google');
+    google.nextToken = { claims: claims(member.nonce, { hd: 'corp.example' }) };
+    expect((await member.finish()).location).toBe(`${app.url}/`);
   });
 });
 
