@@ -32,7 +32,7 @@ test.beforeAll(async () => {
       PORT: String(port),
       DESKMATE_DATA_DIR: dataDir,
       DESKMATE_DEMO: 'true',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'error',
       LOG_PRETTY: 'false',
       OIDC_ISSUER: idp.issuer,
       OIDC_CLIENT_ID: CLIENT.clientId,
