@@ -41,6 +41,36 @@ describe('configuration', () => {
     );
   });
 
+  it('validates single sign-on: https issuers (http only on this machine), a client id with the issuer', () => {
+    const sso = loadConfig({
+      OIDC_ISSUER: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0',
+      OIDC_CLIENT_ID: 'abc',
+      OIDC_ALLOWED_DOMAINS: 'Contoso.com, fabrikam.com',
+    });
+    expect(sso.OIDC_DISPLAY_NAME).toBe('Single sign-on');
+    expect(sso.OIDC_ALLOWED_DOMAINS).toEqual(['contoso.com', 'fabrikam.com']);
+    expect(loadConfig({ OIDC_ISSUER: 'http://127.0.0.1:9000', OIDC_CLIENT_ID: 'abc' }).OIDC_ISSUER).toBe(
+      'http://127.0.0.1:9000',
+    );
+    expect(() => loadConfig({ OIDC_ISSUER: 'http://idp.example.com', OIDC_CLIENT_ID: 'abc' })).toThrow(
+      /OIDC_ISSUER must be an https:\/\/ URL/,
+    );
+    expect(() => loadConfig({ OIDC_ISSUER: 'https://accounts.google.com' })).toThrow(
+      'Configuration error: OIDC_CLIENT_ID must be set when OIDC_ISSUER is set',
+    );
+    expect(() => loadConfig({ OIDC_CLIENT_ID: 'abc' })).toThrow(
+      'Configuration error: OIDC_CLIENT_ID needs OIDC_ISSUER',
+    );
+    expect(() =>
+      loadConfig({ OIDC_ISSUER: 'https://slack.com', OIDC_CLIENT_ID: 'a', OIDC_ALLOWED_DOMAINS: 'not a domain' }),
+    ).toThrow(/OIDC_ALLOWED_DOMAINS must be a comma-separated list of domains/);
+    try {
+      loadConfig({ OIDC_CLIENT_SECRET: 'hunter2-secret' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2');
+    }
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
   });

@@ -47,6 +47,17 @@ export const duration = (min: number, max: number) =>
     })
     .pipe(z.number().min(min, `must be at least ${min} ms`).max(max, `must be at most ${max} ms`));
 
+/** An issuer must be https; plain http only for a provider on this machine (local testing). */
+export function issuerAllowed(value: string): boolean {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:') return true;
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** `Name <address>` or a bare address, as MAIL_FROM is written; null when it is neither. */
 export function parseMailbox(value: string): { name: string | null; address: string } | null {
   const match = /^\s*(?:"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>|([^<>\s]+@[^<>\s]+))\s*$/.exec(value);
@@ -266,6 +277,44 @@ export const configSchema = {
     secret: false,
     doc: 'Lifetime of a session token; an active session is renewed when half of it has passed.',
   },
+  OIDC_ISSUER: {
+    schema: z
+      .url({ message: 'must be an absolute URL such as https://login.microsoftonline.com/<tenant>/v2.0' })
+      .refine(
+        issuerAllowed,
+        'must be an https:// URL (http:// only for a provider on this machine: 127.0.0.1, localhost, [::1])',
+      )
+      .optional(),
+    secret: false,
+    doc: 'Single sign-on with OpenID Connect: the issuer URL of the identity provider (discovery reads ISSUER/.well-known/openid-configuration). Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0 (or /organizations/v2.0 for any work account); Google: https://accounts.google.com; Slack: https://slack.com. The redirect URI to register is PUBLIC_URL/api/auth/oidc/callback. More providers can be added on the console (Admin → Single sign-on).',
+  },
+  OIDC_CLIENT_ID: {
+    schema: z.string().trim().min(1).max(500).optional(),
+    secret: false,
+    doc: 'The client (application) id Deskmate is registered with at OIDC_ISSUER. Required with OIDC_ISSUER.',
+  },
+  OIDC_CLIENT_SECRET: {
+    schema: z.string().min(1).max(2000).optional(),
+    secret: true,
+    doc: 'The client secret of OIDC_CLIENT_ID (sent with client_secret_post). Unset: Deskmate signs in as a public client, with PKCE only.',
+  },
+  OIDC_DISPLAY_NAME: {
+    schema: z.string().trim().min(1).max(60).default('Single sign-on'),
+    secret: false,
+    doc: 'The name on the console\'s sign-in button: "Sign in with …".',
+  },
+  OIDC_ALLOWED_DOMAINS: {
+    schema: z
+      .string()
+      .regex(
+        /^\s*[a-z0-9.-]+(\s*,\s*[a-z0-9.-]+)*\s*$/i,
+        'must be a comma-separated list of domains such as example.com,example.org',
+      )
+      .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()))
+      .optional(),
+    secret: false,
+    doc: 'Email domains whose people get a requester account at their first single sign-on (just-in-time). Someone whose verified email matches an existing user is linked to that user whatever the domain. Unset: only existing users can sign in with OIDC_ISSUER.',
+  },
   TRUST_PROXY: {
     schema: int(0, 10).default(0),
     secret: false,
@@ -444,6 +493,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (out.EMAIL_VERIFY_SENDER === 'header' && !out.EMAIL_TRUSTED_AUTHSERV_ID)
     throw new ConfigError('EMAIL_TRUSTED_AUTHSERV_ID', 'must be set when EMAIL_VERIFY_SENDER=header', undefined);
+  if (out.OIDC_ISSUER && !out.OIDC_CLIENT_ID)
+    throw new ConfigError('OIDC_CLIENT_ID', 'must be set when OIDC_ISSUER is set', undefined);
+  for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ALLOWED_DOMAINS'] as const) {
+    if (out[name] !== undefined && !out.OIDC_ISSUER) throw new ConfigError(name, 'needs OIDC_ISSUER', undefined);
+  }
   return out as Config;
 }
 

@@ -6,6 +6,7 @@ import { GroupsAdmin } from './GroupsAdmin';
 import { IntegrationsAdmin } from './IntegrationsAdmin';
 import { KbAdmin } from './KbAdmin';
 import { SlaAdmin } from './SlaAdmin';
+import { SsoAdmin } from './SsoAdmin';
 import { UsersAdmin } from './UsersAdmin';
 
 /** The admin area (a separate chunk, loaded when an admin opens it). */
@@ -19,6 +20,7 @@ export default function AdminRoutes() {
       <Route path="canned" element={<CannedAdmin />} />
       <Route path="announcements" element={<AnnouncementsAdmin />} />
       <Route path="integrations" element={<IntegrationsAdmin />} />
+      <Route path="sso" element={<SsoAdmin />} />
       <Route path="audit" element={<AuditAdmin />} />
       <Route path="*" element={<Navigate to="users" replace />} />
     </Routes>

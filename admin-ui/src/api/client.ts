@@ -57,6 +57,15 @@ import {
   type wizard,
   ZSavedViewList,
   ZSavedViewResponse,
+  ZSsoLoginOptions,
+  ZSsoPolicy,
+  ZSsoProvider,
+  ZSsoSettings,
+  ZSsoTestResult,
+  type TCreateSsoProviderRequest,
+  type TSsoPolicy,
+  type TSsoProviderInput,
+  type TSsoProviderOptions,
 } from '@deskmate/shared';
 
 /** The one client of the console: cookie session, same origin (the browser adds Origin). */
@@ -194,6 +203,20 @@ export const userApi = {
   security: () => get('/api/admin/security', ZSecuritySettings),
   setSecurity: (body: TSecuritySettings) => send('PUT', '/api/admin/security', ZSecuritySettings, body),
   mail: () => get('/api/admin/mail', z.object({ items: z.array(ZMailMessage) })),
+};
+
+export const ssoApi = {
+  /** The providers the sign-in page offers (public). */
+  loginOptions: () => get('/api/auth/oidc/providers', ZSsoLoginOptions),
+  settings: () => get('/api/admin/sso', ZSsoSettings),
+  setPolicy: (body: TSsoPolicy) => send('PUT', '/api/admin/sso/policy', ZSsoPolicy, body),
+  create: (body: TCreateSsoProviderRequest) => send('POST', '/api/admin/sso/providers', ZSsoProvider, body),
+  update: (id: string, body: TSsoProviderInput) =>
+    send('PUT', `/api/admin/sso/providers/${enc(id)}`, ZSsoProvider, body),
+  updateEnv: (body: { enabled: boolean; options: TSsoProviderOptions }) =>
+    send('PUT', '/api/admin/sso/env-provider', ZSsoProvider, body),
+  remove: (id: string) => send('DELETE', `/api/admin/sso/providers/${enc(id)}`, ZEmpty),
+  test: (id: string) => send('POST', `/api/admin/sso/providers/${enc(id)}/test`, ZSsoTestResult),
 };
 
 export const directoryApi = {

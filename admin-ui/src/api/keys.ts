@@ -26,6 +26,8 @@ export const keys = {
   integrationStatus: ['integrations', 'status'] as const,
   mail: ['mail'] as const,
   security: ['security'] as const,
+  sso: ['sso'] as const,
+  ssoLogin: ['sso', 'login'] as const,
   slaPolicies: ['sla', 'policies'] as const,
   slaCalendars: ['sla', 'calendars'] as const,
   report: (name: string, params: Record<string, string>) => ['report', name, params] as const,

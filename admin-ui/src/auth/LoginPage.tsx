@@ -1,8 +1,9 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import type { TUser } from '@deskmate/shared';
-import { authApi } from '../api/client';
+import { ssoErrorMessages, type TSsoErrorCode, type TUser } from '@deskmate/shared';
+import { authApi, ssoApi } from '../api/client';
+import { keys } from '../api/keys';
 import { safeNext } from '../lib/redirect';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
@@ -11,6 +12,34 @@ import { TotpEnrolment } from './TotpEnrolment';
 import { RecoveryCodes } from './RecoveryCodes';
 
 type TStep = { kind: 'password' } | { kind: 'code'; method: 'totp' | 'email' } | { kind: 'enroll' };
+
+/** Back from single sign-on with a second factor due (`?sso_step=`): the step to show first. */
+function stepAfterSso(value: string | null): TStep {
+  if (value === 'totp' || value === 'email') return { kind: 'code', method: value };
+  if (value === 'enroll') return { kind: 'enroll' };
+  return { kind: 'password' };
+}
+
+const ssoError = (code: string | null): string | null =>
+  code && code in ssoErrorMessages ? ssoErrorMessages[code as TSsoErrorCode] : null;
+
+/** "Sign in with …" for each single sign-on provider, keeping where the person was going. */
+function SsoButtons({ next }: { next: string | null }) {
+  const options = useQuery({ queryKey: keys.ssoLogin, queryFn: ssoApi.loginOptions, staleTime: 60_000 });
+  const providers = options.data?.providers ?? [];
+  if (!providers.length) return null;
+  const suffix = next ? `&next=${encodeURIComponent(next)}` : '';
+  return (
+    <div className="stack sso-options" aria-label="Single sign-on">
+      {providers.map((p) => (
+        <a key={p.id} className="btn btn-secondary" href={`${p.loginUrl}${suffix}`}>
+          Sign in with {p.displayName}
+        </a>
+      ))}
+      <p className="muted small sso-or">or with your email and password</p>
+    </div>
+  );
+}
 
 export function AuthLayout({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -33,7 +62,8 @@ export function LoginPage() {
   const { session, signedIn } = useSession();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const [step, setStep] = useState<TStep>({ kind: 'password' });
+  const [step, setStep] = useState<TStep>(() => stepAfterSso(params.get('sso_step')));
+  const ssoProblem = ssoError(params.get('sso_error'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -100,7 +130,7 @@ export function LoginPage() {
           <p>
             {step.method === 'totp'
               ? 'Enter the six-digit code from your authenticator app.'
-              : `We emailed a six-digit code to ${email}.`}
+              : `We emailed a six-digit code to ${email || 'your email address'}.`}
           </p>
           <Field label="Code" hint="Lost your device? Enter one of your recovery codes.">
             <input
@@ -146,6 +176,12 @@ export function LoginPage() {
           Your session has ended. Sign in again to carry on where you were.
         </p>
       )}
+      {ssoProblem && (
+        <p className="error" role="alert">
+          {ssoProblem}
+        </p>
+      )}
+      <SsoButtons next={next} />
       <form
         className="stack"
         onSubmit={(e) => {

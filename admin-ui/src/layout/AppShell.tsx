@@ -21,6 +21,7 @@ const adminLinks = [
   ['canned', 'Canned responses'],
   ['announcements', 'Announcements'],
   ['integrations', 'Integrations'],
+  ['sso', 'Single sign-on'],
   ['audit', 'Audit log'],
 ] as const;
 

@@ -27,5 +27,7 @@ export const limits = {
   otpSend: (userId: string): RateLimit => ({ key: `2fa:send:${userId}`, max: 4, windowMs: 10 * MINUTE }),
   passwordReset: (userId: string): RateLimit => ({ key: `password:reset:${userId}`, max: 3, windowMs: HOUR }),
   passwordChange: (userId: string): RateLimit => ({ key: `password:change:${userId}`, max: 5, windowMs: 10 * MINUTE }),
+  /** Single sign-ons started from one address (each writes a row until it comes back or expires). */
+  ssoStart: (ip: string): RateLimit => ({ key: `sso:start:ip:${ip}`, max: 60, windowMs: 10 * MINUTE }),
   inviteAccept: (ip: string): RateLimit => ({ key: `invite:accept:ip:${ip}`, max: 5, windowMs: HOUR }),
 };

@@ -27,6 +27,7 @@ import { hashPassword, verifyPassword } from './passwords.js';
 import { assertPasswordAcceptable } from './password-policy.js';
 import { looksLikeRecoveryCode, regenerateRecoveryCodes, useRecoveryCode } from './recovery.js';
 import { newTotpSecret, totpUri, verifyTotp } from './totp.js';
+import { passwordSignIn, ssoRequiredMessage } from './sso/policy.js';
 
 export { limits };
 
@@ -53,15 +54,48 @@ async function mustEnrol(db: DbOrTx, user: UserRow): Promise<boolean> {
   return user.role !== 'requester' && require2faRoles.includes(user.role);
 }
 
+/**
+ * How the first step of a sign-in was passed: a password (`breakGlass`: by an admin whom the
+ * single sign-on policy lets in with a password only together with a second factor), or single
+ * sign-on (`mfa`: the provider's multi-factor sign-in, and whether the policy trusts it).
+ */
+export type FirstFactor =
+  | { kind: 'password'; breakGlass?: boolean }
+  | { kind: 'sso'; provider: string; issuer: string; subject: string; mfa: boolean; trustMfa: boolean };
+
 /** After a correct password: a session, or a half token when a second factor is due. */
 export async function afterPassword(
   db: DbOrTx,
   services: Services,
   user: UserRow,
   actor: Actor,
+  breakGlass = false,
+): Promise<PasswordStepResult> {
+  return afterFirstFactor(db, services, user, actor, { kind: 'password', breakGlass });
+}
+
+/**
+ * After the first factor (a password or single sign-on): a session, or a half token when a
+ * second factor is due. A single sign-on the provider made multi-factor stands for Deskmate's
+ * second factor when the policy trusts it; otherwise Deskmate asks its own, as after a password.
+ */
+export async function afterFirstFactor(
+  db: DbOrTx,
+  services: Services,
+  user: UserRow,
+  actor: Actor,
+  factor: FirstFactor,
 ): Promise<PasswordStepResult> {
   const nowSec = Math.floor(services.clock.now().getTime() / 1000);
-  if (user.twoFactorMethod !== 'none') {
+  const sso =
+    factor.kind === 'sso'
+      ? { method: 'sso', provider: factor.provider, issuer: factor.issuer, subject: factor.subject }
+      : {};
+  const stepAction = factor.kind === 'sso' ? 'auth.sso_ok' : 'auth.password_ok';
+  const providerMfa = factor.kind === 'sso' && factor.mfa && factor.trustMfa;
+  const enrolDue =
+    factor.kind === 'password' && factor.breakGlass ? user.twoFactorMethod === 'none' : await mustEnrol(db, user);
+  if (user.twoFactorMethod !== 'none' && !providerMfa) {
     const emailCode = user.twoFactorMethod === 'email' ? await emailCodeAtSignIn(db, services, user) : undefined;
     const token = signHalf(
       services.secrets.jwtSecret,
@@ -72,15 +106,15 @@ export async function afterPassword(
       db,
       { ...actor, userId: user.id, type: 'user' },
       {
-        action: 'auth.password_ok',
+        action: stepAction,
         entityType: 'user',
         entityId: user.id,
-        after: { secondFactor: user.twoFactorMethod, ...(emailCode ? { emailCode } : {}) },
+        after: { ...sso, secondFactor: user.twoFactorMethod, ...(emailCode ? { emailCode } : {}) },
       },
     );
     return { kind: 'half', user, method: user.twoFactorMethod, token };
   }
-  if (await mustEnrol(db, user)) {
+  if (enrolDue && !providerMfa) {
     const token = signHalf(
       services.secrets.jwtSecret,
       { sub: user.id, tv: user.tokenVersion, method: 'enroll' },
@@ -89,7 +123,7 @@ export async function afterPassword(
     await recordAudit(
       db,
       { ...actor, userId: user.id, type: 'user' },
-      { action: 'auth.password_ok', entityType: 'user', entityId: user.id, after: { secondFactor: 'enroll' } },
+      { action: stepAction, entityType: 'user', entityId: user.id, after: { ...sso, secondFactor: 'enroll' } },
     );
     return { kind: 'half', user, method: 'enroll', token };
   }
@@ -101,7 +135,12 @@ export async function afterPassword(
   await recordAudit(
     db,
     { ...actor, userId: user.id, type: 'user' },
-    { action: 'auth.login', entityType: 'user', entityId: user.id },
+    {
+      action: 'auth.login',
+      entityType: 'user',
+      entityId: user.id,
+      ...(factor.kind === 'sso' ? { after: { ...sso, secondFactor: providerMfa ? 'provider' : 'none' } } : {}),
+    },
   );
   return { kind: 'session', user: updated ?? user };
 }
@@ -165,10 +204,20 @@ export async function login(
         // Commit the counted failure, then refuse.
         return null;
       }
-      return afterPassword(tx, services, user, actor);
+      const policy = await passwordSignIn(tx, user);
+      if (policy === 'refused') {
+        await recordAudit(
+          tx,
+          { ...actor, userId: user.id, type: 'user' },
+          { action: 'auth.password_refused', entityType: 'user', entityId: user.id, after: { reason: 'sso_required' } },
+        );
+        return 'sso_required' as const;
+      }
+      return afterPassword(tx, services, user, actor, policy === 'break_glass');
     })
     .then((result) => {
       if (!result) throw invalidCredentials();
+      if (result === 'sso_required') throw new AppError('forbidden', ssoRequiredMessage, { reason: 'sso_required' });
       return result;
     });
 }
@@ -443,6 +492,8 @@ export async function acceptInvite(
   return services.db.transaction(async (tx) => {
     const user = await consumeToken(tx, 'invite', token, now);
     if (user.passwordHash) throw new AppError('conflict', 'This invitation was already accepted; sign in instead');
+    const policy = await passwordSignIn(tx, user);
+    if (policy === 'refused') throw new AppError('forbidden', ssoRequiredMessage, { reason: 'sso_required' });
     assertPasswordAcceptable(password, { email: user.email });
     const [updated] = await tx
       .update(users)
@@ -454,7 +505,7 @@ export async function acceptInvite(
       { ...actor, userId: user.id, type: 'user' },
       { action: 'user.invite_accepted', entityType: 'user', entityId: user.id },
     );
-    return afterPassword(tx, services, updated!, actor);
+    return afterPassword(tx, services, updated!, actor, policy === 'break_glass');
   });
 }
 

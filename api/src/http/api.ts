@@ -2,6 +2,7 @@ import cookieParser from 'cookie-parser';
 import { Router } from 'express';
 import { z } from 'zod';
 import { authRoutes } from '../auth/routes.js';
+import { ssoRoutes } from '../auth/sso/routes.js';
 import { authenticate, originCheck } from '../auth/session.js';
 import { groupRoutes } from '../groups/routes.js';
 import { integrationRoutes } from '../integrations/routes.js';
@@ -46,6 +47,7 @@ const metaRoute = defineRoute({
 export const apiRoutes: RouteDefinition[] = [
   metaRoute,
   ...authRoutes,
+  ...ssoRoutes,
   ...userRoutes,
   ...groupRoutes,
   ...integrationRoutes,

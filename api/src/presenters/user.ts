@@ -10,7 +10,8 @@ export function presentUser(user: UserRow): TUser {
     role: user.role,
     active: user.active,
     away: user.away,
-    invited: user.passwordHash === null,
+    // No password and never signed in: someone who signs in with single sign-on only is not "invited".
+    invited: user.passwordHash === null && user.lastLoginAt === null,
     twoFactorMethod: user.twoFactorMethod,
     twoFactorRequired: user.twoFactorRequired,
     createdAt: user.createdAt.toISOString(),

@@ -15,3 +15,4 @@ export * from './views.js';
 export * from './queues.js';
 export * from './classifier.js';
 export * from './kb-import.js';
+export * from './sso.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { and, isNotNull, isNull, lt, eq, or, sql } from 'drizzle-orm';
 import { agendaJobs, inboundEvents, outbox, userSessions, users } from '../../db/schema.js';
 import { purgeUnattachedUploads } from '../../attachments/service.js';
+import { ssoLoginStates } from '../../db/schema-sso.js';
 import { defineJob } from '../registry.js';
 
 const DAY = 86_400_000;
@@ -59,6 +60,8 @@ export const purgeExpired = defineJob({
         ),
       );
     const uploads = await purgeUnattachedUploads(db, clock.now());
+    // Single sign-ons under way last ten minutes; a day later their rows are of no use.
+    const ssoStates = await db.delete(ssoLoginStates).where(lt(ssoLoginStates.expiresAt, sessionsBefore));
     logger.info(
       {
         inboundEvents: inbound.rowCount,
@@ -66,6 +69,7 @@ export const purgeExpired = defineJob({
         outbox: delivered.rowCount,
         jobs: jobs.rowCount,
         sessions: sessions.rowCount,
+        ssoStates: ssoStates.rowCount,
       },
       'purged expired rows',
     );
