@@ -7,7 +7,7 @@
  *
  * A corpus is a folder of `*.eml` files and an `expected.json` mapping each file name to
  * `{ "class": "auto_reply|bounce|soft_bounce|bulk|list|receipt", "failedRecipient"?: "…" }`.
- * Default folder: `api/src/email/fixtures/automatic`.
+ * Default folder: `api/src/email/fixtures/blind/automatic`.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,7 @@ import { detectNoise as legacyDetectNoise } from './legacy-classify.js';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
-const folder = resolve(args.find((a) => !a.startsWith('--')) ?? 'api/src/email/fixtures/automatic');
+const folder = resolve(args.find((a) => !a.startsWith('--')) ?? 'api/src/email/fixtures/blind/automatic');
 const expected = JSON.parse(await readFile(join(folder, 'expected.json'), 'utf8')) as Record<
   string,
   { class: string; failedRecipient?: string }
