@@ -14,7 +14,7 @@ const phraseRewrites: [RegExp, string][] = [
   [/\b(?:two|2|multi)[\s-]?(?:factor|step)(?:[\s-]auth\w*)?/g, 'mfa'],
   [/\bone[\s-]drive\b/g, 'onedrive'],
   [/\bshare[\s-]point\b/g, 'sharepoint'],
-  [/\b(?:log|sign)[\s-]?(?:in|on)s?\b/g, 'signin'],
+  [/\b(?:log|sign)(?:ged|ging|s)?[\s-]?(?:in|on|into|onto)s?\b/g, 'signin'],
   [/\bout[\s-]of[\s-](?:the[\s-])?office\b/g, 'outofoffice'],
   [/\bauto(?:matic)?[\s-]?repl(?:y|ies)\b/g, 'autoreply'],
   [/\bset[\s-]up\b/g, 'setup'],
