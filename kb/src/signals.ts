@@ -60,7 +60,8 @@ const hypothetical = new RegExp(
     String.raw`\bfor (?:the )?future\b`,
     String.raw`\bhavent (?:got|had|received|clicked|opened)\b`,
     String.raw`\b(?:didnt|did not|never) (?:click|open|reply|respond|enter|download|answer|type)\b`,
-    String.raw`\bhow (?:do|can|should|would) (?:i|we|you) (?:report|know|tell|spot|check|recogni[sz]e|protect|avoid|prevent)\b`,
+    String.raw`\bhow (?:do|can|should|would) (?:i|we|you) (?:report|know|tell|spot|check|recogni[sz]e|protect|avoid|prevent|stop)\b`,
+    String.raw`\b(?:what (?:is|are|does|do) (?:a |an |the )?(?:\w+ ){0,2}(?:mean|fatigue|phishing|ransomware|malware|breach)|whats (?:a |an )?(?:mfa fatigue|phishing|ransomware|malware)|explain|tell me about|any (?:tips|advice))\b`,
     String.raw`\b(?:awareness|training|simulation|policy|course)\b`,
     String.raw`\bnot (?:an issue|a problem) (?:now|yet)\b`,
   ].join('|'),
@@ -100,7 +101,7 @@ const incidentPatterns: Pattern[] = [
       String.raw`\b(?:clicked|clicking|opened|tapped|followed|scanned|downloaded|ran|enabled) (?:on )?${gap(4)}(?:link|links|attachment|attachments|file|zip|pdf|document|doc|html file|button|qr code|macros?|content|editing)\b.*\b${lure}\b` +
         String.raw`|\b(?:clicked|clicking|opened|tapped|followed|downloaded) (?:on )?(?:a |an |the |that |this )?${lure} (?:\w+ )?(?:link|links|attachment|attachments|file|email|mail|message|text|invoice|document)\b` +
         String.raw`|\b${lure}\b.*\b(?:clicked|clicking|opened|tapped|followed|scanned|downloaded|enabled) (?:on )?${gap(4)}(?:link|links|attachment|attachments|file|button|qr code|macros?|content|editing)\b` +
-        String.raw`|\b(?:clicked|clicking|opened|tapped|followed) (?:on )?${gap(4)}(?:link|links|attachment|attachments|button|qr code)\b.*\b(?:entered|typed|put in|put|gave|filled in|submitted|signed in|logged in|signin)\b` +
+        String.raw`|\b(?:clicked|clicking|opened|tapped|followed|scanned) (?:on )?${gap(4)}(?:link|links|attachment|attachments|attached|file|html|pdf|document|button|qr code)\b.*\b(?:entered|typed|put in|put|gave|filled in|submitted|signed in|logged in|signin)\b(?: \w+){0,4} (?:password|passcode|credentials|details|signin|email and password|code|pin)\b` +
         String.raw`|\b(?:signin|signed in|logged in|entered|typed|put in|put|filled in)\b(?: \w+){0,5} (?:on|into|in|at) (?:the |a |that |this |their |some )?(?:\w+ )?(?:page|site|website|form|link)\b.*\b(?:${lure}|linked|pretend\w*|claim\w*|said (?:it|they) (?:was|were) from)\b` +
         String.raw`|\b(?:${lure}|a text|an email|a message|a link)\b.*\b(?:signin|signed in|logged in|entered|typed|put in|put|filled in)\b(?: \w+){0,5} (?:on|into|in|at) (?:the |a |that |this |their |some )?(?:\w+ )?(?:page|site|website|form|link)\b` +
         String.raw`|\b(?:qr code|link|email|text|sms|poster|popup|pop up|site|website|message)\b.*\basked (?:me )?(?:for|to enter|to type|to put in) (?:\w+ ){0,3}(?:signin|password|login|details|credentials|code)\b.*\b(?:put|entered|typed|gave|did)\b|\benabled? (?:the )?macros\b|\bit asked (?:for )?(?:me )?(?:for |to )?${gap(2)}(?:signin|password|login|details|credentials)\b.*\b(?:put|entered|typed|gave)\b`,
@@ -108,19 +109,24 @@ const incidentPatterns: Pattern[] = [
   ),
   p(
     'installed what a stranger asked for',
-    /\b(?:asked|told|got|wanted) me to (?:install|download|run|open)\b.*\b(?:i did|did it|i installed|i ran|ive installed|which i did|and i did)\b/,
+    /\b(?:asked|ask|asks|told|tell|got|wanted|want) me to (?:install|download|run|open)\b.*\b(?:i did|did it|i installed|i ran|ive installed|which i did|and i did|i have|i let)\b/,
+  ),
+  p(
+    'remote control tool for a caller',
+    /\b(?:teamviewer|anydesk|quick ?assist|screenconnect|logmein|supremo|ultraviewer|remote (?:access|control|support) (?:app|tool|software))\b.*\b(?:called|call|caller|phoned|rang|support|pretend\w*|claim\w*|asked|ask|told|scam\w*)\b|\b(?:called|call|caller|phoned|rang|pretend\w*|claim\w*)\b.*\b(?:teamviewer|anydesk|quick ?assist|screenconnect|logmein|supremo|ultraviewer)\b/,
   ),
   p(
     'someone else using the account',
     /\b(?:someone|somebody|a stranger|an attacker)(?: \w+){0,3} (?:using|used|accessed|accessing|signin|logged into|logging into|signed into|got into|getting into|in|inside|reading|sending from) my (?:account|mailbox|email|login|credentials|onedrive|teams|computer|laptop)\b/,
   ),
+  p('MFA fatigue', /\bmfa (?:fatigue|bombing|spam)\b/),
   p(
     'remote access given',
     /\b(?:gave|give|let|allowed|granted) (?:them |him |her |someone |the caller )?(?:remote )?(?:access|control)\b.*\b(?:remote|screen|computer|laptop|pc)|\b(?:installed|downloaded|let them install) (?:\w+ ){0,3}(?:anydesk|teamviewer|remote (?:access|support|desktop) (?:app|tool|software))|\bremote access\b.*\b(?:caller|called|phoned|rang|pretending|claiming|support scam)\b/,
   ),
   p(
     'sign-in not started by the user',
-    /\b(?:didnt|did not|wasnt|was not|never|not) (?:me|request|requested|start|started|initiate|initiated|trigger|triggered|make|made|try|tried|attempt|attempted|do)\b.*\b(?:prompts?|requests?|codes?|signin|signins|login|approve|approval|notification|mfa|text|sms)\b|\b(?:prompts?|requests?|codes?|notifications?|approvals?|texts?|sms)\b.*\b(?:didnt|did not|never|wasnt|was not) (?:request|start|initiate|trigger|make|try|attempt|do|me)\b|\b(?:approved?|accepted|pressed approve|tapped approve|hit approve)\b.*\b(?:by (?:accident|mistake)|accidentally)\b|\baccidentally (?:approved?|accepted|tapped approve|pressed approve)\b|\bmfa (?:fatigue|bombing|spam)\b/,
+    /\b(?:didnt|did not|wasnt|was not|never|not) (?:me|request|requested|start|started|initiate|initiated|trigger|triggered|make|made|try|tried|attempt|attempted|do)\b.*\b(?:prompts?|requests?|codes?|signin|signins|login|approve|approval|notification|mfa|text|sms)\b|\b(?:prompts?|requests?|codes?|notifications?|approvals?|texts?|sms)\b.*\b(?:didnt|did not|never|wasnt|was not) (?:request|start|initiate|trigger|make|try|attempt|do|me)\b|\b(?:approved?|accepted|pressed approve|tapped approve|hit approve)\b.*\b(?:by (?:accident|mistake)|accidentally)\b|\baccidentally (?:approved?|accepted|tapped approve|pressed approve)\b/,
   ),
   p(
     'sign-in from somewhere unknown',
@@ -128,7 +134,7 @@ const incidentPatterns: Pattern[] = [
   ),
   p(
     "mail sent in the user's name",
-    /\b(?:emails?|messages?|mails?)\b.*\b(?:i|we) (?:didnt|did not|never) (?:send|sent|write|wrote)\b|\b(?:sending|sent|sends) (?:out )?(?:spam|phishing|junk)\b|\bspamming\b|\b(?:forwarding|forward|inbox|mailbox|outlook) rules?\b.*\b(?:never|didnt|did not|not me|dont recogni[sz]e|unknown|gmail|external|some)\b|\brules? (?:\w+ ){0,2}forwarding\b.*\b(?:never|didnt|did not|not me|dont recogni[sz]e|gmail|external|some)\b/,
+    /\b(?:emails?|messages?|mails?)\b.*\b(?:i|we) (?:didnt|did not|never) (?:send|sent|write|wrote)\b|\b(?:sending|sent|sends) (?:out )?(?:spam|phishing|junk)\b|\bspamming\b|\b(?:forwarding|forward|inbox|mailbox|outlook) rules?\b.*\b(?:forward\w*|redirect\w*|delet\w*|mov\w*)\b.*\b(?:never|didnt|did not|not me|dont recogni[sz]e|unknown|gmail|hotmail|external|outside|some (?:\w+ )?address)\b|\brules? (?:\w+ ){0,2}(?:forwarding|redirecting)\b.*\b(?:never|didnt|did not|not me|dont recogni[sz]e|unknown|gmail|hotmail|external|outside|some (?:\w+ )?address)\b/,
   ),
   p(
     'data sent to the wrong place',
@@ -137,6 +143,10 @@ const incidentPatterns: Pattern[] = [
   p(
     'addresses exposed',
     /\bcc(?:d|ed)?\b.*\binstead of bcc\b|\b(?:should have|forgot to) (?:\w+ ){0,2}bcc|\b(?:addresses|details|data|names|records|numbers) (?:were |was |got |are )?exposed\b|\bexposed (?:\w+ ){0,3}(?:addresses|details|data|names|records)\b/,
+  ),
+  p(
+    'data visible to the wrong people',
+    /\b(?:uploaded|shared|posted|published|sent|attached|put)\b.*\b(?:visible|accessible|available|viewable|exposed|open) to (?:other|others|everyone|anyone|the public|all|external|outside|customers|clients|bidders|suppliers|the internet|the whole)\b|\b(?:visible|accessible|viewable|exposed) to (?:other|others|everyone|anyone|the public|external|outside|customers|clients|bidders|suppliers|the internet)\b.*\b(?:by mistake|accidentally|instead of|wrong|shouldnt|should not)\b/,
   ),
   p(
     'data exposed publicly',
@@ -158,7 +168,7 @@ const incidentPatterns: Pattern[] = [
   ),
   p(
     'unknown USB device plugged in',
-    /\b(?:usb|memory stick|thumb drive|flash drive)\b.*\b(?:found|unknown|random|car ?park|street|not ours)\b|\bfound (?:a |an )?(?:usb|memory stick|thumb drive|flash drive)/,
+    /\b(?:usb|memory stick|thumb drive|flash drive)\b.*\b(?:found|unknown|random|car ?park|street|not ours|free|giveaway|goodie|trade show|conference|swag|in the post|unexpected|promotional)\b|\bfound (?:a |an )?(?:usb|memory stick|thumb drive|flash drive)/,
   ),
   p(
     'someone else controlling the computer',
@@ -167,6 +177,14 @@ const incidentPatterns: Pattern[] = [
   p(
     'scareware or extortion on screen',
     /\b(?:locked by (?:the )?(?:fbi|police)|call (?:microsoft|apple|windows) support|your (?:computer|pc|files) (?:is|are|has been|have been) (?:infected|locked|encrypted)|pay to unlock)\b/,
+  ),
+  p(
+    'acted on an impersonation',
+    /\b(?:sent|paid|gave|replied|transferred|bought|shared|forwarded|emailed)\b.*\b(?:turns? out|turned out|realised|realized|found out)\b.*\b(?:wasnt|was not|werent|were not|not) (?:really |actually )?(?:him|her|them|the \w+|from|real|genuine|legit\w*)\b/,
+  ),
+  p(
+    'paid to a changed or unknown account',
+    /\b(?:paid|transferred|wired|sent (?:the )?(?:money|payment|funds))\b.*\b(?:different|changed|new|unknown|wrong|fake|spoofed|lookalike|look-alike|slightly different) (?:\w+ )?(?:email|address|bank|account|domain|details|sender)\b|\b(?:different|changed|new|unknown|fake|spoofed|lookalike|slightly different) (?:\w+ )?(?:email|address|bank|account|domain|details|sender)\b.*\b(?:paid|transferred|wired|went to)\b/,
   ),
   p(
     'paid or acted on a scam',
@@ -205,7 +223,7 @@ const suspicionPatterns: Pattern[] = [
 const manyPatterns: Pattern[] = [
   p(
     'everyone',
-    /\b(?:everyone|everybody|every one|(?:nobody|no one|noone|none of (?:us|the|our|them))(?= (?:[a-z0-9]+ ){0,6}(?:can|could|is able|are able|has|have|gets?|getting|is getting|receiv\w*|works?|is working|access\w*|signin|print\w*|connect\w*|see|hear|open|send|sends|use|in|on|at|of|from))|for anyone|for any of (?:the|us|our|them)|anyone (?:else )?(?:in|on|at) (?:the|our)|(?:every|each) (?:till|register|pc|computer|laptop|machine|device|desk|printer|screen|phone|door|classroom|room|site|store|branch|user|one of (?:us|them)|single (?:person|user|pc|computer|machine))|all (?:of us|of them|of the|the|our|staff|users|employees|agents|remote|computers|pcs|laptops|phones|printers|doors|devices|screens|machines|desks|tills|registers|scanners|sites|offices|branches|stores|shops|rooms|meeting rooms|classrooms|students|teachers|trainees|new starters|clients|customers|colleagues))\b/,
+    /\b(?:everyone|everybody|every one|(?:nobody|no one|noone|none of (?:us|the|our|them))(?= (?:[a-z0-9]+ ){0,6}(?:can|could|is able|are able|has|have|gets?|getting|is getting|receiv\w*|works?|is working|access\w*|signin|print\w*|connect\w*|see|hear|open|send|sends|use|in|on|at|of|from))|for anyone|for any of (?:the|us|our|them)|anyone (?:else )?(?:in|on|at) (?:the|our)|(?:every|each) (?:till|register|pc|computer|laptop|machine|device|desk|printer|screen|phone|door|classroom|room|site|store|branch|user|one of (?:us|them)|single (?:person|user|pc|computer|machine))|all (?:of us|of them|staff|users|employees|agents|remote|computers|pcs|laptops|phones|printers|doors|devices|screens|machines|desks|tills|registers|scanners|sites|offices|branches|stores|shops|rooms|meeting rooms|classrooms|students|teachers|trainees|new starters|clients|customers|colleagues)|all (?:of )?(?:the|our) (?:\w+ )?(?:people|staff|users|employees|agents|computers|pcs|laptops|phones|printers|doors|devices|screens|machines|desks|tills|registers|scanners|sites|offices|branches|stores|shops|rooms|meeting rooms|classrooms|students|pupils|teachers|trainees|new starters|clients|customers|colleagues|team|teams|department|office|floor|class|members|nurses|drivers|engineers))\b/,
   ),
   p(
     'a whole group or place',
@@ -237,7 +255,7 @@ const justMePatterns: Pattern[] = [
 const sharedOutagePatterns: Pattern[] = [
   p(
     'shared service down',
-    /\b(?:server|servers|website|web site|site|system|systems|network|internet|email|exchange|erp|crm|sap|database|db|portal|intranet|phone system|phone lines|phones|wifi|file share|shared drive|fileserver|file server|payroll system|till system|pos|ticketing system|booking system|domain|dns|active directory|ad|vpn gateway|citrix|sharepoint|teams|slack|zoom|outlook|m365|office 365|o365|microsoft 365|salesforce|jira|okta)\b (?:\w+ ){0,2}(?:is |are |has |have |went |gone |seems |seem |looks |appears )?(?:down|offline|unreachable|not responding)\b(?! for me| on my)|\boutage\b|\b(?:503|502|504)\b/,
+    /\b(?:server|servers|website|web site|site|system|systems|network|internet|email|exchange|erp|crm|sap|database|db|portal|intranet|phone system|phone lines|phones|wifi|file share|shared drive|fileserver|file server|payroll system|till system|pos|ticketing system|booking system|domain|dns|active directory|ad|vpn gateway|citrix|sharepoint|teams|slack|zoom|outlook|m365|office 365|o365|microsoft 365|salesforce|jira|okta)\b (?:\w+ ){0,2}(?:is |are |has |have |went |gone |seems |seem |looks |appears )?(?:down|offline|unreachable|not responding)\b(?! for me| on my)|\boutage\b|\b(?:503|502|504)\b|\b(?:server room|comms room|data cent(?:er|re)|network cupboard|comms cupboard|server rack)\b.*\b(?:hot|heat|temperature|alarm|aircon|air con|air conditioning|cooling|power|ups|water|leak\w*|flood\w*|beep\w*)\b|\b(?:power cut|power outage|blackout|no power in the (?:building|office))\b/,
   ),
 ];
 
@@ -245,7 +263,7 @@ const blockedPatterns: Pattern[] = [
   p(
     'cannot work at all',
     new RegExp(
-      String.raw`\b${cant} (?:do |get |start )?(?:any |my )?(?:work|job|anything|any work|a thing)\b|\b(?:nothing else to work (?:on|with)|no (?:other )?(?:device|laptop|computer|pc|machine) to (?:work|use)|no (?:device|laptop|computer|pc) (?:today|at all|to work)|(?:is|was) my whole job|all (?:of )?my work is|my (?:whole|entire) (?:job|day|work)|the only (?:thing|system|tool|app|printer|laptop|one) (?:i|we) (?:use|have|can use|need)|i only (?:use|work (?:in|on|with))|(?:completely|totally|fully) (?:blocked|stuck|locked out|down|dead)|dead in the water|stopped me working|nothing (?:else )?to work (?:on|with)|(?:thats|that is|its|it is|which is) (?:all|everything) (?:i|we) (?:use|need|do|work (?:on|in|with))|(?:am|im) (?:completely )?(?:stuck|blocked)|everything i (?:need|use|do|work on) is (?:on|in)|there(?:s| is) no (?:laptop|computer|pc|device|account|login|desk|machine)|(?:has|have) no (?:laptop|computer|pc|device|account|login)s?|(?:no|without a) (?:laptop|computer|pc|device|login|account)s?(?: and| or| nor)? (?:no |a )?(?:laptop|computer|pc|device|login|account)s?|all (?:of )?my (?:\w+ )?(?:work|tools|systems|apps|files|stuff|data) (?:is|are) (?:on|in|behind|inside|through)|(?:staff|people|everyone|customers|we|they|patients|students|drivers|trucks) (?:are |were )?(?:\w+ )?(?:queu\w*|waiting|stuck|standing|sitting) (?:outside|around|idle|at the)|sitting (?:here|around|idle) (?:with|doing)|(?:sent|send) (?:\w+ )?home)\b`,
+      String.raw`\b${cant} (?:do |get |start )?(?:any |my )?(?:work|job|anything|any work|a thing)\b|\b(?:nothing else to work (?:on|with)|no (?:other )?(?:device|laptop|computer|pc|machine) to (?:work|use)|no (?:device|laptop|computer|pc) (?:today|at all|to work)|(?:is|was) my whole job|all (?:of )?my work is|my (?:whole|entire) (?:job|day|work)|the only (?:thing|system|tool|app|printer|laptop|one) (?:i|we) (?:use|have|can use|need)|i only (?:use|work (?:in|on|with))|(?:completely|totally|fully) (?:blocked|stuck|locked out|down|dead)|dead in the water|stopped me working|nothing (?:else )?to work (?:on|with)|(?:cant|cannot|can not|unable to) use (?:it|the (?:laptop|computer|pc|mac|macbook)|my (?:laptop|computer|pc|mac|macbook)|this (?:laptop|computer|pc|mac|macbook))(?: at all)?(?:[.!,]|$)|(?:laptop|macbook|mac|computer|pc|my|the) screen (?:is |stays |went |goes |just |has gone |turned )?(?:completely |totally |all |just )?(?:black|blank|dark)(?! (?:on|in|for) (?:the |my )?(?:second|external|other))|(?:is|are|makes up) (?:most|all|half|the main part|the bulk) of my (?:day|job|work|role)|(?:thats|that is|its|it is|which is) (?:all|everything) (?:i|we) (?:use|need|do|work (?:on|in|with))|(?:am|im) (?:completely )?(?:stuck|blocked)|everything i (?:need|use|do|work on) is (?:on|in)|there(?:s| is) no (?:laptop|computer|pc|device|account|login|desk|machine)|(?:has|have) no (?:laptop|computer|pc|device|account|login)s?|(?:no|without a) (?:laptop|computer|pc|device|login|account)s?(?: and| or| nor)? (?:no |a )?(?:laptop|computer|pc|device|login|account)s?|all (?:of )?my (?:\w+ )?(?:work|tools|systems|apps|files|stuff|data) (?:is|are) (?:on|in|behind|inside|through)|(?:staff|people|everyone|customers|we|they|patients|students|drivers|trucks) (?:are |were )?(?:\w+ )?(?:queu\w*|waiting|stuck|standing|sitting) (?:outside|around|idle|at the)|sitting (?:here|around|idle) (?:with|doing)|(?:sent|send) (?:\w+ )?home)\b`,
     ),
   ),
   p(
@@ -254,6 +272,8 @@ const blockedPatterns: Pattern[] = [
       String.raw`\b${cant} (?:\w+ ){0,2}(?:signin|sign into|log into|logon|get in|get into|get past|access|open|unlock|use) (?:\w+ ){0,2}(?:anything|at all|any|my (?:laptop|computer|pc|mac|macbook|account|email|mailbox|desktop|files|windows)|windows|the laptop|the computer|email)\b` +
         String.raw`|\b${cant} (?:\w+ ){0,1}(?:signin|get in|logging in|signing in|logging on|signing on)\b` +
         String.raw`|\b${cant} (?:\w+ ){0,1}(?:see|do|open|access|use|reach|read|type) (?:anything|everything|a thing|any of my)\b` +
+        String.raw`|\b${cant} (?:even )?(?:type|enter) (?:in )?(?:my |the |a )?(?:password|pin|passcode|anything)\b` +
+        String.raw`|\b${cant} (?!find|search|locate|remember)(?:\w+ ){1,3}(?:anything|any (?:\w+ )?(?:emails?|mail|files?|apps?|work|calls?|messages?|documents?))\b` +
         String.raw`|\b(?:signin|password|pin)\b(?: \w+){0,6} (?:doesnt|does not|dont|wont|will not|isnt) (?:work|accept\w*)\b|\bwont (?:accept|take|recogni[sz]e) (?:my |the )?(?:new |old )?(?:password|pin|passcode|signin|fingerprint|face)` +
         String.raw`|\bget into (?:the |our |my )?(?:building|office|site|room|premises|car park)\b.*\b(?:cant|cannot|unable|wont|doesnt|not working)|\b(?:cant|cannot|unable to|couldnt) get into (?:the |our |my )?(?:building|office|site|room|premises)\b` +
         String.raw`|\b(?:nobody|no one|none of (?:us|them|the \w+)|none of our \w+)(?: \w+){0,6} (?:can|could|is able to|are able to|has|have) (?:\w+ ){0,2}(?:signin|get in|access|print|connect|work|send|receive|open|use|see|reach|load|call|take|make|log|sign)` +
@@ -310,7 +330,7 @@ const deadlinePatterns: Pattern[] = [
 const degradedPatterns: Pattern[] = [
   p(
     'slow or intermittent',
-    /\b(?:slow|slower|slowly|slowness|sluggish|laggy|lags?|lagging|takes? (?:ages|forever|long|a long time|minutes)|intermittent\w*|sometimes|occasionally|now and (?:then|again)|on and off|off and on|every (?:now|so often|few|hour|day|other|couple|\d+|morning|time i (?:dock|undock|wake|restart))|(?:once|twice|a few times|several times|couple of times|couple times) (?:a|an|per|every) (?:day|week|hour)|randomly|random (?:times|freezes|disconnects|drops)|from time to time|(?:drops?|dropping|disconnect\w*|reconnect\w*) (?:out )?(?:every|for a|then)|crackl\w*|flicker\w*|robotic|choppy|stutter\w*|delayed|delay|echo\w*|blurry|fuzzy|faint|streaks?|smudg\w*|sticky|grainy|pixelated|jumpy|jumps|dropping out|cuts? out|buffering|hot and loud|fan is loud|overheat\w*|drains? (?:fast|quickly)|only lasts|lasts only|double[\s-]?click\w*|ghost\w*|drifts?|(?:once|twice|a couple of times|a few times)(?! (?:i|we|you|it|they|the|my|this|that|its)\b)|(?:some|a few|a couple of|certain|one or two|a handful of) (?:of (?:the |my |our )?)?(?:\w+ )?(?:files|emails|mails|invites|meetings|pages|sites|websites|messages|keys|apps|documents|calls|people|contacts|attachments|folders|pages|channels|photos|users|times)|(?:most|half) (?:of )?(?:the )?time|partially|partly|but not (?:on|in|from|with|for) |for a (?:few |couple of )?(?:seconds?|secs?|moments?|minutes?)|takes? (?:about |around |over |nearly |almost )?\d+ (?:minutes?|mins?|seconds?|secs?)|dies after|only (?:\w+ ){0,2}one of|one of (?:my|the) (?:two|2|three|3|monitors|screens|speakers|ports)|(?:the )?(?:others|rest|other ones|other files) (?:\w+ )?(?:open|work|load|print|are) (?:fine|ok|okay))\b/,
+    /\b(?:slow|slower|slowly|slowness|sluggish|laggy|lags?|lagging|takes? (?:ages|forever|long|a long time|minutes)|intermittent\w*|sometimes|occasionally|now and (?:then|again)|on and off|off and on|every (?:now|so often|few|hour|day|other|couple|\d+|morning|time i (?:dock|undock|wake|restart))|(?:once|twice|a few times|several times|couple of times|couple times) (?:a|an|per|every) (?:day|week|hour)|randomly|random (?:times|freezes|disconnects|drops)|from time to time|(?:drops?|dropping|disconnect\w*|reconnect\w*) (?:out )?(?:every|for a|then)|crackl\w*|flicker\w*|robotic|choppy|stutter\w*|delayed|delay|echo\w*|blurry|fuzzy|faint|streaks?|smudg\w*|sticky|grainy|pixelated|jumpy|jumps|dropping out|cuts? out|buffering|hot and loud|fan is loud|overheat\w*|drains? (?:fast|quickly)|only lasts|lasts only|double[\s-]?click\w*|ghost\w*|drifts?|(?<!(?:tried|tried \w+|restarted|rebooted|attempted|did that|done that|checked) )(?:once|twice|a couple of times|a few times)(?! (?:i|we|you|it|they|the|my|this|that|its)\b)|(?:some|a few|a couple of|certain|one or two|a handful of) (?:of (?:the |my |our )?)?(?:\w+ )?(?:files|emails|mails|invites|meetings|pages|sites|websites|messages|keys|apps|documents|calls|people|contacts|attachments|folders|pages|channels|photos|users|times)|(?:most|half) (?:of )?(?:the )?time|partially|partly|but not (?:on|in|from|with|for) |for a (?:few |couple of )?(?:seconds?|secs?|moments?|minutes?)|takes? (?:about |around |over |nearly |almost )?\d+ (?:minutes?|mins?|seconds?|secs?)|dies after|lasts (?:about |around |only |just |maybe )?\d|(?:mostly|usually|always|have to|need to) (?:work |use it |keep it |stay |be )?plugged in|only (?:\w+ ){0,2}one of|one of (?:my|the) (?:two|2|three|3|monitors|screens|speakers|ports)|(?:the )?(?:others|rest|other ones|other files) (?:\w+ )?(?:open|work|load|print|are) (?:fine|ok|okay))\b/,
   ),
   p(
     'still usable',
@@ -336,7 +356,7 @@ const failurePatterns: Pattern[] = [
 const requestPatterns: Pattern[] = [
   p(
     'asks for something',
-    /\b(?:can (?:i|we|you|someone|u) (?:please )?(?:get|have|order|install|add|set ?up|setup|create|change|borrow|book|arrange|give|grant|enable|remove|update|renew|extend|move|transfer|reset|schedule|provide|request|put|make|replace|upgrade|use|keep|buy|apply|swap|exchange|return|trade)|could (?:i|we|you|someone|u) (?:please )?(?:get|have|order|install|add|set ?up|setup|create|change|borrow|book|arrange|give|grant|enable|remove|update|renew|extend|move|transfer|schedule|provide|put|make|replace|upgrade|use|keep|buy|apply)|(?:please|pls|plz|kindly) (?:can (?:i|we|you) )?(?:add|set ?up|setup|create|install|change|update|give|grant|order|remove|schedule|arrange|provide|book|renew|send|enable|disable|forward|delete|rename|move|transfer|reset|extend|activate|deactivate|prepare|make|share|approve|configure|allocate|assign|unblock|whitelist|allow|invite|subscribe|unsubscribe)|(?:would|wd) (?:like|love)|(?:id|i would|we would|wed) (?:like|love)|requesting|request(?:ing)? (?:for|a|an|access|to)|(?:i|we) (?:need|want|would need) (?:a|an|to get|to have|access|more|another|new|some|one|two|the (?:new|latest))\b|need (?:a|an) (?:new|second|extra|additional|ergonomic|bigger|replacement|spare|licence|license|account|laptop|monitor|headset|webcam|keyboard|mouse|phone|badge|dock|adapter|cable)|get (?:me )?(?:on the list|access|a licence|a license)|apply for|sign me up|add me to|give me access|need (?:\w+ ){0,2}(?:access|rights|permissions?|privileges|licen[cs]es?|account)\b|access request|licen[cs]e request|upgrade request|(?:need|want|needs|wants) (?:\w+ ){1,3}(?:installed|set up|setup|added|created|enabled|renewed|upgraded|replaced|moved|ordered|configured|reinstalled|uninstalled|removed|transferred|forwarded|shared|delivered|couriered)\b|(?:approved by|(?:my )?manager (?:has )?approved|with (?:my )?manager(?:s)? approval)|\b(?:order|ordering|replacement|upgrade|refresh) (?:a |for |of )?(?:new |my )?(?:laptop|phone|monitor|headset|keyboard|mouse|dock|charger|cable))/,
+    /\b(?:can (?:i|we|you|someone|u) (?:please )?(?:get|have|order|install|add|set ?up|setup|create|change|borrow|book|arrange|give|grant|enable|remove|update|renew|extend|move|transfer|reset|schedule|provide|request|put|make|replace|upgrade|use|keep|buy|apply|swap|exchange|return|trade)|could (?:i|we|you|someone|u) (?:please )?(?:get|have|order|install|add|set ?up|setup|create|change|borrow|book|arrange|give|grant|enable|remove|update|renew|extend|move|transfer|schedule|provide|put|make|replace|upgrade|use|keep|buy|apply)|(?:please|pls|plz|kindly) (?:can (?:i|we|you) )?(?:add|set ?up|setup|create|install|change|update|give|grant|order|remove|schedule|arrange|provide|book|renew|send|enable|disable|forward|delete|rename|move|transfer|reset|extend|activate|deactivate|prepare|make|share|approve|configure|allocate|assign|unblock|whitelist|allow|invite|subscribe|unsubscribe)|(?:would|wd) (?:like|love)|(?:id|i would|we would|wed) (?:like|love)|requesting|request(?:ing)? (?:for|a|an|access|to)|(?:i|we) (?:need|want|would need) (?:a|an|to get|to have|access|more|another|new|some|one|two|the (?:new|latest))\b|need (?:a|an) (?:new|second|extra|additional|ergonomic|bigger|replacement|spare|licence|license|account|laptop|monitor|headset|webcam|keyboard|mouse|phone|badge|dock|adapter|cable)|get (?:me )?(?:on the list|access(?! denied| is denied| error)|a licence|a license)|apply for|sign me up|add me to|give me access|need (?:\w+ ){0,2}(?:access|rights|permissions?|privileges|licen[cs]es?|account)\b|access request|licen[cs]e request|upgrade request|(?:need|want|needs|wants) (?:\w+ ){1,3}(?:installed|set up|setup|added|created|enabled|renewed|upgraded|replaced|moved|ordered|configured|reinstalled|uninstalled|removed|transferred|forwarded|shared|delivered|couriered)\b|(?:approved by|(?:my )?manager (?:has )?approved|with (?:my )?manager(?:s)? approval)|\b(?:order|ordering|replacement|upgrade|refresh) (?:a |for |of )?(?:new |my )?(?:laptop|phone|monitor|headset|keyboard|mouse|dock|charger|cable))/,
   ),
   p(
     'onboarding or leaving in advance',
@@ -347,7 +367,7 @@ const requestPatterns: Pattern[] = [
 const questionPatterns: Pattern[] = [
   p(
     'a how-to or a question',
-    /(?:^|[.?!,;:\n-]\s*)(?:how|can|could|would|is there|are there|do (?:we|i|you|they)|does|what|whats|where|wheres|when|which|who|whom|why|should|is (?:it|there|this|that) (?:possible|ok|okay|allowed|safe|normal|legit|legitimate|real)|any (?:way|chance|idea)|am i (?:allowed|able)|are we (?:allowed|able))\b|\bhow (?:do|can|should|would|to|does|long|often|much|many)\b|\bis there (?:a|an|any)\b|\bis it possible\b|\b(?:is|are) (?:it|this|that|they|mine|my \w+) (?:due|time|normal|expected|possible|worth|safe|legit|supposed)\b|\bwhats? the (?:policy|process|procedure|rule|best way|password|link|address|number|limit)\b|\bjust (?:wondering|curious|checking|asking)\b|\bfor (?:the )?future\b|\bany (?:tips|advice|recommendations?)\b|\bnot (?:an issue|a problem|urgent) (?:now|yet|at the moment)\b|\?/,
+    /(?:^|[.?!,;:\n-]\s*)(?:how|can|could|would|is there|are there|do (?:we|i|you|they)|does|what|whats|(?:where|when|who|why) (?:is|are|was|will|do|does|did|can|could|should|would|has|have)|wheres|which|whom|should|is (?:it|there|this|that) (?:possible|ok|okay|allowed|safe|normal|legit|legitimate|real)|any (?:way|chance|idea)|am i (?:allowed|able)|are we (?:allowed|able))\b|\bhow (?:do|can|should|would|to|does|long|often|much|many)\b|\bis there (?:a|an|any)\b|\bis it possible\b|\b(?:is|are) (?:it|this|that|they|mine|my \w+) (?:due|time|normal|expected|possible|worth|safe|legit|supposed)\b|\bwhats? the (?:policy|process|procedure|rule|best way|password|link|address|number|limit)\b|\bjust (?:wondering|curious|checking|asking)\b|\bfor (?:the )?future\b|\bany (?:tips|advice|recommendations?)\b|\bnot (?:an issue|a problem|urgent) (?:now|yet|at the moment)\b|\?/,
   ),
 ];
 
@@ -361,7 +381,7 @@ const cosmeticPatterns: Pattern[] = [
 const noImpactPatterns: Pattern[] = [
   p(
     'says nothing is affected',
-    /\b(?:works? (?:fine|ok|okay|perfectly|normally)|working (?:fine|ok|okay|perfectly|normally)|everything (?:\w+ ){0,2}(?:works|is fine|is working|syncs|loads|seems fine|fine)|no (?:problem|issue|impact)s? (?:yet|now|otherwise|so far)|nothing (?:is )?(?:broken|wrong)|no (?:errors?|impact)|not (?:broken|an issue|a problem)|(?:just|only) (?:curious|wondering|asking)|all good)\b/,
+    /(?<!(?:others?|other \w+|rest|else|the other one|the others) )\b(?:works? (?:fine|ok|okay|perfectly|normally)|working (?:fine|ok|okay|perfectly|normally)|everything (?:\w+ ){0,2}(?:works|is fine|is working|syncs|loads|seems fine|fine)|no (?:problem|issue|impact)s? (?:yet|now|otherwise|so far)|nothing (?:is )?(?:broken|wrong)|no (?:errors?|impact)|not (?:broken|an issue|a problem)|(?:just|only) (?:curious|wondering|asking)|all good)\b/,
   ),
 ];
 
@@ -410,9 +430,17 @@ export interface TSignals {
   has(signal: TSignal): boolean;
 }
 
+const travelling =
+  /\b(?:im|i am|i was|while|currently|when) (?:\w+ )?(?:in|at|travel\w*|abroad|overseas|on holiday|visiting|on a trip)\b/;
+
+// Incident patterns that fire on a word alone ("ransomware", "stolen"), which a question also uses.
+const termOnly = new Set(['ransomware', 'malware', 'hacked or compromised', 'lost or stolen device', 'MFA fatigue']);
+
 /** Reads every signal from a ticket's text (title and description together). */
 export function readSignals(text: string): TSignals {
   const t = normalize(withoutDisclaimers(text.slice(0, maxSignalText)))
+    .replace(/\s*\n\s*/g, '. ')
+    .replace(/(\d)\+/g, '$1')
     .replace(/["“”‘’()[\]{}*_<>|]/g, ' ')
     .replace(/\s+/g, ' ');
   const fired = new Map<TSignal, string[]>();
@@ -422,15 +450,19 @@ export function readSignals(text: string): TSignals {
   }
   // Asking about an incident, or reporting one that did not happen, is not an incident.
   if (fired.has('incident') && hypothetical.test(t)) {
-    const strong = incidentPatterns.filter(
-      (pattern) =>
-        pattern.why !== 'malware' &&
-        pattern.why !== 'hacked or compromised' &&
-        pattern.why !== 'lost or stolen device' &&
-        pattern.re.test(t),
-    );
+    const strong = incidentPatterns.filter((pattern) => !termOnly.has(pattern.why) && pattern.re.test(t));
     if (strong.length === 0) fired.delete('incident');
   }
+  // "Blocked because of an unusual location" while the writer is abroad is their own sign-in.
+  const incidentWhy = fired.get('incident');
+  if (
+    incidentWhy?.length === 1 &&
+    incidentWhy[0] === 'sign-in from somewhere unknown' &&
+    travelling.test(t) &&
+    /\b(?:blocked|locked|denied|wont let me|cant|cannot)\b/.test(t) &&
+    !/\b(?:not me|wasnt me|didnt|did not|never)\b/.test(t)
+  )
+    fired.delete('incident');
   // A deadline is only a deadline when something is needed by it, not when something broke then.
   if (fired.has('deadline') === false && deadlineTime.test(t) && deadlineEvent.test(t) && !sinceToday.test(t)) {
     fired.set('deadline', ['an event today']);
