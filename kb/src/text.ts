@@ -27,6 +27,7 @@ const phraseRewrites: [RegExp, string][] = [
   [/\bnew (?:joiner|hire|employee|colleague|recruit|team member|staff member)s?\b/g, 'new starter'],
   [/\b(?:team|group|generic|department|departmental|functional) (?:inbox|mailbox)(?:es)?\b/g, 'shared mailbox'],
   [/\bmailing lists?\b/g, 'distribution list'],
+  [/\bmeeting[\s-]?rooms?\b/g, 'meetingroom'],
   [/\b(?:acc?ess?|swipe|key|id|door|building|security) ?cards?\b/g, '$& badge'],
   [/\b([b-hj-z]):(?=[\s\\*)]|$)/g, '$1drive drive'],
 ];
@@ -73,6 +74,8 @@ const synonymEntries: [string[], string[]][] = [
   [['application', 'applications', 'program', 'programs', 'programme', 'programmes'], ['app']],
   [['bt'], ['bluetooth']],
   [['trackpad'], ['touchpad']],
+  // "Teams" is nearly always the app, "team" the people: the app gets a term of its own.
+  [['teams'], ['team', 'msteams']],
   // Makers and products people name instead of the kind of thing they have.
   [['xerox', 'ricoh', 'canon', 'kyocera', 'konica', 'minolta', 'lexmark', 'epson', 'zebra', 'dymo', 'papercut'], ['printer']],
   [
@@ -145,7 +148,9 @@ export const genericSearchTerms: ReadonlySet<string> = new Set(
   people person everyone everybody manager managers colleague colleagues client clients customer
   customers boss friend friends good great bad nice happy sad new old big small little hot cold best
   better come coming came move moving moved bring love like look looks looking left right time times
-  number numbers last next meet meeting meetings call calls send sent`
+  number numbers last next meet meeting meetings call calls send sent team book booking conference job
+  launch train late early key keys table event trip bank holiday holidays parental maternity paternity
+  sick`
     .split(/\s+/)
     .filter(Boolean)
     .map((w) => PorterStemmer.stem(w)),
