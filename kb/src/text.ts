@@ -22,13 +22,19 @@ const phraseRewrites: [RegExp, string][] = [
   [/\bweb[\s-]cam\b/g, 'webcam'],
   [/\b([b-hj-z]):?\s+drive\b/g, '$1drive drive'],
   // "Can't get into my laptop" is a sign-in problem; getting into a building or a room is not.
-  [/\bget(?:ting)? (?:into|in to|onto|on to) (?=anything|my |windows|the (?:laptop|computer|pc|mac|system|account|vpn|app|portal)|outlook|teams|email|it\b)/g, 'signin '],
-  [/\b(?:verification|security|one[\s-]?time|signin|sms|text|login|auth(?:entication)?) (?:code|pin|number)s?\b/g, 'mfa code'],
+  [
+    /\bget(?:ting)? (?:into|in to|onto|on to) (?=anything|my |windows|the (?:laptop|computer|pc|mac|system|account|vpn|app|portal)|outlook|teams|email|it\b)/g,
+    'signin ',
+  ],
+  [
+    /\b(?:verification|security|one[\s-]?time|signin|sms|text|login|auth(?:entication)?) (?:code|pin|number)s?\b/g,
+    'mfa code',
+  ],
   [/\bnew (?:joiner|hire|employee|colleague|recruit|team member|staff member)s?\b/g, 'new starter'],
   [/\b(?:team|group|generic|department|departmental|functional) (?:inbox|mailbox)(?:es)?\b/g, 'shared mailbox'],
   [/\bmailing lists?\b/g, 'distribution list'],
   [/\bmeeting[\s-]?rooms?\b/g, 'meetingroom'],
-  [/\b(?:acc?ess?|swipe|key|id|door|building|security) ?cards?\b/g, '$& badge'],
+  [/\b(?:acc?ess?|swipe|key|id|door|building|security|proximity|entry) ?cards?\b/g, 'card badge'],
   [/\b([b-hj-z]):(?=[\s\\*)]|$)/g, '$1drive drive'],
 ];
 
@@ -77,15 +83,36 @@ const synonymEntries: [string[], string[]][] = [
   // "Teams" is nearly always the app, "team" the people: the app gets a term of its own.
   [['teams'], ['team', 'msteams']],
   // Makers and products people name instead of the kind of thing they have.
-  [['xerox', 'ricoh', 'canon', 'kyocera', 'konica', 'minolta', 'lexmark', 'epson', 'zebra', 'dymo', 'papercut'], ['printer']],
   [
-    ['dell', 'lenovo', 'thinkpad', 'latitude', 'elitebook', 'probook', 'xps', 'chromebook', 'ideapad', 'zenbook', 'surface'],
+    ['xerox', 'ricoh', 'canon', 'kyocera', 'konica', 'minolta', 'lexmark', 'epson', 'zebra', 'dymo', 'papercut'],
+    ['printer'],
+  ],
+  [
+    [
+      'dell',
+      'lenovo',
+      'thinkpad',
+      'latitude',
+      'elitebook',
+      'probook',
+      'xps',
+      'chromebook',
+      'ideapad',
+      'zenbook',
+      'surface',
+    ],
     ['laptop'],
   ],
-  [['samsung', 'galaxy', 'oneplus', 'xiaomi', 'huawei', 'motorola'], ['android', 'phone']],
+  [
+    ['samsung', 'galaxy', 'oneplus', 'xiaomi', 'huawei', 'motorola'],
+    ['android', 'phone'],
+  ],
   [['imac'], ['macos']],
   [['ios'], ['iphone']],
-  [['owa', 'webmail'], ['webmail', 'outlook']],
+  [
+    ['owa', 'webmail'],
+    ['webmail', 'outlook'],
+  ],
   [['polycom'], ['poly']],
   [['ppt', 'pptx'], ['powerpoint']],
   [['xls', 'xlsx', 'xlsm', 'spreadsheet', 'spreadsheets'], ['excel']],
@@ -100,13 +127,25 @@ const synonymEntries: [string[], string[]][] = [
   [['fob', 'fobs', 'keycard', 'keycards', 'lanyard'], ['badge']],
   [['turnstile', 'turnstiles', 'gate', 'gates'], ['door']],
   [['tv', 'tvs', 'television', 'projector', 'projectors'], ['display']],
-  [['scanner', 'scanners'], ['scanner', 'scan']],
+  [
+    ['scanner', 'scanners'],
+    ['scanner', 'scan'],
+  ],
   [['patch', 'patches', 'patching'], ['update']],
-  [['trojan', 'spyware', 'adware', 'infected', 'infection', 'worm'], ['malware', 'virus']],
-  [['hacked', 'hacker', 'hackers'], ['hacked', 'compromised']],
+  [
+    ['trojan', 'spyware', 'adware', 'infected', 'infection', 'worm'],
+    ['malware', 'virus'],
+  ],
+  [
+    ['hacked', 'hacker', 'hackers'],
+    ['hacked', 'compromised'],
+  ],
   // Words people use for a message they do not trust.
   [['dodgy', 'sketchy', 'fishy', 'shady', 'bogus', 'scammy', 'fake', 'phishy'], ['suspicious']],
-  [['bitwarden', 'lastpass', '1password', 'keeper', 'dashlane', 'keepass'], ['password', 'manager']],
+  [
+    ['bitwarden', 'lastpass', '1password', 'keeper', 'dashlane', 'keepass'],
+    ['password', 'manager'],
+  ],
 ];
 const synonyms = new Map<string, string[]>();
 for (const [words, replacement] of synonymEntries) for (const w of words) synonyms.set(w, replacement);
