@@ -209,29 +209,6 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
 
   for (const article of articles) add(article);
 
-  function explain(query: string) {
-    const queryTerms = analyzeForSearch(query);
-    const results = mini.search(buildQuery(tokenize(query)));
-    const n = bySlug.size;
-    const idf = (t: string) => Math.log(1 + (n - (docFreq.get(t) ?? 0) + 0.5) / ((docFreq.get(t) ?? 0) + 0.5));
-    const unique = [...new Set(queryTerms)];
-    const totalIdf = unique.reduce((s2, t) => s2 + (docFreq.has(t) ? idf(t) : Math.log(1 + n)), 0);
-    return results.slice(0, 5).map((r) => {
-      const shortTerms = Object.entries(r.match).filter(([, fields]) => fields.some((f) => f !== 'body')).map(([t]) => t);
-      const matchedQ = new Set(r.queryTerms);
-      const covered = unique.filter((t) => matchedQ.has(t)).reduce((s2, t) => s2 + idf(t), 0);
-      return {
-        slug: r.id as string,
-        ratio: r.score / (unique.length ? Math.min(unique.length, 6) * rareTermIdf(n) : 1),
-        shortTerms,
-        coverage: totalIdf ? covered / totalIdf : 0,
-        unknown: unique.filter((t) => !docFreq.has(t)),
-        terms: unique,
-        anchor: r.queryTerms.some((t) => !genericSearchTerms.has(t)),
-      };
-    });
-  }
-
   return {
     search,
     add,
@@ -242,7 +219,6 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
       add(article);
     },
     remove,
-    explain,
     has: (slug) => bySlug.has(slug),
     get size() {
       return bySlug.size;
