@@ -9,6 +9,9 @@ export interface TPolicyDecision {
   reasons: string[];
 }
 
+// Blocked wording that leaves no doubt the person cannot work.
+const strongBlocks = new Set(['cannot work at all', 'device will not start', 'nothing works']);
+
 const why = (s: TSignals, signal: TSignal) => (s.fired.get(signal) ?? []).join(', ');
 
 /**
@@ -35,7 +38,8 @@ export function decidePriority(signals: TSignals): TPolicyDecision {
   const degraded = has('degraded');
   const asking = has('request') || has('question') || has('cosmetic');
   const many = (has('many') || has('sharedOutage')) && !has('justMe');
-  const slowOrPartial = signals.fired.get('degraded')?.includes('slow or intermittent') ?? false;
+  const degradedWhy = signals.fired.get('degraded') ?? [];
+  const slowOrPartial = degradedWhy.includes('slow or intermittent');
 
   if (has('hypothetical') && !has('blocked'))
     return decide('low', `question about what might happen: ${why(signals, 'hypothetical')}`);
@@ -52,7 +56,11 @@ export function decidePriority(signals: TSignals): TPolicyDecision {
   }
   if (has('deadline') && (broken || degraded) && !has('noImpact'))
     return decide('high', `deadline today: ${why(signals, 'deadline')}`);
-  if (has('blocked') && !degraded) return decide('high', `one person fully blocked: ${why(signals, 'blocked')}`);
+  // "Cannot work at all" outweighs an incidental "sometimes"; only a real workaround softens it.
+  const softened = degradedWhy.includes('a workaround exists') || degradedWhy.includes('still usable');
+  const stronglyBlocked = (signals.fired.get('blocked') ?? []).some((w) => strongBlocks.has(w));
+  if (has('blocked') && (!degraded || (stronglyBlocked && !softened)))
+    return decide('high', `one person fully blocked: ${why(signals, 'blocked')}`);
   if (degraded && (broken || !asking)) return decide('medium', `degraded: ${why(signals, 'degraded')}`);
   if (has('suspectedIncident') && asking) return decide('low', `question about a suspected incident`);
   if (asking && !broken) {

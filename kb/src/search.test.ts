@@ -104,6 +104,8 @@ describe('search over the shipped articles', () => {
     'how do I book annual leave',
     'good afternoon team',
     'when is payday',
+    'is the bonus paid in december',
+    'thanks, all sorted now',
   ])('shows nothing for small talk or an HR question that brushes article words: "%s"', (chatter) => {
     expect(index.search(chatter)).toEqual([]);
   });
@@ -112,6 +114,7 @@ describe('search over the shipped articles', () => {
     expect(top('how do I book a meeting room')).toBe('room-booking');
     expect(top('teams keeps crashing')).toBe('teams-not-loading');
     expect(top('printing at home from my work laptop')).toBe('print-at-home');
+    expect(top('the expenses app crashes when I open it')).toBe('app-crashes-wont-open');
   });
 });
 

@@ -1,6 +1,6 @@
 import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
 import { ZArticle, type TArticle } from './articles.js';
-import { analyzeForSearch, genericSearchTerms, processSearchTerm, tokenize } from './text.js';
+import { analyzeForSearch, genericSearchTerms, offTopicWords, processSearchTerm, tokenize } from './text.js';
 import { bestSnippet } from './snippet.js';
 
 export interface TSearchHit {
@@ -187,6 +187,20 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     };
   }
 
+  /**
+   * Whether the best hit rests on more than everyday words. It must match a query word that is not
+   * generic (see text.ts) in its title, tags or synonyms, where articles name what they are about:
+   * a word found only in an article's prose ("paid", "per", "review") answers small talk as well.
+   * A message with an off-topic word (pay, lunch, birthday…) needs two such words matched.
+   */
+  function hasEvidence(top: { match: Record<string, string[]>; queryTerms: string[] }, offTopic: boolean): boolean {
+    const named = Object.entries(top.match).some(
+      ([term, fields]) => !genericSearchTerms.has(term) && fields.some((f) => f !== 'body'),
+    );
+    if (!named) return false;
+    return !offTopic || top.queryTerms.filter((t) => !genericSearchTerms.has(t)).length >= 2;
+  }
+
   function search(query: string, options: TSearchOptions = {}): TSearchHit[] {
     const limit = options.limit ?? 3;
     const queryTerms = analyzeForSearch(query);
@@ -194,7 +208,8 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     const results = mini.search(buildQuery(tokenize(query)));
     const top = results[0];
     const minScore = minScoreFor(queryTerms.length, bySlug.size);
-    if (!top || top.score < minScore || !top.queryTerms.some((t) => !genericSearchTerms.has(t))) return [];
+    const offTopic = tokenize(query).some((t) => offTopicWords.has(t));
+    if (!top || top.score < minScore || !hasEvidence(top, offTopic)) return [];
     const floor = Math.max(minScore, top.score * relativeCutoff);
     return results
       .filter((r) => r.score >= floor)

@@ -178,6 +178,22 @@ const searchStopWords = new Set(
 );
 
 /**
+ * Words that mark a message as being about something other than IT: pay and leave (HR), food,
+ * celebrations, sales chatter, thanks. A message with one of them needs two IT words matched
+ * before it gets an article ("when do we get paid this month" brushes the licence article's
+ * "paid software"; "my expenses app crashes" is still answered).
+ */
+export const offTopicWords: ReadonlySet<string> = new Set(
+  `payday payslip payslips salary salaries wage wages pension pensions bonus bonuses vacation vacations
+  holiday holidays annual allowance entitlement paid pay expenses expense mileage reimbursement
+  birthday bday congrats congratulations lunch dinner breakfast pizza sushi cake tea drinks party
+  weather rain sunny football recipe joke jokes thanks thank ty cheers appreciated sorted nvm
+  nevermind lol haha deal deals revenue pipeline forecast quarter quarterly target targets kpi kpis hr`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/**
  * Everyday words that articles use but that say nothing IT on their own ("work from home on
  * fridays", "who left the umbrella in the meeting room"). A search hit needs at least one query
  * word outside this list, otherwise small talk that brushes an article's prose would be answered.
