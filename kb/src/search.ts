@@ -55,7 +55,7 @@ const boost = { title: 3, synonyms: 2.5, tags: 2, body: 1 };
  */
 export const scoreThreshold = { perTerm: 3.5, maxTermsCounted: 6 };
 /** Hits far below the best one are dropped: the wizard should not pad answers with weak guesses. */
-const relativeCutoff = 0.35;
+const relativeCutoff = 0.2;
 
 /** BM25's idf of a term that occurs in exactly one of `documentCount` documents. */
 function rareTermIdf(documentCount: number): number {
@@ -205,10 +205,10 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     const limit = options.limit ?? 3;
     const queryTerms = analyzeForSearch(query);
     if (queryTerms.length === 0 || limit <= 0) return [];
+    const offTopic = tokenize(query).some((t) => offTopicWords.has(t));
     const results = mini.search(buildQuery(tokenize(query)));
     const top = results[0];
     const minScore = minScoreFor(queryTerms.length, bySlug.size);
-    const offTopic = tokenize(query).some((t) => offTopicWords.has(t));
     if (!top || top.score < minScore || !hasEvidence(top, offTopic)) return [];
     const floor = Math.max(minScore, top.score * relativeCutoff);
     return results
