@@ -50,14 +50,21 @@ export function decidePriority(signals: TSignals): TPolicyDecision {
   if (has('cosmetic') && !has('blocked') && !many && !has('deadline') && !slowOrPartial)
     return decide('low', `cosmetic: ${why(signals, 'cosmetic')}`);
   if (many && broken && !(asking && !has('failure') && !has('blocked'))) {
-    if (degraded && !has('blocked') && !has('deadline'))
+    // Many people are only degraded when things still work or the same kind of thing works next
+    // door (another printer, another room); tethering to phones does not make a floor's outage minor.
+    const realAlternative =
+      slowOrPartial || degradedWhy.includes('still usable') || degradedWhy.includes('another one of the same works');
+    if (realAlternative && !has('blocked') && !has('deadline'))
       return decide('medium', `many people, degraded: ${why(signals, 'degraded')}`);
     return decide('urgent', `many people blocked: ${why(signals, 'many') || why(signals, 'sharedOutage')}`);
   }
   if (has('deadline') && (broken || degraded) && !has('noImpact'))
     return decide('high', `deadline today: ${why(signals, 'deadline')}`);
   // "Cannot work at all" outweighs an incidental "sometimes"; only a real workaround softens it.
-  const softened = degradedWhy.includes('a workaround exists') || degradedWhy.includes('still usable');
+  const softened =
+    degradedWhy.includes('a workaround exists') ||
+    degradedWhy.includes('still usable') ||
+    degradedWhy.includes('another one of the same works');
   const stronglyBlocked = (signals.fired.get('blocked') ?? []).some((w) => strongBlocks.has(w));
   if (has('blocked') && (!degraded || (stronglyBlocked && !softened)))
     return decide('high', `one person fully blocked: ${why(signals, 'blocked')}`);

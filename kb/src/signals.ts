@@ -112,6 +112,10 @@ const incidentPatterns: Pattern[] = [
     /\b(?:asked|ask|asks|told|tell|got|wanted|want) me to (?:install|download|run|open)\b.*\b(?:i did|did it|i installed|i ran|ive installed|which i did|and i did|i have|i let)\b/,
   ),
   p(
+    'a caller connected to the computer',
+    /\b(?:let|allowed|gave) (?:them|him|her|someone|the caller|a stranger|the guy) (?:to )?(?:connect|log ?on|get on|get into|access|control|remote)\b(?: \w+){0,3} (?:my )?(?:computer|pc|laptop|screen|machine)?|\b(?:call|called|phoned|rang|caller|pretending|claiming)\b.*\b(?:they|he|she) (?:installed|downloaded|connected|took control|remoted in|logged on)\b/,
+  ),
+  p(
     'remote control tool for a caller',
     /\b(?:teamviewer|anydesk|quick ?assist|screenconnect|logmein|supremo|ultraviewer|remote (?:access|control|support) (?:app|tool|software))\b.*\b(?:called|call|caller|phoned|rang|support|pretend\w*|claim\w*|asked|ask|told|scam\w*)\b|\b(?:called|call|caller|phoned|rang|pretend\w*|claim\w*)\b.*\b(?:teamviewer|anydesk|quick ?assist|screenconnect|logmein|supremo|ultraviewer)\b/,
   ),
@@ -155,6 +159,18 @@ const incidentPatterns: Pattern[] = [
   p(
     'confidential data published',
     /\b(?:published|posted|uploaded|put up|put online|tweeted)\b.*\b(?:salar\w*|personal|customer|customers|patient|confidential|staff|employee|client|passwords?|bank|payroll|medical)\b.*\b(?:website|online|public\w*|internet|social media|twitter|linkedin|facebook|instagram|web ?site|forum)\b/,
+  ),
+  p(
+    'data sent in place of something else',
+    /\b(?:sent|emailed|forwarded|shared|uploaded|attached)\b.*\b(?:bank details|customers?|clients?|personal|salar\w*|patients?|confidential|passports?|payroll|employee|staff|medical|card)\b.*\binstead of\b|\b(?:sent|emailed|forwarded|shared)\b.*\bto (?:a |an |the |our |another )?(?:supplier|customer|client|external|recruiter|agency|partner|different|other)\b.*\b(?:instead of|by mistake|accidentally|in error)\b/,
+  ),
+  p(
+    'signed in on a public computer and left it',
+    /\b(?:signin|signed in|logged in)\b(?: \w+){0,6} (?:public|shared|hotel|library|internet cafe|business cent(?:re|er)|someone elses|a friends|borrowed|kiosk)\b.*\b(?:forgot|didnt|did not|never) (?:to )?(?:log ?out|sign ?out|logout|signout)\b/,
+  ),
+  p(
+    'lost storage with data',
+    /\b(?:usb|memory stick|flash drive|thumb drive|external (?:hard )?drive|sd card)\b.*\b(?:lost|cant find|cannot find|missing|misplaced|dropped it somewhere)\b|\b(?:lost|cant find|misplaced)\b.*\b(?:usb|memory stick|flash drive|thumb drive|external (?:hard )?drive|sd card)\b/,
   ),
   p(
     'data exposed publicly',
@@ -231,7 +247,7 @@ const suspicionPatterns: Pattern[] = [
 const manyPatterns: Pattern[] = [
   p(
     'everyone',
-    /\b(?:everyone|everybody|every one|we all|(?:we|they) (?:both|all) (?:have|cant|get|see)|(?:nobody|no one|noone|none of (?:us|the|our|them))(?= (?:[a-z0-9]+ ){0,6}(?:can|could|is able|are able|has|have|gets?|getting|is getting|receiv\w*|works?|is working|access\w*|signin|print\w*|connect\w*|see|hear|open|send|sends|use|in|on|at|of|from))|for anyone|for any of (?:the|us|our|them)|anyone (?:else )?(?:in|on|at) (?:the|our)|(?:every|each) (?:till|register|pc|computer|laptop|machine|device|desk|printer|screen|phone|door|classroom|room|site|store|branch|user|one of (?:us|them)|single (?:person|user|pc|computer|machine))|all (?:of us|of them|staff|users|employees|agents|remote|computers|pcs|laptops|phones|printers|doors|devices|screens|machines|desks|tills|registers|scanners|sites|offices|branches|stores|shops|rooms|meeting rooms|classrooms|students|teachers|trainees|new starters|clients|customers|colleagues)|all (?:of )?(?:the|our) (?:\w+ )?(?:people|staff|users|employees|agents|computers|pcs|laptops|phones|printers|doors|devices|screens|machines|desks|tills|registers|scanners|sites|offices|branches|stores|shops|rooms|meeting rooms|classrooms|students|pupils|teachers|trainees|new starters|clients|customers|colleagues|team|teams|department|office|floor|class|members|nurses|drivers|engineers))\b/,
+    /\b(?:everyone|everybody|every one|we all|(?:agents|staff|users|people|employees|colleagues|nurses|teachers|students|pupils|drivers|reps|engineers|operators|cashiers|members|devices|pcs|laptops|computers|phones|printers|tills|screens|doors|readers|scanners) (?:\w+ )?all\b|(?:we|they) (?:both|all) (?:have|cant|get|see)|(?:nobody|no one|noone|none of (?:us|the|our|them))(?= (?:[a-z0-9]+ ){0,6}(?:can|could|is able|are able|has|have|gets?|getting|is getting|receiv\w*|works?|is working|access\w*|signin|print\w*|connect\w*|see|hear|open|send|sends|use|in|on|at|of|from))|for anyone|for any of (?:the|us|our|them)|anyone (?:else )?(?:in|on|at) (?:the|our)|(?:every|each) (?:till|register|pc|computer|laptop|machine|device|desk|printer|screen|phone|door|classroom|room|site|store|branch|user|one of (?:us|them)|single (?:person|user|pc|computer|machine))|all (?:of us|of them|staff|users|employees|agents|remote|computers|pcs|laptops|phones|printers|doors|devices|screens|machines|desks|tills|registers|scanners|sites|offices|branches|stores|shops|rooms|meeting rooms|classrooms|students|teachers|trainees|new starters|clients|customers|colleagues)|all (?:of )?(?:the|our) (?:\w+ )?(?:people|staff|users|employees|agents|computers|pcs|laptops|phones|printers|doors|devices|screens|machines|desks|tills|registers|scanners|sites|offices|branches|stores|shops|rooms|meeting rooms|classrooms|students|pupils|teachers|trainees|new starters|clients|customers|colleagues|team|teams|department|office|floor|class|members|nurses|drivers|engineers))\b/,
   ),
   p(
     'a whole group or place',
@@ -243,7 +259,7 @@ const manyPatterns: Pattern[] = [
   ),
   p(
     'a team or department',
-    /\b(?:our|my|the) (?:team|department|dept|office|branch|floor|unit|ward|class|shift|site|store|shop)(?:s)? (?:\w+ ){0,3}(?:cant|cannot|can not|unable|is down|are down|has no|have no|lost|all)\b|\b(?:nobody|no one|none of us|everyone|all of us) (?:in|on|at|from) \w+|\b(?:in|for) (?:the )?(?:finance|hr|sales|accounts|legal|marketing|support|payroll|it|ops|operations|warehouse|reception|front desk|call cent(?:er|re)|dispatch|logistics|engineering|customer service) (?:team|department|dept)\b/,
+    /\b(?:our|my|the) (?:team|department|dept|office|branch|floor|unit|ward|class|shift|site|store|shop|call cent(?:er|re)|contact cent(?:er|re)|warehouse|depot|clinic|lab|school|classroom|reception|front desk|sales floor|helpdesk|service desk|factory|plant|kitchen staff)(?:s)? (?:\w+ ){0,3}(?:cant|cannot|can not|unable|is down|are down|has no|have no|lost|all|are all|is offline|are offline|went offline|has gone|have gone)\b|\b(?:nobody|no one|none of us|everyone|all of us) (?:in|on|at|from) \w+|\b(?:in|for) (?:the )?(?:finance|hr|sales|accounts|legal|marketing|support|payroll|it|ops|operations|warehouse|reception|front desk|call cent(?:er|re)|dispatch|logistics|engineering|customer service) (?:team|department|dept)\b/,
   ),
   p(
     'customers cannot be served',
@@ -262,8 +278,12 @@ const justMePatterns: Pattern[] = [
 // A shared service stated as down, with no "for me": people other than the writer are blocked.
 const sharedOutagePatterns: Pattern[] = [
   p(
+    'an online service down',
+    /(?<!my |our )\b(?:citrix|sharepoint|teams|slack|zoom|outlook|m365|office 365|o365|microsoft 365|salesforce|jira|confluence|okta|workday|servicenow|zendesk|hubspot|google workspace|gmail)\b (?:is |are |seems |seem |appears |looks )?(?:to be )?(?:down|having an outage)\b(?! for me| on my| again for me)/,
+  ),
+  p(
     'shared service down',
-    /\b(?:server|servers|website|web site|site|system|systems|network|internet|email|exchange|erp|crm|sap|database|db|portal|intranet|phone system|phone lines|phones|wifi|file share|shared drive|fileserver|file server|payroll system|till system|pos|ticketing system|booking system|domain|dns|active directory|ad|vpn gateway|citrix|sharepoint|teams|slack|zoom|outlook|m365|office 365|o365|microsoft 365|salesforce|jira|okta)\b (?:\w+ ){0,2}(?:is |are |has |have |went |gone |seems |seem |looks |appears )?(?:down|offline|unreachable|not responding)\b(?! for me| on my)|\boutage\b|\b(?:503|502|504)\b|\b(?:main|phone|telephone|incoming|customer) lines?\b(?: \w+){0,3} (?:are |is )?(?:dead|down|not working|silent|no dial tone)|\bswitchboard\b(?: \w+){0,3} (?:is )?(?:dead|down|not working)|\b(?:server room|comms room|data cent(?:er|re)|network cupboard|comms cupboard|server rack)\b.*\b(?:hot|heat|temperature|alarm|aircon|air con|air conditioning|cooling|power|ups|water|leak\w*|flood\w*|beep\w*)\b|\b(?:power cut|power outage|blackout|no power in the (?:building|office))\b/,
+    /\b(?:server|servers|website|web site|site|system|systems|network|internet|email|exchange|erp|crm|sap|database|db|portal|intranet|phone system|phone lines|phones|wifi|file share|shared drive|fileserver|file server|payroll system|till system|pos|ticketing system|booking system|domain|dns|active directory|ad|vpn gateway)\b (?:\w+ ){0,2}(?:is |are |has |have |went |gone |seems |seem |looks |appears )?(?:down|offline|unreachable|not responding)\b(?! for me| on my)|\boutage\b|\b(?:503|502|504)\b|\b(?:main|phone|telephone|incoming|customer) lines?\b(?: \w+){0,3} (?:are |is )?(?:dead|down|not working|silent|no dial tone)|\bswitchboard\b(?: \w+){0,3} (?:is )?(?:dead|down|not working)|\b(?:server room|comms room|data cent(?:er|re)|network cupboard|comms cupboard|server rack)\b.*\b(?:hot|heat|temperature|alarm|aircon|air con|air conditioning|cooling|power|ups|water|leak\w*|flood\w*|beep\w*)\b|\b(?:power cut|power outage|blackout|no power in the (?:building|office))\b/,
   ),
 ];
 
@@ -271,7 +291,7 @@ const blockedPatterns: Pattern[] = [
   p(
     'cannot work at all',
     new RegExp(
-      String.raw`\b${cant} (?:do |get |start )?(?:any |my )?(?:work|job|anything|any work|a thing)\b|\b(?:nothing else to work (?:on|with)|no (?:other )?(?:device|laptop|computer|pc|machine) to (?:work|use)|no (?:device|laptop|computer|pc) (?:today|at all|to work)|(?:is|was) my whole job|all (?:of )?my work is|my (?:whole|entire) (?:job|day|work)|the only (?:thing|system|tool|app|printer|laptop|one) (?:i|we) (?:use|have|can use|need)|i only (?:use|work (?:in|on|with))|(?:completely|totally|fully) (?:blocked|stuck|locked out|down|dead)|dead in the water|stopped me working|nothing (?:else )?to work (?:on|with)|(?:wont|doesnt|will not|does not|isnt) respond(?:ing)? (?:to anything|at all)|(?:completely|totally|fully) (?:frozen|froze|unresponsive|stuck|dead|broken|locked)|everything (?:\w+ ){0,2}(?:says|shows|gives|is|comes up) (?:\w+ ){0,3}(?:not authori[sz]ed|unauthori[sz]ed|denied|blocked|locked|not allowed|an error)|(?:wont|doesnt|cant|cannot|will not|does not|never) get (?:\w+ )?past (?:the )?|(?:wont|will not|doesnt|does not) let me (?:\w+ )?(?:signin|in|get in|access|use|unlock|work|do anything)|(?:need|use|needed|rely on) (?:it|this|that|the vpn|vpn) for (?:everything|all (?:of )?my work|my (?:whole|entire) job|my job|work)\b|(?:cant|cannot|can not|unable to) use (?:it|the (?:laptop|computer|pc|mac|macbook)|my (?:laptop|computer|pc|mac|macbook)|this (?:laptop|computer|pc|mac|macbook))(?: at all)?(?:[.!,]|$)|(?:laptop|macbook|mac|computer|pc|my|the) screen (?:is |stays |went |goes |just |has gone |turned )?(?:completely |totally |all |just )?(?:black|blank|dark)(?! (?:on|in|for) (?:the |my )?(?:second|external|other))|(?:is|are|makes up) (?:most|all|half|the main part|the bulk) of my (?:day|job|work|role)|(?:thats|that is|its|it is|which is) (?:all|everything) (?:i|we) (?:use|need|do|work (?:on|in|with))|(?:am|im) (?:completely )?(?:stuck|blocked)|everything i (?:need|use|do|work on) is (?:on|in|inside|behind|through|via)|there(?:s| is) no (?:laptop|computer|pc|device|account|login|desk|machine)|(?:has|have) no (?:laptop|computer|pc|device|account|login)s?|(?:no|without a) (?:laptop|computer|pc|device|login|account)s?(?: and| or| nor)? (?:no |a )?(?:laptop|computer|pc|device|login|account)s?|all (?:of )?my (?:\w+ )?(?:work|tools|systems|apps|files|stuff|data) (?:is|are) (?:on|in|behind|inside|through)|(?:staff|people|everyone|customers|we|they|patients|students|drivers|trucks) (?:are |were )?(?:\w+ )?(?:queu\w*|waiting|stuck|standing|sitting) (?:outside|around|idle|at the)|sitting (?:here|around|idle) (?:with|doing)|(?:sent|send) (?:\w+ )?home)\b`,
+      String.raw`\b${cant} (?:do |get |start )?(?:any |my )?(?:work|job|anything|any work|a thing)\b|\b(?:nothing else to work (?:on|with)|no (?:other )?(?:device|laptop|computer|pc|machine) to (?:work|use)|no (?:device|laptop|computer|pc) (?:today|at all|to work)|(?:is|was) my whole job|all (?:of )?my work is|my (?:whole|entire) (?:job|day|work)|the only (?:thing|system|tool|app|printer|laptop|one) (?:i|we) (?:use|have|can use|need)|i only (?:use|work (?:in|on|with))|(?:completely|totally|fully) (?:blocked|stuck|locked out|down|dead)|dead in the water|stopped me working|nothing (?:else )?to work (?:on|with)|nothing (?:\w+ )?(?:accepts|takes|recogni[sz]es|lets me|will let me|lets me in)|too many (?:wrong |failed |incorrect |bad )?(?:attempts|tries|pin attempts|password attempts)|(?:wont|doesnt|will not|does not|isnt) respond(?:ing)? (?:to anything|at all)|(?:completely|totally|fully) (?:frozen|froze|unresponsive|stuck|dead|broken|locked)|everything (?:\w+ ){0,2}(?:says|shows|gives|is|comes up) (?:\w+ ){0,3}(?:not authori[sz]ed|unauthori[sz]ed|denied|blocked|locked|not allowed|an error)|(?:wont|doesnt|cant|cannot|will not|does not|never) get (?:\w+ )?past (?:the )?|(?:wont|will not|doesnt|does not) let me (?:\w+ )?(?:signin|in|get in|access|use|unlock|work|do anything)|(?:need|use|needed|rely on) (?:it|this|that|the vpn|vpn) for (?:everything|all (?:of )?my work|my (?:whole|entire) job|my job|work)\b|(?:cant|cannot|can not|unable to) use (?:it|the (?:laptop|computer|pc|mac|macbook)|my (?:laptop|computer|pc|mac|macbook)|this (?:laptop|computer|pc|mac|macbook))(?: at all)?(?:[.!,]|$)|(?:laptop|macbook|mac|computer|pc|my|the) screen (?:is |stays |went |goes |just |has gone |turned )?(?:completely |totally |all |just )?(?:black|blank|dark)(?! (?:on|in|for) (?:the |my )?(?:second|external|other))|(?:is|are|makes up) (?:most|all|half|the main part|the bulk) of my (?:day|job|work|role)|(?:thats|that is|its|it is|which is) (?:all|everything) (?:i|we) (?:use|need|do|work (?:on|in|with))|(?:am|im) (?:completely )?(?:stuck|blocked)|everything i (?:need|use|do|work on) is (?:on|in|inside|behind|through|via)|there(?:s| is) no (?:laptop|computer|pc|device|account|login|desk|machine)|(?:has|have) no (?:laptop|computer|pc|device|account|login)s?|(?:no|without a) (?:laptop|computer|pc|device|login|account)s?(?: and| or| nor)? (?:no |a )?(?:laptop|computer|pc|device|login|account)s?|all (?:of )?my (?:\w+ )?(?:work|tools|systems|apps|files|stuff|data) (?:is|are) (?:on|in|behind|inside|through)|(?:staff|people|everyone|customers|we|they|patients|students|drivers|trucks) (?:are |were )?(?:\w+ )?(?:queu\w*|waiting|stuck|standing|sitting) (?:outside|around|idle|at the)|sitting (?:here|around|idle) (?:with|doing)|(?:sent|send) (?:\w+ )?home)\b`,
     ),
   ),
   p(
@@ -310,6 +330,7 @@ const deadlineTime = new RegExp(
   [
     String.raw`\btoday\b`,
     String.raw`\btonight\b`,
+    String.raw`\bthis (?:week|weekend)\b(?=.*\bon[\s-]?call\b)|\bon[\s-]?call\b(?=.*\bthis (?:week|weekend)\b)`,
     String.raw`\bthis (?:morning|afternoon|evening)\b`,
     String.raw`\b(?:by|before|at|until|for|from|due|starts? at|begins? at) (?:\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm|h|oclock)?|noon|midday|lunch(?:time)?|eod|cob|end of (?:the )?day|close of business|midnight)\b`,
     String.raw`\b\d{1,2}(?:[:.]\d\d)?\s?(?:am|pm)\b`,
@@ -320,7 +341,7 @@ const deadlineTime = new RegExp(
   ].join('|'),
 );
 const deadlineEvent =
-  /\b(?:fly|flying|travelling|traveling|trip|contract|contracts|proposal|quote|offer|order|orders|shipment|shipments|delivery|deliveries|courier|document|documents|due|deadline|deadlines|submit\w*|submission|cut[\s-]?off|cutoff|present\w*|presentation|slides|demo|interview|board|signing|filing|pitch|webinar|exam|exams|payroll|payments?|payslips|go[\s-]?live|launch|release|flight|training|class|lesson|course|meeting|call|town ?hall|all[\s-]hands|conference|event|client|customer|court|tender|bid|audit|regulator|hearing|appointment|shift|broadcast|live stream|livestream|recording|report|returns?|invoices?|month[\s-]end|year[\s-]end|quarter[\s-]end|close|ceremony|visit)\b/;
+  /\b(?:on[\s-]?call|rota|fly|flying|travelling|traveling|trip|contract|contracts|proposal|quote|offer|order|orders|shipment|shipments|delivery|deliveries|courier|document|documents|due|deadline|deadlines|submit\w*|submission|cut[\s-]?off|cutoff|present\w*|presentation|slides|demo|interview|board|signing|filing|pitch|webinar|exam|exams|payroll|payments?|payslips|go[\s-]?live|launch|release|flight|training|class|lesson|course|meeting|call|town ?hall|all[\s-]hands|conference|event|client|customer|court|tender|bid|audit|regulator|hearing|appointment|shift|broadcast|live stream|livestream|recording|report|returns?|invoices?|month[\s-]end|year[\s-]end|quarter[\s-]end|close|ceremony|visit)\b/;
 // "Started today", "since this morning", "expired today": when it broke, not when it is needed.
 const sinceToday =
   /\b(?:since|from|as of|started|starting|began|expired|joined|arrived|back|came back|returned|first day|updated|changed|happened|installed|this morning (?:it|the|my))\b ?(?:\w+ )?(?:today|this morning|this afternoon)\b/;
@@ -344,6 +365,10 @@ const degradedPatterns: Pattern[] = [
   p(
     'still usable',
     /\b(?:still (?:(?!cant|cannot|not|doesnt|dont|wont|isnt|no|unable|couldnt)\w+ )?(?:works?|working|usable|visible|loads?|opens?|prints?|readable|hear|get|able|manage|use|see|there|can|gets?|sends?|receives?|fine|ok|okay|runs?|running)|can still|i can (?:work|use|open|still)|usable|but (?:it |they |things )?(?:still )?works?\b|works? (?:fine|ok|okay)? ?(?:otherwise|after|if|when|in the browser|on the web|in the web)|(?:otherwise|mostly) (?:fine|ok|okay|working)|gets? better|comes back|recovers?|reconnects?|goes away|(?:working|works|fine|back to normal) (?:again|now)|(?:restarted|rebooted|reconnected)(?: \w+){0,3} (?:and|then) (?:\w+ )?(?:its|it is|it was|works|working|fine)|only (?:\w+ ){0,3}(?:after|when|if|once)|but (?:\w+ ){0,4}(?:does|do|did|works|worked|is fine|are fine|is ok)|(?<!(?:colleagues|others|everyone else|everybody else|people|team|rest of the \w+) )(?:laptop|desktop|phone|pc|computer|browser|web|webmail|web version|app|wifi|cable|ethernet|main (?:\w+)|other (?:\w+)|usb|everything else|rest) (?:is|are|works|seems|still works|is still) (?:fine|ok|okay|working|good))\b/,
+  ),
+  p(
+    'another one of the same works',
+    /\b(?:other|another|different|second|spare|next|nearest) (?:printer|printers|room|door|doors|entrance|copier|scanner|one|ones|machine|monitor|screen|laptop|pc|headset|phone|tv)\b|\b(?:other|another|different|next) floor\b|\bthe (?:one|ones) (?:on|in|at|by|near|upstairs|downstairs|next door|down the hall|across)\b|\b(?:walk|walking|go|going|went|print|printing) (?:over |down |up )?to (?:the )?(?:\d+\w* floor|floor \d|other|another|next|one)\b|\bmoved to (?:room|another|a different|the other)\b/,
   ),
   p(
     'a workaround exists',
