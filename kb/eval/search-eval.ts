@@ -68,6 +68,8 @@ interface Measure {
   nonsenseSilent: number;
   uncovered: number;
   uncoveredSilent: number;
+  /** Questions with a right article that got nothing at all (the threshold's cost in recall). */
+  coveredSilent: number;
   misses: string[];
   shownForNonsense: string[];
 }
@@ -78,6 +80,7 @@ function measure(index: TSearchIndex, queries: EvalQuery[], sourceOf: (slug: str
   let reciprocal = 0;
   let nonsenseSilent = 0;
   let uncoveredSilent = 0;
+  let coveredSilent = 0;
   const misses: string[] = [];
   const shownForNonsense: string[] = [];
   const covered = queries.filter((q) => q.expected.length > 0);
@@ -90,6 +93,7 @@ function measure(index: TSearchIndex, queries: EvalQuery[], sourceOf: (slug: str
       } else if (q.nonsense) shownForNonsense.push(`  "${q.query}"  got ${results.slice(0, 3).join(', ')}`);
       continue;
     }
+    if (results.length === 0) coveredSilent++;
     const rank = results.findIndex((slug) => q.expected.includes(slug));
     if (rank === 0) hits1++;
     if (rank >= 0 && rank < 3) hits3++;
@@ -111,6 +115,7 @@ function measure(index: TSearchIndex, queries: EvalQuery[], sourceOf: (slug: str
     nonsenseSilent,
     uncovered,
     uncoveredSilent,
+    coveredSilent,
     misses,
     shownForNonsense,
   };
@@ -136,12 +141,13 @@ out(`${articles.length} shipped articles`);
 out();
 out(
   `${'set'.padEnd(40)}${'covered'.padStart(8)}${'recall@1'.padStart(10)}${'recall@3'.padStart(10)}${'MRR'.padStart(8)}` +
-    `${'nothing for nonsense'.padStart(24)}${'nothing for uncovered'.padStart(24)}`,
+    `${'nothing for nonsense'.padStart(24)}${'nothing for uncovered'.padStart(24)}${'nothing, covered'.padStart(18)}`,
 );
 for (const [name, m] of sets) {
   out(
     `${name.padEnd(40)}${String(m.covered).padStart(8)}${m.recall1.toFixed(3).padStart(10)}${m.recall3.toFixed(3).padStart(10)}` +
-      `${m.mrr.toFixed(3).padStart(8)}${ratio(m.nonsenseSilent, m.nonsense).padStart(24)}${ratio(m.uncoveredSilent, m.uncovered).padStart(24)}`,
+      `${m.mrr.toFixed(3).padStart(8)}${ratio(m.nonsenseSilent, m.nonsense).padStart(24)}${ratio(m.uncoveredSilent, m.uncovered).padStart(24)}` +
+      `${String(m.coveredSilent).padStart(18)}`,
   );
 }
 

@@ -197,8 +197,9 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     const named = Object.entries(top.match).some(
       ([term, fields]) => !genericSearchTerms.has(term) && fields.some((f) => f !== 'body'),
     );
+    const anchors = top.queryTerms.filter((t) => !genericSearchTerms.has(t)).length;
     if (!named) return false;
-    return !offTopic || top.queryTerms.filter((t) => !genericSearchTerms.has(t)).length >= 2;
+    return !offTopic || anchors >= 2;
   }
 
   function search(query: string, options: TSearchOptions = {}): TSearchHit[] {

@@ -188,7 +188,11 @@ export const offTopicWords: ReadonlySet<string> = new Set(
   holiday holidays annual allowance entitlement paid pay expenses expense mileage reimbursement
   birthday bday congrats congratulations lunch dinner breakfast pizza sushi cake tea drinks party
   weather rain sunny football recipe joke jokes thanks thank ty cheers appreciated sorted nvm
-  nevermind lol haha deal deals revenue pipeline forecast quarter quarterly target targets kpi kpis hr`
+  nevermind lol haha deal deals revenue pipeline forecast quarter quarterly target targets kpi kpis hr
+  overtime rota appraisal appraisals candidate recruiter dental gym canteen fridge microwave dishwasher
+  toilet toilets plumber cleaner heating umbrella coat plants stamps lift stairs aider tax taxes budget
+  budgets receipts football rugby cricket tennis golf netflix christmas xmas easter dinner breakfast
+  sandwich biscuits snacks farewell wedding engaged retirement dog cat pet kids nursery traffic snow`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -205,7 +209,7 @@ export const genericSearchTerms: ReadonlySet<string> = new Set(
   better come coming came move moving moved bring love like look looks looking left right time times
   number numbers last next meet meeting meetings call calls send sent team book booking conference job
   launch train late early key keys table event trip bank holiday holidays parental maternity paternity
-  sick`
+  sick first`
     .split(/\s+/)
     .filter(Boolean)
     .map((w) => PorterStemmer.stem(w)),
