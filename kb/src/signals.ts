@@ -121,7 +121,7 @@ const incidentPatterns: Pattern[] = [
   ),
   p(
     'someone else using the account',
-    /\b(?:someone|somebody|a stranger|an attacker)(?: \w+){0,3} (?:using|used|accessed|accessing|signin|logged into|logging into|signed into|got into|getting into|in|inside|reading|sending from) my (?:account|mailbox|email|login|credentials|onedrive|teams|computer|laptop)\b/,
+    /\b(?:someone|somebody|a stranger|an attacker)(?: \w+){0,3} (?:using|used|opened|read|reading|went into|went through|looked at|accessed|accessing|signin|logged into|logging into|signed into|got into|getting into|in|inside|reading|sending from) my (?:account|mailbox|email|login|credentials|onedrive|teams|computer|laptop)\b/,
   ),
   p('MFA fatigue', /\bmfa (?:fatigue|bombing|spam)\b/),
   p(
@@ -211,6 +211,10 @@ const incidentPatterns: Pattern[] = [
     /\b(?:paid|transferred|wired|sent (?:the )?(?:money|payment|funds))\b.*\b(?:different|changed|new|unknown|wrong|fake|spoofed|lookalike|look-alike|slightly different) (?:\w+ )?(?:email|address|bank|account|domain|details|sender)\b|\b(?:different|changed|new|unknown|fake|spoofed|lookalike|slightly different) (?:\w+ )?(?:email|address|bank|account|domain|details|sender)\b.*\b(?:paid|transferred|wired|went to)\b/,
   ),
   p(
+    'paid what an executive asked for by email',
+    /\b(?:email|mail|message|text|whatsapp|teams message|call)\b.*\b(?:ceo|boss|director|cfo|md|managing director|finance director|president|owner|chairman)\b.*\b(?:ask\w*|request\w*|wanted|told)\b.*\b(?:payment|transfer|gift ?cards?|wire|money|invoice|funds)\b.*\b(?:sent|paid|transferred|bought|wired|purchased|made the payment)\b/,
+  ),
+  p(
     'paid or acted on a scam',
     /\b(?:paid|transferred|bought|purchased|wired|sent the money|changed (?:the |their )?bank details)\b.*\b(?:scam\w*|fake|fraud\w*|impersonat\w*|spoof\w*|gift ?cards?|new bank details|not (?:really|actually) (?:from|the))\b|\b(?:gift ?cards?)\b.*\b(?:bought|purchased|sent (?:the )?codes)\b/,
   ),
@@ -255,7 +259,7 @@ const manyPatterns: Pattern[] = [
   ),
   p(
     'a number of people',
-    /\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|dozens?|several|multiple|many|lots of|loads of|a few|a bunch of|half (?:the|of the|of us)|most (?:of|people)) (?:of us|of them|people|persons|users|staff|agents|colleagues|employees|trainees|students|pupils|graduates|new starters|starters|nurses|doctors|engineers|drivers|teachers|members|remote staff|devs|developers|workers|pcs|laptops|computers|machines|devices|desks|rooms|sites|offices|teams|people in)\b|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) of us\b/,
+    /\b\d+[\s-]?(?:person|people|seat|user|staff)\b|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|dozens?|several|multiple|many|lots of|loads of|a few|a bunch of|half (?:the|of the|of us)|most (?:of|people)) (?:of us|of them|people|persons|users|staff|agents|colleagues|employees|trainees|students|pupils|graduates|new starters|starters|nurses|doctors|engineers|drivers|teachers|members|remote staff|devs|developers|workers|pcs|laptops|computers|machines|devices|desks|rooms|sites|offices|teams|people in)\b|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten) of us\b/,
   ),
   p(
     'a team or department',
@@ -360,7 +364,7 @@ const deadlinePatterns: Pattern[] = [
 const degradedPatterns: Pattern[] = [
   p(
     'slow or intermittent',
-    /\b(?:slow|slower|slowly|slowness|sluggish|laggy|lags?|lagging|takes? (?:ages|forever|long|a long time|minutes)|intermittent\w*|sometimes|occasionally|now and (?:then|again)|on and off|off and on|every (?:now|so often|few|hour|day|other|couple|\d+|morning|time i (?:dock|undock|wake|restart))|(?:once|twice|a few times|several times|couple of times|couple times) (?:a|an|per|every) (?:day|week|hour)|randomly|random (?:times|freezes|disconnects|drops)|from time to time|(?:drops?|dropping|disconnect\w*|reconnect\w*) (?:out )?(?:every|for a|then)|crackl\w*|flicker\w*|robotic|choppy|stutter\w*|delayed|delay|echo\w*|blurry|fuzzy|faint|streaks?|smudg\w*|sticky|grainy|pixelated|jumpy|jumps|dropping out|cuts? out|buffering|hot and loud|fan is loud|overheat\w*|drains? (?:fast|quickly)|only lasts|lasts only|double[\s-]?click\w*|ghost\w*|drifts?|(?<!(?:tried|tried \w+|restarted|rebooted|attempted|did that|done that|checked) )(?:once|twice|a couple of times|a few times)(?! (?:i|we|you|it|they|the|my|this|that|its)\b)|(?:some|a few|a couple of|certain|one or two|a handful of) (?:of (?:the |my |our )?)?(?:\w+ )?(?:files|emails|mails|invites|meetings|pages|sites|websites|messages|keys|apps|documents|calls|people|contacts|attachments|folders|pages|channels|photos|users|times)|(?:most|half) (?:of )?(?:the )?time|partially|partly|but not (?:on|in|from|with|for) |for a (?:few |couple of )?(?:seconds?|secs?|moments?|minutes?)|takes? (?:about |around |over |nearly |almost )?\d+ (?:minutes?|mins?|seconds?|secs?)|dies after|lasts (?:about |around |only |just |maybe )?\d|(?:the )?rest (?:of (?:it|them|the \w+) )?(?:\w+ )?(?:syncs?|works?|is fine|are fine|loads?|opens?|prints?|is ok|are ok)|(?:one|a single) (?:particular |specific |certain |old )?(?:folder|file|workbook|document|spreadsheet|site|page|website|project|list|channel|contact|drawing|report|sheet|pdf|attachment|supplier|customer|client|domain)\b|(?:mostly|usually|always|have to|need to) (?:work |use it |keep it |stay |be )?plugged in|only (?:\w+ ){0,2}one of|one of (?:my|the) (?:two|2|three|3|monitors|screens|speakers|ports)|(?:the )?(?:others|rest|other ones|other files) (?:\w+ )?(?:open|work|load|print|are) (?:fine|ok|okay))\b/,
+    /\b(?:slow|slower|slowly|slowness|sluggish|laggy|lags?|lagging|takes? (?:ages|forever|long|a long time|minutes)|intermittent\w*|sometimes|occasionally|now and (?:then|again)|on and off|off and on|every (?:now|so often|few|hour|day|other|couple|\d+|morning|time i (?:dock|undock|wake|restart))|(?:once|twice|a few times|several times|couple of times|couple times) (?:a|an|per|every) (?:day|week|hour)|randomly|random (?:times|freezes|disconnects|drops)|from time to time|(?:drops?|dropping|disconnect\w*|reconnect\w*) (?:out )?(?:every|for a|then)|crackl\w*|flicker\w*|robotic|choppy|stutter\w*|delayed|delay|echo\w*|blurry|fuzzy|faint|streaks?|smudg\w*|sticky|grainy|pixelated|jumpy|jumps|dropping out|cuts? out|buffering|hot and loud|fan is loud|overheat\w*|drains? (?:fast|quickly)|only lasts|lasts only|double[\s-]?click\w*|ghost\w*|drifts?|(?<!(?:tried|tried \w+|restarted|rebooted|attempted|did that|done that|checked) )(?:once|twice|a couple of times|a few times)(?! (?:i|we|you|it|they|the|my|this|that|its)\b)|(?:some|a few|a couple of|certain|one or two|a handful of) (?:of (?:the |my |our )?)?(?:\w+ )?(?:files|emails|mails|invites|meetings|pages|sites|websites|messages|keys|apps|documents|calls|people|contacts|attachments|folders|pages|channels|photos|users|times)|(?:most|half) (?:of )?(?:the )?time|partially|partly|but not (?:on|in|from|with|for) |for a (?:few |couple of )?(?:seconds?|secs?|moments?|minutes?)|takes? (?:about |around |over |nearly |almost )?\d+ (?:minutes?|mins?|seconds?|secs?)|dies after|lasts (?:about |around |only |just |maybe )?\d|only (?:works|working|prints|loads|shows|connects|charges|syncs) (?:in|on|with|when|if|for|from|via|one|half|some)\b|(?:the )?rest (?:of (?:it|them|the \w+) )?(?:\w+ )?(?:syncs?|works?|is fine|are fine|loads?|opens?|prints?|is ok|are ok)|(?:one|a single) (?:particular |specific |certain |old )?(?:folder|file|workbook|document|spreadsheet|site|page|website|project|list|channel|contact|drawing|report|sheet|pdf|attachment|supplier|customer|client|domain)\b|(?:mostly|usually|always|have to|need to) (?:work |use it |keep it |stay |be )?plugged in|only (?:\w+ ){0,2}one of|one of (?:my|the) (?:two|2|three|3|monitors|screens|speakers|ports)|(?:the )?(?:others|rest|other ones|other files) (?:\w+ )?(?:open|work|load|print|are) (?:fine|ok|okay))\b/,
   ),
   p(
     'still usable',
@@ -408,14 +412,14 @@ const questionPatterns: Pattern[] = [
 const cosmeticPatterns: Pattern[] = [
   p(
     'cosmetic',
-    /\b(?:icons?|logo|logos|font|fonts|wallpaper|desktop background|colou?r scheme|theme|dark mode|light mode|typo|spelled|spelt|misspelt|misspelled|spelling|display name|looks (?:different|weird|odd|ugly|wrong|strange)|ugly|moved around|rearranged|alignment|avatar|profile (?:picture|photo|pic)|(?:old|new) photo|emoji|sounds? (?:annoying|too loud)|notification sound|shows me as|status (?:as|is|shows?|showing|stuck|says)|my status|away status|appears offline|layout|cosmetic|name (?:is )?(?:spelled|spelt|shown|showing|displayed|wrong)|wrong name|old name|capital letters?|stickers?|scratch\w*|dent|dented|scuff\w*|peeling)\b/,
+    /\b(?:screensaver|screen saver|lock screen (?:picture|image|photo|background)|icons?|logo|logos|font|fonts|wallpaper|desktop background|colou?r scheme|theme|dark mode|light mode|typo|spelled|spelt|misspelt|misspelled|spelling|display name|looks (?:different|weird|odd|ugly|wrong|strange)|ugly|moved around|rearranged|alignment|avatar|profile (?:picture|photo|pic)|(?:old|new) photo|emoji|sounds? (?:annoying|too loud)|notification sound|shows me as|status (?:as|is|shows?|showing|stuck|says)|my status|away status|appears offline|layout|cosmetic|name (?:is )?(?:spelled|spelt|shown|showing|displayed|wrong)|wrong name|old name|capital letters?|stickers?|scratch\w*|dent|dented|scuff\w*|peeling)\b/,
   ),
 ];
 
 const noImpactPatterns: Pattern[] = [
   p(
     'says nothing is affected',
-    /(?<!(?:others?|other \w+|rest|else|the other one|the others) )\b(?:works? (?:fine|ok|okay|perfectly|normally)|working (?:fine|ok|okay|perfectly|normally)|everything (?:\w+ ){0,2}(?:works|is fine|is working|syncs|loads|seems fine|fine)|no (?:problem|issue|impact)s? (?:yet|now|otherwise|so far)|nothing (?:is )?(?:broken|wrong)|no (?:errors?|impact)|not (?:broken|an issue|a problem)|(?:just|only) (?:curious|wondering|asking)|all good)\b/,
+    /\b(?:itself|themselves|the device|the laptop|the printer|the projector|the screen|the phone) (?:still )?(?:works?|is fine|are fine|is ok|is working)\b|(?<!(?:others?|other \w+|rest|else|the other one|the others) )\b(?:works? (?:fine|ok|okay|perfectly|normally)|working (?:fine|ok|okay|perfectly|normally)|everything (?:\w+ ){0,2}(?:works|is fine|is working|syncs|loads|seems fine|fine)|no (?:problem|issue|impact)s? (?:yet|now|otherwise|so far)|nothing (?:is )?(?:broken|wrong)|no (?:errors?|impact)|not (?:broken|an issue|a problem)|(?:just|only) (?:curious|wondering|asking)|all good)\b/,
   ),
 ];
 
