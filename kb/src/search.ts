@@ -191,15 +191,19 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
    * Whether the best hit rests on more than everyday words. It must match a query word that is not
    * generic (see text.ts) in its title, tags or synonyms, where articles name what they are about:
    * a word found only in an article's prose ("paid", "per", "review") answers small talk as well.
-   * A message with an off-topic word (pay, lunch, birthday…) needs two such words matched.
+   * A message with an off-topic word (pay, lunch, birthday…) needs such a word in the title, or two
+   * of them ("on holiday and the vpn drops" is answered; "is the bonus paid in december" is not).
    */
   function hasEvidence(top: { match: Record<string, string[]>; queryTerms: string[] }, offTopic: boolean): boolean {
     const named = Object.entries(top.match).some(
       ([term, fields]) => !genericSearchTerms.has(term) && fields.some((f) => f !== 'body'),
     );
-    const anchors = top.queryTerms.filter((t) => !genericSearchTerms.has(t)).length;
     if (!named) return false;
-    return !offTopic || anchors >= 2;
+    if (!offTopic) return true;
+    const inTitle = Object.entries(top.match).some(
+      ([term, fields]) => !genericSearchTerms.has(term) && fields.includes('title'),
+    );
+    return inTitle || top.queryTerms.filter((t) => !genericSearchTerms.has(t)).length >= 2;
   }
 
   function search(query: string, options: TSearchOptions = {}): TSearchHit[] {

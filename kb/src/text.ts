@@ -166,7 +166,7 @@ const searchStopWords = new Set(
   just really anyone someone somebody anybody something anything know think bit lot today yesterday
   tomorrow morning afternoon ok okay guys etc whats thats theres hows wheres use using able unable
   go going seems seem says say saying sure thing things stuff issue issues problem problems
-  anymore ever every either even though already yet
+  anymore ever every either even though already yet per via
   day days week weeks weekend weekends month months year years tonight ago
   monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays
   january february march april june july august september october november december
