@@ -38,12 +38,11 @@ describe('classify', () => {
     expect(c.category).toBe('network');
   });
 
-  it('treats phishing as at least high and as a security matter', () => {
-    for (const text of ['phishing', 'I got a phishing email pretending to be our bank']) {
-      const c = classifier.classify(text);
-      expect(rank(c.priority), text).toBeGreaterThanOrEqual(rank('high'));
-      expect(c.category, text).toBe('security');
-    }
+  it('treats phishing as a security matter: urgent once someone acted on it, medium when only reported', () => {
+    const acted = classifier.classify('I clicked a phishing link and typed my password');
+    expect(acted).toMatchObject({ priority: 'urgent', category: 'security' });
+    const reported = classifier.classify('I got a phishing email pretending to be our bank');
+    expect(reported).toMatchObject({ priority: 'medium', category: 'security' });
   });
 
   it('treats a how-to question as low', () => {
@@ -51,11 +50,17 @@ describe('classify', () => {
     expect(classifier.classify('how do I set up an out of office reply').priority).toBe('low');
   });
 
-  it('says why, naming the rule that raised the priority', () => {
+  it('says why, naming the signal and the policy rule that set the priority', () => {
     const c = classifier.classify('ransomware note on my screen, files are encrypted');
     expect(c.priority).toBe('urgent');
-    expect(c.reasons.some((r) => r.startsWith('rule: ransomware'))).toBe(true);
-    expect(c.reasons.some((r) => r.startsWith('model: priority'))).toBe(true);
+    expect(c.reasons).toContain('signal: incident (ransomware)');
+    expect(c.reasons).toContain('policy: security incident: ransomware (urgent)');
+  });
+
+  it('names the model when the signals leave the priority open', () => {
+    const c = classifier.classify('the scanner on floor 2 is broken');
+    expect(['medium', 'high']).toContain(c.priority);
+    expect(c.reasons.some((r) => r.startsWith('model: priority') && r.endsWith('among medium, high'))).toBe(true);
   });
 
   it('gives a confidence between 0 and 1', () => {
@@ -91,20 +96,30 @@ describe('the keyword floor', () => {
     ['we have had a data breach', 'urgent'],
     ['ransomware on the file share', 'urgent'],
     ['my account was hacked', 'urgent'],
-    ['I cant work, my laptop is dead and the report is due at 3', 'urgent'],
-    ['I clicked a phishing link', 'high'],
+    ['I cant work, my laptop is dead and the report is due at 3', 'high'],
+    ['I clicked a phishing link', 'urgent'],
     ['I cannot work, my laptop will not start', 'high'],
     ['my work phone was stolen', 'high'],
   ] as const)('raises "%s" to at least %s', (text, floor) => {
     expect(rank(naive.classify(text).priority)).toBeGreaterThanOrEqual(rank(floor));
   });
 
-  it('never lowers what the model says', () => {
+  it('leaves the model only the choices the policy leaves open', () => {
+    const highOnly = createClassifier({
+      examples: [
+        { text: 'the scanner is broken', priority: 'high', category: 'hardware' },
+        { text: 'my headset is not working', priority: 'high', category: 'hardware' },
+      ],
+      articles: [],
+    });
+    // Nothing in "the scanner is broken" says blocked or degraded: the model picks (high here).
+    expect(highOnly.classify('the scanner is broken').priority).toBe('high');
+    // A request is low by the policy, whatever the model learnt; a model cannot make it urgent.
     const urgentOnly = createClassifier({
       examples: lowOnly.map((e) => ({ ...e, priority: 'urgent' as const })),
       articles: [],
     });
-    expect(urgentOnly.classify('can I get a second monitor').priority).toBe('urgent');
+    expect(urgentOnly.classify('can I get a second monitor').priority).toBe('low');
   });
 
   it('does not fire on a request that merely mentions security training', () => {

@@ -7,13 +7,15 @@ import {
   ZTicketCategory,
   ZTicketPriority,
   ticketCategories,
-  ticketPriorities,
   type TTicketCategory,
   type TTicketPriority,
 } from '@deskmate/shared';
 import { analyzeForClassifier } from './text.js';
 import { loadArticles, type TArticle } from './articles.js';
 import { categoryByKeywords, isSecurityIncident, maxPriority, priorityFloor, ruleFeatures } from './rules.js';
+import { keywordPriority } from './baseline.js';
+import { readSignals, type TSignals } from './signals.js';
+import { decidePriority } from './policy.js';
 
 export const ZLabelledExample = z.object({
   text: z.string().min(1),
@@ -72,9 +74,48 @@ export function loadLabelledExamples(file: string = labelledFile): TLabelledExam
 const maxFeatures = 100;
 
 // Bare numbers ("10 minutes", "floor 2") are noise for both labels.
-function features(text: string): string[] {
-  const words = analyzeForClassifier(text).filter((w) => !/^\d+$/.test(w));
-  return [...new Set([...ruleFeatures(text), ...words])].slice(0, maxFeatures);
+function words(text: string): string[] {
+  return analyzeForClassifier(text).filter((w) => !/^\d+$/.test(w));
+}
+
+function categoryFeatures(text: string): string[] {
+  return [...new Set([...ruleFeatures(text), ...words(text)])].slice(0, maxFeatures);
+}
+
+// How loud a ticket is says nothing about its impact ("URGENT!!! need visio installed" is a request),
+// so the priority model never sees tone words and cannot learn them from the examples.
+const toneWords = new Set(
+  [
+    'urgent',
+    'urgently',
+    'asap',
+    'emergency',
+    'critical',
+    'priority',
+    'immediately',
+    'quickly',
+    'rush',
+    'help',
+    'pleas',
+    'pls',
+    'sorry',
+    'fyi',
+    'chill',
+    'calm',
+    'worst',
+    'honestly',
+    'crazy',
+    'fed',
+    'unacceptable',
+    'annoy',
+    'frustrat',
+    'seriously',
+    'again',
+  ].map((w) => analyzeForClassifier(w)[0] ?? w),
+);
+
+function priorityFeatures(text: string): string[] {
+  return [...new Set(words(text).filter((w) => !toneWords.has(w)))].slice(0, maxFeatures);
 }
 
 interface Prediction<T extends string> {
@@ -98,19 +139,6 @@ function mostLikely<T extends string>(probs: Map<string, number>, labels: readon
     if (p > best.confidence) best = { label, confidence: p };
   }
   return best;
-}
-
-/**
- * Priorities are ordered, so we take the expected rank rather than the single most likely label:
- * "40% urgent, 35% low" should not become urgent. In cross-validation this was as accurate as
- * the most likely label and made about a third fewer errors of two levels or more.
- */
-function expectedPriority(probs: Map<string, number>): Prediction<TTicketPriority> {
-  if (probs.size === 0) return { label: 'medium', confidence: 0 };
-  let rank = 0;
-  for (const [i, p] of ticketPriorities.entries()) rank += i * (probs.get(p) ?? 0);
-  const label = ticketPriorities[Math.round(rank)] ?? 'medium';
-  return { label, confidence: probs.get(label) ?? 0 };
 }
 
 interface Models {
@@ -159,66 +187,96 @@ function train(
   articles: readonly TArticle[],
   extra: readonly TExtraExample[] = [],
 ): Models {
-  const labelled: { ex: Partial<TLabelledExample>; tokens: string[] }[] = [...examples, ...extra].map((ex) => ({
-    ex,
-    tokens: features(ex.text),
-  }));
+  const all: readonly Partial<TLabelledExample>[] = [...examples, ...extra];
   const fromArticles = articles.flatMap((a) =>
-    [a.title, a.tags.join(' '), ...a.synonyms].map((text) => ({ tokens: features(text), label: a.category })),
+    [a.title, a.tags.join(' '), ...a.synonyms].map((text) => ({ tokens: categoryFeatures(text), label: a.category })),
   );
-  const docs = <L extends string>(label: (ex: Partial<TLabelledExample>) => L | undefined): Doc<L>[] =>
-    labelled.flatMap(({ ex, tokens }) => {
-      const l = label(ex);
-      return l === undefined ? [] : [{ tokens, label: l }];
-    });
   return {
+    // The model decides only what the policy leaves open (see policy.ts), so it learns from those.
     priority: fit(
-      docs((ex) => ex.priority),
+      all.flatMap((ex) =>
+        ex.priority !== undefined &&
+        ex.text !== undefined &&
+        decidePriority(readSignals(ex.text)).priority === undefined
+          ? [{ tokens: priorityFeatures(ex.text), label: ex.priority }]
+          : [],
+      ),
       0.3,
     ),
-    category: fit([...docs((ex) => ex.category), ...fromArticles], 1),
+    category: fit(
+      [
+        ...all.flatMap((ex) =>
+          ex.category !== undefined && ex.text !== undefined
+            ? [{ tokens: categoryFeatures(ex.text), label: ex.category }]
+            : [],
+        ),
+        ...fromArticles,
+      ],
+      1,
+    ),
   };
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 
-function classifyWith(models: Models, text: string): TClassification {
-  const tokens = features(text);
-  const reasons: string[] = [];
-
-  const floor = priorityFloor(text);
-  reasons.push(...floor.reasons);
-  const modelPriority = expectedPriority(distribution(models.priority, tokens));
-  reasons.push(`model: priority ${modelPriority.label} (${percent(modelPriority.confidence)})`);
-  let priority = modelPriority.label;
-  let priorityConfidence = modelPriority.confidence;
-  if (floor.floor && maxPriority(floor.floor, priority) !== priority) {
-    priority = floor.floor;
-    priorityConfidence = 1;
+/**
+ * Priority: the policy applied to the signals in the text when they settle it; otherwise the
+ * model's choice among the priorities the signals leave open (a message that only says something
+ * is broken is medium or high, never low or urgent). The floor (rules.ts) is applied last.
+ */
+function priorityOf(models: Models, text: string, signals: TSignals, reasons: string[]): Prediction<TTicketPriority> {
+  for (const [signal, whys] of signals.fired) reasons.push(`signal: ${signal} (${whys.join(', ')})`);
+  const decision = decidePriority(signals);
+  reasons.push(...decision.reasons);
+  let result: Prediction<TTicketPriority>;
+  if (decision.priority) {
+    result = { label: decision.priority, confidence: 1 };
+  } else {
+    const probs = distribution(models.priority, priorityFeatures(text));
+    const open = decision.candidates;
+    const total = open.reduce((sum, p) => sum + (probs.get(p) ?? 0), 0);
+    const restricted = new Map(open.map((p) => [p, total > 0 ? (probs.get(p) ?? 0) / total : 0]));
+    result = total > 0 ? mostLikely(restricted, open, open[0]!) : { label: open[0]!, confidence: 0 };
+    reasons.push(`model: priority ${result.label} (${percent(result.confidence)}) among ${open.join(', ')}`);
   }
+  const floor = priorityFloor(text);
+  if (floor.floor && maxPriority(floor.floor, result.label) !== result.label) {
+    reasons.push(...floor.reasons);
+    result = { label: floor.floor, confidence: 1 };
+  }
+  return result;
+}
 
-  const modelCategory = mostLikely(distribution(models.category, tokens), ticketCategories, 'other');
+function classifyWith(models: Models, text: string): TClassification {
+  const reasons: string[] = [];
+  const signals = readSignals(text);
+  const priority = priorityOf(models, text, signals, reasons);
+
+  const modelCategory = mostLikely(distribution(models.category, categoryFeatures(text)), ticketCategories, 'other');
   reasons.push(`model: category ${modelCategory.label} (${percent(modelCategory.confidence)})`);
   let category = modelCategory.label;
   let categoryConfidence = modelCategory.confidence;
-  if (isSecurityIncident(text) && category !== 'security') {
+  if ((isSecurityIncident(text) || signals.has('incident')) && category !== 'security') {
     category = 'security';
     categoryConfidence = 1;
     reasons.push('rule: security incident wording (category security)');
   }
 
-  const confidence = Math.round(Math.min(priorityConfidence, categoryConfidence) * 1000) / 1000;
-  return { priority, category, confidence, reasons };
+  const confidence = Math.round(Math.min(priority.confidence, categoryConfidence) * 1000) / 1000;
+  return { priority: priority.label, category, confidence, reasons };
 }
 
-/** Keyword rules alone (default medium / other): the baseline the model has to beat. */
+/**
+ * The keyword-only baseline the classifier has to beat: the keyword priority rules Deskmate used
+ * before the policy signals (baseline.ts, default medium) and category by keyword count (default other).
+ */
 export function classifyByRules(text: string): TClassification {
-  const floor = priorityFloor(text);
+  const keyword = keywordPriority(text);
   return {
-    priority: floor.floor ?? 'medium',
+    priority: keyword.priority,
     category: isSecurityIncident(text) ? 'security' : (categoryByKeywords(text) ?? 'other'),
     confidence: 0,
-    reasons: floor.reasons,
+    reasons: keyword.reasons,
   };
 }
 
@@ -259,7 +317,7 @@ const trainWith = (options: TClassifierOptions): Models =>
  * documents). Bump the format whenever features() or train() change what a model means: a stored
  * model of another format (or trained on other shipped data) is not restored but trained again.
  */
-const modelFormat = 'bayes-1';
+const modelFormat = 'bayes-2';
 
 interface NaturalBayes {
   features: Record<string, number>;

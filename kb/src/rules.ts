@@ -1,74 +1,15 @@
 import { ticketPriorities, type TTicketCategory, type TTicketPriority } from '@deskmate/shared';
 import { normalize } from './text.js';
+import { decidePriority } from './policy.js';
+import { readSignals } from './signals.js';
 
 /**
- * Keyword rules. For priority they are a floor under the model: a message that says "ransomware"
- * or "the whole office is down" must never be filed as low because the model was unsure. For
- * category they name the obvious cases; on their own they are the baseline the model must beat.
+ * Rules of thumb. For priority, the floor that a requester's own choice is never taken below (a
+ * ransomware note or a whole office offline is not low because someone said so); it comes from the
+ * priority policy (policy.ts). For category, keywords that name the obvious cases; on their own
+ * they are the category baseline the model must beat.
  * Patterns run on normalised text (lower case, apostrophes dropped: "can't" is "cant").
  */
-
-interface PriorityRule {
-  floor: TTicketPriority;
-  why: string;
-  test: (text: string) => boolean;
-}
-
-const re = (pattern: RegExp) => (text: string) => pattern.test(text);
-
-// Many people affected: the whole site, or a count of people.
-const broadScope =
-  /\b(?:(?:whole|entire) (?:office|company|building|floor|site|organi[sz]ation|org|school|campus|warehouse|department)|everyone|everybody|nobody|no one|all (?:staff|users|employees)|company[\s-]?wide|\d{2,} (?:people|users|staff))\b/;
-// A team rather than the whole site.
-const teamScope =
-  /\b(?:all of us|whole team|(?:my|our) team|multiple (?:people|staff|users)|several (?:people|of us))\b/;
-const failure =
-  /\b(?:down|offline|outage|no (?:internet|network|wifi|access|email)|cant|cannot|can not|not working|unable|lost|failing|broken|bouncing|locked out|not receiving)\b/;
-const cantWork = /\b(?:cant|cannot|can not|unable to) (?:do (?:any|my) )?(?:work|do anything)\b/;
-const deadline =
-  /\b(?:deadline|due (?:today|at|by)|by \d|before \d|at \d|in (?:an?|one|two|\d+) (?:hours?|minutes?|mins))\b|this afternoon/;
-
-const priorityRules: PriorityRule[] = [
-  {
-    floor: 'urgent',
-    why: 'ransomware',
-    test: re(/\bransom(?:ware| note)?\b|\b(?:files|everything) (?:are |is |were |have been )?encrypted\b/),
-  },
-  { floor: 'urgent', why: 'data breach', test: re(/\b(?:data|security) breach\b|\bbreached\b/) },
-  { floor: 'urgent', why: 'hacked', test: re(/\bhacked\b/) },
-  { floor: 'urgent', why: 'server down', test: re(/\bservers? (?:is |are )?(?:down|offline)\b/) },
-  { floor: 'urgent', why: 'outage', test: re(/\boutage\b/) },
-  {
-    floor: 'urgent',
-    why: 'safety hazard',
-    test: re(/\b(?:swollen|bulging|smoke|smoking|sparks?|on fire|smells (?:hot|burning|of burning))\b/),
-  },
-  { floor: 'urgent', why: 'many people cannot work', test: (t) => broadScope.test(t) && failure.test(t) },
-  { floor: 'urgent', why: 'cannot work with a deadline', test: (t) => cantWork.test(t) && deadline.test(t) },
-  { floor: 'high', why: 'phishing', test: re(/\bphishing\b(?! (?:awareness|training|simulation|test))/) },
-  { floor: 'high', why: 'malware', test: re(/\b(?:malware|virus|trojan|spyware)\b/) },
-  {
-    floor: 'high',
-    why: 'clicked a suspicious link',
-    test: re(/\bclicked (?:on )?(?:a |the |an )?(?:\w+ )?(?:link|attachment)\b/),
-  },
-  {
-    floor: 'high',
-    why: 'credentials given away',
-    test: re(/\bgave (?:them|him|her|someone|away) (?:my )?(?:username|password|code)/),
-  },
-  { floor: 'high', why: 'sign-in not started by the user', test: re(/\bdidnt (?:request|start|initiate|do)\b/) },
-  { floor: 'high', why: 'compromised account', test: re(/\bcompromised\b/) },
-  {
-    floor: 'high',
-    why: 'lost or stolen device',
-    test: re(/\bstolen\b|\blost (?:my |our |a )?(?:work |company )?(?:laptop|phone|mobile|device)\b/),
-  },
-  { floor: 'high', why: 'data sent to the wrong person', test: re(/\bsent\b.*\bto (?:the )?wrong\b/) },
-  { floor: 'high', why: 'cannot work', test: re(cantWork) },
-  { floor: 'high', why: 'a team cannot work', test: (t) => teamScope.test(t) && failure.test(t) },
-  { floor: 'medium', why: 'affects many people', test: re(broadScope) },
-];
 
 const rank = (p: TTicketPriority) => ticketPriorities.indexOf(p);
 
@@ -81,17 +22,20 @@ export interface TPriorityFloor {
   reasons: string[];
 }
 
-/** The highest floor any rule sets for this text, with one reason per rule that fired. */
+/**
+ * The lowest priority the policy allows whatever anyone says: urgent for a security incident, a
+ * safety hazard or many people blocked; high for one person who says they cannot work at all.
+ * Narrower than the classifier on purpose: it overrides a person's own answer.
+ */
 export function priorityFloor(text: string): TPriorityFloor {
-  const t = normalize(text);
-  let floor: TTicketPriority | undefined;
-  const reasons: string[] = [];
-  for (const rule of priorityRules) {
-    if (!rule.test(t)) continue;
-    reasons.push(`rule: ${rule.why} (priority at least ${rule.floor})`);
-    floor = floor ? maxPriority(floor, rule.floor) : rule.floor;
-  }
-  return { floor, reasons };
+  const signals = readSignals(text);
+  const decision = decidePriority(signals);
+  if (decision.priority === 'urgent') return { floor: 'urgent', reasons: decision.reasons };
+  const firm = [...(signals.fired.get('blocked') ?? []), ...(signals.fired.get('hazard') ?? [])].filter(
+    (why) => why === 'cannot work at all' || why === 'damaged battery',
+  );
+  if (firm.length > 0) return { floor: 'high', reasons: firm.map((why) => `policy: ${why} (high)`) };
+  return { floor: undefined, reasons: [] };
 }
 
 // Incidents belong to the security queue whatever else the message mentions.
@@ -148,20 +92,14 @@ export function categoryByKeywords(text: string): TTicketCategory | undefined {
   return best;
 }
 
-// A message that opens like a question or a polite request is usually a how-to or an ask.
-const requestOpening = /^\s*(?:how|can|could|please|where|what|which|when|is|do|would|need)\b/;
-
 /**
- * The rules' verdicts as extra features for the model ("RULE_floor_high", "RULE_cat_network"), so
+ * The category rules' verdicts as extra features for the category model ("RULE_cat_network"), so
  * it learns how far to trust each one instead of us hard-coding it.
  */
 export function ruleFeatures(text: string): string[] {
   const features: string[] = [];
-  const { floor } = priorityFloor(text);
-  if (floor) features.push(`RULE_floor_${floor}`);
   const category = categoryByKeywords(text);
   if (category) features.push(`RULE_cat_${category}`);
   if (isSecurityIncident(text)) features.push('RULE_security_incident');
-  if (requestOpening.test(normalize(text))) features.push('RULE_request');
   return features;
 }

@@ -86,6 +86,36 @@ describe('search over the shipped articles', () => {
     expect(top('ooo message')).toBe('out-of-office');
     expect(top('my pc is really sluggish')).toBe('laptop-slow');
   });
+
+  it('knows makers and products by what they are', () => {
+    expect(top('thinkpad wont turn on')).toBe('laptop-wont-turn-on');
+    expect(top('ricoh says offline')).toBe('print-queue-stuck');
+    expect(top('galaxy not getting work email')).toBe('email-on-phone');
+  });
+
+  it('reads an error code by its family', () => {
+    expect(top('error 0x80240034')).toBe('windows-update');
+    expect(top('AADSTS50105 when opening the app')).toBe('sso-sign-in-errors');
+  });
+
+  it.each([
+    'can I work from home on fridays',
+    'who left their coat in the meeting room',
+    'how do I book annual leave',
+    'good afternoon team',
+    'when is payday',
+    'is the bonus paid in december',
+    'thanks, all sorted now',
+  ])('shows nothing for small talk or an HR question that brushes article words: "%s"', (chatter) => {
+    expect(index.search(chatter)).toEqual([]);
+  });
+
+  it('still answers the IT question next to those words', () => {
+    expect(top('how do I book a meeting room')).toBe('room-booking');
+    expect(top('teams keeps crashing')).toBe('teams-not-loading');
+    expect(top('printing at home from my work laptop')).toBe('print-at-home');
+    expect(top('the expenses app crashes when I open it')).toBe('app-crashes-wont-open');
+  });
 });
 
 describe('a search index that changes', () => {

@@ -1,6 +1,6 @@
 import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
 import { ZArticle, type TArticle } from './articles.js';
-import { analyzeForSearch, processSearchTerm, tokenize } from './text.js';
+import { analyzeForSearch, genericSearchTerms, offTopicWords, processSearchTerm, tokenize } from './text.js';
 import { bestSnippet } from './snippet.js';
 
 export interface TSearchHit {
@@ -55,7 +55,7 @@ const boost = { title: 3, synonyms: 2.5, tags: 2, body: 1 };
  */
 export const scoreThreshold = { perTerm: 3.5, maxTermsCounted: 6 };
 /** Hits far below the best one are dropped: the wizard should not pad answers with weak guesses. */
-const relativeCutoff = 0.35;
+const relativeCutoff = 0.2;
 
 /** BM25's idf of a term that occurs in exactly one of `documentCount` documents. */
 function rareTermIdf(documentCount: number): number {
@@ -187,14 +187,34 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     };
   }
 
+  /**
+   * Whether the best hit rests on more than everyday words. It must match a query word that is not
+   * generic (see text.ts) in its title, tags or synonyms, where articles name what they are about:
+   * a word found only in an article's prose ("paid", "per", "review") answers small talk as well.
+   * A message with an off-topic word (pay, lunch, birthday…) needs such a word in the title, or two
+   * of them ("on holiday and the vpn drops" is answered; "is the bonus paid in december" is not).
+   */
+  function hasEvidence(top: { match: Record<string, string[]>; queryTerms: string[] }, offTopic: boolean): boolean {
+    const named = Object.entries(top.match).some(
+      ([term, fields]) => !genericSearchTerms.has(term) && fields.some((f) => f !== 'body'),
+    );
+    if (!named) return false;
+    if (!offTopic) return true;
+    const inTitle = Object.entries(top.match).some(
+      ([term, fields]) => !genericSearchTerms.has(term) && fields.includes('title'),
+    );
+    return inTitle || top.queryTerms.filter((t) => !genericSearchTerms.has(t)).length >= 2;
+  }
+
   function search(query: string, options: TSearchOptions = {}): TSearchHit[] {
     const limit = options.limit ?? 3;
     const queryTerms = analyzeForSearch(query);
     if (queryTerms.length === 0 || limit <= 0) return [];
+    const offTopic = tokenize(query).some((t) => offTopicWords.has(t));
     const results = mini.search(buildQuery(tokenize(query)));
     const top = results[0];
     const minScore = minScoreFor(queryTerms.length, bySlug.size);
-    if (!top || top.score < minScore) return [];
+    if (!top || top.score < minScore || !hasEvidence(top, offTopic)) return [];
     const floor = Math.max(minScore, top.score * relativeCutoff);
     return results
       .filter((r) => r.score >= floor)

@@ -14,13 +14,27 @@ const phraseRewrites: [RegExp, string][] = [
   [/\b(?:two|2|multi)[\s-]?(?:factor|step)(?:[\s-]auth\w*)?/g, 'mfa'],
   [/\bone[\s-]drive\b/g, 'onedrive'],
   [/\bshare[\s-]point\b/g, 'sharepoint'],
-  [/\b(?:log|sign)[\s-]?(?:in|on)s?\b/g, 'signin'],
+  [/\b(?:log|sign)(?:ged|ging|s)?[\s-]?(?:in|on|into|onto)s?\b/g, 'signin'],
   [/\bout[\s-]of[\s-](?:the[\s-])?office\b/g, 'outofoffice'],
   [/\bauto(?:matic)?[\s-]?repl(?:y|ies)\b/g, 'autoreply'],
   [/\bset[\s-]up\b/g, 'setup'],
   [/\bmac[\s-]?os(?:[\s-]?x)?\b/g, 'macos'],
   [/\bweb[\s-]cam\b/g, 'webcam'],
   [/\b([b-hj-z]):?\s+drive\b/g, '$1drive drive'],
+  // "Can't get into my laptop" is a sign-in problem; getting into a building or a room is not.
+  [
+    /\bget(?:ting)? (?:into|in to|onto|on to) (?=anything|my |windows|the (?:laptop|computer|pc|mac|system|account|vpn|app|portal)|outlook|teams|email|it\b)/g,
+    'signin ',
+  ],
+  [
+    /\b(?:verification|security|one[\s-]?time|signin|sms|text|login|auth(?:entication)?) (?:code|pin|number)s?\b/g,
+    'mfa code',
+  ],
+  [/\bnew (?:joiner|hire|employee|colleague|recruit|team member|staff member)s?\b/g, 'new starter'],
+  [/\b(?:team|group|generic|department|departmental|functional) (?:inbox|mailbox)(?:es)?\b/g, 'shared mailbox'],
+  [/\bmailing lists?\b/g, 'distribution list'],
+  [/\bmeeting[\s-]?rooms?\b/g, 'meetingroom'],
+  [/\b(?:acc?ess?|swipe|key|id|door|building|security|proximity|entry) ?cards?\b/g, 'card badge'],
   [/\b([b-hj-z]):(?=[\s\\*)]|$)/g, '$1drive drive'],
 ];
 
@@ -66,6 +80,72 @@ const synonymEntries: [string[], string[]][] = [
   [['application', 'applications', 'program', 'programs', 'programme', 'programmes'], ['app']],
   [['bt'], ['bluetooth']],
   [['trackpad'], ['touchpad']],
+  // "Teams" is nearly always the app, "team" the people: the app gets a term of its own.
+  [['teams'], ['team', 'msteams']],
+  // Makers and products people name instead of the kind of thing they have.
+  [
+    ['xerox', 'ricoh', 'canon', 'kyocera', 'konica', 'minolta', 'lexmark', 'epson', 'zebra', 'dymo', 'papercut'],
+    ['printer'],
+  ],
+  [
+    [
+      'dell',
+      'lenovo',
+      'thinkpad',
+      'latitude',
+      'elitebook',
+      'probook',
+      'xps',
+      'chromebook',
+      'ideapad',
+      'zenbook',
+      'surface',
+    ],
+    ['laptop'],
+  ],
+  [
+    ['samsung', 'galaxy', 'oneplus', 'xiaomi', 'huawei', 'motorola'],
+    ['android', 'phone'],
+  ],
+  [['imac'], ['macos']],
+  [['ios'], ['iphone']],
+  [
+    ['owa', 'webmail'],
+    ['webmail', 'outlook'],
+  ],
+  [['polycom'], ['poly']],
+  [['ppt', 'pptx'], ['powerpoint']],
+  [['xls', 'xlsx', 'xlsm', 'spreadsheet', 'spreadsheets'], ['excel']],
+  [['docx'], ['word']],
+  [['bsod'], ['blue', 'screen']],
+  [['lan', 'rj45'], ['ethernet']],
+  [['ssl', 'tls'], ['certificate']],
+  [['lockout', 'lockouts'], ['locked']],
+  [['forgotten', 'forget', 'forgetting'], ['forgot']],
+  [['reboot', 'reboots', 'rebooted', 'rebooting'], ['restart']],
+  [['hang', 'hangs', 'hung', 'froze', 'freezes', 'freezing', 'unresponsive'], ['freeze']],
+  [['fob', 'fobs', 'keycard', 'keycards', 'lanyard'], ['badge']],
+  [['turnstile', 'turnstiles', 'gate', 'gates'], ['door']],
+  [['tv', 'tvs', 'television', 'projector', 'projectors'], ['display']],
+  [
+    ['scanner', 'scanners'],
+    ['scanner', 'scan'],
+  ],
+  [['patch', 'patches', 'patching'], ['update']],
+  [
+    ['trojan', 'spyware', 'adware', 'infected', 'infection', 'worm'],
+    ['malware', 'virus'],
+  ],
+  [
+    ['hacked', 'hacker', 'hackers'],
+    ['hacked', 'compromised'],
+  ],
+  // Words people use for a message they do not trust.
+  [['dodgy', 'sketchy', 'fishy', 'shady', 'bogus', 'scammy', 'fake', 'phishy'], ['suspicious']],
+  [
+    ['bitwarden', 'lastpass', '1password', 'keeper', 'dashlane', 'keepass'],
+    ['password', 'manager'],
+  ],
 ];
 const synonyms = new Map<string, string[]>();
 for (const [words, replacement] of synonymEntries) for (const w of words) synonyms.set(w, replacement);
@@ -81,14 +161,58 @@ const searchStopWords = new Set(
   same see she should since so some still such take than that the their theirs them then there these they
   this those through to too under until up very was way we well were what where when which while who whom
   with would why you your yours yourself
-  hi hello hey thanks thank cheers please pls plz help need needs needed want wanted wanting try trying
+  hi hello hey thanks thank cheers sorry please pls plz help need needs needed want wanted wanting try trying
   tried keep keeps kept im ive id youre dont doesnt didnt isnt arent wasnt cant couldnt wont shouldnt
   just really anyone someone somebody anybody something anything know think bit lot today yesterday
   tomorrow morning afternoon ok okay guys etc whats thats theres hows wheres use using able unable
   go going seems seem says say saying sure thing things stuff issue issues problem problems
-  anymore ever every either even though already yet`
+  anymore ever every either even though already yet per via
+  day days week weeks weekend weekends month months year years tonight ago
+  monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays
+  january february march april june july august september october november december
+  lol haha hahaha omg btw fyi yay congrats congratulations birthday bday lunch dinner breakfast pizza cake
+  drinks party weather sunny recipe joke jokes payday payslip payslips salary salaries wage wages pension
+  pensions bonus vacation vacations annual allowance entitlement`
     .split(/\s+/)
     .filter(Boolean),
+);
+
+/**
+ * Words that mark a message as being about something other than IT: pay and leave (HR), food,
+ * celebrations, sales chatter, thanks. A message with one of them needs two IT words matched
+ * before it gets an article ("when do we get paid this month" brushes the licence article's
+ * "paid software"; "my expenses app crashes" is still answered).
+ */
+export const offTopicWords: ReadonlySet<string> = new Set(
+  `payday payslip payslips salary salaries wage wages pension pensions bonus bonuses vacation vacations
+  holiday holidays annual allowance entitlement paid pay expenses expense mileage reimbursement
+  birthday bday congrats congratulations lunch dinner breakfast pizza sushi cake tea drinks party
+  weather rain sunny football recipe joke jokes thanks thank ty cheers appreciated sorted nvm
+  nevermind lol haha deal deals revenue pipeline forecast quarter quarterly target targets kpi kpis hr
+  overtime rota appraisal appraisals candidate recruiter dental gym canteen fridge microwave dishwasher
+  toilet toilets plumber cleaner heating umbrella coat plants stamps lift stairs aider tax taxes budget
+  budgets receipts football rugby cricket tennis golf netflix christmas xmas easter dinner breakfast
+  sandwich biscuits snacks farewell wedding engaged retirement dog cat pet kids nursery traffic snow`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/**
+ * Everyday words that articles use but that say nothing IT on their own ("work from home on
+ * fridays", "who left the umbrella in the meeting room"). A search hit needs at least one query
+ * word outside this list, otherwise small talk that brushes an article's prose would be answered.
+ */
+export const genericSearchTerms: ReadonlySet<string> = new Set(
+  `work works working worked home house office offices floor floors room rooms kitchen building
+  people person everyone everybody manager managers colleague colleagues client clients customer
+  customers boss friend friends good great bad nice happy sad new old big small little hot cold best
+  better come coming came move moving moved bring love like look looks looking left right time times
+  number numbers last next meet meeting meetings call calls send sent team book booking conference job
+  launch train late early key keys table event trip bank holiday holidays parental maternity paternity
+  sick first`
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => PorterStemmer.stem(w)),
 );
 
 /** The classifier keeps words that signal scope and severity ("all", "cant", "nobody", "down"). */
@@ -125,10 +249,18 @@ function stem(token: string): string {
   return s;
 }
 
+// Error codes people paste: Windows Update and setup codes (0x8024…, 0x800f…, 0x8007…, 0xc190…) and
+// Entra ID sign-in codes (AADSTS50076) name their family, whatever the exact number.
+function errorCodeFamily(token: string): string[] | undefined {
+  if (/^0x(?:8024|800f|8007|c190)[0-9a-f]{3,4}$/.test(token)) return [token, 'windows', 'update', 'error'];
+  if (/^aadsts\d+$/.test(token)) return [token, 'aadsts'];
+  return undefined;
+}
+
 function makeProcessTerm(stopWords: Set<string>): (token: string) => string[] | null {
   return (token) => {
     if (stopWords.has(token)) return null;
-    const mapped = synonyms.get(token) ?? [token];
+    const mapped = synonyms.get(token) ?? errorCodeFamily(token) ?? [token];
     return mapped.map(stem);
   };
 }

@@ -403,6 +403,47 @@ describe('a new email to the desk', () => {
     expect(all[0]).toMatchObject({ body: 'Same here: it jams with double-sided jobs only.', author: { id: bob.id } });
   });
 
+  it('gets the priority policy’s rating from its words, not its tone (a mail has no impact or urgency questions)', async () => {
+    const mail = (subject: string, text: string) =>
+      [
+        'MIME-Version: 1.0',
+        'From: Alice Example <alice@example.com>',
+        'To: IT Support <support@desk.test>',
+        `Message-ID: <priority-${++unique}@mail.example.com>`,
+        `Subject: ${subject}`,
+        'Content-Type: text/plain; charset="UTF-8"',
+        '',
+        text,
+        '',
+        '--',
+        'Alice Example',
+        'This email is confidential and intended solely for the addressee. If you have received this',
+        'email in error, please notify the sender and delete it.',
+        '',
+      ].join('\r\n');
+    const priorityOf = async (raw: string) => {
+      const res = await post(raw);
+      expect(res.body).toMatchObject({ outcome: 'created' });
+      const [ticket] = await database.db
+        .select()
+        .from(tickets)
+        .where(eq(tickets.key, res.body.ticketKey as string));
+      return ticket!.priority;
+    };
+    // One person fully blocked, written calmly: high.
+    expect(
+      await priorityOf(mail('no rush', "Hi, no rush at all, but my laptop only shows 'no bootable device'.")),
+    ).toBe('high');
+    // A request in an urgent tone: low.
+    expect(await priorityOf(mail('URGENT!!!', 'URGENT!!! please install Visio on my laptop ASAP!!!'))).toBe('low');
+    // A security incident, written casually: urgent.
+    expect(
+      await priorityOf(
+        mail('probably nothing', 'I opened a DHL invoice attachment and typed my password on the page it showed.'),
+      ),
+    ).toBe('urgent');
+  });
+
   it('from an unknown sender: refused by default, a new requester where anyone at an allowed domain may write', async () => {
     const stranger = (await fixture('new-ticket.eml', { UNIQUE: `s${++unique}` }))
       .toString()

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { policyPriority } from './policy.js';
+import { readSignals } from './signals.js';
+import { priorityFloor } from './rules.js';
+
+const priority = (text: string) => policyPriority(text).priority;
+
+describe('the priority policy read from a ticket', () => {
+  it.each([
+    // Many people blocked, however casually it is said.
+    ['heads up, none of the tills in the shop can take card payments. no stress', 'urgent'],
+    ['the whole second floor lost network about 20 mins ago', 'urgent'],
+    ['payroll portal gives a 503 for the entire payroll team', 'urgent'],
+    // A security incident, however casually it is said.
+    ['opened an invoice attachment from a weird sender and enabled macros, probably fine?', 'urgent'],
+    ['someone phoned saying they were from IT and I read out the code from my phone', 'urgent'],
+    ['my work laptop was nicked from my car overnight', 'urgent'],
+    ['accidentally emailed the salary spreadsheet to an external recruiter', 'urgent'],
+    ['got loads of approve requests on my phone I never started and pressed approve on one', 'urgent'],
+  ] as const)('"%s" is %s', (text, expected) => {
+    expect(priority(text)).toBe(expected);
+  });
+
+  it.each([
+    // One person fully blocked, however calmly it is said.
+    ['no hurry but my account is locked and I cannot sign in to anything', 'high'],
+    ['laptop just shows a black screen when I open the lid, can’t use it at all', 'high'],
+    ['my macbook will not turn on, tried two chargers', 'high'],
+    // A deadline today, even when the problem only slows someone down.
+    ['excel keeps freezing on the budget file, it is due at 4pm today', 'high'],
+    ['the projector in room 3 has no signal and I present there in 30 minutes', 'high'],
+  ] as const)('"%s" is %s', (text, expected) => {
+    expect(priority(text)).toBe(expected);
+  });
+
+  it.each([
+    // Degraded, or a workaround exists, however loudly it is said.
+    ['THE PRINTER ON 2 IS BROKEN AGAIN!!! we have to use the one downstairs', 'medium'],
+    ['wifi drops every half hour then reconnects', 'medium'],
+    ['outlook search finds nothing, I can still search in webmail', 'medium'],
+    // Many people, but only slowed down.
+    ['internet is slow for everyone this morning but pages still load', 'medium'],
+  ] as const)('"%s" is %s', (text, expected) => {
+    expect(priority(text)).toBe(expected);
+  });
+
+  it.each([
+    // Requests and questions, however urgently they are written.
+    ['URGENT!!! please install visio ASAP', 'low'],
+    ['can I get a second monitor for my desk', 'low'],
+    ['how do I set up an out of office reply', 'low'],
+    ['we have a new starter joining on the 3rd of next month, please set up a laptop', 'low'],
+    // Cosmetic, however annoyed.
+    ['the teams icon on my taskbar is a blank square and it is driving me mad', 'low'],
+    // Questions that mention an outage that is not happening.
+    ['if the vpn is down while I travel next week what should I do?', 'low'],
+    ['is onedrive down? the icon looks different but everything syncs fine', 'low'],
+  ] as const)('"%s" is %s', (text, expected) => {
+    expect(priority(text)).toBe(expected);
+  });
+
+  it('leaves a bare "something is broken" to the model, as medium or high', () => {
+    expect(policyPriority('the scanner on floor 2 is broken')).toMatchObject({
+      priority: undefined,
+      candidates: ['medium', 'high'],
+    });
+  });
+
+  it('does not count another person’s situation as the writer’s scope ("others are fine")', () => {
+    const signals = readSignals('no internet on my laptop, everyone else is fine, I cannot work');
+    expect(signals.has('justMe')).toBe(true);
+    expect(priority('no internet on my laptop, everyone else is fine, I cannot work')).toBe('high');
+  });
+
+  it('ignores an email disclaimer that talks about messages sent in error', () => {
+    const text =
+      'my mouse double clicks\n\nThis message is confidential. If you received this message in error, please notify the sender, it was sent by mistake.';
+    expect(readSignals(text).has('incident')).toBe(false);
+  });
+});
+
+describe('the floor under a requester’s own priority', () => {
+  it('is urgent for an incident or many people blocked, high for someone who cannot work at all', () => {
+    expect(priorityFloor('I typed my password into a fake microsoft page from a phishing email').floor).toBe('urgent');
+    expect(priorityFloor('nobody in the office can print').floor).toBe('urgent');
+    expect(priorityFloor('my laptop died and I cannot do any work').floor).toBe('high');
+  });
+
+  it('is absent for a question or an ordinary fault', () => {
+    expect(priorityFloor('how do I change my desktop background').floor).toBeUndefined();
+    expect(priorityFloor('wifi drops every half hour').floor).toBeUndefined();
+    expect(priorityFloor('can we run a phishing awareness training').floor).toBeUndefined();
+  });
+});
