@@ -23,7 +23,10 @@ test.describe('main screens', () => {
     await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
     await captureScreen(page, 'shortcuts-help');
     await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeHidden();
     await page.keyboard.press('j');
+    // The cursor moved before Enter opens what it is on (the list may re-render under load).
+    await expect(page.locator('.row-link[aria-current="true"]')).toBeVisible();
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/\/tickets\/IT-\d+/);
 
