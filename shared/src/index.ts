@@ -2,5 +2,6 @@ export * from './errors.js';
 export * from './health.js';
 export * from './domain.js';
 export * from './client.js';
+export * from './kb-client.js';
 export * from './api/index.js';
 export * as wizard from './wizard/index.js';
