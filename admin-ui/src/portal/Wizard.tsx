@@ -4,7 +4,7 @@ import type { wizard } from '@deskmate/shared';
 import { formatDateTime } from '../lib/format';
 import { Loading } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
-import { useWizard } from './useWizard';
+import { useWizard, type TWizardPrefill } from './useWizard';
 
 type TPrompt = wizard.TWizardPrompt;
 type TSend = (input: wizard.TWizardInput) => void;
@@ -144,9 +144,12 @@ function Summary({ summary }: { summary: wizard.TWizardSummary }) {
   );
 }
 
-/** The intake wizard rendered for the web: one prompt at a time, the same steps as in chat. */
-export function Wizard() {
-  const { session, error, pending, send, retry } = useWizard();
+/**
+ * The intake wizard rendered for the web: one prompt at a time, the same steps as in chat. With a
+ * prefill (a question from the help centre) it starts from that question.
+ */
+export function Wizard({ prefill }: { prefill?: TWizardPrefill | undefined }) {
+  const { session, error, pending, send, retry } = useWizard(prefill);
   const headingRef = useRef<HTMLParagraphElement>(null);
   const step = session?.prompt.step;
   // Move focus to each new question so keyboard and screen-reader users follow the conversation.

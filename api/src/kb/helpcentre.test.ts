@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { loadArticles } from '@deskmate/kb';
-import type { TChatSession, TKbArticle } from '@deskmate/shared';
+import { ticketCategories, type TChatSession, type TKbArticle } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock.js';
 import { kbArticles, kbSuggestions } from '../db/schema.js';
@@ -60,6 +60,10 @@ describe('browsing by category', () => {
     const expected = new Map<string, number>();
     for (const a of loadArticles()) expected.set(a.category, (expected.get(a.category) ?? 0) + 1);
     expect(new Map(res.body.items.map((c) => [c.category, c.articles]))).toEqual(expected);
+    // In the catalogue's order, "other" last.
+    const order = res.body.items.map((c) => c.category);
+    expect(order).toEqual(ticketCategories.filter((c) => expected.has(c)));
+    expect(order.at(-1)).toBe('other');
     // The draft is a hardware article: hardware still counts only the shipped, published ones.
     expect(res.body.items.find((c) => c.category === 'hardware')?.articles).toBe(expected.get('hardware'));
   });

@@ -7,13 +7,14 @@ import {
   type TClassifier,
   type TSearchIndex,
 } from '@deskmate/kb';
-import type {
-  TKbArticle,
-  TKbCategoryList,
-  TKbFeedbackRequest,
-  TKbFeedbackResponse,
-  TKbSearchHit,
-  TTicketCategory,
+import {
+  ticketCategories,
+  type TKbArticle,
+  type TKbCategoryList,
+  type TKbFeedbackRequest,
+  type TKbFeedbackResponse,
+  type TKbSearchHit,
+  type TTicketCategory,
 } from '@deskmate/shared';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Db, DbOrTx } from '../db/client.js';
@@ -155,15 +156,21 @@ export async function listArticles(db: DbOrTx, user: UserRow, category?: TTicket
     .orderBy(asc(kbArticles.title));
 }
 
-/** Published articles per category (the help centre's front page); empty categories are left out. */
+/**
+ * Published articles per category (the help centre's front page), in the catalogue's order with
+ * "other" last; empty categories are left out.
+ */
 export async function articleCategories(db: DbOrTx): Promise<TKbCategoryList['items']> {
   const rows = await db
     .select({ category: sql<string>`coalesce(${kbArticles.category}, 'other')`, articles: sql<number>`count(*)::int` })
     .from(kbArticles)
     .where(eq(kbArticles.published, true))
-    .groupBy(sql`1`)
-    .orderBy(sql`1`);
-  return rows.map((r) => ({ category: r.category as TTicketCategory, articles: r.articles }));
+    .groupBy(sql`1`);
+  const position = (c: string) => (ticketCategories as readonly string[]).indexOf(c);
+  return rows
+    .filter((r) => position(r.category) >= 0)
+    .sort((a, b) => position(a.category) - position(b.category))
+    .map((r) => ({ category: r.category as TTicketCategory, articles: r.articles }));
 }
 
 /**
