@@ -15,6 +15,19 @@ import type { ApiClient } from './client.js';
 import type { TTicketCategory } from './domain.js';
 
 const ZNothing = z.unknown();
+
+/** The most words a knowledge-base search takes (the API's limit). */
+export const KB_QUERY_MAX = 500;
+
+/**
+ * `help <words>` as people type it in chat (Slack's `/ticket help …`, a Teams message): the words
+ * to search the knowledge base for, '' for `help` alone, null when the text is not a help request.
+ */
+export function helpRequest(text: string): string | null {
+  const match = /^\s*help\b[\s:,.-]*(.*)$/is.exec(text);
+  return match ? match[1]!.replace(/\s+/g, ' ').trim().slice(0, KB_QUERY_MAX) : null;
+}
+
 const enc = encodeURIComponent;
 
 /**

@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { SlackContext } from '../context.js';
 import { startConversation } from '../conversation.js';
-import { kbHelpUsage, QUERY_MAX } from '../render/kb.js';
+import { helpRequest } from '@deskmate/shared';
+import { kbHelpUsage } from '../render/kb.js';
 import { esc } from '../render/limits.js';
 import { fromSlack } from '../text.js';
 import { answerHelp } from './help.js';
@@ -9,10 +10,7 @@ import { answerHelp } from './help.js';
 const TICKET_COMMAND = '/ticket';
 
 /** `/ticket help <words>`: the words to search the knowledge base for ('' for `/ticket help` alone). */
-export function helpWords(text: unknown): string | null {
-  const match = /^\s*help\b(.*)$/is.exec(typeof text === 'string' ? text : '');
-  return match ? fromSlack(match[1]).replace(/\s+/g, ' ').trim().slice(0, QUERY_MAX) : null;
-}
+export const helpWords = (text: unknown): string | null => helpRequest(fromSlack(typeof text === 'string' ? text : ''));
 
 /** What Slack shows the person at once (the receiver answers with it, before the listener runs). */
 export function immediateAnswer(body: Record<string, unknown>): Record<string, unknown> | undefined {

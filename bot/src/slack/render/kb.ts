@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
-import type { TKbArticle, TKbSearchHit } from '@deskmate/shared';
+import { KB_QUERY_MAX, type TKbArticle, type TKbSearchHit } from '@deskmate/shared';
 import { articleUrl, ids, type Links } from './ids.js';
 import {
   actions,
@@ -30,7 +30,7 @@ export const ZArticleMeta = ZViewValue;
 export const ZSearchMeta = z.object({ searched: z.string().max(500) });
 
 /** The most words a search takes (the API's limit): longer text is cut. */
-export const QUERY_MAX = 500;
+export const QUERY_MAX = KB_QUERY_MAX;
 
 /** What "Did this help?" has come to in an article modal. */
 export type TFeedbackState = 'ask' | 'helped' | 'not_helped' | 'ticket';
