@@ -56,7 +56,18 @@ test('a requester browses the help centre, searches, reads an article, says it d
   await expect(page).toHaveURL(/\/portal$/);
   await expect(page.locator('#wizard-question')).toHaveAttribute('data-step', 'category');
   await expect(page.locator('.wizard .articles')).toHaveCount(0);
+  await expect(page.getByText(`We started your request from your question, “${QUESTION}”`)).toBeVisible();
   await captureScreen(page, 'help-centre-still-need-help');
+  // Back shows the question filled in as the description; continuing keeps it.
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.locator('#wizard-question')).toHaveAttribute('data-step', 'describe');
+  await expect(page.getByRole('textbox', { name: 'Your problem' })).toHaveValue(QUESTION);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.locator('#wizard-question')).toHaveAttribute('data-step', /^(suggest|category)$/);
+  // Described again, so articles may be offered again: the person can still go on.
+  if ((await page.locator('#wizard-question').getAttribute('data-step')) === 'suggest')
+    await page.getByRole('button', { name: 'I still need help' }).click();
+  await expect(page.locator('#wizard-question')).toHaveAttribute('data-step', 'category');
   await page.getByRole('button', { name: 'Network & Wi-Fi' }).click();
   await expect(page.locator('#wizard-question')).toHaveAttribute('data-step', 'impact');
   await page.getByRole('radio', { name: 'Just me' }).check();

@@ -84,6 +84,11 @@ function HelpPage() {
           <Link to="/portal/kb">browse the help articles</Link>.
         </p>
       </PageHeader>
+      {prefill && (
+        <p className="notice">
+          We started your request from your question, “{prefill.text}”. Use Back to change how it is described.
+        </p>
+      )}
       <Wizard prefill={prefill} />
     </div>
   );
