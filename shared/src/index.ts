@@ -3,5 +3,6 @@ export * from './health.js';
 export * from './domain.js';
 export * from './client.js';
 export * from './links.js';
+export * from './kb-client.js';
 export * from './api/index.js';
 export * as wizard from './wizard/index.js';

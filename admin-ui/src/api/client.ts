@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ApiClient,
+  KbClient,
   ZAnnouncement,
   ZApiToken,
   ZAuditEvent,
@@ -10,6 +11,7 @@ import {
   ZGroup,
   ZIntegrationsStatus,
   ZKbArticle,
+  ZKbArticleList,
   ZMailMessage,
   ZNotification,
   ZUser,
@@ -20,7 +22,6 @@ import {
   ZClassifierReport,
   ZClassifierRetrainResponse,
   ZKbImportResult,
-  ZKbSearchResponse,
   ZLoginResponse,
   ZMeResponse,
   ZSetupStatus,
@@ -267,9 +268,12 @@ export interface TKbArticleInput {
   body: string;
 }
 
+/** The knowledge base as requesters read it (the help centre): the same typed calls as Slack and Teams. */
+export const helpCentre = new KbClient(client);
+
+/** Writing articles (admins); reading goes through `helpCentre`. */
 export const kbApi = {
-  list: () => get('/api/kb/articles', z.object({ items: z.array(ZKbArticle) })),
-  get: (slug: string) => get(`/api/kb/articles/${enc(slug)}`, z.object({ article: ZKbArticle })),
+  list: () => get('/api/kb/articles', ZKbArticleList),
   create: (body: TKbArticleInput & { slug: string; published: boolean }) =>
     send('POST', '/api/kb/articles', z.object({ article: ZKbArticle }), body),
   update: (slug: string, body: Partial<TKbArticleInput>) =>
@@ -280,10 +284,6 @@ export const kbApi = {
       `/api/kb/articles/${enc(slug)}/${published ? 'publish' : 'unpublish'}`,
       z.object({ article: ZKbArticle }),
     ),
-  view: (slug: string) => send('POST', `/api/kb/articles/${enc(slug)}/view`, ZEmpty),
-  feedback: (slug: string, helpful: boolean) =>
-    send('POST', `/api/kb/articles/${enc(slug)}/feedback`, ZEmpty, { helpful }),
-  search: (q: string) => get(withQuery('/api/kb/search', { q }), ZKbSearchResponse),
 };
 
 export const auditApi = {
@@ -333,8 +333,13 @@ export const kbImportApi = {
 };
 
 export const chatApi = {
-  start: (text?: string) =>
-    send('POST', '/api/chat/sessions', ZChatSessionResponse, { channel: 'web', ...(text ? { text } : {}) }),
+  /** Start or resume the portal's wizard; with `text`, afresh from it (`offerArticles: false` after the help centre). */
+  start: (prefill: { text?: string; offerArticles?: boolean } = {}) =>
+    send('POST', '/api/chat/sessions', ZChatSessionResponse, {
+      channel: 'web',
+      ...(prefill.text ? { text: prefill.text } : {}),
+      ...(prefill.text && prefill.offerArticles === false ? { offerArticles: false } : {}),
+    }),
   /** `attachmentIds`: uploads for the ticket this answer files (the summary's Confirm). */
   input: (id: string, input: wizard.TWizardInput, version?: number, attachmentIds: string[] = []) =>
     send('POST', `/api/chat/sessions/${enc(id)}/input`, ZChatSessionResponse, {

@@ -19,8 +19,12 @@ export const keys = {
   canned: ['canned'] as const,
   announcements: ['announcements'] as const,
   activeAnnouncements: ['announcements', 'active'] as const,
+  // Everything under 'kb' is refreshed when an admin changes an article.
   kb: ['kb'] as const,
-  kbArticle: (slug: string) => ['kb', slug] as const,
+  kbArticle: (slug: string) => ['kb', 'article', slug] as const,
+  kbCategories: ['kb', 'categories'] as const,
+  kbCategory: (category: string) => ['kb', 'category', category] as const,
+  kbSearch: (q: string) => ['kb', 'search', q] as const,
   audit: (params: Record<string, string>) => ['audit', params] as const,
   tokens: ['tokens'] as const,
   integrationStatus: ['integrations', 'status'] as const,

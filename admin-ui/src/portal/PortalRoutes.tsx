@@ -1,7 +1,7 @@
 import { lazy, useEffect, useState, type ReactNode } from 'react';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { Link, NavLink, Navigate, Route, Routes, useNavigate, useParams } from 'react-router';
-import { kbApi, ticketApi } from '../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { Link, NavLink, Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
+import { ticketApi } from '../api/client';
 import { isAgentRole, useSession, useUser } from '../auth/session';
 import { useActiveAnnouncements } from '../hooks/data';
 import { useTicket, useTicketAction, useTimeline } from '../hooks/tickets';
@@ -12,12 +12,12 @@ import { formatRelative } from '../lib/format';
 import { Avatar, Empty, Loading, PageHeader, StatusBadge } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
-import { Markdown } from '../ui/Markdown';
 import { useToast } from '../ui/Toasts';
 import { Timeline } from '../workspace/Timeline';
 import { AttachmentList } from '../attachments/AttachmentList';
 import { AttachmentPicker, pasteFiles, useFileDrop } from '../attachments/AttachmentPicker';
 import { useUploads } from '../attachments/useUploads';
+import { HelpArticle, HelpCategory, HelpCentreHome, prefillFrom } from './HelpCentre';
 import { Wizard } from './Wizard';
 
 const AccountPage = lazy(() => import('../account/AccountPage'));
@@ -44,6 +44,7 @@ function PortalShell({ children }: { children: ReactNode }) {
           <NavLink to="/portal" end>
             Get help
           </NavLink>
+          <NavLink to="/portal/kb">Help articles</NavLink>
           <NavLink to="/portal/tickets">My tickets</NavLink>
           <NavLink to="/portal/account">Account</NavLink>
           {isAgentRole(user) && <NavLink to="/queue/mine">Console</NavLink>}
@@ -72,12 +73,27 @@ function PortalShell({ children }: { children: ReactNode }) {
 
 function HelpPage() {
   const user = useUser();
+  const location = useLocation();
+  const navigate = useNavigate();
+  // A question from the help centre ("Still need help?") starts the wizard once; a reload resumes it.
+  const [prefill] = useState(() => prefillFrom(location.state));
+  useEffect(() => {
+    if (location.state) navigate(location.pathname, { replace: true, state: null });
+  }, [location.state, location.pathname, navigate]);
   return (
     <div className="stack">
       <PageHeader title={`Hi ${user.name.split(' ')[0]}, how can we help?`}>
-        <p className="muted">Describe the problem; we will suggest an answer or open a ticket for you.</p>
+        <p className="muted">
+          Describe the problem; we will suggest an answer or open a ticket for you. Or{' '}
+          <Link to="/portal/kb">browse the help articles</Link>.
+        </p>
       </PageHeader>
-      <Wizard />
+      {prefill && (
+        <p className="notice">
+          We started your request from your question, “{prefill.text}”. Use Back to change how it is described.
+        </p>
+      )}
+      <Wizard prefill={prefill} />
     </div>
   );
 }
@@ -235,39 +251,7 @@ function PortalTicket() {
   );
 }
 
-function KbArticle() {
-  const { slug = '' } = useParams();
-  const article = useQuery({ queryKey: ['kb', slug], queryFn: () => kbApi.get(slug) });
-  const feedback = useMutation({ mutationFn: (helpful: boolean) => kbApi.feedback(slug, helpful) });
-  useEffect(() => {
-    kbApi.view(slug).catch(() => undefined);
-  }, [slug]);
-  if (article.error) return <ErrorMessage error={article.error} />;
-  if (!article.data) return <Loading />;
-  return (
-    <article className="stack">
-      <PageHeader title={article.data.article.title} />
-      <Markdown source={article.data.article.body} />
-      <div className="row wrap card">
-        {feedback.isSuccess ? (
-          <p role="status">Thanks for the feedback.</p>
-        ) : (
-          <>
-            <span>Was this helpful?</span>
-            <button type="button" className="btn btn-secondary btn-sm" onClick={() => feedback.mutate(true)}>
-              Yes
-            </button>
-            <button type="button" className="btn btn-secondary btn-sm" onClick={() => feedback.mutate(false)}>
-              No
-            </button>
-          </>
-        )}
-      </div>
-    </article>
-  );
-}
-
-/** The requester portal: the intake wizard, my tickets, replies and satisfaction ratings. */
+/** The requester portal: the intake wizard, the help centre, my tickets, replies and satisfaction ratings. */
 export default function PortalRoutes() {
   return (
     <PortalShell>
@@ -275,7 +259,9 @@ export default function PortalRoutes() {
         <Route index element={<HelpPage />} />
         <Route path="tickets" element={<MyTickets />} />
         <Route path="tickets/:key" element={<PortalTicket />} />
-        <Route path="kb/:slug" element={<KbArticle />} />
+        <Route path="kb" element={<HelpCentreHome />} />
+        <Route path="kb/category/:category" element={<HelpCategory />} />
+        <Route path="kb/:slug" element={<HelpArticle />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<Navigate to="/portal" replace />} />
       </Routes>

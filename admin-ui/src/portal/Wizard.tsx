@@ -6,7 +6,7 @@ import { Loading } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { AttachmentPicker, pasteFiles, useFileDrop } from '../attachments/AttachmentPicker';
 import { useUploads } from '../attachments/useUploads';
-import { useWizard } from './useWizard';
+import { useWizard, type TWizardPrefill } from './useWizard';
 
 type TPrompt = wizard.TWizardPrompt;
 type TSend = (input: wizard.TWizardInput) => void;
@@ -146,9 +146,12 @@ function Summary({ summary }: { summary: wizard.TWizardSummary }) {
   );
 }
 
-/** The intake wizard rendered for the web: one prompt at a time, the same steps as in chat. */
-export function Wizard() {
-  const { session, error, pending, send: sendInput, retry } = useWizard();
+/**
+ * The intake wizard rendered for the web: one prompt at a time, the same steps as in chat. With a
+ * prefill (a question from the help centre) it starts from that question.
+ */
+export function Wizard({ prefill }: { prefill?: TWizardPrefill | undefined }) {
+  const { session, error, pending, send: sendInput, retry } = useWizard(prefill);
   const headingRef = useRef<HTMLParagraphElement>(null);
   const step = session?.prompt.step;
   // Files for the ticket: chosen at the summary, they go with its Confirm and belong to the ticket.

@@ -334,8 +334,9 @@ export default function ReportsPage() {
               {deflection.data ? (
                 <>
                   <p>
-                    {deflection.data.deflected} of {deflection.data.suggested} conversations with suggestions were
-                    solved by an article ({Math.round(deflection.data.rate * 1000) / 10}%).
+                    Of {deflection.data.suggested} times articles were offered (wizard suggestions and help-centre
+                    answers), {deflection.data.deflected} solved the problem with no ticket in the next 7 days (
+                    {Math.round(deflection.data.rate * 1000) / 10}%).
                   </p>
                   {deflection.data.topArticles.length ? (
                     <div className="chart">

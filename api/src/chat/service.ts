@@ -155,6 +155,8 @@ export interface StartChatInput {
   conversation?: string | undefined;
   text?: string | undefined;
   sourceUrl?: string | undefined;
+  /** False: the text was already searched in the knowledge base (help centre), offer no articles. */
+  offerArticles?: boolean | undefined;
 }
 
 /**
@@ -199,7 +201,14 @@ export async function startChat(
         : input.sourceUrl
           ? `${input.text}\n\n(From ${input.sourceUrl})`
           : input.text;
-    const fresh = wizard.start({ ...(text !== undefined ? { text } : {}), source: ticketChannel[input.channel] }, env);
+    const fresh = wizard.start(
+      {
+        ...(text !== undefined ? { text } : {}),
+        source: ticketChannel[input.channel],
+        ...(input.offerArticles === false ? { offerArticles: false } : {}),
+      },
+      env,
+    );
     const saved = existing
       ? await save(tx, existing, fresh.state, services, null)
       : (

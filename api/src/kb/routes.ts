@@ -1,24 +1,35 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import {
   ZDateRangeQuery,
   ZDeflectionReport,
-  ZKbArticle,
+  ZKbArticleList,
+  ZKbArticleListQuery,
   ZKbArticleRequest,
+  ZKbArticleResponse,
   ZKbArticleUpdateRequest,
+  ZKbCategoryList,
   ZKbFeedbackRequest,
+  ZKbFeedbackResponse,
   ZKbSearchQuery,
   ZKbSearchResponse,
   ZKbSlugParams,
 } from '@deskmate/shared';
 import { kbArticles, kbSuggestions } from '../db/schema.js';
-import { AppError, notFound } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
-import { isAgent } from '../tickets/policy.js';
-import { rateState, recordHit } from '../security/rate-limit.js';
-import { countFeedback, countView, createArticle, getArticle, presentArticle, updateArticle } from './service.js';
+import {
+  articleCategories,
+  countView,
+  createArticle,
+  listArticles,
+  presentArticle,
+  readableArticle,
+  recordArticleFeedback,
+  searchArticles,
+  updateArticle,
+} from './service.js';
 
-const ZArticleResponse = z.object({ article: ZKbArticle });
+const ZArticleResponse = ZKbArticleResponse;
 
 export const kbRoutes = [
   defineRoute({
@@ -28,29 +39,26 @@ export const kbRoutes = [
     summary: 'Search published articles (nothing rather than noise when nothing fits)',
     query: ZKbSearchQuery,
     response: ZKbSearchResponse,
-    handler: async (ctx) => {
-      if (!ctx.services.kb) throw new AppError('unavailable', 'Search is not running on this instance');
-      return {
-        items: ctx.services.kb
-          .search(ctx.query.q, ctx.query.limit)
-          .map((h) => ({ slug: h.slug, title: h.title, snippet: h.snippet, score: h.score })),
-      };
-    },
+    handler: async (ctx) => ({ items: searchArticles(ctx.services, ctx.query.q, ctx.query.limit) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/kb/categories',
+    access: 'user',
+    summary: 'Categories with published articles, and how many (the help centre’s front page)',
+    response: ZKbCategoryList,
+    handler: async (ctx) => ({ items: await articleCategories(ctx.services.db) }),
   }),
   defineRoute({
     method: 'get',
     path: '/kb/articles',
     access: 'user',
-    summary: 'Articles: published ones for everyone, drafts too for agents',
-    response: z.object({ items: z.array(ZKbArticle) }),
-    handler: async (ctx) => {
-      const rows = await ctx.services.db
-        .select()
-        .from(kbArticles)
-        .where(isAgent(ctx.user) ? undefined : eq(kbArticles.published, true))
-        .orderBy(asc(kbArticles.title));
-      return { items: rows.map(presentArticle) };
-    },
+    summary: 'Articles (of one category): published ones for everyone, drafts too for agents',
+    query: ZKbArticleListQuery,
+    response: ZKbArticleList,
+    handler: async (ctx) => ({
+      items: (await listArticles(ctx.services.db, ctx.user, ctx.query.category)).map(presentArticle),
+    }),
   }),
   defineRoute({
     method: 'get',
@@ -59,11 +67,9 @@ export const kbRoutes = [
     summary: 'One article',
     params: ZKbSlugParams,
     response: ZArticleResponse,
-    handler: async (ctx) => {
-      const row = await getArticle(ctx.services.db, ctx.params.slug);
-      if (!row.published && !isAgent(ctx.user)) throw notFound('Article');
-      return { article: presentArticle(row) };
-    },
+    handler: async (ctx) => ({
+      article: presentArticle(await readableArticle(ctx.services.db, ctx.user, ctx.params.slug)),
+    }),
   }),
   defineRoute({
     method: 'post',
@@ -128,6 +134,7 @@ export const kbRoutes = [
     summary: 'Count a view of an article',
     params: ZKbSlugParams,
     handler: async (ctx) => {
+      await readableArticle(ctx.services.db, ctx.user, ctx.params.slug);
       await countView(ctx.services.db, ctx.params.slug);
       return undefined;
     },
@@ -136,17 +143,11 @@ export const kbRoutes = [
     method: 'post',
     path: '/kb/articles/:slug/feedback',
     access: 'user',
-    summary: 'Was this article helpful? (counted once per person and article a day)',
+    summary: 'Did this article help? Counted once per person and article a day, in its votes and the deflection report',
     params: ZKbSlugParams,
     body: ZKbFeedbackRequest,
-    handler: async (ctx) => {
-      const limit = { key: `kb:feedback:${ctx.user.id}:${ctx.params.slug}`, max: 1, windowMs: 86_400_000 };
-      await getArticle(ctx.services.db, ctx.params.slug);
-      if ((await rateState(ctx.services.db, limit, ctx.services.clock)).limited) return undefined;
-      await recordHit(ctx.services.db, limit.key, ctx.services.clock);
-      await countFeedback(ctx.services.db, ctx.params.slug, ctx.body.helpful);
-      return undefined;
-    },
+    response: ZKbFeedbackResponse,
+    handler: async (ctx) => recordArticleFeedback(ctx.services, ctx.actor, ctx.user, ctx.params.slug, ctx.body),
   }),
   defineRoute({
     method: 'get',

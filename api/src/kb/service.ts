@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import {
   createClassifier,
   createSearchIndex,
@@ -7,15 +7,26 @@ import {
   type TClassifier,
   type TSearchIndex,
 } from '@deskmate/kb';
-import type { TKbArticle, TTicketCategory } from '@deskmate/shared';
+import {
+  ticketCategories,
+  type TKbArticle,
+  type TKbCategoryList,
+  type TKbFeedbackRequest,
+  type TKbFeedbackResponse,
+  type TKbSearchHit,
+  type TTicketCategory,
+} from '@deskmate/shared';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { Db, DbOrTx } from '../db/client.js';
-import { kbArticles, settings } from '../db/schema.js';
+import { kbArticles, kbSuggestions, settings } from '../db/schema.js';
 import { loadDeskClassifier, type DeskClassifier } from '../classifier/model.js';
+import type { Services, UserRow } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { LiveEvent, LiveHub } from '../live/bus.js';
 import { publishLive } from '../live/bus.js';
 import type { Logger } from '../logger.js';
+import { takeSlot } from '../security/rate-limit.js';
+import { canReadArticle, readableArticles } from './policy.js';
 
 type Row = typeof kbArticles.$inferSelect;
 
@@ -156,6 +167,89 @@ type ArticleInput = {
   /** Imported articles: the file they came from (see kb/import). */
   sourcePath?: string | null;
 };
+
+/** An article this person may read; a draft is as missing as an unknown slug to a requester. */
+export async function readableArticle(db: DbOrTx, user: UserRow, slug: string): Promise<Row> {
+  const row = await getArticle(db, slug);
+  if (!canReadArticle(user, row)) throw notFound('Article');
+  return row;
+}
+
+/** The articles this person may read, by title; with a category, that category's only. */
+export async function listArticles(db: DbOrTx, user: UserRow, category?: TTicketCategory): Promise<Row[]> {
+  return db
+    .select()
+    .from(kbArticles)
+    .where(
+      and(readableArticles(user), category ? sql`coalesce(${kbArticles.category}, 'other') = ${category}` : undefined),
+    )
+    .orderBy(asc(kbArticles.title));
+}
+
+/**
+ * Published articles per category (the help centre's front page), in the catalogue's order with
+ * "other" last; empty categories are left out.
+ */
+export async function articleCategories(db: DbOrTx): Promise<TKbCategoryList['items']> {
+  const rows = await db
+    .select({ category: sql<string>`coalesce(${kbArticles.category}, 'other')`, articles: sql<number>`count(*)::int` })
+    .from(kbArticles)
+    .where(eq(kbArticles.published, true))
+    .groupBy(sql`1`);
+  const position = (c: string) => (ticketCategories as readonly string[]).indexOf(c);
+  return rows
+    .filter((r) => position(r.category) >= 0)
+    .sort((a, b) => position(a.category) - position(b.category))
+    .map((r) => ({ category: r.category as TTicketCategory, articles: r.articles }));
+}
+
+/**
+ * Search the published articles, as the wizard does: the words people type, nothing rather than
+ * noise. One function for the help centre, Slack and Teams (all through GET /api/kb/search).
+ */
+export function searchArticles(services: Services, query: string, limit: number): TKbSearchHit[] {
+  if (!services.kb) throw new AppError('unavailable', 'Search is not running on this instance');
+  return services.kb
+    .search(query, limit)
+    .map((h) => ({ slug: h.slug, title: h.title, snippet: h.snippet, score: h.score }));
+}
+
+const FEEDBACK_WINDOW_MS = 86_400_000;
+
+/**
+ * "Did this help?" on an article, from the help centre or chat search. Counted once per person
+ * and article in 24 hours (the first answer stands; later ones are acknowledged and not counted),
+ * in the article's votes and in the deflection report: a "yes" is an article that solved the
+ * problem, like "This solved it" in the wizard, and is a deflection unless a ticket follows
+ * within 7 days; a "no" is an article that did not help.
+ */
+export async function recordArticleFeedback(
+  services: Services,
+  actor: Actor,
+  user: UserRow,
+  slug: string,
+  answer: TKbFeedbackRequest,
+): Promise<TKbFeedbackResponse> {
+  const now = services.clock.now();
+  return services.db.transaction(async (tx) => {
+    const article = await readableArticle(tx, user, slug);
+    const limit = { key: `kb:feedback:${user.id}:${slug}`, max: 1, windowMs: FEEDBACK_WINDOW_MS };
+    if ((await takeSlot(tx, limit, services.clock)).limited) return { recorded: false };
+    await countFeedback(tx, slug, answer.helpful);
+    await tx.insert(kbSuggestions).values({
+      userId: user.id,
+      sessionId: null,
+      channel: actor.channel ?? 'web',
+      query: (answer.query || article.title).slice(0, 2000),
+      slugs: [slug],
+      outcome: answer.helpful ? 'solved' : 'need_help',
+      solvedSlug: answer.helpful ? slug : null,
+      createdAt: now,
+      decidedAt: now,
+    });
+    return { recorded: true };
+  });
+}
 
 async function announce(tx: DbOrTx, slug: string): Promise<void> {
   await publishLive(tx, { type: 'kb.changed', slug, visibility: 'internal' });

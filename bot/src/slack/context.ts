@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { ApiClient, ApiError, ZResolveIdentityResponse, type TUser } from '@deskmate/shared';
+import { ApiClient, ApiError, KbClient, ZResolveIdentityResponse, type TUser } from '@deskmate/shared';
 import type { BotOptions } from '../index.js';
 import type { Links } from './render/ids.js';
 
@@ -18,6 +18,8 @@ export interface SlackContext {
   api(): ApiClient;
   /** The API acting for a Slack user (resolve the identity first). */
   as(slackUserId: string): ApiClient;
+  /** The knowledge base as that Slack user reads it (search, articles, "Did this help?"). */
+  kb(slackUserId: string): KbClient;
   /** The Deskmate user behind a Slack user: stored id, else users.info email, else a new requester. */
   identity(client: WebClient, slackUserId: string): Promise<TUser>;
   /** Record an inbound event id; false when it was seen before (a retry, a double click). */
@@ -167,6 +169,7 @@ export function createContext(options: BotOptions, logger: SlackLogger, extra: C
     links: () => ({ console: (options.config.PUBLIC_URL ?? options.apiUrl()).replace(/\/+$/, '') }),
     api,
     as: (slackUserId) => api().actingAs('slack', slackUserId),
+    kb: (slackUserId) => new KbClient(api().actingAs('slack', slackUserId)),
     identity(client, slackUserId) {
       const cached = identities.get(slackUserId);
       if (cached && cached.until > Date.now()) return cached.user;

@@ -22,18 +22,22 @@ async function current(ctx: SlackContext, slackUserId: string, dm: string): Prom
   }
 }
 
-async function start(
-  ctx: SlackContext,
-  slackUserId: string,
-  dm: string,
-  prefill: { text?: string | undefined; sourceUrl?: string | undefined },
-): Promise<TChatSession> {
+/** How a conversation starts: from a description (`/ticket …`, a shortcut, "Still need help?") or empty. */
+export interface Prefill {
+  text?: string | undefined;
+  sourceUrl?: string | undefined;
+  /** False when the text was just searched in the knowledge base: offer no articles again. */
+  offerArticles?: boolean | undefined;
+}
+
+async function start(ctx: SlackContext, slackUserId: string, dm: string, prefill: Prefill): Promise<TChatSession> {
   const text = prefill.text?.trim();
   const res = await ctx.as(slackUserId).request('POST', '/api/chat/sessions', ZChatSessionResponse, {
     channel: 'slack',
     conversation: dm,
     ...(text ? { text: text.slice(0, startTextMax) } : {}),
     ...(text && prefill.sourceUrl ? { sourceUrl: prefill.sourceUrl } : {}),
+    ...(text && prefill.offerArticles === false ? { offerArticles: false } : {}),
   });
   return res.session;
 }
@@ -61,12 +65,15 @@ async function input(
   }
 }
 
-/** `/ticket`, the shortcut, the App Home modal: start (or resume) the wizard in the person's DM. */
+/**
+ * `/ticket`, the shortcut, the App Home modals, "Still need help?": start (or resume) the wizard in
+ * the person's DM.
+ */
 export async function startConversation(
   ctx: SlackContext,
   client: WebClient,
   slackUserId: string,
-  prefill: { text?: string | undefined; sourceUrl?: string | undefined } = {},
+  prefill: Prefill = {},
 ): Promise<void> {
   await ctx.identity(client, slackUserId);
   const dm = await ctx.dmChannel(client, slackUserId);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ApiError,
+  KbClient,
   ZChatSession,
   ZChatSessionResponse,
   ZResolveIdentityResponse,
@@ -116,7 +117,12 @@ export class TeamsApi {
 
 /** Calls made as one Teams user: the API checks what they may do. */
 export class UserApi {
-  constructor(private readonly client: ApiClient) {}
+  /** The knowledge base as this person reads it (search, articles, "Did this help?"). */
+  readonly kb: KbClient;
+
+  constructor(private readonly client: ApiClient) {
+    this.kb = new KbClient(client);
+  }
 
   async currentSession(conversation: string): Promise<TChatSession | null> {
     const query = new URLSearchParams({ channel: 'teams', conversation });
@@ -128,9 +134,21 @@ export class UserApi {
     }
   }
 
-  /** Resume the conversation's wizard, or start one (afresh from `text` when given). */
-  async startSession(conversation: string, text?: string): Promise<TChatSession> {
-    const body = { channel: 'teams', conversation, ...(text !== undefined ? { text } : {}) };
+  /**
+   * Resume the conversation's wizard, or start one (afresh from `text` when given; with
+   * `offerArticles: false` when the text was just searched in the knowledge base).
+   */
+  async startSession(
+    conversation: string,
+    text?: string,
+    options: { offerArticles?: false } = {},
+  ): Promise<TChatSession> {
+    const body = {
+      channel: 'teams',
+      conversation,
+      ...(text !== undefined ? { text } : {}),
+      ...(text !== undefined && options.offerArticles === false ? { offerArticles: false } : {}),
+    };
     return (await this.client.request('POST', '/api/chat/sessions', ZChatSessionResponse, body)).session;
   }
 

@@ -16,6 +16,11 @@ export const ZChatStartRequest = z
     text: z.string().max(8000).optional(),
     /** Where a prefilled text came from (a Slack message permalink), kept with the ticket. */
     sourceUrl: z.url().max(2000).optional(),
+    /**
+     * False when the text is what the person already searched the knowledge base with (the help
+     * centre's "Still need help?"): no articles are offered again.
+     */
+    offerArticles: z.boolean().optional(),
   })
   .strict();
 

@@ -46,9 +46,30 @@ export const ZKbSearchQuery = z
   .strict();
 
 export const ZKbSearchHit = z.object({ slug: z.string(), title: z.string(), snippet: z.string(), score: z.number() });
+export type TKbSearchHit = z.infer<typeof ZKbSearchHit>;
 export const ZKbSearchResponse = z.object({ items: z.array(ZKbSearchHit) });
+export const ZKbArticleResponse = z.object({ article: ZKbArticle });
 
-export const ZKbFeedbackRequest = z.object({ helpful: z.boolean() }).strict();
+/** "Did this help?" on an article (help centre, Slack, Teams): one answer per person and article a day. */
+export const ZKbFeedbackRequest = z
+  .object({
+    helpful: z.boolean(),
+    /** The words the person searched with, when they found the article by searching. */
+    query: z.string().trim().max(500).optional(),
+  })
+  .strict();
+export type TKbFeedbackRequest = z.infer<typeof ZKbFeedbackRequest>;
+/** `recorded` is false when this person already answered for this article in the last 24 hours. */
+export const ZKbFeedbackResponse = z.object({ recorded: z.boolean() });
+export type TKbFeedbackResponse = z.infer<typeof ZKbFeedbackResponse>;
+
+/** Published articles by category: how the help centre is browsed. */
+export const ZKbArticleListQuery = z.object({ category: ZTicketCategory.optional() }).strict();
+export const ZKbArticleList = z.object({ items: z.array(ZKbArticle) });
+export const ZKbCategoryList = z.object({
+  items: z.array(z.object({ category: ZTicketCategory, articles: z.number().int() })),
+});
+export type TKbCategoryList = z.infer<typeof ZKbCategoryList>;
 
 const isoDate = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
 export const ZDateRangeQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict();
@@ -56,9 +77,12 @@ export const ZDateRangeQuery = z.object({ from: isoDate.optional(), to: isoDate.
 export const ZDeflectionReport = z.object({
   from: z.string(),
   to: z.string(),
-  /** Conversations where articles were suggested. */
+  /**
+   * Articles put before someone: wizard conversations where articles were suggested, and articles
+   * judged with "Did this help?" in the help centre or chat search.
+   */
   suggested: z.number().int(),
-  /** The person said an article solved it. */
+  /** The person said an article solved it (or helped). */
   solved: z.number().int(),
   /** Solved, and that person opened no ticket within the 7 days after. */
   deflected: z.number().int(),

@@ -207,6 +207,18 @@ describe('the happy path', () => {
     expect(first.state.step).toBe('category');
   });
 
+  it('a prefilled start from the help centre (offerArticles: false) skips the articles already judged', () => {
+    const env = makeEnv();
+    const first = start({ text: 'my vpn is down again', source: 'web', offerArticles: false }, env);
+    expect(first.state.step).toBe('category');
+    expect(first.state.suggestions).toEqual([]);
+    expect(first.state.draft.description).toBe('my vpn is down again');
+    expect(env.calls.suggest).toEqual([]);
+    // Going back and describing it again is a new description: articles are offered for it.
+    const back = play(env, first, [{ type: 'back' }, text('my vpn is down again since the update')]);
+    expect(last(back).state.step).toBe('suggest');
+  });
+
   it('a prefilled start that is too short stays at describe and asks for more', () => {
     const env = makeEnv();
     const first = start({ text: 'vpn' }, env);

@@ -50,12 +50,14 @@ function initialState(source: TWizardStartOptions['source'], now: Date): TWizard
 
 /**
  * A new wizard. With `text` (`/ticket my vpn is down`, a message shortcut) the text is taken as
- * the description, so the first prompt is the suggestions or the category.
+ * the description, so the first prompt is the suggestions or the category (the category at once
+ * with `offerArticles: false`).
  */
 export function start(options: TWizardStartOptions, env: TWizardEnv): TWizardResult {
   const state = initialState(options.source, env.now());
   if (options.text === undefined || options.text.trim() === '') return { state, prompt: promptFor(state) };
-  const outcome = steps.describe(state, options.text, env);
+  const searched: TWizardEnv = options.offerArticles === false ? { ...env, suggestArticles: () => [] } : env;
+  const outcome = steps.describe(state, options.text, searched);
   return { state: outcome.state, prompt: promptFor(outcome.state, outcome) };
 }
 

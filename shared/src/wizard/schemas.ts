@@ -208,6 +208,11 @@ export interface TWizardStartOptions {
   /** A description given up front (`/ticket my vpn is down`, a message shortcut). */
   text?: string;
   source?: TChannel;
+  /**
+   * False when the person already searched the knowledge base with these words and said it did
+   * not help (the help centre's "Still need help?"): the wizard goes on without offering articles.
+   */
+  offerArticles?: boolean;
 }
 
 /**

@@ -27,11 +27,19 @@ function list(title: string, tickets: TTicket[], empty: string, links: Links, ag
   ];
 }
 
-/** App Home: a New ticket button, announcements, my open and recent tickets (and, for agents, theirs). */
+/**
+ * App Home: New ticket and Search help articles buttons, announcements, my open and recent tickets
+ * (and, for agents, theirs).
+ */
 export function homeView(data: HomeData, links: Links): types.HomeView & { blocks: types.KnownBlock[] } {
   const blocks: types.KnownBlock[] = [
-    section(`Hi ${esc(data.name)}! Tell me what's wrong and I'll open a ticket, or DM me any time.`),
-    ...actions([button(ids.homeNewTicket, 'New ticket', 'new', 'primary')]),
+    section(
+      `Hi ${esc(data.name)}! Search the help articles for an answer, or tell me what's wrong and I'll open a ticket. You can DM me any time.`,
+    ),
+    ...actions([
+      button(ids.homeNewTicket, 'New ticket', 'new', 'primary'),
+      button(ids.homeKbSearch, 'Search help articles', 'search'),
+    ]),
   ];
   for (const a of data.announcements.slice(0, 3)) {
     blocks.push(section(`:mega: *${esc(a.title)}*\n${esc(cut(a.body, 1000))}`));

@@ -21,6 +21,17 @@ export const ids = {
   csat: (rating: number) => `csat:${rating}`,
   csatPattern: /^csat:([1-5])$/,
   homeNewTicket: 'home:new_ticket',
+  homeKbSearch: 'home:kb_search',
+  homePattern: /^home:(new_ticket|kb_search)$/,
+  /** The knowledge-base search modal (App Home): Enter in its field searches, submit opens a ticket. */
+  kbSearchModal: 'kb_search',
+  kbQuery: { block: 'kb_query', action: 'kb:search' },
+  /** "View" on a search result (one per result, numbered so that a view's action ids stay unique). */
+  kbView: (i: number) => `kb:view:${i}`,
+  kbHelpful: (helpful: boolean) => `kb:helpful:${helpful ? 'yes' : 'no'}`,
+  kbTicket: 'kb:ticket',
+  kbPattern: /^kb:(search|view:\d+|helpful:(yes|no)|ticket)$/,
+  kbArticleModal: 'kb_article',
   /** Links (open in the console) still send an action; it is acknowledged and ignored. */
   openLink: 'link:open',
   newTicketModal: 'new_ticket',

@@ -54,12 +54,13 @@ describe('the Teams app manifest', () => {
     expect(validate({ ...template, bots: [{ botId: 'not-a-guid', scopes: ['personal'] }] }).length).toBeGreaterThan(0);
   });
 
-  it('offers the bot in personal chats and teams, with the triage command in teams', () => {
+  it('offers the bot in personal chats and teams, with help in personal chats and the triage command in teams', () => {
     const bot = (
       template.bots as { scopes: string[]; commandLists: { scopes: string[]; commands: { title: string }[] }[] }[]
     )[0]!;
     expect(bot.scopes).toEqual(['personal', 'team']);
     expect(bot.commandLists).toEqual([
+      { scopes: ['personal'], commands: [expect.objectContaining({ title: 'help' })] },
       { scopes: ['team'], commands: [expect.objectContaining({ title: 'triage here' })] },
     ]);
   });

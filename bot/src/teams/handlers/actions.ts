@@ -14,6 +14,7 @@ import {
 import { ZPriorityField } from '../render/actions.js';
 import { isPersonal } from '../references.js';
 import { clickedCard, isAgent, peopleMessage, replaceCard, START_TEXT_MAX, type TeamsDeps } from './deps.js';
+import { onKbAction } from './kb.js';
 import { showPrompt } from './wizard.js';
 
 type TWizardAction = Extract<TCardAction, { dm: 'wizard' }>;
@@ -42,6 +43,10 @@ export async function onAction(deps: TeamsDeps, context: TurnContext, submitted:
         await context.sendActivity(`Your reply was added to ${action.ticket}.`);
         return;
       }
+      case 'kb-view':
+      case 'kb-helpful':
+      case 'kb-ticket':
+        return await onKbAction(deps, context, person, action);
     }
   } catch (err) {
     const message = peopleMessage(err);

@@ -1,8 +1,9 @@
-import { ApiError } from '@deskmate/shared';
+import { ApiError, helpRequest } from '@deskmate/shared';
 import { TurnContext } from 'botbuilder';
 import { PICK_MAX_TICKETS, renderPickCard } from '../render/index.js';
 import { channelConversationId, channelData, isPersonal, referenceFor } from '../references.js';
 import { cardMessage, peopleMessage, START_TEXT_MAX, type TeamsDeps } from './deps.js';
+import { onHelpRequest } from './kb.js';
 import { showPrompt } from './wizard.js';
 
 const TRIAGE_COMMAND = /^(triage here|set triage|use this channel for triage)[.!]?$/i;
@@ -17,7 +18,10 @@ function typedText(context: TurnContext): string {
   return withoutMention.replace(/<at>[^<]*<\/at>/g, '').trim();
 }
 
-/** A typed message: the wizard in a personal chat, commands in a channel. */
+/**
+ * A typed message: the wizard in a personal chat (or, outside a request in progress, `help <words>`
+ * to search the help articles), commands in a channel.
+ */
 export async function onMessage(deps: TeamsDeps, context: TurnContext): Promise<void> {
   const text = typedText(context);
   if (!isPersonal(context.activity)) return onChannelMessage(deps, context, text);
@@ -32,6 +36,11 @@ export async function onMessage(deps: TeamsDeps, context: TurnContext): Promise<
   if (current && !current.finished) {
     const { session } = await person.as.input(current.id, { type: 'text', text });
     await showPrompt(deps, context, person, session, { previous: current });
+    return;
+  }
+  const words = helpRequest(text);
+  if (words !== null) {
+    await onHelpRequest(deps, context, person, words);
     return;
   }
   // Teams has no threads in a personal chat: with tickets open, ask where this message belongs.

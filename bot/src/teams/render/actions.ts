@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZTicketPriority, wizard } from '@deskmate/shared';
+import { KB_QUERY_MAX, ZTicketPriority, wizard } from '@deskmate/shared';
 
 /**
  * What our Action.Submit buttons send back (`activity.value`): the button's `data`, merged by
@@ -32,6 +32,9 @@ const ZWizardButtonInput = z.union([
   wizard.ZWizardInput,
 ]);
 
+const kbSlug = z.string().min(1).max(100);
+const kbQuery = z.string().max(KB_QUERY_MAX);
+
 export const ZCardAction = z.discriminatedUnion('dm', [
   z.object({
     dm: z.literal('wizard'),
@@ -44,6 +47,10 @@ export const ZCardAction = z.discriminatedUnion('dm', [
   z.object({ dm: z.literal('triage'), op: z.enum(['claim', 'resolve', 'priority']), ticket: z.string().max(50) }),
   z.object({ dm: z.literal('csat'), ticket: z.string().max(50), rating: z.number().int().min(1).max(5) }),
   z.object({ dm: z.literal('reply'), ticket: z.string().max(50) }),
+  /** Knowledge base: show an article found for `q`; answer "Did this help?"; open a ticket with `q`. */
+  z.object({ dm: z.literal('kb-view'), slug: kbSlug, q: kbQuery }),
+  z.object({ dm: z.literal('kb-helpful'), slug: kbSlug, q: kbQuery, helpful: z.boolean() }),
+  z.object({ dm: z.literal('kb-ticket'), q: kbQuery.min(1), slug: kbSlug.optional() }),
 ]);
 export type TCardAction = z.infer<typeof ZCardAction>;
 
@@ -76,4 +83,7 @@ export const actionData = {
   triage: (op: 'claim' | 'resolve' | 'priority', ticket: string): TCardAction => ({ dm: 'triage', op, ticket }),
   csat: (ticket: string, rating: number): TCardAction => ({ dm: 'csat', ticket, rating }),
   reply: (ticket: string): TCardAction => ({ dm: 'reply', ticket }),
+  kbView: (slug: string, q: string): TCardAction => ({ dm: 'kb-view', slug, q }),
+  kbHelpful: (slug: string, q: string, helpful: boolean): TCardAction => ({ dm: 'kb-helpful', slug, q, helpful }),
+  kbTicket: (q: string, slug?: string): TCardAction => ({ dm: 'kb-ticket', q, ...(slug ? { slug } : {}) }),
 };
