@@ -35,7 +35,8 @@ export async function createAdminFromCli(
     }
   }
   try {
-    await runMigrations(url, logger);
+    // The migration lock is a session lock: never through a transaction-mode pooler.
+    await runMigrations(config.DATABASE_DIRECT_URL ?? url, logger);
     const database = createDatabase(url, { max: 1, applicationName: 'deskmate-cli' });
     try {
       const user = await createAdmin(database.db, input, { ...systemActor, channel: 'system' });
