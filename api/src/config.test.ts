@@ -121,18 +121,23 @@ describe('configuration', () => {
     );
   });
 
-  it('takes a direct URL only with DATABASE_URL, and never echoes it', () => {
+  it('takes a direct URL and a read replica only with DATABASE_URL, and never echoes them', () => {
     expect(() => loadConfig({ DATABASE_DIRECT_URL: 'postgres://u:secret@db/deskmate' })).toThrow(
-      'Configuration error: DATABASE_DIRECT_URL needs DATABASE_URL (the embedded database has no pooler)',
+      'Configuration error: DATABASE_DIRECT_URL needs DATABASE_URL (the embedded database has no pooler or replica)',
     );
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x', DATABASE_DIRECT_URL: 'mysql://u:secret@r/x' })).toThrow(
-      'Configuration error: DATABASE_DIRECT_URL must be a postgres:// or postgresql:// URL',
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://u:secret@replica/deskmate' })).toThrow(
+      /^Configuration error: DATABASE_READ_URL needs DATABASE_URL/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x', DATABASE_READ_URL: 'mysql://u:secret@r/x' })).toThrow(
+      'Configuration error: DATABASE_READ_URL must be a postgres:// or postgresql:// URL',
     );
     const both = loadConfig({
       DATABASE_URL: 'postgres://u:p@pgbouncer:6432/deskmate',
       DATABASE_DIRECT_URL: 'postgres://u:p@db:5432/deskmate',
+      DATABASE_READ_URL: 'postgres://u:p@replica:5432/deskmate',
     });
     expect(both.DATABASE_DIRECT_URL).toBe('postgres://u:p@db:5432/deskmate');
+    expect(both.DATABASE_READ_URL).toBe('postgres://u:p@replica:5432/deskmate');
   });
 
   it('documents every variable', () => {

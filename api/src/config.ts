@@ -101,12 +101,17 @@ export const configSchema = {
   DATABASE_POOL_MAX: {
     schema: int(1, 200).default(10),
     secret: false,
-    doc: 'Connections per process in the pool.',
+    doc: 'Connections per process in the pool (and in the read pool with DATABASE_READ_URL).',
   },
   DATABASE_DIRECT_URL: {
     schema: postgresUrl.optional(),
     secret: true,
     doc: 'A connection straight to the primary, not through a pooler, for what needs a session: LISTEN/NOTIFY (live updates, job wake-ups, the outbox relay), the migration lock and the IMAP poll lock; one connection per process, plus one while migrating at start. Set it when DATABASE_URL is a transaction-mode pooler (PgBouncer, a managed pooler). Default: DATABASE_URL.',
+  },
+  DATABASE_READ_URL: {
+    schema: postgresUrl.optional(),
+    secret: true,
+    doc: 'A read replica (or a pooler in front of replicas) for the heavy reads: queue lists and search, queue counts, reports and knowledge-base lists. Writes, and reads that must see one’s own write (a ticket just changed, the signed-in user), stay on DATABASE_URL. Default: everything on DATABASE_URL.',
   },
   DATABASE_PREPARED_STATEMENTS: {
     schema: z.enum(['auto', 'on', 'off']).default('auto'),
@@ -417,8 +422,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     out[name] = parsed.data;
   }
-  if (out.DATABASE_DIRECT_URL && !out.DATABASE_URL)
-    throw new ConfigError('DATABASE_DIRECT_URL', 'needs DATABASE_URL (the embedded database has no pooler)', undefined);
+  for (const name of ['DATABASE_DIRECT_URL', 'DATABASE_READ_URL'] as const) {
+    if (out[name] && !out.DATABASE_URL)
+      throw new ConfigError(name, 'needs DATABASE_URL (the embedded database has no pooler or replica)', undefined);
+  }
   if (out.EMAIL_VERIFY_SENDER === 'header' && !out.EMAIL_TRUSTED_AUTHSERV_ID)
     throw new ConfigError('EMAIL_TRUSTED_AUTHSERV_ID', 'must be set when EMAIL_VERIFY_SENDER=header', undefined);
   return out as Config;

@@ -109,6 +109,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await checkDatabaseReachable(databaseUrl);
       if (config.DATABASE_DIRECT_URL && config.DATABASE_DIRECT_URL !== databaseUrl)
         await checkDatabaseReachable(config.DATABASE_DIRECT_URL, 'DATABASE_DIRECT_URL');
+      if (config.DATABASE_READ_URL) await checkDatabaseReachable(config.DATABASE_READ_URL, 'DATABASE_READ_URL');
     }
   } catch (err) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -117,6 +118,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Sessions (LISTEN, advisory locks, the migration) bypass a transaction-mode pooler.
   const directUrl = config.DATABASE_DIRECT_URL ?? databaseUrl;
   let database: Database | undefined;
+  let readDatabase: Database | undefined;
   let session: SessionConnection | undefined;
   let jobsDatabase: Database | undefined;
   let worker: Worker | undefined;
@@ -145,6 +147,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (session) await session.stop();
     if (jobsDatabase) await jobsDatabase.close().catch(() => undefined);
     for (const sender of attached) await sender.detach().catch(() => undefined);
+    if (readDatabase) await readDatabase.close().catch(() => undefined);
     if (database) await database.close().catch(() => undefined);
     if (embedded) await embedded.stop();
   };
@@ -153,6 +156,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const migration = await runMigrations(directUrl, logger);
     database = createDatabase(databaseUrl, { max: config.DATABASE_POOL_MAX, applicationName: `deskmate-${role}` });
     if (!(await pingDatabase(database.pool, 5000))) throw new Error('The database does not answer');
+    if (config.DATABASE_READ_URL)
+      readDatabase = createDatabase(config.DATABASE_READ_URL, {
+        max: config.DATABASE_POOL_MAX,
+        applicationName: `deskmate-${role}-read`,
+      });
 
     const seedWanted = config.DESKMATE_DEMO ?? (embedded !== undefined && migration.wasEmpty);
     if (seedWanted) await seedDemoData(database.db, { keyPrefix: config.TICKET_KEY_PREFIX, logger });
@@ -162,6 +170,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     let listenUrl = `http://127.0.0.1:${config.PORT}`;
     const services: Services = {
       db: database.db,
+      readDb: readDatabase?.db ?? database.db,
       pool: database.pool,
       config,
       clock,

@@ -44,7 +44,7 @@ export const kbRoutes = [
     summary: 'Articles: published ones for everyone, drafts too for agents',
     response: z.object({ items: z.array(ZKbArticle) }),
     handler: async (ctx) => {
-      const rows = await ctx.services.db
+      const rows = await ctx.services.readDb
         .select()
         .from(kbArticles)
         .where(isAgent(ctx.user) ? undefined : eq(kbArticles.published, true))
@@ -164,7 +164,7 @@ export const kbRoutes = [
       const deflectedSql = sql`(${kbSuggestions.outcome} = 'solved' AND NOT EXISTS (
         SELECT 1 FROM tickets t WHERE t.requester_id = ${kbSuggestions.userId}
           AND t.created_at >= ${kbSuggestions.createdAt} AND t.created_at < ${kbSuggestions.createdAt} + interval '7 days'))`;
-      const [totals] = await ctx.services.db
+      const [totals] = await ctx.services.readDb
         .select({
           suggested: sql<number>`count(*)::int`,
           solved: sql<number>`count(*) FILTER (WHERE ${kbSuggestions.outcome} = 'solved')::int`,
@@ -172,7 +172,7 @@ export const kbRoutes = [
         })
         .from(kbSuggestions)
         .where(inRange);
-      const top = await ctx.services.db
+      const top = await ctx.services.readDb
         .select({ slug: kbSuggestions.solvedSlug, title: kbArticles.title, deflected: sql<number>`count(*)::int` })
         .from(kbSuggestions)
         .innerJoin(kbArticles, eq(kbArticles.slug, kbSuggestions.solvedSlug))
