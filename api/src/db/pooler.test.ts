@@ -7,8 +7,9 @@
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TTicket } from '@deskmate/shared';
+import type { TDeliverySender, TTicket } from '@deskmate/shared';
 import { namedStatementsAllowed } from '../config.js';
+import { EmailSender } from '../email/sender.js';
 import type { UserRow } from '../http/context.js';
 import { purgeExpired } from '../jobs/definitions/purge-expired.js';
 import { enqueue } from '../jobs/enqueue.js';
@@ -36,11 +37,17 @@ async function until(check: () => Promise<boolean>, ms: number, what: string): P
 }
 
 /** A started app whose DATABASE_URL is the pooler and DATABASE_DIRECT_URL the server. */
-async function startPooledApp(database: TestDatabase, bouncer: PgBouncer, env: Record<string, string> = {}) {
+async function startPooledApp(
+  database: TestDatabase,
+  bouncer: PgBouncer,
+  env: Record<string, string> = {},
+  senders: TDeliverySender[] = [],
+) {
   const pooled = bouncer.urlFor(database.name);
   return startTestApp({
     database: { ...database, url: pooled },
     env: { DATABASE_URL: pooled, DATABASE_DIRECT_URL: database.url, ...env },
+    senders,
   });
 }
 
@@ -57,11 +64,12 @@ describe.runIf(hasPgBouncer)('behind PgBouncer in transaction mode', () => {
     bouncer = await startPgBouncer(inject('pgAdminUrl'), { poolSize: 3 });
     database = await createTestDatabase();
     // Only a NOTIFY can wake the relay and the jobs in time: their polls are an hour away.
-    app = await startPooledApp(database, bouncer, {
-      OUTBOX_POLL_INTERVAL: '10 minutes',
-      JOBS_PROCESS_EVERY: '1 hour',
-      TICKET_CREATE_LIMIT: '100000',
-    });
+    app = await startPooledApp(
+      database,
+      bouncer,
+      { OUTBOX_POLL_INTERVAL: '10 minutes', JOBS_PROCESS_EVERY: '1 hour', TICKET_CREATE_LIMIT: '100000' },
+      [new EmailSender()],
+    );
     admin = await createUserWithPassword(database.db, { role: 'admin' });
     alice = await createUserWithPassword(database.db);
   });
@@ -145,6 +153,40 @@ describe.runIf(hasPgBouncer)('behind PgBouncer in transaction mode', () => {
       [database.name],
     );
     expect(rows).toEqual([{ name: 'deskmate-all-session', n: 1 }]);
+  });
+
+  it('sends every email though more sends are in flight than the pooler has server connections', async () => {
+    // Each send runs in its delivery's transaction; one that wanted a second connection meanwhile
+    // would wait on the other sends, which hold all three.
+    const cookie = sessionCookie(app, alice);
+    const created = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+          cookie,
+          body: { title: `Laptop ${i} will not charge`, description: 'The light stays off.' },
+        }),
+      ),
+    );
+    expect(created.map((r) => r.status)).toEqual(Array.from({ length: 30 }, () => 201));
+    const keys = created.map((r) => r.body.ticket.key);
+    const emails = async () =>
+      (
+        await database.pool.query<{ sent: number; pending: number }>(
+          `SELECT count(*) FILTER (WHERE d.status = 'sent')::int AS sent,
+                  count(*) FILTER (WHERE d.status <> 'sent')::int AS pending
+           FROM deliveries d JOIN outbox o ON o.id = d.outbox_id JOIN tickets t ON t.id::text = o.payload->>'ticketId'
+           WHERE d.channel = 'email' AND t.key = ANY($1)`,
+          [keys],
+        )
+      ).rows[0]!;
+    await until(
+      async () => {
+        const { sent, pending } = await emails();
+        return sent >= keys.length && pending === 0;
+      },
+      15_000,
+      'every email of the new tickets sent',
+    );
   });
 
   it('migrates an empty database once from two processes starting together, and leaves no lock held', async () => {

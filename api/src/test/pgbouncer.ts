@@ -25,6 +25,11 @@ export interface PgBouncer {
 export interface PgBouncerOptions {
   /** Server connections per database (default_pool_size and max_db_connections). Default 10. */
   poolSize?: number;
+  /**
+   * How long a client may wait for a server connection before PgBouncer fails its query
+   * (query_wait_timeout; PgBouncer's default is 120). Default 10: a wait that long is a stall to see.
+   */
+  queryWaitTimeoutSec?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -92,6 +97,7 @@ default_pool_size = ${poolSize}
 max_db_connections = ${poolSize}
 min_pool_size = 0
 reserve_pool_size = 0
+query_wait_timeout = ${options.queryWaitTimeoutSec ?? 10}
 max_client_conn = 5000
 ignore_startup_parameters = extra_float_digits,options
 logfile = ${logFile}

@@ -1,16 +1,26 @@
 import { expect } from 'vitest';
 import type { TestApp } from './app.js';
 
-export interface Stream {
-  events: { event: string; data: Record<string, unknown> }[];
-  close(): void;
-  waitFor(predicate: (e: { event: string; data: Record<string, unknown> }) => boolean, ms?: number): Promise<void>;
+export interface StreamEvent {
+  event: string;
+  data: Record<string, unknown>;
+  /** When it arrived (Date.now()). */
+  at: number;
 }
 
-/** A real EventSource-style reader of GET /api/events over fetch. */
-export async function subscribe(app: TestApp, cookie: string): Promise<Stream> {
+export interface Stream {
+  events: StreamEvent[];
+  close(): void;
+  /** The first event that matches, once it has arrived. */
+  waitFor(predicate: (e: StreamEvent) => boolean, ms?: number): Promise<StreamEvent>;
+}
+
+/** A real EventSource-style reader of GET /api/events over fetch, on a test app or any base URL. */
+export async function subscribe(app: Pick<TestApp, 'fetch'> | string, cookie: string): Promise<Stream> {
   const controller = new AbortController();
-  const res = await app.fetch('/api/events', {
+  const get =
+    typeof app === 'string' ? (path: string, init: RequestInit) => fetch(new URL(path, app), init) : app.fetch;
+  const res = await get('/api/events', {
     headers: { cookie, accept: 'text/event-stream' },
     signal: controller.signal,
   });
@@ -32,7 +42,7 @@ export async function subscribe(app: TestApp, cookie: string): Promise<Stream> {
           buffer = buffer.slice(i + 2);
           const event = /^event: (.+)$/m.exec(block)?.[1];
           const data = /^data: (.+)$/m.exec(block)?.[1];
-          if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+          if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown>, at: Date.now() });
         }
       }
     } catch {
@@ -44,9 +54,11 @@ export async function subscribe(app: TestApp, cookie: string): Promise<Stream> {
     close: () => controller.abort(),
     async waitFor(predicate, ms = 5000) {
       const deadline = Date.now() + ms;
-      while (!events.some(predicate)) {
+      for (;;) {
+        const found = events.find(predicate);
+        if (found) return found;
         if (Date.now() > deadline) throw new Error(`no matching event in ${ms} ms; got ${JSON.stringify(events)}`);
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 10));
       }
     },
   };
