@@ -17,6 +17,8 @@ export interface PgBouncer {
   /** PgBouncer's admin console (`SHOW POOLS`, `SHOW SERVERS`). */
   adminUrl: string;
   port: number;
+  /** The pgbouncer process. */
+  pid: number;
   /** What `pgbouncer --version` says first (e.g. "PgBouncer 1.18.0"). */
   version: string;
   stop(): Promise<void>;
@@ -162,6 +164,7 @@ log_disconnections = 0
       `postgresql://${encodeURIComponent(server.user)}${server.password ? `:${encodeURIComponent(server.password)}` : ''}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     adminUrl,
     port,
+    pid: child.pid!,
     version,
     stop,
   };
