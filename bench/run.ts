@@ -19,6 +19,7 @@ import { benchSlaSweep, median } from './sla-sweep.js';
 import { benchClassifier, benchKbSearch } from '@deskmate/kb';
 import { channelBenchmarks, channelResults, copyDatabase, isChannelBenchmark } from './channels.js';
 import { benchPasswordReset } from './password-reset.js';
+import { benchPooler } from './pooler.js';
 import { startBenchServer, withBenchDatabase } from './server.js';
 
 interface Result {
@@ -39,7 +40,8 @@ const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
  * `BENCH_ONLY=sla`: only the in-process SLA sweep benchmark (no server, no HTTP); `slack`: only the
  * Slack ack; `password-reset`: only "forgot password", known vs unknown address; `http`: only the
  * API benchmarks at 100,000 tickets; `sse`, `teams` or `email`: only that channel benchmark
- * (bench/channels.ts), on a freshly seeded database.
+ * (bench/channels.ts), on a freshly seeded database; `pooler`: only the scale-out rows (1, 2 and 4
+ * API processes behind PgBouncer, bench/pooler.ts) at 100,000 tickets.
  */
 const only = process.env.BENCH_ONLY;
 const SWEEP_LIMIT_MS = 1000;
@@ -461,11 +463,32 @@ async function main(): Promise<void> {
       `seeded 1,000 users and 100,000 tickets in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s\n`,
     );
   };
-  await withBenchDatabase((databaseUrl) => benchAll(databaseUrl, agentEmail), seed);
+  await withBenchDatabase((databaseUrl, postgresPid) => benchAll(databaseUrl, agentEmail, postgresPid), seed);
 }
 
+/** `BENCH_ONLY=pooler`: the scale-out rows alone, on a freshly seeded database. */
+async function poolerOnly(): Promise<void> {
+  let agentEmail = '';
+  const results = await withBenchDatabase(
+    (databaseUrl, postgresPid) => benchPooler({ databaseUrl, postgresPid, agentEmail, serverFlags, durationSec }),
+    async (url) => ({ agentEmail } = await seedScale(url)),
+  );
+  console.log(`\nScale-out behind PgBouncer — ${machine()}; ${durationSec} s per run after a 2 s warm-up\n`);
+  console.table(
+    results.map((r) => ({
+      benchmark: r.name,
+      'p50 ms': r.p50Ms,
+      'p99 ms': r.p99Ms,
+      throughput: `${r.throughput} ${r.unit}`,
+    })),
+  );
+}
+
+const machine = () =>
+  `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+
 /** Every benchmark (or the HTTP ones with BENCH_ONLY=http) on the seeded database; the results file. */
-async function benchAll(databaseUrl: string, agentEmail: string): Promise<void> {
+async function benchAll(databaseUrl: string, agentEmail: string, postgresPid: number): Promise<void> {
   // The channel benchmarks run last, on their own copy of the seeded data (see bench/channels.ts).
   const channelsUrl = only === undefined ? await copyDatabase(databaseUrl, 'deskmate_channels') : undefined;
   const server = await startBenchServer(databaseUrl, serverFlags, { SESSION_TTL: '1 hour' });
@@ -493,10 +516,10 @@ async function benchAll(databaseUrl: string, agentEmail: string): Promise<void> 
       results.push(...(await benchPasswordReset(await freshDatabase(databaseUrl, 'deskmate_reset'), serverFlags)));
       results.push(...kbResults());
       if (channelsUrl) results.push(...(await channelResults(channelsUrl, channelBenchmarks, serverFlags)));
+      results.push(...(await benchPooler({ databaseUrl, postgresPid, agentEmail, serverFlags, durationSec })));
     }
-    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
     console.log(
-      `\nDeskmate benchmarks — ${machine}; HTTP rows: ${durationSec} s after a 2 s warm-up, 10 connections (closed loop) unless the row says otherwise; the other rows print their method above\n`,
+      `\nDeskmate benchmarks — ${machine()}; HTTP rows: ${durationSec} s after a 2 s warm-up, 10 connections (closed loop) unless the row says otherwise; the other rows print their method above\n`,
     );
     console.table(
       results.map((r) => ({
@@ -511,7 +534,11 @@ async function benchAll(databaseUrl: string, agentEmail: string): Promise<void> 
     const file = join(repoRoot, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     await writeFile(
       file,
-      JSON.stringify({ at: new Date().toISOString(), machine, durationSec, peakRssMb: rss, results }, null, 2),
+      JSON.stringify(
+        { at: new Date().toISOString(), machine: machine(), durationSec, peakRssMb: rss, results },
+        null,
+        2,
+      ),
     );
     console.log(`Written to ${file}`);
     if (rss > 250) process.exitCode = 1;
@@ -527,10 +554,12 @@ async function channelOnly(name: (typeof channelBenchmarks)[number]): Promise<vo
 
 await (only === 'sla'
   ? slaOnly()
-  : only === 'slack'
-    ? slackOnly()
-    : only === 'password-reset'
-      ? passwordResetOnly()
-      : isChannelBenchmark(only)
-        ? channelOnly(only)
-        : main());
+  : only === 'pooler'
+    ? poolerOnly()
+    : only === 'slack'
+      ? slackOnly()
+      : only === 'password-reset'
+        ? passwordResetOnly()
+        : isChannelBenchmark(only)
+          ? channelOnly(only)
+          : main());

@@ -52,11 +52,11 @@ export async function startBenchServer(
 }
 
 /**
- * A throwaway embedded PostgreSQL, migrated and then made ready by `prepare` (seeding), for `run`;
- * stopped and removed afterwards.
+ * A throwaway embedded PostgreSQL, migrated and then made ready by `prepare` (seeding), for `run`
+ * (given its URL and its postmaster's pid); stopped and removed afterwards.
  */
 export async function withBenchDatabase<T>(
-  run: (databaseUrl: string) => Promise<T>,
+  run: (databaseUrl: string, postgresPid: number) => Promise<T>,
   prepare?: (databaseUrl: string) => Promise<unknown>,
 ): Promise<T> {
   const base = await mkdtemp(join(tmpdir(), 'dm-bench-'));
@@ -65,7 +65,7 @@ export async function withBenchDatabase<T>(
   try {
     await runMigrations(pg.url, silentLogger());
     await prepare?.(pg.url);
-    return await run(pg.url);
+    return await run(pg.url, pg.pid);
   } finally {
     await pg.stop();
     await rm(base, { recursive: true, force: true });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configSchema, defaultHost, loadConfig, plainHttpWarning } from './config.js';
+import {
+  ConfigError,
+  configSchema,
+  defaultHost,
+  loadConfig,
+  namedStatementsAllowed,
+  plainHttpWarning,
+} from './config.js';
 
 describe('configuration', () => {
   it('starts with no configuration at all, using documented defaults', () => {
@@ -126,6 +133,41 @@ describe('configuration', () => {
     expect(loadConfig({ DESKMATE_DEMO: 'true' }).DESKMATE_DEMO).toBe(true);
     expect(loadConfig({ DESKMATE_DEMO: '0' }).DESKMATE_DEMO).toBe(false);
     expect(loadConfig({}).DESKMATE_DEMO).toBeUndefined();
+  });
+
+  it('uses named prepared statements unless a DATABASE_DIRECT_URL other than DATABASE_URL says a pooler is in between', () => {
+    const url = 'postgres://u:p@db/deskmate';
+    const pooler = 'postgres://u:p@pgbouncer:6432/deskmate';
+    expect(namedStatementsAllowed(loadConfig({}))).toBe(true);
+    expect(namedStatementsAllowed(loadConfig({ DATABASE_URL: url }))).toBe(true);
+    expect(namedStatementsAllowed(loadConfig({ DATABASE_URL: url, DATABASE_DIRECT_URL: url }))).toBe(true);
+    expect(namedStatementsAllowed(loadConfig({ DATABASE_URL: pooler, DATABASE_DIRECT_URL: url }))).toBe(false);
+    // PgBouncer 1.21+ with max_prepared_statements keeps them: the operator says so.
+    const tracked = { DATABASE_URL: pooler, DATABASE_DIRECT_URL: url, DATABASE_PREPARED_STATEMENTS: 'on' };
+    expect(namedStatementsAllowed(loadConfig(tracked))).toBe(true);
+    expect(namedStatementsAllowed(loadConfig({ DATABASE_URL: url, DATABASE_PREPARED_STATEMENTS: 'off' }))).toBe(false);
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'yes' })).toThrow(
+      'Configuration error: DATABASE_PREPARED_STATEMENTS must be one of auto, on, off (got "yes")',
+    );
+  });
+
+  it('takes a direct URL and a read replica only with DATABASE_URL, and never echoes them', () => {
+    expect(() => loadConfig({ DATABASE_DIRECT_URL: 'postgres://u:secret@db/deskmate' })).toThrow(
+      'Configuration error: DATABASE_DIRECT_URL needs DATABASE_URL (the embedded database has no pooler or replica)',
+    );
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://u:secret@replica/deskmate' })).toThrow(
+      /^Configuration error: DATABASE_READ_URL needs DATABASE_URL/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x', DATABASE_READ_URL: 'mysql://u:secret@r/x' })).toThrow(
+      'Configuration error: DATABASE_READ_URL must be a postgres:// or postgresql:// URL',
+    );
+    const both = loadConfig({
+      DATABASE_URL: 'postgres://u:p@pgbouncer:6432/deskmate',
+      DATABASE_DIRECT_URL: 'postgres://u:p@db:5432/deskmate',
+      DATABASE_READ_URL: 'postgres://u:p@replica:5432/deskmate',
+    });
+    expect(both.DATABASE_DIRECT_URL).toBe('postgres://u:p@db:5432/deskmate');
+    expect(both.DATABASE_READ_URL).toBe('postgres://u:p@replica:5432/deskmate');
   });
 
   it('documents every variable', () => {

@@ -15,6 +15,8 @@ const int = (min: number, max: number) =>
 
 const port = int(0, 65535);
 
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
+
 const units: Record<string, number> = {
   ms: 1,
   s: 1000,
@@ -112,17 +114,29 @@ export const configSchema = {
     doc: 'The URL people reach Deskmate at (links in chat and email). Default http://HOST:PORT.',
   },
   DATABASE_URL: {
-    schema: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
+    schema: postgresUrl.optional(),
     secret: true,
     doc: 'PostgreSQL connection string. Unset: an embedded PostgreSQL under DESKMATE_DATA_DIR.',
   },
   DATABASE_POOL_MAX: {
     schema: int(1, 200).default(10),
     secret: false,
-    doc: 'Connections per process in the pool.',
+    doc: 'Connections per process in the pool (and in the read pool with DATABASE_READ_URL).',
+  },
+  DATABASE_DIRECT_URL: {
+    schema: postgresUrl.optional(),
+    secret: true,
+    doc: 'A connection straight to the primary, not through a pooler, for what needs a session: LISTEN/NOTIFY (live updates, job wake-ups, the outbox relay), the migration lock and the IMAP poll lock; one connection per process, plus one while migrating at start. Set it when DATABASE_URL is a transaction-mode pooler (PgBouncer, a managed pooler). Default: DATABASE_URL.',
+  },
+  DATABASE_READ_URL: {
+    schema: postgresUrl.optional(),
+    secret: true,
+    doc: 'A read replica (or a pooler in front of replicas) for the heavy reads: queue lists and search, queue counts, reports and knowledge-base lists. Writes, and reads that must see one’s own write (a ticket just changed, the signed-in user), stay on DATABASE_URL. Default: everything on DATABASE_URL.',
+  },
+  DATABASE_PREPARED_STATEMENTS: {
+    schema: z.enum(['auto', 'on', 'off']).default('auto'),
+    secret: false,
+    doc: 'Named prepared statements on pooled connections (the per-request user lookup). A transaction-mode pooler breaks them unless it tracks them (PgBouncer 1.21+ with max_prepared_statements: set on). auto: off when DATABASE_DIRECT_URL is set and differs from DATABASE_URL (a pooler in front), on otherwise.',
   },
   DESKMATE_DATA_DIR: {
     schema: z.string().min(1).default('.deskmate'),
@@ -491,6 +505,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     out[name] = parsed.data;
   }
+  for (const name of ['DATABASE_DIRECT_URL', 'DATABASE_READ_URL'] as const) {
+    if (out[name] && !out.DATABASE_URL)
+      throw new ConfigError(name, 'needs DATABASE_URL (the embedded database has no pooler or replica)', undefined);
+  }
   if (out.EMAIL_VERIFY_SENDER === 'header' && !out.EMAIL_TRUSTED_AUTHSERV_ID)
     throw new ConfigError('EMAIL_TRUSTED_AUTHSERV_ID', 'must be set when EMAIL_VERIFY_SENDER=header', undefined);
   if (out.OIDC_ISSUER && !out.OIDC_CLIENT_ID)
@@ -521,6 +539,22 @@ export function plainHttpWarning(config: Pick<Config, 'PUBLIC_URL' | 'NODE_ENV'>
   if (config.NODE_ENV !== 'production' || servedOverHttps(config)) return null;
   const url = config.PUBLIC_URL ?? 'unset';
   return `PUBLIC_URL is ${url}, not https: HSTS, upgrade-insecure-requests and Secure cookies are off so the console works over plain HTTP. Put Deskmate behind HTTPS and set PUBLIC_URL=https://… for production use.`;
+}
+
+/**
+ * Whether pooled connections may use named prepared statements (DATABASE_PREPARED_STATEMENTS).
+ * A transaction-mode pooler hands each transaction whichever server connection is free, so a
+ * statement prepared on one is missing on the next ("prepared statement … does not exist") unless
+ * the pooler tracks them (PgBouncer 1.21+ with max_prepared_statements). A pooler cannot be
+ * recognised from an ordinary connection (PgBouncer answers `SHOW VERSION` on its admin database
+ * only), so `auto` goes by what the operator declared: a DATABASE_DIRECT_URL other than
+ * DATABASE_URL means something pools in between.
+ */
+export function namedStatementsAllowed(
+  config: Pick<Config, 'DATABASE_PREPARED_STATEMENTS' | 'DATABASE_URL' | 'DATABASE_DIRECT_URL'>,
+): boolean {
+  if (config.DATABASE_PREPARED_STATEMENTS !== 'auto') return config.DATABASE_PREPARED_STATEMENTS === 'on';
+  return !config.DATABASE_DIRECT_URL || config.DATABASE_DIRECT_URL === config.DATABASE_URL;
 }
 
 /** The host to listen on, when HOST is not set. */

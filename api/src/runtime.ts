@@ -6,6 +6,7 @@ import { defaultHost, servedOverHttps, type Config } from './config.js';
 import { createDatabase, pingDatabase, type Database } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
 import { runMigrations } from './db/migrate.js';
+import { SessionConnection } from './db/session.js';
 import { hasDemoData, seedDemoData } from './db/seed.js';
 import { createApiRouter } from './http/api.js';
 import { createApp } from './http/app.js';
@@ -68,6 +69,10 @@ export interface Runtime {
   port: number;
   database: Database;
   databaseUrl: string;
+  /** Where this process's session connection and migrations go (DATABASE_DIRECT_URL, else databaseUrl). */
+  directUrl: string;
+  /** The process's one direct connection: LISTEN and session locks (api and worker roles). */
+  session: SessionConnection | undefined;
   embedded: EmbeddedPostgresHandle | undefined;
   worker: Worker | undefined;
   demoData: boolean;
@@ -102,12 +107,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       databaseUrl = embedded.url;
     } else {
       await checkDatabaseReachable(databaseUrl);
+      if (config.DATABASE_DIRECT_URL && config.DATABASE_DIRECT_URL !== databaseUrl)
+        await checkDatabaseReachable(config.DATABASE_DIRECT_URL, 'DATABASE_DIRECT_URL');
+      if (config.DATABASE_READ_URL) await checkDatabaseReachable(config.DATABASE_READ_URL, 'DATABASE_READ_URL');
     }
   } catch (err) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw err;
   }
+  // Sessions (LISTEN, advisory locks, the migration) bypass a transaction-mode pooler.
+  const directUrl = config.DATABASE_DIRECT_URL ?? databaseUrl;
   let database: Database | undefined;
+  let readDatabase: Database | undefined;
+  let session: SessionConnection | undefined;
   let jobsDatabase: Database | undefined;
   let worker: Worker | undefined;
   let live: LiveHub | undefined;
@@ -132,16 +144,23 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (relay) await relay.stop();
     if (worker)
       await worker.stop(Math.min(deadline, 5000)).catch((err: unknown) => logger.error({ err }, 'worker stop failed'));
+    if (session) await session.stop();
     if (jobsDatabase) await jobsDatabase.close().catch(() => undefined);
     for (const sender of attached) await sender.detach().catch(() => undefined);
+    if (readDatabase) await readDatabase.close().catch(() => undefined);
     if (database) await database.close().catch(() => undefined);
     if (embedded) await embedded.stop();
   };
 
   try {
-    const migration = await runMigrations(databaseUrl, logger);
+    const migration = await runMigrations(directUrl, logger);
     database = createDatabase(databaseUrl, { max: config.DATABASE_POOL_MAX, applicationName: `deskmate-${role}` });
     if (!(await pingDatabase(database.pool, 5000))) throw new Error('The database does not answer');
+    if (config.DATABASE_READ_URL)
+      readDatabase = createDatabase(config.DATABASE_READ_URL, {
+        max: config.DATABASE_POOL_MAX,
+        applicationName: `deskmate-${role}-read`,
+      });
 
     const seedWanted = config.DESKMATE_DEMO ?? (embedded !== undefined && migration.wasEmpty);
     if (seedWanted) await seedDemoData(database.db, { keyPrefix: config.TICKET_KEY_PREFIX, logger });
@@ -151,6 +170,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     let listenUrl = `http://127.0.0.1:${config.PORT}`;
     const services: Services = {
       db: database.db,
+      readDb: readDatabase?.db ?? database.db,
       pool: database.pool,
       config,
       clock,
@@ -163,9 +183,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     await seedShippedArticles(database.db, logger);
     const serveApi = role === 'all' || role === 'api';
+    const runJobs = role === 'all' || role === 'worker';
     const setupCode = serveApi ? await issueSetupCode(database.db) : null;
-    if (serveApi) {
-      live = new LiveHub(databaseUrl, logger);
+    if (serveApi || runJobs) {
+      session = new SessionConnection(directUrl, logger, `deskmate-${role}-session`);
+      await session.start();
+    }
+    if (serveApi && session) {
+      live = new LiveHub(session);
       await live.start();
       services.live = live;
       const kb = new KnowledgeBase(database.db);
@@ -174,7 +199,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       services.kb = kb;
     }
 
-    if (role === 'all' || role === 'worker') {
+    if (runJobs && session) {
       const senders = options.senders ?? [];
       // Senders that need this process (the email sender: SMTP, its database pool) get it first.
       for (const sender of senders.filter(isAttachable)) {
@@ -187,6 +212,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       jobsDatabase = createDatabase(databaseUrl, { max: 4, applicationName: `deskmate-${role}-jobs` });
       worker = await startWorker({
         pool: jobsDatabase.pool,
+        session,
         db: database.db,
         logger,
         clock,
@@ -195,7 +221,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         inbound: options.inbound ?? [],
       });
       relay = new OutboxRelay({
-        url: databaseUrl,
+        session,
         db: database.db,
         senders,
         clock,
@@ -204,7 +230,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       });
       await relay.start();
       // Inbound email by IMAP polling (the webhook needs nothing here).
-      if (config.IMAP_URL) imap = startImapPoller(services);
+      if (config.IMAP_URL) imap = startImapPoller(services, { session });
     }
 
     const serveBot = role === 'all' || role === 'bot';
@@ -235,6 +261,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       port: address.port,
       database,
       databaseUrl,
+      directUrl,
+      session,
       embedded,
       worker,
       demoData,

@@ -46,7 +46,11 @@ function reasonOf(err: unknown): string {
 }
 
 /** Connect once and ask `SELECT 1`, within `timeoutMs`; a failure is a one-line StartupError. */
-export async function checkDatabaseReachable(url: string, timeoutMs = 10_000): Promise<void> {
+export async function checkDatabaseReachable(
+  url: string,
+  variable = 'DATABASE_URL',
+  timeoutMs = 10_000,
+): Promise<void> {
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: timeoutMs,
@@ -59,7 +63,7 @@ export async function checkDatabaseReachable(url: string, timeoutMs = 10_000): P
     await client.query('SELECT 1');
   } catch (err) {
     throw new StartupError(
-      `Could not connect to the database at ${describeDatabase(url)}: ${reasonOf(err)}. Check DATABASE_URL.`,
+      `Could not connect to the database at ${describeDatabase(url)}: ${reasonOf(err)}. Check ${variable}.`,
     );
   } finally {
     await client.end().catch(() => undefined);

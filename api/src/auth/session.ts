@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Actor } from '../audit/record.js';
 import { apiTokens, userIdentities, userSessions, users } from '../db/schema.js';
-import { servedOverHttps } from '../config.js';
+import { namedStatementsAllowed, servedOverHttps } from '../config.js';
 import { AppError } from '../http/errors.js';
 import type { Auth, Services, UserRow } from '../http/context.js';
 import { safeEqual, sha256 } from '../security/crypto.js';
@@ -72,11 +72,12 @@ function bearer(req: Request): string | undefined {
   return match?.[1];
 }
 
-// Every authenticated request reads its user: one prepared statement, with the user's groups and
-// the session row its token names (none for a half token).
+// Every authenticated request reads its user, with the user's groups and the session row its token
+// names (none for a half token): one statement, built once, prepared by name where pooled
+// connections keep named statements (namedStatementsAllowed), sent unnamed otherwise.
 const userQueries = new WeakMap<Services['db'], ReturnType<typeof prepareUserQuery>>();
-function prepareUserQuery(db: Services['db']) {
-  return db
+function prepareUserQuery(db: Services['db'], named: boolean) {
+  const query = db
     .select({
       user: users,
       groupIds: sql<string[]>`array(SELECT gm.group_id FROM group_members gm WHERE gm.user_id = ${users.id})`,
@@ -89,8 +90,9 @@ function prepareUserQuery(db: Services['db']) {
     })
     .from(users)
     .leftJoin(userSessions, and(eq(userSessions.id, sql.placeholder('sid')), eq(userSessions.userId, users.id)))
-    .where(eq(users.id, sql.placeholder('id')))
-    .prepare('deskmate_auth_user');
+    .where(eq(users.id, sql.placeholder('id')));
+  if (named) return query.prepare('deskmate_auth_user');
+  return { execute: (values: { id: string; sid: string | null }) => query.execute(values) };
 }
 
 type LoadedUser = {
@@ -102,7 +104,8 @@ type LoadedUser = {
 async function loadUser(services: Services, id: string, sid: string | null): Promise<LoadedUser | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
   let query = userQueries.get(services.db);
-  if (!query) userQueries.set(services.db, (query = prepareUserQuery(services.db)));
+  if (!query)
+    userQueries.set(services.db, (query = prepareUserQuery(services.db, namedStatementsAllowed(services.config))));
   const [row] = await query.execute({ id, sid });
   return row;
 }

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { wizard, type TChannel, type TChatChannel, type TChatSession } from '@deskmate/shared';
 import type { Actor } from '../audit/record.js';
-import type { DbOrTx } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import { chatSessions, kbSuggestions, tickets } from '../db/schema.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
@@ -120,7 +120,10 @@ async function fileTicket(
       state: wizard.next(state, { type: 'failed', message: 'The ticket could not be prepared' }, wizardEnv(services))
         .state,
     };
-  const ctx = await ticketContext(services, { ...actor, channel: ticketChannel[row.channel as TChatChannel] }, user);
+  // Everything in the caller's transaction, which holds this request's one connection: a second
+  // one, wanted while holding the first, can wait forever on a pooler's exhausted pool.
+  const scoped: Services = { ...services, db: tx as unknown as Db };
+  const ctx = await ticketContext(scoped, { ...actor, channel: ticketChannel[row.channel as TChatChannel] }, user);
   const description = [draft.description, draft.details ? `\nDetails: ${draft.details}` : ''].join('');
   try {
     const ticket = await tx.transaction((inner) =>

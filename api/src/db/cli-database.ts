@@ -28,7 +28,8 @@ export async function withCliDatabase<T>(config: Config, fn: (db: Db) => Promise
     }
   }
   try {
-    await runMigrations(url, logger);
+    // The migration lock is a session lock: never through a transaction-mode pooler.
+    await runMigrations(config.DATABASE_DIRECT_URL ?? url, logger);
     const database = createDatabase(url, { max: 1, applicationName: 'deskmate-cli' });
     try {
       return await fn(database.db);

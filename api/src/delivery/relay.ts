@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
-import pg from 'pg';
 import type { TDeliverySender } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import type { SessionConnection } from '../db/session.js';
 import { outbox } from '../db/schema.js';
 import { deliveries } from '../db/schema-delivery.js';
 import { enqueue } from '../jobs/enqueue.js';
@@ -20,7 +20,7 @@ const BATCH = 100;
  * NOTIFY on every outbox insert, and polling as a backstop.
  */
 export class OutboxRelay {
-  private client: pg.Client | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -28,7 +28,8 @@ export class OutboxRelay {
 
   constructor(
     private readonly options: {
-      url: string;
+      /** The process's session connection, where the relay LISTENs for new outbox rows. */
+      session: SessionConnection;
       db: Db;
       senders: TDeliverySender[];
       clock: Clock;
@@ -38,29 +39,14 @@ export class OutboxRelay {
   ) {}
 
   async start(): Promise<void> {
-    await this.listen();
+    // A new connection may have missed NOTIFYs: a pass then finds their rows.
+    this.unlisten = await this.options.session.listen(OUTBOX_CHANNEL, {
+      onNotify: () => this.kick(),
+      onConnect: () => this.kick(),
+    });
     this.timer = setInterval(() => this.kick(), this.options.pollMs);
     this.timer.unref();
     this.kick();
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.options.url, application_name: 'deskmate-outbox' });
-    client.on('notification', () => this.kick());
-    client.on('error', () => {
-      this.client = undefined;
-      client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), 1000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      this.client = client;
-    } catch {
-      client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), 1000).unref();
-    }
   }
 
   /** Run a relay pass now (or right after the current one). */
@@ -127,6 +113,6 @@ export class OutboxRelay {
     this.stopped = true;
     clearInterval(this.timer);
     await this.running;
-    await this.client?.end().catch(() => undefined);
+    await this.unlisten?.();
   }
 }

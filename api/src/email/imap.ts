@@ -1,4 +1,5 @@
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import type { SessionConnection } from '../db/session.js';
 import type { Services } from '../http/context.js';
 import { processInboundEmail, recordOversizedEmail } from './inbound.js';
 
@@ -43,7 +44,7 @@ export function imapOptions(url: string): ImapFlowOptions {
  */
 export function startImapPoller(
   services: Services,
-  options: { intervalMs?: number; start?: boolean } = {},
+  options: { session: SessionConnection; intervalMs?: number; start?: boolean },
 ): ImapPoller {
   const { config, logger } = services;
   const url = config.IMAP_URL;
@@ -53,22 +54,13 @@ export function startImapPoller(
   let running: Promise<PollResult> | undefined;
   let stopped = false;
 
-  const pollOnce = async (): Promise<PollResult> => {
-    const lock = await services.pool.connect();
-    try {
-      const { rows } = await lock.query<{ ok: boolean }>(
-        `SELECT pg_try_advisory_lock(hashtextextended('deskmate:imap-poll', 0)) AS ok`,
-      );
-      if (!rows[0]?.ok) return { processed: 0, polled: false };
-      try {
-        return { processed: await readMailbox(services, url), polled: true };
-      } finally {
-        await lock.query(`SELECT pg_advisory_unlock(hashtextextended('deskmate:imap-poll', 0))`);
-      }
-    } finally {
-      lock.release();
-    }
-  };
+  // A session lock, on the process's session connection: through a transaction-mode pooler a
+  // pooled connection's session lock would be held by whichever transaction ran there next.
+  const pollOnce = async (): Promise<PollResult> =>
+    (await options.session.withLock('deskmate:imap-poll', async () => ({
+      processed: await readMailbox(services, url),
+      polled: true,
+    }))) ?? { processed: 0, polled: false };
 
   const poll = (): Promise<PollResult> => {
     running ??= pollOnce()

@@ -10,7 +10,7 @@ import {
   type TMessageRef,
   type TTicket,
 } from '@deskmate/shared';
-import { createDatabase, type Database, type Db } from '../db/client.js';
+import { createDatabase, type Database, type DbOrTx } from '../db/client.js';
 import { mailMessages, notifications, outbox, users } from '../db/schema.js';
 import { attachments } from '../db/schema-attachments.js';
 import { emailMessageIds } from '../db/schema-email.js';
@@ -107,11 +107,16 @@ interface Recipient {
 
 interface Attached {
   services: Services;
-  /** Our own small pool: sends run inside the delivery job's transaction, which holds a connection. */
+  /** Our own small pool, for `send` called outside a delivery's transaction (`sendIn` is given one). */
   database: Database;
   transport: MailTransport | null;
   identity: EmailIdentity;
   key: Buffer;
+}
+
+/** One send: the process's state and where its database work goes. */
+interface Sending extends Attached {
+  db: DbOrTx;
 }
 
 /** What a process gives a sender that needs it (runtime.ts calls `attach` for worker roles). */
@@ -168,17 +173,34 @@ export class EmailSender implements TDeliverySender {
   }
 
   async send(envelope: TDeliveryEnvelope): Promise<TDeliveryResult> {
+    refuseInternalToRequester(envelope);
+    const attached = this.state;
+    if (!attached) throw new Error('the email sender is not attached to this process');
+    return this.sendIn(attached.database.db, envelope);
+  }
+
+  /**
+   * `send`, with every database read and write in `db`: the delivery job passes its transaction, so
+   * a send holds one connection, not two (through a transaction-mode pooler shared by every
+   * process, sends each holding one connection and waiting for a second could wait on each other
+   * until the pooler gives up). A savepoint of its own: a failure here rolls back what this send
+   * wrote and leaves the delivery's transaction able to record it.
+   */
+  async sendIn(db: DbOrTx, envelope: TDeliveryEnvelope): Promise<TDeliveryResult> {
+    refuseInternalToRequester(envelope);
+    const attached = this.state;
+    if (!attached) throw new Error('the email sender is not attached to this process');
+    return db.transaction((tx) => this.sendWith({ ...attached, db: tx }, envelope));
+  }
+
+  private async sendWith(state: Sending, envelope: TDeliveryEnvelope): Promise<TDeliveryResult> {
     const { plan, facts } = envelope;
-    if (facts.notification?.visibility === 'internal' && facts.recipient?.user.role === 'requester')
-      throw new PermanentDeliveryError('internal content is never emailed to a requester');
-    const state = this.state;
-    if (!state) throw new Error('the email sender is not attached to this process');
     const kind = plan.kind as EmailKind;
     if (kind === 'email.direct') return this.sendDirect(state, facts);
 
     const recipientId =
       kind === 'email.ticket_created' ? (facts.ticket?.requester.id ?? null) : (facts.recipient?.user.id ?? null);
-    const recipient = recipientId ? await loadRecipient(state.database.db, recipientId) : null;
+    const recipient = recipientId ? await loadRecipient(state.db, recipientId) : null;
     if (!recipient?.active) return {};
     // A permanent bounce pauses mail to the address (EMAIL_BOUNCE_PAUSE): this one is skipped, with why.
     const paused = emailPausedUntil(recipient, state.services.clock.now());
@@ -208,13 +230,13 @@ export class EmailSender implements TDeliverySender {
   }
 
   private async decide(
-    state: Attached,
+    state: Sending,
     kind: EmailKind,
     facts: TDeliveryFacts,
     recipient: Recipient,
   ): Promise<EmailDecision> {
     const { config, clock } = state.services;
-    const pref = await loadPreferences(state.database.db, recipient.id, config.DIGEST_TIME_ZONE);
+    const pref = await loadPreferences(state.db, recipient.id, config.DIGEST_TIME_ZONE);
     return decideEmail(pref, clock.now(), {
       digestHour: config.DIGEST_HOUR,
       kind:
@@ -224,10 +246,10 @@ export class EmailSender implements TDeliverySender {
   }
 
   /** Skip, gather into the digest, or defer past quiet hours (an outbox row due later). */
-  private async postpone(state: Attached, envelope: TDeliveryEnvelope, recipient: Recipient, decision: EmailDecision) {
+  private async postpone(state: Sending, envelope: TDeliveryEnvelope, recipient: Recipient, decision: EmailDecision) {
     const { logger } = state.services;
     const { facts } = envelope;
-    const db = state.database.db;
+    const db = state.db;
     if (decision.action === 'digest') {
       const notificationId = facts.notification?.id;
       // The day's digest row collects the ids of what it is to tell; one delivered already (a
@@ -278,7 +300,7 @@ export class EmailSender implements TDeliverySender {
   }
 
   private async sendTicketMail(
-    state: Attached,
+    state: Sending,
     envelope: TDeliveryEnvelope,
     recipient: Recipient,
   ): Promise<TDeliveryResult> {
@@ -355,7 +377,7 @@ export class EmailSender implements TDeliverySender {
       (plan.kind === 'email.ticket_created' ? await this.inboundOrigin(state, ticket.id) : null) ??
       root;
     const references = nextReferences(root, previous?.references ?? [], parent);
-    await state.database.db
+    await state.db
       .insert(emailMessageIds)
       .values({
         messageId,
@@ -430,7 +452,7 @@ export class EmailSender implements TDeliverySender {
   }
 
   private async sendWeeklyDigest(
-    state: Attached,
+    state: Sending,
     facts: TDeliveryFacts,
     recipient: Recipient,
   ): Promise<TDeliveryResult> {
@@ -463,7 +485,7 @@ export class EmailSender implements TDeliverySender {
   }
 
   private async sendNotificationDigest(
-    state: Attached,
+    state: Sending,
     facts: TDeliveryFacts,
     recipient: Recipient,
   ): Promise<TDeliveryResult> {
@@ -472,7 +494,7 @@ export class EmailSender implements TDeliverySender {
       ? facts.payload.notificationIds.filter((id): id is string => typeof id === 'string')
       : [];
     if (!from || !ids.length) return {};
-    const rows = await state.database.db
+    const rows = await state.db
       .select()
       .from(notifications)
       .where(
@@ -487,8 +509,7 @@ export class EmailSender implements TDeliverySender {
       .limit(200);
     if (!rows.length) return {};
     const base = state.services.publicUrl();
-    const zone = (await loadPreferences(state.database.db, recipient.id, state.services.config.DIGEST_TIME_ZONE))
-      .timeZone;
+    const zone = (await loadPreferences(state.db, recipient.id, state.services.config.DIGEST_TIME_ZONE)).timeZone;
     const rendered = renderNotificationDigest({
       recipientName: recipient.name,
       period: `since ${formatDateTime(new Date(from), zone)}`,
@@ -517,9 +538,9 @@ export class EmailSender implements TDeliverySender {
   }
 
   /** Sign-in codes, password resets, invitations: queued by `queueMail` as a `mail_messages` row. */
-  private async sendDirect(state: Attached, facts: TDeliveryFacts): Promise<TDeliveryResult> {
+  private async sendDirect(state: Sending, facts: TDeliveryFacts): Promise<TDeliveryResult> {
     const mailId = str(facts.payload.mailId);
-    const db = state.database.db;
+    const db = state.db;
     const [row] = mailId ? await db.select().from(mailMessages).where(eq(mailMessages.id, mailId)) : [];
     if (!row) throw new PermanentDeliveryError('the queued mail is gone');
     if (row.status !== 'queued') return {};
@@ -543,7 +564,7 @@ export class EmailSender implements TDeliverySender {
   }
 
   private outgoing(
-    state: Attached,
+    state: Sending,
     to: string,
     rendered: RenderedEmail,
     o: {
@@ -580,7 +601,7 @@ export class EmailSender implements TDeliverySender {
 
   /** SMTP, or the dev outbox when there is none. */
   private async deliver(
-    state: Attached,
+    state: Sending,
     o: {
       kind: string;
       recipient: Recipient;
@@ -597,7 +618,7 @@ export class EmailSender implements TDeliverySender {
       await state.transport.send(this.outgoing(state, o.recipient.email, o.rendered, o));
       return;
     }
-    await state.database.db.insert(mailMessages).values({
+    await state.db.insert(mailMessages).values({
       to: o.recipient.email,
       subject: o.rendered.subject,
       text: o.rendered.text,
@@ -619,7 +640,7 @@ export class EmailSender implements TDeliverySender {
     );
   }
 
-  private ticketView(state: Attached, ticket: TTicket, recipient: Recipient): TicketView {
+  private ticketView(state: Sending, ticket: TTicket, recipient: Recipient): TicketView {
     return {
       key: ticket.key,
       title: ticket.title,
@@ -631,8 +652,8 @@ export class EmailSender implements TDeliverySender {
     };
   }
 
-  private async inboundOrigin(state: Attached, ticketId: string): Promise<string | null> {
-    const [row] = await state.database.db
+  private async inboundOrigin(state: Sending, ticketId: string): Promise<string | null> {
+    const [row] = await state.db
       .select({ messageId: emailMessageIds.messageId })
       .from(emailMessageIds)
       .where(and(eq(emailMessageIds.ticketId, ticketId), eq(emailMessageIds.direction, 'in')))
@@ -641,13 +662,13 @@ export class EmailSender implements TDeliverySender {
     return row?.messageId ?? null;
   }
 
-  private async localTime(state: Attached, userId: string, at: Date): Promise<string> {
-    const zone = (await loadPreferences(state.database.db, userId, state.services.config.DIGEST_TIME_ZONE)).timeZone;
+  private async localTime(state: Sending, userId: string, at: Date): Promise<string> {
+    const zone = (await loadPreferences(state.db, userId, state.services.config.DIGEST_TIME_ZONE)).timeZone;
     return formatDateTime(at, zone);
   }
 }
 
-async function loadRecipient(db: Db, id: string): Promise<Recipient | null> {
+async function loadRecipient(db: DbOrTx, id: string): Promise<Recipient | null> {
   const [row] = await db
     .select({
       id: users.id,
@@ -697,3 +718,20 @@ export interface AttachableSender extends TDeliverySender {
 export const isAttachable = (sender: TDeliverySender): sender is AttachableSender =>
   typeof (sender as Partial<AttachableSender>).attach === 'function' &&
   typeof (sender as Partial<AttachableSender>).detach === 'function';
+
+/**
+ * A sender whose database work can join the delivery job's transaction (see `EmailSender.sendIn`):
+ * a send then holds one connection, never waiting for a second one while it holds the first.
+ */
+export interface TransactionalSender extends TDeliverySender {
+  sendIn(db: DbOrTx, envelope: TDeliveryEnvelope): Promise<TDeliveryResult>;
+}
+
+export const isTransactional = (sender: TDeliverySender): sender is TransactionalSender =>
+  typeof (sender as Partial<TransactionalSender>).sendIn === 'function';
+
+/** The first guard, before anything else: facts that say internal, for a requester. */
+function refuseInternalToRequester({ facts }: TDeliveryEnvelope): void {
+  if (facts.notification?.visibility === 'internal' && facts.recipient?.user.role === 'requester')
+    throw new PermanentDeliveryError('internal content is never emailed to a requester');
+}

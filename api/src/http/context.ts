@@ -13,7 +13,14 @@ import type { DnsResolver } from '../email/dns.js';
 
 /** What every route handler and domain function may use. */
 export interface Services {
+  /** The primary: every write, and every read that must see the caller's own writes. */
   db: Db;
+  /**
+   * Where the heavy reads go (DATABASE_READ_URL, a replica; `db` without one): the queue lists and
+   * search, queue counts, reports and the knowledge-base list, named at each use. A replica lags
+   * the primary, so never a write here, nor a read of something the caller just changed.
+   */
+  readDb: Db;
   pool: pg.Pool;
   config: Config;
   clock: Clock;

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock, systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { agendaJobs, inboundEvents, outbox } from '../db/schema.js';
+import { SessionConnection } from '../db/session.js';
 import { silentLogger } from '../logger.js';
 import { useTestDatabase } from '../test/db.js';
 import { recordInbox } from '../integrations/inbox.js';
@@ -26,9 +27,18 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs = 15_000
 describe('jobs runtime', () => {
   const db = useTestDatabase();
   const workers: Worker[] = [];
+  const sessions: SessionConnection[] = [];
   afterEach(async () => {
     while (workers.length) await workers.pop()!.stop(1000);
+    while (sessions.length) await sessions.pop()!.stop();
   });
+  /** A worker process's session connection (its LISTEN for wake-ups). */
+  const session = async () => {
+    const s = new SessionConnection(db.current.url, silentLogger());
+    await s.start();
+    sessions.push(s);
+    return s;
+  };
 
   const start = async (
     definitions: Record<string, JobDefinition<string, z.ZodType>>,
@@ -37,6 +47,7 @@ describe('jobs runtime', () => {
   ) => {
     const worker = await startWorker({
       pool: db.current.pool,
+      session: await session(),
       db: db.current.db,
       logger: silentLogger(),
       clock: systemClock,
@@ -88,6 +99,7 @@ describe('jobs runtime', () => {
       const handled: unknown[] = [];
       const worker = await startWorker({
         pool: db.current.pool,
+        session: await session(),
         db: db.current.db,
         logger: silentLogger(),
         clock: systemClock,
@@ -404,10 +416,16 @@ describe('maintenance.purge-expired', () => {
 
   it('is scheduled as a recurring job by a worker, once however many workers start', async () => {
     const opts = { pool: db.current.pool, db: db.current.db, logger: silentLogger(), clock: systemClock, config };
-    const [a, b] = await Promise.all([startWorker({ ...opts, name: 'w1' }), startWorker({ ...opts, name: 'w2' })]);
+    const sessions = [1, 2].map(() => new SessionConnection(db.current.url, silentLogger()));
+    await Promise.all(sessions.map((s) => s.start()));
+    const [a, b] = await Promise.all([
+      startWorker({ ...opts, session: sessions[0]!, name: 'w1' }),
+      startWorker({ ...opts, session: sessions[1]!, name: 'w2' }),
+    ]);
     const rows = await db.current.db.select().from(agendaJobs).where(eq(agendaJobs.name, 'maintenance.purge-expired'));
     await a.stop(500);
     await b.stop(500);
+    for (const s of sessions) await s.stop();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.type).toBe('single');
     expect(rows[0]?.repeatInterval).toBe(String(config.MAINTENANCE_INTERVAL));

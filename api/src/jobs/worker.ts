@@ -8,15 +8,19 @@ import type { TDeliverySender, TInboundHandler } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { SessionConnection } from '../db/session.js';
 import { agendaJobs } from '../db/schema.js';
 import type { Logger } from '../logger.js';
+import { SessionJobChannel } from './channel.js';
 import { jobDefinitions } from './definitions/index.js';
 import { JOBS_CHANNEL } from './enqueue.js';
 import { PermanentJobError, retryDelay, type JobDefinition } from './registry.js';
 
 export interface WorkerOptions {
-  /** For Agenda's own queries and LISTEN; best not the pool the handlers use (see runtime.ts). */
+  /** For Agenda's own queries; best not the pool the handlers use (see runtime.ts). */
   pool: pg.Pool;
+  /** The process's session connection, where job wake-ups are LISTENed for. */
+  session: SessionConnection;
   db: Db;
   logger: Logger;
   clock: Clock;
@@ -54,14 +58,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const name = options.name ?? `worker-${process.pid}`;
   const senders = options.senders ?? [];
   const inbound = options.inbound ?? [];
-  const backend = new PostgresBackend({ pool, ensureSchema: false, channelName: JOBS_CHANNEL });
-  // The LISTEN connection reconnects by itself when the database restarts; without a listener its
-  // 'error' event would be thrown and take the process down.
-  backend.notificationChannel?.on('error', (err: unknown) =>
-    logger.warn({ err }, 'job notification channel error; reconnecting'),
-  );
+  const backend = new PostgresBackend({ pool, ensureSchema: false, disableNotifications: true });
+  const notificationChannel = new SessionJobChannel(options.session, pool, JOBS_CHANNEL);
+  // Without a listener an 'error' event would be thrown and take the process down.
+  notificationChannel.on('error', (err: unknown) => logger.warn({ err }, 'job notification channel error'));
   const agenda = new Agenda({
     backend,
+    notificationChannel,
     name,
     processEvery: config.JOBS_PROCESS_EVERY,
     defaultLockLifetime: config.JOBS_LOCK_LIFETIME,

@@ -57,7 +57,7 @@ export const kbRoutes = [
     query: ZKbArticleListQuery,
     response: ZKbArticleList,
     handler: async (ctx) => ({
-      items: (await listArticles(ctx.services.db, ctx.user, ctx.query.category)).map(presentArticle),
+      items: (await listArticles(ctx.services.readDb, ctx.user, ctx.query.category)).map(presentArticle),
     }),
   }),
   defineRoute({
@@ -165,7 +165,7 @@ export const kbRoutes = [
       const deflectedSql = sql`(${kbSuggestions.outcome} = 'solved' AND NOT EXISTS (
         SELECT 1 FROM tickets t WHERE t.requester_id = ${kbSuggestions.userId}
           AND t.created_at >= ${kbSuggestions.createdAt} AND t.created_at < ${kbSuggestions.createdAt} + interval '7 days'))`;
-      const [totals] = await ctx.services.db
+      const [totals] = await ctx.services.readDb
         .select({
           suggested: sql<number>`count(*)::int`,
           solved: sql<number>`count(*) FILTER (WHERE ${kbSuggestions.outcome} = 'solved')::int`,
@@ -173,7 +173,7 @@ export const kbRoutes = [
         })
         .from(kbSuggestions)
         .where(inRange);
-      const top = await ctx.services.db
+      const top = await ctx.services.readDb
         .select({ slug: kbSuggestions.solvedSlug, title: kbArticles.title, deflected: sql<number>`count(*)::int` })
         .from(kbSuggestions)
         .innerJoin(kbArticles, eq(kbArticles.slug, kbSuggestions.solvedSlug))

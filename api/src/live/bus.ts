@@ -1,9 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { z } from 'zod';
 import type { DbOrTx } from '../db/client.js';
-import type { Logger } from '../logger.js';
+import type { SessionConnection } from '../db/session.js';
 
 export const LIVE_CHANNEL = 'deskmate_live';
 
@@ -36,64 +35,36 @@ export async function publishLive(db: DbOrTx, event: LiveEvent): Promise<void> {
 }
 
 /**
- * One LISTEN connection per process, re-established when the database restarts; live events are
- * re-emitted to local subscribers (the SSE streams).
+ * Live events for this process's SSE streams: a LISTEN on the process's session connection
+ * (DATABASE_DIRECT_URL, re-established after a restart by the connection itself), each event
+ * re-emitted to local subscribers.
  */
 export class LiveHub extends EventEmitter {
-  private client: pg.Client | undefined;
-  private stopped = false;
-  private retry: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
 
-  constructor(
-    private readonly url: string,
-    private readonly logger: Logger,
-  ) {
+  constructor(private readonly session: SessionConnection) {
     super();
     this.setMaxListeners(0);
   }
 
   async start(): Promise<void> {
-    await this.connect();
-  }
-
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.url, application_name: 'deskmate-live' });
-    client.on('error', (err) => {
-      this.logger.warn({ err: err.message }, 'live updates connection lost; reconnecting');
-      this.reconnect(client);
+    this.unlisten = await this.session.listen(LIVE_CHANNEL, {
+      onNotify: (payload) => {
+        let event: unknown;
+        try {
+          event = JSON.parse(payload);
+        } catch {
+          return;
+        }
+        const parsed = ZLiveEvent.safeParse(event);
+        if (parsed.success) this.emit('event', parsed.data);
+      },
     });
-    client.on('end', () => this.reconnect(client));
-    client.on('notification', (msg) => {
-      if (msg.channel !== LIVE_CHANNEL || !msg.payload) return;
-      const parsed = ZLiveEvent.safeParse(JSON.parse(msg.payload));
-      if (parsed.success) this.emit('event', parsed.data);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${LIVE_CHANNEL}`);
-      this.client = client;
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'live updates could not connect; retrying');
-      this.reconnect(client);
-    }
-  }
-
-  private reconnect(client: pg.Client): void {
-    if (this.stopped || this.retry || (this.client && this.client !== client)) return;
-    this.client = undefined;
-    client.end().catch(() => undefined);
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      void this.connect();
-    }, 1000);
-    this.retry.unref();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retry);
     this.emit('stop');
-    await this.client?.end().catch(() => undefined);
+    await this.unlisten?.();
+    this.unlisten = undefined;
   }
 }

@@ -24,7 +24,7 @@ export const reportRoutes = [
       if (to.getTime() - from.getTime() > maxReportDays * DAY)
         throw new AppError('validation_failed', `Invalid query.to: the range must be at most ${maxReportDays} days`);
       const viewer = await requestViewer(ctx);
-      const report = await ticketReport(ctx.services.db, viewer, { from, to, groupId: ctx.query.groupId }, now);
+      const report = await ticketReport(ctx.services.readDb, viewer, { from, to, groupId: ctx.query.groupId }, now);
       const range = new URLSearchParams({ from: report.from, to: report.to });
       return { ...report, deflectionReport: `/api/reports/deflection?${range.toString()}` };
     },

@@ -75,7 +75,7 @@ export const slaRoutes = [
     handler: async (ctx) => {
       // Agents see the figures of the tickets they may see (their groups), admins all.
       const viewer = await requestViewer(ctx);
-      return slaReport(ctx.services.db, {
+      return slaReport(ctx.services.readDb, {
         from: new Date(ctx.query.from),
         to: new Date(ctx.query.to),
         groupId: ctx.query.groupId,

@@ -3,6 +3,7 @@ import type { TSlaPolicy } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { createDatabase } from '../db/client.js';
+import { SessionConnection } from '../db/session.js';
 import { agendaJobs, auditEvents, notifications, outbox, slaEscalations, ticketEvents, tickets } from '../db/schema.js';
 import { slaSweep } from '../jobs/definitions/sla-sweep.js';
 import { enqueue } from '../jobs/enqueue.js';
@@ -226,10 +227,13 @@ describe('several workers', () => {
     desk.clock.set('2026-01-12T11:01:00Z'); // every first response (2 h) breached a minute ago
     const config = loadConfig({ JOBS_PROCESS_EVERY: '100ms', LOG_LEVEL: 'silent' });
     const pools = [createDatabase(desk.database.url, { max: 4 }), createDatabase(desk.database.url, { max: 4 })];
+    const sessions = pools.map(() => new SessionConnection(desk.database.url, silentLogger()));
+    await Promise.all(sessions.map((s) => s.start()));
     const workers = await Promise.all(
       pools.map((p, i) =>
         startWorker({
           pool: p.pool,
+          session: sessions[i]!,
           db: p.db,
           logger: silentLogger(),
           clock: desk.clock,
@@ -255,6 +259,7 @@ describe('several workers', () => {
       }
     } finally {
       for (const w of workers) await w.stop(2000);
+      for (const s of sessions) await s.stop();
       for (const p of pools) await p.close();
     }
     expect(await countSlaRows(ids, 'first_response_breach')).toEqual({ n: 60, tickets: 60 });

@@ -77,8 +77,10 @@ export const ticketRoutes = [
     response: ZTicketList,
     handler: async (ctx) => {
       const { viewer } = await context(ctx);
-      const { rows, nextCursor } = await listTickets(ctx.services.db, viewer, ctx.query, ctx.services.clock.now());
-      return { items: await presentTickets(ctx.services.db, rows, ctx.services.clock.now()), nextCursor };
+      // A heavy read: from the replica when there is one (a ticket changed a moment ago may lag).
+      const { readDb, clock } = ctx.services;
+      const { rows, nextCursor } = await listTickets(readDb, viewer, ctx.query, clock.now());
+      return { items: await presentTickets(readDb, rows, clock.now()), nextCursor };
     },
   }),
   defineRoute({
@@ -89,7 +91,7 @@ export const ticketRoutes = [
     response: ZQueueCounts,
     handler: async (ctx) => {
       const { viewer } = await context(ctx);
-      return { counts: await countTickets(ctx.services.db, viewer, queueQueries, ctx.services.clock.now()) };
+      return { counts: await countTickets(ctx.services.readDb, viewer, queueQueries, ctx.services.clock.now()) };
     },
   }),
   defineRoute({

@@ -4,6 +4,7 @@ import { PermanentDeliveryError, type TDeliveryPlan, type TMessageRef } from '@d
 import { outbox } from '../../db/schema.js';
 import { deliveries, messageRefs } from '../../db/schema-delivery.js';
 import { factsFor } from '../../delivery/facts.js';
+import { isTransactional } from '../../email/sender.js';
 import { defineJob, PermanentJobError } from '../registry.js';
 
 /**
@@ -37,13 +38,15 @@ export const deliverySend = defineJob({
       const facts = await factsFor(tx, row, ctx.clock.now());
       let result;
       try {
-        result = await sender.send({
+        const envelope = {
           id: deliveryId,
           plan,
           facts,
           ref: (ref?.ref as TMessageRef | undefined) ?? null,
           attempt: ctx.attempt,
-        });
+        };
+        // In this transaction where the sender can: one connection per send (see TransactionalSender).
+        result = isTransactional(sender) ? await sender.sendIn(tx, envelope) : await sender.send(envelope);
       } catch (err) {
         await tx
           .update(deliveries)

@@ -1,0 +1,132 @@
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+
+export interface ChannelListener {
+  /** A NOTIFY payload on the channel. */
+  onNotify(payload: string): void;
+  /**
+   * The LISTEN holds again after the connection was (re)made: notifications sent while it was
+   * down are lost, so look for what may have been missed.
+   */
+  onConnect?(): void;
+}
+
+/**
+ * The one direct connection a process keeps to the primary (DATABASE_DIRECT_URL), for what needs
+ * a session of its own and so cannot go through a transaction-mode pooler, which hands each
+ * transaction whichever server connection is free: LISTEN (live updates, job wake-ups, the outbox
+ * relay) and session advisory locks (the IMAP poll). Every channel shares it. After a loss it
+ * reconnects every second, LISTENs again and tells each listener, which catches up.
+ * Transaction-scoped work (pg_notify, pg_advisory_xact_lock) belongs on the pool, not here.
+ */
+export class SessionConnection {
+  private client: pg.Client | undefined;
+  private readonly channels = new Map<string, Set<ChannelListener>>();
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly logger: Logger,
+    private readonly applicationName = 'deskmate-session',
+  ) {}
+
+  /** Connect (a failure is logged and retried in the background: the pool may still serve). */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  /** Whether the connection is up now. */
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({
+      connectionString: this.url,
+      application_name: this.applicationName,
+      keepAlive: true,
+    });
+    client.on('error', (err) => {
+      this.logger.warn({ err: err.message }, 'database session connection lost; reconnecting');
+      this.reconnect(client);
+    });
+    client.on('end', () => this.reconnect(client));
+    client.on('notification', (msg) => {
+      for (const listener of this.channels.get(msg.channel) ?? []) listener.onNotify(msg.payload ?? '');
+    });
+    try {
+      await client.connect();
+      const names = [...this.channels.keys()];
+      if (names.length) await client.query(names.map((n) => `LISTEN ${pg.escapeIdentifier(n)}`).join('; '));
+      if (this.stopped) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      this.client = client;
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'database session connection failed; retrying');
+      this.reconnect(client);
+      return;
+    }
+    for (const listeners of this.channels.values()) for (const l of listeners) l.onConnect?.();
+  }
+
+  private reconnect(client: pg.Client): void {
+    if (this.stopped || this.retry || (this.client && this.client !== client)) return;
+    this.client = undefined;
+    client.end().catch(() => undefined);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.connect();
+    }, 1000);
+    this.retry.unref();
+  }
+
+  /**
+   * LISTEN on `channel` for as long as the connection lives, across reconnections. Resolves once
+   * the LISTEN holds (or at once while disconnected: it is issued when the connection is back).
+   * Returns the way to stop listening.
+   */
+  async listen(channel: string, listener: ChannelListener): Promise<() => Promise<void>> {
+    let listeners = this.channels.get(channel);
+    const first = !listeners;
+    if (!listeners) this.channels.set(channel, (listeners = new Set()));
+    listeners.add(listener);
+    if (first && this.client) await this.client.query(`LISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+    return async () => {
+      if (!listeners.delete(listener) || listeners.size) return;
+      this.channels.delete(channel);
+      await this.client?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+    };
+  }
+
+  /**
+   * Run `fn` while this process holds the session advisory lock `key`; null, without running it,
+   * when another session holds it. Throws when the connection is down. A lock outlives nothing: it
+   * is released after `fn`, and with the session if the connection is lost meanwhile.
+   */
+  async withLock<T>(key: string, fn: () => Promise<T>): Promise<T | null> {
+    const client = this.client;
+    if (!client) throw new Error('the database session connection is down');
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [
+      key,
+    ]);
+    if (!rows[0]?.ok) return null;
+    try {
+      return await fn();
+    } finally {
+      if (this.client === client)
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+}
