@@ -69,7 +69,17 @@ export function parseMailbox(value: string): { name: string | null; address: str
   return { name: match[1]?.trim() || null, address };
 }
 
-const defaultAttachmentTypes = [
+/** A comma-separated list of mail domains, lower-cased (EMAIL_SENDER_DOMAINS, OIDC_ALLOWED_DOMAINS). */
+const domainList = z
+  .string()
+  .regex(
+    /^\s*[a-z0-9.-]+(\s*,\s*[a-z0-9.-]+)*\s*$/i,
+    'must be a comma-separated list of domains such as example.com,example.org',
+  )
+  .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()))
+  .optional();
+
+export const defaultAttachmentTypes = [
   'image/*',
   'application/pdf',
   'text/plain',
@@ -318,14 +328,7 @@ export const configSchema = {
     doc: 'The name on the console\'s sign-in button: "Sign in with …".',
   },
   OIDC_ALLOWED_DOMAINS: {
-    schema: z
-      .string()
-      .regex(
-        /^\s*[a-z0-9.-]+(\s*,\s*[a-z0-9.-]+)*\s*$/i,
-        'must be a comma-separated list of domains such as example.com,example.org',
-      )
-      .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()))
-      .optional(),
+    schema: domainList,
     secret: false,
     doc: 'Email domains whose people get a requester account at their first single sign-on (just-in-time). Someone whose verified email matches an existing user is linked to that user whatever the domain. Unset: only existing users can sign in with OIDC_ISSUER.',
   },
@@ -396,14 +399,7 @@ export const configSchema = {
     doc: 'Who may open a ticket by emailing the desk: off, known (existing users) or anyone (unknown senders become requesters; see EMAIL_SENDER_DOMAINS).',
   },
   EMAIL_SENDER_DOMAINS: {
-    schema: z
-      .string()
-      .regex(
-        /^\s*[a-z0-9.-]+(\s*,\s*[a-z0-9.-]+)*\s*$/i,
-        'must be a comma-separated list of domains such as example.com,example.org',
-      )
-      .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()))
-      .optional(),
+    schema: domainList,
     secret: false,
     doc: 'With EMAIL_CREATE_TICKETS=anyone: only senders of these domains become requesters. Unset: any domain.',
   },

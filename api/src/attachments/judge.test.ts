@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { judgeFile, refusalText, type FilePolicy } from './judge.js';
+import { defaultAttachmentTypes } from '../config.js';
 
 // Real bytes, built here: the signatures each format starts with, and zip files made in memory.
 const pdf = Buffer.from(
@@ -82,19 +83,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 // The default of EMAIL_ATTACHMENT_TYPES.
 const policy: FilePolicy = {
   maxBytes: 10 * 1024 * 1024,
-  types: [
-    'image/*',
-    'application/pdf',
-    'text/plain',
-    'text/csv',
-    'application/zip',
-    'message/rfc822',
-    'application/msword',
-    'application/vnd.ms-excel',
-    'application/vnd.ms-powerpoint',
-    'application/vnd.openxmlformats-officedocument.*',
-    'application/vnd.oasis.opendocument.*',
-  ],
+  types: [...defaultAttachmentTypes],
 };
 
 const judge = (filename: string, declaredType: string, bytes: Buffer, p: FilePolicy = policy) =>
