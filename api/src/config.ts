@@ -184,7 +184,7 @@ export const configSchema = {
   ATTACHMENT_MAX_BYTES: {
     schema: int(1024, 50 * 1024 * 1024).default(10 * 1024 * 1024),
     secret: false,
-    doc: 'Largest file a person may upload to a reply, note or new ticket in the console or portal, in bytes (refused with 413 above it).',
+    doc: 'Largest file a person may upload to a reply, note or new ticket in the console or portal, or share in chat, in bytes (refused with 413 above it).',
   },
   ATTACHMENT_TYPES: {
     schema: mimeList.default([...defaultAttachmentTypes]),

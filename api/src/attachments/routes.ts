@@ -1,7 +1,16 @@
-import { ZAttachmentList, ZAttachmentParams, ZIdParams, ZTicketKeyParams, ZUploadResponse } from '@deskmate/shared';
+import {
+  ZAttachmentList,
+  ZAttachmentParams,
+  ZIdParams,
+  ZTicketFileQuery,
+  ZTicketFileResponse,
+  ZTicketKeyParams,
+  ZUploadResponse,
+} from '@deskmate/shared';
 import { notFound } from '../http/errors.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
 import { getVisibleTicket, ticketContext } from '../tickets/service.js';
+import { attachToEvent, readFileBody } from './chat-files.js';
 import { readUpload } from './multipart.js';
 import {
   attachmentContent,
@@ -36,7 +45,8 @@ async function visibleTicket(ctx: RouteContext<unknown, unknown, { key: string }
  * Files: uploads waiting to be attached, and the files of a ticket (email attachments, uploads,
  * chat files), each read through `attachmentsVisibleTo`: a file is seen by whoever sees the event
  * it belongs to. An upload is attached by the reply, note or new ticket that lists its id in
- * `attachmentIds` (see ADR 0011).
+ * `attachmentIds` (see ADR 0012); a file shared in chat is sent for the reply or note its sender
+ * just wrote.
  */
 export const attachmentRoutes = [
   defineRoute({
@@ -60,6 +70,30 @@ export const attachmentRoutes = [
     params: ZIdParams,
     handler: async (ctx) => {
       await discardUpload(ctx.services.db, ctx.user, ctx.params.id);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/tickets/:key/attachments',
+    access: 'user',
+    summary:
+      'Attach a file shared in chat (the body, application/octet-stream; ?event=&filename=&type=) to your own reply or note: judged by its bytes like an upload, and as visible as that event',
+    params: ZTicketKeyParams,
+    query: ZTicketFileQuery,
+    response: ZTicketFileResponse,
+    status: 201,
+    handler: async (ctx) => {
+      const attachment = await attachToEvent(
+        await ticketContext(ctx.services, ctx.actor, ctx.user),
+        ctx.params.key,
+        ctx.query.event,
+        {
+          filename: ctx.query.filename,
+          declaredType: ctx.query.type ?? '',
+          read: () => readFileBody(ctx.req, ctx.services),
+        },
+      );
+      return { attachment };
     },
   }),
   defineRoute({

@@ -9,6 +9,7 @@ import { consume } from '../security/rate-limit.js';
 import { attachmentsVisibleTo, type Viewer, type Visible } from '../tickets/policy.js';
 import { judgeFile, refusalText } from './judge.js';
 import { safeFileName } from './names.js';
+import { attachmentPolicy } from './store.js';
 
 /** An upload not referenced by a reply, note or new ticket within this long is purged. */
 export const UPLOAD_TTL_MS = 86_400_000;
@@ -147,7 +148,7 @@ export async function createUpload(services: Services, user: UserRow, file: Uplo
   if (!file.bytes.length) throw new AppError('validation_failed', `${filename} is empty`);
   const verdict = await judgeFile(
     { filename, declaredType: file.declaredType, bytes: file.bytes },
-    { maxBytes: config.ATTACHMENT_MAX_BYTES, types: config.ATTACHMENT_TYPES },
+    attachmentPolicy(config),
   );
   if (!verdict.kept) throw refusal(filename, verdict.reason, verdict.detail);
   await consume(db, [{ key: `attachments:upload:${user.id}`, max: UPLOADS_PER_HOUR, windowMs: 3_600_000 }], clock);

@@ -141,6 +141,24 @@ describe('the chat sessions API', () => {
     );
   });
 
+  it('a message turned into a ticket keeps its author with the text', async () => {
+    const res = await call<Res>(a, 'POST', '/chat/sessions', {
+      cookie: sessionCookie(a, alice),
+      body: {
+        channel: 'web',
+        conversation: 'from-a-message',
+        text: 'The projector in room 4 shows no picture',
+        sourceUrl: 'https://teams.microsoft.com/l/message/19:abc@thread.tacv2/1700000000001',
+        sourceAuthor: 'Bob Builder',
+      },
+    });
+    expect(res.status).toBe(200);
+    const [row] = await database.db.select().from(chatSessions).where(eq(chatSessions.id, res.body.session.id));
+    expect((row?.state as { draft: { description: string } }).draft.description).toBe(
+      'The projector in room 4 shows no picture\n\n(From a message by Bob Builder: https://teams.microsoft.com/l/message/19:abc@thread.tacv2/1700000000001)',
+    );
+  });
+
   it('someone else’s conversation is 404', async () => {
     const mine = await call<Res>(a, 'POST', '/chat/sessions', {
       cookie: sessionCookie(a, alice),

@@ -1,4 +1,6 @@
 import {
+  ZChatFileQuery,
+  ZChatFileResponse,
   ZChatInputRequest,
   ZChatSessionResponse,
   ZChatStartRequest,
@@ -8,6 +10,8 @@ import {
 } from '@deskmate/shared';
 import { AppError } from '../http/errors.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
+import { readFileBody } from '../attachments/chat-files.js';
+import { addSessionFile } from './files.js';
 import { chatInput, currentChat, startChat } from './service.js';
 
 /**
@@ -64,5 +68,24 @@ export const chatRoutes = [
     body: ZChatInputRequest,
     response: ZChatSessionResponse,
     handler: async (ctx) => chatInput(ctx.services, ctx.actor, ctx.user, ctx.params.id, ctx.body),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/chat/sessions/:id/files',
+    access: 'user',
+    summary:
+      'Add a file (the body, application/octet-stream; ?filename=&type=) to the ticket this conversation is about to file: judged by its bytes like an upload',
+    params: ZIdParams,
+    query: ZChatFileQuery,
+    response: ZChatFileResponse,
+    status: 201,
+    handler: async (ctx) => {
+      const file = await addSessionFile(ctx.services, ctx.user, ctx.params.id, {
+        filename: ctx.query.filename,
+        declaredType: ctx.query.type ?? '',
+        read: () => readFileBody(ctx.req, ctx.services),
+      });
+      return { file };
+    },
   }),
 ];

@@ -6,6 +6,7 @@ import { chatSessions, kbSuggestions, tickets } from '../db/schema.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
 import { createTicket, ticketContext } from '../tickets/service.js';
+import { adoptSessionFiles, dropSessionFiles } from './files.js';
 
 type SessionRow = typeof chatSessions.$inferSelect;
 type State = wizard.TWizardState;
@@ -92,6 +93,9 @@ async function save(
     })
     .where(eq(chatSessions.id, row.id))
     .returning();
+  // Files shared while the wizard asked belong to the ticket it files, or to nothing: a new
+  // conversation, or one that ended without a ticket, drops them.
+  if (ticketId === null || (wizard.isFinished(state) && !saved!.ticketId)) await dropSessionFiles(tx, row.id);
   return saved!;
 }
 
@@ -136,6 +140,7 @@ async function fileTicket(
     await tx.execute(sql`
       UPDATE kb_suggestions SET ticket_id = ${ticket.id}
       WHERE session_id = ${row.id} AND ticket_id IS NULL`);
+    await adoptSessionFiles(tx, row.id, ticket.id);
     const created = wizard.next(
       state,
       {
@@ -158,8 +163,20 @@ export interface StartChatInput {
   conversation?: string | undefined;
   text?: string | undefined;
   sourceUrl?: string | undefined;
+  sourceAuthor?: string | undefined;
   /** False: the text was already searched in the knowledge base (help centre), offer no articles. */
   offerArticles?: boolean | undefined;
+}
+
+/**
+ * A description prefilled from someone's message (a Slack shortcut, a Teams message action):
+ * the text, then where it came from and who wrote it, as one line the agents read.
+ */
+export function describedFrom(text: string, source: { url?: string | undefined; author?: string | undefined }): string {
+  if (source.author && source.url) return `${text}\n\n(From a message by ${source.author}: ${source.url})`;
+  if (source.author) return `${text}\n\n(From a message by ${source.author})`;
+  if (source.url) return `${text}\n\n(From ${source.url})`;
+  return text;
 }
 
 /**
@@ -201,9 +218,7 @@ export async function startChat(
     const text =
       input.text === undefined
         ? undefined
-        : input.sourceUrl
-          ? `${input.text}\n\n(From ${input.sourceUrl})`
-          : input.text;
+        : describedFrom(input.text, { url: input.sourceUrl, author: input.sourceAuthor });
     const fresh = wizard.start(
       {
         ...(text !== undefined ? { text } : {}),

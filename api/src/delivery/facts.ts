@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { TChatIdentity, TDeliveryFacts, TRecipient } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { notifications, type outbox, ticketEvents, tickets, userIdentities, users } from '../db/schema.js';
@@ -64,6 +64,28 @@ export async function factsFor(db: DbOrTx, row: OutboxRow, now: Date): Promise<T
     if (u) recipient = await recipientFor(db, u);
   }
   const [ticketRow] = ticketId ? await db.select(ticketColumns).from(tickets).where(eq(tickets.id, ticketId)) : [];
+  // The events of the ticket's public conversation that one change added (`ticket.event`), in
+  // order: only ever read when public, with their files as its requester may see them.
+  let events: TDeliveryFacts['events'];
+  const eventIds = Array.isArray(payload.eventIds) ? payload.eventIds.filter((id) => typeof id === 'string') : [];
+  if (row.kind === 'ticket.event' && eventIds.length && ticketRow) {
+    const [requester] = await db.select().from(users).where(eq(users.id, ticketRow.requesterId));
+    const rows = await db
+      .select()
+      .from(ticketEvents)
+      .where(
+        and(
+          inArray(ticketEvents.id, eventIds),
+          eq(ticketEvents.ticketId, ticketRow.id),
+          eq(ticketEvents.visibility, 'public'),
+        ),
+      );
+    const presented =
+      requester && rows.length
+        ? await presentEvents(db, rows, { viewer: await viewerFor(db, requester), ticket: ticketRow })
+        : [];
+    events = eventIds.flatMap((id) => presented.filter((e) => e.id === id));
+  }
   const ticket = ticketRow ? ((await presentTickets(db, [ticketRow], now))[0] ?? null) : null;
-  return { kind: row.kind, ticket, notification, event, recipient, payload };
+  return { kind: row.kind, ticket, notification, event, recipient, payload, ...(events ? { events } : {}) };
 }

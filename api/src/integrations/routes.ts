@@ -14,12 +14,15 @@ import {
   ZIntegrationsStatus,
   ZResolveIdentityRequest,
   ZResolveIdentityResponse,
+  ZTeamsTicketAudience,
+  ZTeamsTicketAudienceQuery,
 } from '@deskmate/shared';
 import { defineRoute } from '../http/route.js';
 import type { Services } from '../http/context.js';
 import { presentUser } from '../presenters/user.js';
 import { resolveChatIdentity } from '../users/service.js';
 import { recordInbox } from './inbox.js';
+import { teamsTicketAudience } from './teams-audience.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './service.js';
 import { integrationsStatus } from './status.js';
 
@@ -280,6 +283,17 @@ function teamsRoutes() {
         const parsed = ZTeamsTriage.safeParse(await readSetting(ctx.services.db, triageKey));
         return { triage: parsed.success ? parsed.data : null };
       },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/integrations/teams/ticket-audience',
+      access: 'integration',
+      scopes: ['chat:act'],
+      summary:
+        "Teams: whose view of a ticket's card refreshes into their own (requester, assignee, its agents: their Teams user ids) and whom its Assign menu offers",
+      query: ZTeamsTicketAudienceQuery,
+      response: ZTeamsTicketAudience,
+      handler: async (ctx) => teamsTicketAudience(ctx.services.db, ctx.query.ticket),
     }),
     defineRoute({
       method: 'put',

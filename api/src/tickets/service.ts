@@ -110,7 +110,37 @@ async function addEvent(
     eventId: row!.id,
     visibility: row!.visibility,
   });
+  if (isPublicConversation(row!)) {
+    // The chat threads that follow the ticket (under its triage cards) get it from the delivery
+    // jobs: one outbox row per transaction, so a reply and the status change it causes arrive
+    // together and in order.
+    await tx
+      .insert(outbox)
+      .values({
+        kind: 'ticket.event',
+        dedupeKey: sql`${`ticket.event:${ticket.id}:`} || txid_current()::text`,
+        payload: { ticketId: ticket.id, eventIds: [row!.id] },
+      })
+      .onConflictDoUpdate({
+        target: outbox.dedupeKey,
+        set: {
+          payload: sql`jsonb_set(${outbox.payload}, '{eventIds}', (${outbox.payload} -> 'eventIds') || (excluded.payload -> 'eventIds'))`,
+        },
+      });
+  }
   return row!;
+}
+
+/**
+ * The public conversation of a ticket, as the chat threads that follow it show it: public replies
+ * and status changes. Internal events never qualify, so they are never planned for a chat thread.
+ */
+export function isPublicConversation(event: Pick<TicketEventRow, 'kind' | 'visibility' | 'data'>): boolean {
+  if (event.visibility !== 'public') return false;
+  return (
+    event.kind === 'reply' ||
+    (event.kind === 'system' && (event.data as { type?: unknown } | null)?.type === 'status_changed')
+  );
 }
 
 /** Every change: audit row (before/after), live update, and an outbox row for the chat cards. */
@@ -440,14 +470,15 @@ async function applyClassification(
   ticket: TicketRow,
   field: 'priority' | 'category',
   value: string | null,
+  reason?: string,
 ): Promise<TicketRow> {
   if (ticket[field] === value) return ticket;
   const after = await applyRaw(tx, ctx, ticket, { [field]: value });
   await addEvent(tx, ctx, after, {
     kind: 'system',
     visibility: 'internal',
-    body: `${field === 'priority' ? 'Priority' : 'Category'} changed from ${ticket[field] ?? 'none'} to ${value ?? 'none'}`,
-    data: { type: `${field}_changed`, from: ticket[field], to: value },
+    body: `${field === 'priority' ? 'Priority' : 'Category'} changed from ${ticket[field] ?? 'none'} to ${value ?? 'none'}${reason ? `: ${reason}` : ''}`,
+    data: { type: `${field}_changed`, from: ticket[field], to: value, ...(reason ? { reason } : {}) },
   });
   if (value !== null) await recordCorrection(tx, ticket, field, value, ctx.actor.userId, ctx.services.clock.now());
   return after;
@@ -461,6 +492,8 @@ export interface UpdateTicketInput {
   groupId?: string | null | undefined;
   title?: string | undefined;
   description?: string | undefined;
+  /** Why the priority changes (kept with that change, internal like it). */
+  reason?: string | undefined;
 }
 
 /**
@@ -516,7 +549,8 @@ export async function updateTicket(ctx: TicketContext, key: string, input: Updat
         data: { type: 'group_changed', from, to: input.groupId },
       });
     }
-    if (input.priority !== undefined) t = await applyClassification(tx, ctx, t, 'priority', input.priority);
+    if (input.priority !== undefined)
+      t = await applyClassification(tx, ctx, t, 'priority', input.priority, input.reason);
     if (input.category !== undefined) t = await applyClassification(tx, ctx, t, 'category', input.category);
     if (input.assigneeId !== undefined) t = await applyAssign(tx, ctx, t, input.assigneeId);
     if (input.status !== undefined) t = await applyStatus(tx, ctx, t, watchers, input.status);

@@ -420,6 +420,40 @@ describe('replies, notes, watchers, merge, CSAT', () => {
   });
 });
 
+describe('a priority change with a reason', () => {
+  it('keeps the reason with the change, internal like it; a reason alone is a 400 that changes nothing', async () => {
+    const t = await open();
+    const res = await call<{ ticket: TTicket }>(app, 'PATCH', `/tickets/${t.key}`, {
+      cookie: as(agent),
+      body: { priority: 'urgent', reason: 'The CEO is travelling tomorrow' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.ticket.priority).toBe('urgent');
+    const events = await database.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id));
+    const change = events.find((e) => (e.data as { type?: string }).type === 'priority_changed');
+    expect(change).toMatchObject({
+      visibility: 'internal',
+      body: `Priority changed from ${t.priority} to urgent: The CEO is travelling tomorrow`,
+      data: { reason: 'The CEO is travelling tomorrow' },
+    });
+    const alone = await call(app, 'PATCH', `/tickets/${t.key}`, {
+      cookie: as(agent),
+      body: { reason: 'just because' },
+    });
+    expect(alone.status).toBe(400);
+    expect(ZErrorBody.parse(alone.body).error.code).toBe('validation_failed');
+    const withStatus = await call(app, 'PATCH', `/tickets/${t.key}`, {
+      cookie: as(agent),
+      body: { status: 'pending', reason: 'not for this' },
+    });
+    expect(withStatus.status).toBe(400);
+    const timeline = await call<{ items: { body: string }[] }>(app, 'GET', `/tickets/${t.key}/timeline`, {
+      cookie: as(alice),
+    });
+    expect(JSON.stringify(timeline.body)).not.toContain('The CEO is travelling');
+  });
+});
+
 describe('requester isolation: internal content never reaches a requester, on any read path', () => {
   let t: TTicket;
   const secret = 'zebracorn-internal-marker';
@@ -481,6 +515,23 @@ describe('requester isolation: internal content never reaches a requester, on an
     expect(JSON.stringify(res.body)).not.toContain(secret);
     const rows = await database.db.select().from(notifications).where(eq(notifications.userId, alice.id));
     expect(rows.every((r) => (r.data as { visibility: string }).visibility === 'public')).toBe(true);
+  });
+
+  it('the chat threads that mirror the conversation are fed public events only (replies, status changes)', async () => {
+    const rows = await database.db.select().from(outbox).where(eq(outbox.kind, 'ticket.event'));
+    const mine = rows.filter((r) => (r.payload as { ticketId: string }).ticketId === t.id);
+    const events = await database.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, t.id));
+    const mirrored = events.filter((e) =>
+      mine.some((r) => (r.payload as { eventIds: string[] }).eventIds.includes(e.id)),
+    );
+    // The agent's reply also moved the ticket from New to Open: a public status change.
+    expect(mirrored.map((e) => e.body).sort()).toEqual([
+      'Public answer about the charger',
+      'Status changed from New to Open',
+    ]);
+    expect(JSON.stringify(mine)).not.toContain(secret);
+    // The note and the priority change (internal) exist, and are not among them.
+    expect(events.filter((e) => e.visibility === 'internal').length).toBeGreaterThanOrEqual(2);
   });
 
   it('the outbox never holds a delivery of internal content to a requester', async () => {
@@ -610,7 +661,12 @@ describe('IDOR: every ticket route answers 404 to someone who may not see the ti
   });
 
   it.each(ticketRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', async (_name, route) => {
-    const path = route.path.replace(':key', t.key).replace(':userId', alice.id).replace(':id', fileId);
+    const base = route.path.replace(':key', t.key).replace(':userId', alice.id).replace(':id', fileId);
+    // Uploading a file names the event it is for: a well-formed request, so only the ticket can refuse it.
+    const queries: Record<string, string> = {
+      'post /tickets/:key/attachments': `?event=${fileId}&filename=a.txt`,
+    };
+    const path = `${base}${queries[`${route.method} ${route.path}`] ?? ''}`;
     const bodies: Record<string, unknown> = {
       '/tickets/:key': { title: 'Hijacked title' },
       '/tickets/:key/replies': { body: 'hi' },

@@ -2,6 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { ApiClient, ApiError, KbClient, ZResolveIdentityResponse, type TUser } from '@deskmate/shared';
 import type { BotOptions } from '../index.js';
+import type { TChatFile } from '../files.js';
+import { slackFiles } from './files.js';
 import type { Links } from './render/ids.js';
 
 export interface SlackLogger {
@@ -26,6 +28,8 @@ export interface SlackContext {
   firstTime(eventId: string): Promise<boolean>;
   /** The bot's DM channel with a user. */
   dmChannel(client: WebClient, slackUserId: string): Promise<string>;
+  /** The files of a message that Deskmate may fetch (with the bot token, from Slack only). */
+  files(raw: unknown): TChatFile[];
   logger: SlackLogger;
 }
 
@@ -205,6 +209,10 @@ export function createContext(options: BotOptions, logger: SlackLogger, extra: C
       dms.set(slackUserId, id);
       return id;
     },
+    files: (raw) =>
+      options.config.SLACK_BOT_TOKEN
+        ? slackFiles(raw, { token: options.config.SLACK_BOT_TOKEN, apiUrl: options.config.SLACK_API_URL })
+        : [],
     logger,
   };
 }

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { ApiError, ZChatSession, ZChatSessionResponse, type TChatSession, type wizard } from '@deskmate/shared';
+import { attachToSession, type TChatFile } from '../files.js';
 import type { SlackContext } from './context.js';
 import { userMessage } from './context.js';
 import { wizardMessage } from './render/wizard.js';
@@ -10,6 +11,18 @@ import { wizardMessage } from './render/wizard.js';
  */
 
 const startTextMax = 8000;
+
+/**
+ * How a conversation starts: from a description (`/ticket …`, a shortcut, "Still need help?") and
+ * the message it came from (link, author), or empty.
+ */
+export interface TPrefill {
+  text?: string | undefined;
+  sourceUrl?: string | undefined;
+  sourceAuthor?: string | undefined;
+  /** False when the text was just searched in the knowledge base: offer no articles again. */
+  offerArticles?: boolean | undefined;
+}
 
 async function current(ctx: SlackContext, slackUserId: string, dm: string): Promise<TChatSession | null> {
   try {
@@ -22,21 +35,14 @@ async function current(ctx: SlackContext, slackUserId: string, dm: string): Prom
   }
 }
 
-/** How a conversation starts: from a description (`/ticket …`, a shortcut, "Still need help?") or empty. */
-export interface Prefill {
-  text?: string | undefined;
-  sourceUrl?: string | undefined;
-  /** False when the text was just searched in the knowledge base: offer no articles again. */
-  offerArticles?: boolean | undefined;
-}
-
-async function start(ctx: SlackContext, slackUserId: string, dm: string, prefill: Prefill): Promise<TChatSession> {
+async function start(ctx: SlackContext, slackUserId: string, dm: string, prefill: TPrefill): Promise<TChatSession> {
   const text = prefill.text?.trim();
   const res = await ctx.as(slackUserId).request('POST', '/api/chat/sessions', ZChatSessionResponse, {
     channel: 'slack',
     conversation: dm,
     ...(text ? { text: text.slice(0, startTextMax) } : {}),
     ...(text && prefill.sourceUrl ? { sourceUrl: prefill.sourceUrl } : {}),
+    ...(text && prefill.sourceAuthor ? { sourceAuthor: prefill.sourceAuthor.slice(0, 200) } : {}),
     ...(text && prefill.offerArticles === false ? { offerArticles: false } : {}),
   });
   return res.session;
@@ -73,7 +79,7 @@ export async function startConversation(
   ctx: SlackContext,
   client: WebClient,
   slackUserId: string,
-  prefill: Prefill = {},
+  prefill: TPrefill = {},
 ): Promise<void> {
   await ctx.identity(client, slackUserId);
   const dm = await ctx.dmChannel(client, slackUserId);
@@ -86,21 +92,31 @@ export async function startConversation(
   }
 }
 
-/** A message typed in the DM: the answer to the current question, or the start of a new request. */
+/**
+ * A message typed in the DM: the answer to the current question, or the start of a new request.
+ * Files shared with it are kept with the conversation (they go with the ticket it files), before
+ * the answer is given, so an answer that files the ticket files them too.
+ */
 export async function typedInDm(
   ctx: SlackContext,
   client: WebClient,
   slackUserId: string,
   dm: string,
   text: string,
+  files: TChatFile[] = [],
 ): Promise<void> {
   await ctx.identity(client, slackUserId);
   try {
     const live = await current(ctx, slackUserId, dm);
-    const session =
-      live && !live.finished
-        ? await input(ctx, slackUserId, live.id, { type: 'text', text })
-        : await start(ctx, slackUserId, dm, { text });
+    let session = live && !live.finished ? live : await start(ctx, slackUserId, dm, text ? { text } : {});
+    if (files.length) {
+      const outcomes = await attachToSession(ctx.as(slackUserId), session.id, files);
+      await client.chat.postMessage({
+        channel: dm,
+        text: outcomes.map((o) => `${o.kept ? ':paperclip:' : ':warning:'} ${o.message}`).join('\n'),
+      });
+    }
+    if (live && !live.finished && text) session = await input(ctx, slackUserId, live.id, { type: 'text', text });
     await client.chat.postMessage({ channel: dm, ...wizardMessage(session, ctx.links()) });
   } catch (err) {
     await client.chat.postMessage({ channel: dm, text: `:warning: ${userMessage(err)}` });

@@ -93,6 +93,8 @@ describe('manifest.yml', () => {
         'reactions:write',
         'channels:history',
         'app_mentions:read',
+        // Files shared in the DM and in threads are fetched to attach them to tickets.
+        'files:read',
       ]),
     );
     // Events, commands and interactivity all go to the one endpoint.

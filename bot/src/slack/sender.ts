@@ -11,7 +11,7 @@ import {
 } from '@deskmate/shared';
 import type { Links } from './render/ids.js';
 import type { SlackMessage } from './render/limits.js';
-import { dmCreated, dmNotification, isAgentReader } from './render/notification.js';
+import { dmCreated, dmNotification, isAgentReader, triageThreadMessage } from './render/notification.js';
 import { triageCard } from './render/ticket.js';
 import { webApi } from './sdk.js';
 
@@ -50,8 +50,9 @@ export interface SlackSenderOptions {
 
 /**
  * Slack's side of deliveries. Plans: every ticket change → the ticket's card in the triage
- * channel (one message, updated in place); a new ticket → a DM to its requester opening the
- * ticket's thread; every notification → a DM to the recipient's Slack account in that thread.
+ * channel (one message, updated in place); each public reply and status change → a message in
+ * that card's thread; a new ticket → a DM to its requester opening the ticket's thread; every
+ * notification → a DM to the recipient's Slack account in that thread.
  * The job retries: this client never waits on a 429 itself but reports Retry-After.
  */
 export class SlackSender implements TDeliverySender {
@@ -78,6 +79,14 @@ export class SlackSender implements TDeliverySender {
       if (facts.payload.action === 'ticket.created') {
         plans.push({ kind: 'dm.created', target: t.requester.email, refKey: `slack:dm:${t.id}:${t.requester.id}` });
       }
+    }
+    // The public conversation (replies, status changes) also goes into the triage card's thread.
+    if (
+      facts.kind === 'ticket.event' &&
+      facts.events?.some((e) => e.visibility === 'public') &&
+      this.options.triageChannel
+    ) {
+      plans.push({ kind: 'triage.thread', target: this.options.triageChannel, refKey: `slack:triage:${t.id}` });
     }
     if (facts.kind === 'notification.deliver' && facts.notification && facts.recipient) {
       const { user, identities } = facts.recipient;
@@ -110,6 +119,14 @@ export class SlackSender implements TDeliverySender {
     if (!t) return {};
     const links = this.options.links();
     if (plan.kind === 'triage.card') return { ref: await this.postOrUpdate(plan.target, triageCard(t, links), ref) };
+    if (plan.kind === 'triage.thread') {
+      const msg = triageThreadMessage(facts, links);
+      if (!msg) return ref ? { ref } : {};
+      // The ticket has no card (it predates the triage channel): nothing to thread under.
+      if (!ref) return { skipped: 'the ticket has no triage card to thread under' };
+      await this.client.chat.postMessage({ channel: ref.conversation, thread_ts: ref.message, ...msg });
+      return { ref };
+    }
     if (plan.kind === 'dm.created') {
       if (ref) return { ref };
       const slackId = await this.lookupByEmail(plan.target);

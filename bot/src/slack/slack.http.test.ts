@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { announcements, chatSessions, inboundEvents, tickets, userIdentities } from '../../../api/src/db/schema.js';
+import { chatSessionFiles } from '../../../api/src/db/schema-chat.js';
 import { createUser, type UserRow } from '../../../api/src/test/factories.js';
 import { CONSOLE, sign, startSlackHarness, unique, type SlackHarness } from './__tests__/harness.js';
 
@@ -23,6 +24,8 @@ beforeAll(async () => {
   h = await startSlackHarness();
   alice = await createUser(h.database.db, { email: 'alice@example.test', name: 'Alice Example' });
   h.web.people.set(ALICE, { id: ALICE, email: alice.email, name: 'Alice Example' });
+  // Bob writes messages that become tickets; he never talks to the bot himself.
+  h.web.people.set('U0BOB', { id: 'U0BOB', email: 'bob@example.test', name: 'Bob Builder' });
 });
 afterAll(async () => {
   await h.stop();
@@ -233,8 +236,71 @@ describe('the wizard in the DM', () => {
   });
 });
 
+describe('files shared in the DM wizard', () => {
+  it('are kept with the conversation (they go with the ticket it files); a program is refused with the reason', async () => {
+    await h.event({
+      type: 'message',
+      channel: DM,
+      channel_type: 'im',
+      user: ALICE,
+      text: 'start over',
+      ts: '1700000700.000001',
+    });
+    await h.event({
+      type: 'message',
+      channel: DM,
+      channel_type: 'im',
+      user: ALICE,
+      text: 'My second monitor shows stripes since the update',
+      ts: '1700000700.000002',
+    });
+    await h.settle();
+    h.web.reset();
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082',
+      'hex',
+    );
+    h.web.files.set('/files-pri/T0TEAM-F0STRIPES/download/stripes.png', png);
+    h.web.files.set('/files-pri/T0TEAM-F0TOOL/download/tool.exe', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(64)]));
+    const file = (id: string, name: string, mimetype: string) => ({
+      id,
+      name,
+      title: name,
+      mimetype,
+      mode: 'hosted',
+      size: 70,
+      url_private: `https://slack.test/files-pri/T0TEAM-${id}/${name}`,
+      url_private_download: `https://slack.test/files-pri/T0TEAM-${id}/download/${name}`,
+    });
+    const res = await h.event({
+      type: 'message',
+      subtype: 'file_share',
+      channel: DM,
+      channel_type: 'im',
+      user: ALICE,
+      text: '',
+      ts: '1700000700.000003',
+      upload: true,
+      files: [file('F0STRIPES', 'stripes.png', 'image/png'), file('F0TOOL', 'tool.exe', 'application/octet-stream')],
+    });
+    expect(res.status).toBe(200);
+    await h.settle();
+    const [session] = await h.database.db.select().from(chatSessions).where(eq(chatSessions.conversation, DM));
+    const kept = await h.database.db.select().from(chatSessionFiles).where(eq(chatSessionFiles.sessionId, session!.id));
+    expect(kept.map((f) => [f.filename, f.contentType, f.size])).toEqual([['stripes.png', 'image/png', png.length]]);
+    const posts = h.web.of('chat.postMessage');
+    expect(posts[0]!.body).toEqual({
+      team_id: 'T0TEAM',
+      channel: DM,
+      text: ':paperclip: stripes.png will be attached to your ticket.\n:warning: tool.exe was not attached: a program',
+    });
+    // And the wizard goes on where it was.
+    expect(posts[1]!.body.channel).toBe(DM);
+  });
+});
+
 describe('the message shortcut and the App Home modal', () => {
-  it('"Create ticket" on a message starts the wizard with its text and permalink', async () => {
+  it('"Create ticket" on a message starts the wizard with its text, permalink and author', async () => {
     const res = await h.interaction({
       type: 'message_action',
       callback_id: 'create_ticket',
@@ -251,12 +317,14 @@ describe('the message shortcut and the App Home modal', () => {
     });
     expect(res.status).toBe(200);
     await h.settle();
-    expect(h.web.calls.map((c) => c.method)).toEqual(['chat.getPermalink', 'chat.postMessage']);
+    expect(h.web.calls.map((c) => c.method)).toEqual(['chat.getPermalink', 'users.info', 'chat.postMessage']);
     expect(h.web.calls[0]!.body).toEqual({ team_id: 'T0TEAM', channel: 'C0GENERAL', message_ts: '1700000100.000200' });
+    expect(h.web.calls[1]!.body).toEqual({ team_id: 'T0TEAM', user: 'U0BOB' });
     const [session] = await h.database.db.select().from(chatSessions).where(eq(chatSessions.conversation, DM));
     const description = (session?.state as { draft: { description: string } }).draft.description;
-    expect(description).toContain('VPN drops & reconnects');
-    expect(description).toContain('https://acme.slack.com/archives/C0GENERAL/p1700000100000200');
+    expect(description).toBe(
+      'VPN drops & reconnects every 10 minutes for the whole sales team\n\n(From a message by Bob Builder: https://acme.slack.com/archives/C0GENERAL/p1700000100000200)',
+    );
   });
 
   it('New ticket opens a modal; its submission starts the wizard in the DM', async () => {

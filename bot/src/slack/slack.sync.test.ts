@@ -20,6 +20,12 @@ const AGENT = 'U0AGENT';
 const AGENT2 = 'U0AGENT2';
 const GENERAL = 'C0GENERAL';
 const MESSAGE_TS = '1700000200.000100';
+/** A 1x1 PNG, as a screenshot's bytes. */
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082',
+  'hex',
+);
 const BOB_TEXT = 'The shared drive S: is not mounting on my laptop since the update this morning';
 
 type Block = { type: string; elements?: { action_id?: string; value?: string }[] };
@@ -128,7 +134,7 @@ describe('a 🎫 reaction', () => {
 describe('the triage card', () => {
   let cardTs: string;
 
-  it('is posted once to the triage channel with key, title, requester, priority, SLA and the four actions', async () => {
+  it('is posted once to the triage channel with key, title, requester, priority, SLA and its actions (Reply to requester among them)', async () => {
     const posts = sentForNewTicket.filter((c) => c.method === 'chat.postMessage' && c.body.channel === TRIAGE);
     expect(posts).toHaveLength(1);
     const card = posts[0]!;
@@ -138,7 +144,13 @@ describe('the triage card', () => {
     expect(text(card)).toContain('Bob Builder');
     expect(text(card)).toMatch(/Priority\*\\n:[a-z_]+: (Low|Medium|High|Urgent)/);
     expect(text(card)).toMatch(/First response <!date\^\d+\^\{date_short_pretty\} at \{time\}\|/);
-    expect(actionIds(card.body.blocks)).toEqual(['triage:claim', 'triage:assign', 'triage:priority', 'triage:resolve']);
+    expect(actionIds(card.body.blocks)).toEqual([
+      'triage:claim',
+      'triage:assign',
+      'triage:priority',
+      'triage:resolve',
+      'triage:reply',
+    ]);
     const [row] = await h.database.db
       .select()
       .from(deliveries)
@@ -213,6 +225,101 @@ describe('the triage card', () => {
     await cardAction(AGENT2, { type: 'users_select', action_id: 'triage:assign', selected_user: AGENT }, cardTs);
     await h.settle();
     expect((await ticketRow()).assigneeId).toBe(agent.id);
+  });
+});
+
+describe('the triage card’s forms (modals)', () => {
+  const cardTsNow = async () =>
+    (
+      await h.database.pool.query<{ ref: { message: string } }>(`SELECT ref FROM message_refs WHERE ref_key = $1`, [
+        `slack:triage:${ticketId}`,
+      ])
+    ).rows[0]!.ref.message;
+  const submit = (callbackId: string, meta: string, values: Record<string, unknown>) =>
+    h.interaction({
+      type: 'view_submission',
+      user: { id: AGENT },
+      view: {
+        id: `V0${callbackId.toUpperCase()}${Date.now()}`,
+        type: 'modal',
+        callback_id: callbackId,
+        private_metadata: meta,
+        state: { values },
+      },
+    });
+
+  it('Assign… offers the agents of the ticket’s group (all agents when it has none), the assignee chosen; the choice assigns', async () => {
+    await cardAction(AGENT, { type: 'button', action_id: 'triage:assign', value: key }, await cardTsNow());
+    await h.settle();
+    const view = h.web.of('views.open')[0]!.body.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: {
+        element?: { options?: { value: string; text: { text: string } }[]; initial_option?: { value: string } };
+      }[];
+    };
+    expect(view.callback_id).toBe('triage_assign');
+    const menu = view.blocks.find((b) => b.element?.options)!.element!;
+    // No group on this ticket: every active agent, by name.
+    expect(menu.options!.map((o) => o.text.text)).toEqual(['Ada Agent', 'Ari Agent']);
+    expect(menu.initial_option?.value).toBe(agent.id);
+    await submit('triage_assign', view.private_metadata, {
+      assignee: {
+        agent: {
+          type: 'static_select',
+          selected_option: { value: agent2.id, text: { type: 'plain_text', text: 'Ari Agent' } },
+        },
+      },
+    });
+    await h.settle();
+    expect((await ticketRow()).assigneeId).toBe(agent2.id);
+  });
+
+  it('Priority… changes the priority with a reason, kept with the change for agents only', async () => {
+    await cardAction(AGENT, { type: 'button', action_id: 'triage:priority', value: key }, await cardTsNow());
+    await h.settle();
+    const view = h.web.of('views.open')[0]!.body.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe('triage_priority');
+    await submit('triage_priority', view.private_metadata, {
+      priority: {
+        level: {
+          type: 'static_select',
+          selected_option: { value: 'high', text: { type: 'plain_text', text: 'High' } },
+        },
+      },
+      reason: { text: { type: 'plain_text_input', value: 'Finance closes the month on Friday' } },
+    });
+    await h.settle();
+    expect((await ticketRow()).priority).toBe('high');
+    const [change] = await h.database.db
+      .select()
+      .from(ticketEvents)
+      .where(
+        and(
+          eq(ticketEvents.ticketId, ticketId),
+          eq(ticketEvents.body, 'Priority changed from urgent to high: Finance closes the month on Friday'),
+        ),
+      );
+    expect(change?.visibility).toBe('internal');
+  });
+
+  it('a refusal from the API is told to the agent who submitted, in the channel, only to them', async () => {
+    const meta = JSON.stringify({ key, channel: TRIAGE });
+    await submit('triage_assign', meta, {
+      assignee: {
+        agent: { type: 'static_select', selected_option: { value: bob.id, text: { type: 'plain_text', text: 'Bob' } } },
+      },
+    });
+    await h.settle();
+    const told = h.web.of('chat.postEphemeral');
+    expect(told.map((c) => [c.body.channel, c.body.user])).toEqual([[TRIAGE, AGENT]]);
+    expect(String(told[0]!.body.text)).toContain('tickets can only be assigned to active agents');
+    expect((await ticketRow()).assigneeId).toBe(agent2.id);
+    // Back to Ada for the tests that follow.
+    await call(h.app, 'PATCH', `/tickets/${key}`, {
+      cookie: sessionCookie(h.app, agent),
+      body: { assigneeId: agent.id },
+    });
   });
 });
 
@@ -330,6 +437,237 @@ describe('two-way sync', () => {
     expect(toBob.some((c) => text(c).includes('do not tell users yet'))).toBe(false);
   });
 
+  const cardRef = async () =>
+    (
+      await h.database.pool.query<{ ref: { conversation: string; message: string } }>(
+        `SELECT ref FROM message_refs WHERE ref_key = $1`,
+        [`slack:triage:${ticketId}`],
+      )
+    ).rows[0]!.ref;
+  const inCardThread = async () => {
+    const card = await cardRef();
+    return h.web.of('chat.postMessage').filter((c) => c.body.channel === TRIAGE && c.body.thread_ts === card.message);
+  };
+
+  it('public replies from any channel and status changes appear in the triage card’s thread, as they are', async () => {
+    const card = await cardRef();
+    await call(h.app, 'POST', `/tickets/${key}/replies`, {
+      cookie: sessionCookie(h.app, agent),
+      body: { body: 'Could you send a screenshot of the error?' },
+    });
+    await h.event({
+      type: 'message',
+      channel: dmRoot.channel,
+      channel_type: 'im',
+      user: BOB,
+      text: 'It says <https://nas.example|the NAS> is unreachable',
+      ts: '1700000350.000001',
+      thread_ts: dmRoot.ts,
+    });
+    await h.settle();
+    await until(async () => (await inCardThread()).length === 2);
+    // The requester's reply reopened nothing (the ticket is open); a status change is mirrored too.
+    await call(h.app, 'PATCH', `/tickets/${key}`, { cookie: sessionCookie(h.app, agent), body: { status: 'on_hold' } });
+    await until(async () => (await inCardThread()).length === 3);
+    const replyUrl = `https://desk.test/tickets/${key}`;
+    expect((await inCardThread()).map((c) => c.body)).toEqual([
+      {
+        channel: TRIAGE,
+        thread_ts: card.message,
+        text: `Ada Agent replied on ${key}`,
+        blocks: [
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: ':speech_balloon: *Ada Agent* replied publicly, from the console:\n>Could you send a screenshot of the error?',
+            },
+          },
+        ],
+      },
+      {
+        channel: TRIAGE,
+        thread_ts: card.message,
+        text: `Bob Builder replied on ${key}`,
+        blocks: [
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: ':speech_balloon: *Bob Builder* (requester) replied publicly, from Slack:\n>It says the NAS (https://nas.example) is unreachable',
+            },
+          },
+        ],
+      },
+      {
+        channel: TRIAGE,
+        thread_ts: card.message,
+        text: `${key} is now On hold`,
+        blocks: [
+          {
+            type: 'context',
+            elements: [{ type: 'mrkdwn', text: ':arrows_counterclockwise: *Open* → *On hold*, by Ada Agent' }],
+          },
+        ],
+      },
+    ]);
+    expect(replyUrl).toContain(key);
+    await call(h.app, 'PATCH', `/tickets/${key}`, { cookie: sessionCookie(h.app, agent), body: { status: 'open' } });
+  });
+
+  it('"Reply to requester" on the card opens a modal; what is sent there is public: in the requester’s DM and the card’s thread', async () => {
+    const card = await cardRef();
+    await cardAction(AGENT, { type: 'button', action_id: 'triage:reply', value: key }, card.message);
+    await h.settle();
+    const opened = h.web.of('views.open');
+    expect(opened).toHaveLength(1);
+    const view = opened[0]!.body.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    expect(view.callback_id).toBe('triage_reply');
+    expect(JSON.parse(view.private_metadata)).toEqual({ key, channel: TRIAGE });
+    expect(JSON.stringify(view.blocks)).toContain('*Public:* Bob Builder gets this reply');
+    h.web.reset();
+    const res = await h.interaction({
+      type: 'view_submission',
+      user: { id: AGENT },
+      view: {
+        id: 'V0REPLY1',
+        type: 'modal',
+        callback_id: 'triage_reply',
+        private_metadata: view.private_metadata,
+        state: {
+          values: { reply: { text: { type: 'plain_text_input', value: 'The share is back: please try again.' } } },
+        },
+      },
+    });
+    expect(res.status).toBe(200);
+    await h.settle();
+    const replies = await h.database.db
+      .select()
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.body, 'The share is back: please try again.')));
+    expect(replies.map((r) => [r.kind, r.visibility, r.authorId, r.channel])).toEqual([
+      ['reply', 'public', agent.id, 'slack'],
+    ]);
+    await until(() =>
+      h.web.of('chat.postMessage').some((c) => c.body.channel === 'D0BOB' && text(c).includes('The share is back')),
+    );
+    await until(async () => (await inCardThread()).some((c) => text(c).includes('The share is back')));
+    const toBob = h.web.of('chat.postMessage').find((c) => c.body.channel === 'D0BOB')!;
+    expect(toBob.body.thread_ts).toBe(dmRoot.ts);
+  });
+
+  it('a requester cannot use the card’s Reply to requester (no modal, an explanation)', async () => {
+    const card = await cardRef();
+    await cardAction(BOB, { type: 'button', action_id: 'triage:reply', value: key }, card.message);
+    await h.settle();
+    expect(h.web.of('views.open')).toEqual([]);
+    expect(String(h.web.of('chat.postEphemeral')[0]?.body.text)).toContain('Only IT agents');
+  });
+
+  /** A Slack file share as the Events API sends it (subtype file_share, `files` hosted by Slack). */
+  const fileShare = (
+    user: string,
+    channel: string,
+    threadTs: string,
+    ts: string,
+    name: string,
+    mimetype: string,
+    text = '',
+  ) => ({
+    type: 'message',
+    subtype: 'file_share',
+    channel,
+    channel_type: channel.startsWith('D') ? 'im' : 'channel',
+    user,
+    text,
+    ts,
+    thread_ts: threadTs,
+    upload: true,
+    display_as_bot: false,
+    files: [
+      {
+        id: `F0${ts.replace('.', '')}`,
+        created: 1700000000,
+        name,
+        title: name,
+        mimetype,
+        filetype: name.split('.').pop(),
+        user,
+        mode: 'hosted',
+        is_external: false,
+        size: h.web.files.get(`/files-pri/T0TEAM-F0${ts.replace('.', '')}/download/${name}`)?.length ?? 0,
+        url_private: `https://slack.test/files-pri/T0TEAM-F0${ts.replace('.', '')}/${name}`,
+        url_private_download: `https://slack.test/files-pri/T0TEAM-F0${ts.replace('.', '')}/download/${name}`,
+      },
+    ],
+  });
+  const serve = (ts: string, name: string, bytes: Buffer) =>
+    h.web.files.set(`/files-pri/T0TEAM-F0${ts.replace('.', '')}/download/${name}`, bytes);
+  const listed = async (user: typeof bob) =>
+    (
+      await call<{ items: { filename: string }[] }>(h.app, 'GET', `/tickets/${key}/attachments`, {
+        cookie: sessionCookie(h.app, user),
+      })
+    ).body.items.map((i) => i.filename);
+
+  it('files: the requester’s file in their DM thread is a public reply’s; an agent’s in the card’s thread an internal note’s', async () => {
+    const card = await cardRef();
+    serve('1700000600.000001', 'printer-error.png', PNG);
+    serve('1700000600.000002', 'asset-register.csv', Buffer.from('asset,owner\nLAP-1,Bob\n'));
+    await h.event(fileShare(BOB, dmRoot.channel, dmRoot.ts, '1700000600.000001', 'printer-error.png', 'image/png'));
+    await h.event(
+      fileShare(
+        AGENT,
+        TRIAGE,
+        card.message,
+        '1700000600.000002',
+        'asset-register.csv',
+        'text/csv',
+        'Asset list, internal',
+      ),
+    );
+    await h.settle();
+    // Fetched from Slack with the bot token, once each (the two events are worked on in parallel).
+    const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
+    expect(h.web.fileFetches.slice(-2).sort(byPath)).toEqual([
+      { path: '/files-pri/T0TEAM-F01700000600000001/download/printer-error.png', authorization: 'Bearer xoxb-test' },
+      { path: '/files-pri/T0TEAM-F01700000600000002/download/asset-register.csv', authorization: 'Bearer xoxb-test' },
+    ]);
+    const events = await h.database.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId));
+    expect(events.find((e) => e.body === 'Shared a file: printer-error.png')).toMatchObject({
+      kind: 'reply',
+      visibility: 'public',
+      authorId: bob.id,
+    });
+    expect(events.find((e) => e.body === 'Asset list, internal')).toMatchObject({
+      kind: 'note',
+      visibility: 'internal',
+    });
+    expect((await listed(agent)).sort()).toEqual(['asset-register.csv', 'printer-error.png']);
+    expect(await listed(bob)).toEqual(['printer-error.png']);
+    expect(
+      h.web
+        .of('reactions.add')
+        .map((c) => c.body.name)
+        .sort(),
+    ).toEqual(['lock', 'white_check_mark']);
+    await h.drain();
+    expect(JSON.stringify(h.web.calls.filter((c) => String(c.body.channel).endsWith('0BOB')))).not.toContain(
+      'asset-register',
+    );
+  });
+
+  it('files: a program is refused with the reason, in the thread, and nothing is kept', async () => {
+    serve('1700000600.000003', 'driver.pdf', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(100, 0x90)]));
+    await h.event(fileShare(BOB, dmRoot.channel, dmRoot.ts, '1700000600.000003', 'driver.pdf', 'application/pdf'));
+    await h.settle();
+    const warned = h.web
+      .of('chat.postMessage')
+      .filter((c) => c.body.channel === dmRoot.channel && c.body.thread_ts === dmRoot.ts);
+    expect(warned.map((c) => c.body.text)).toContain(':warning: driver.pdf was not attached: a program');
+    expect(await listed(agent)).not.toContain('driver.pdf');
+  });
+
   it('Resolve on the card: the requester is told in the thread and asked to rate; the rating is kept', async () => {
     const [cardRef] = await h.database.pool
       .query<{ ref: { conversation: string; message: string } }>(`SELECT ref FROM message_refs WHERE ref_key = $1`, [
@@ -338,7 +676,39 @@ describe('two-way sync', () => {
       .then((r) => r.rows);
     await cardAction(AGENT, { type: 'button', action_id: 'triage:resolve', value: key }, cardRef!.ref.message);
     await h.settle();
+    // Resolve opens a form: a message to the requester (public) and an internal note, both optional.
+    expect((await ticketRow()).status).not.toBe('resolved');
+    const view = h.web.of('views.open')[0]!.body.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe('triage_resolve');
+    const rootCause = 'Root cause: the GPO mapping S: pointed at the old NAS';
+    await h.interaction({
+      type: 'view_submission',
+      user: { id: AGENT },
+      view: {
+        id: 'V0RESOLVE1',
+        type: 'modal',
+        callback_id: 'triage_resolve',
+        private_metadata: view.private_metadata,
+        state: {
+          values: {
+            resolution: { text: { type: 'plain_text_input', value: 'Fixed: S: is mapped again after a reboot.' } },
+            note: { text: { type: 'plain_text_input', value: rootCause } },
+          },
+        },
+      },
+    });
+    await h.settle();
     expect((await ticketRow()).status).toBe('resolved');
+    const said = await h.database.db
+      .select()
+      .from(ticketEvents)
+      .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.authorId, agent.id)));
+    expect(
+      said.filter((e) => e.body === rootCause || e.body.startsWith('Fixed:')).map((e) => [e.kind, e.visibility]),
+    ).toEqual([
+      ['note', 'internal'],
+      ['reply', 'public'],
+    ]);
     await until(() =>
       h.web
         .of('chat.postMessage')
@@ -375,6 +745,8 @@ describe('two-way sync', () => {
     expect(thanks.body.ts).toBe('1700000500.000001');
     expect(actionIds(thanks.body.blocks)).toEqual([]);
     expect(text(thanks)).toContain('You rated');
+    await h.drain();
+    expect(JSON.stringify(h.web.calls.filter((c) => String(c.body.channel).endsWith('0BOB')))).not.toContain('GPO');
   });
 });
 

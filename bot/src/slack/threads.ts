@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { ApiError, ZTicketEventResponse } from '@deskmate/shared';
+import { attachToEvent, sharedLine, type TChatFile } from '../files.js';
 import { isAgent, userMessage, type SlackContext } from './context.js';
 
 const ZMessageRef = z.object({ kind: z.string(), ticketKey: z.string(), userId: z.string().nullable() });
@@ -23,12 +24,14 @@ export interface ThreadMessage {
   ts: string;
   threadTs: string;
   text: string;
+  files: TChatFile[];
 }
 
 /**
  * Visibility by construction: where a message is written decides what it becomes. In a person's
  * DM thread of a ticket it is a public reply; in the triage card's thread an internal note
- * (agents only), which no requester is ever sent.
+ * (agents only), which no requester is ever sent. Files shared with it belong to that reply or
+ * note, and so are exactly as visible.
  */
 export async function threadMessage(
   ctx: SlackContext,
@@ -39,6 +42,7 @@ export async function threadMessage(
   const me = await ctx.identity(client, m.user);
   const path = `/api/tickets/${encodeURIComponent(thread.ticketKey)}`;
   const api = ctx.as(m.user);
+  const body = m.text || sharedLine(m.files);
   if (thread.kind === 'triage') {
     if (!isAgent(me)) {
       await client.chat.postEphemeral({
@@ -49,26 +53,54 @@ export async function threadMessage(
       });
       return;
     }
-    await act(client, m, () => api.request('POST', `${path}/notes`, ZTicketEventResponse, { body: m.text }), 'lock');
+    await act(
+      ctx,
+      client,
+      m,
+      thread.ticketKey,
+      () => api.request('POST', `${path}/notes`, ZTicketEventResponse, { body }),
+      'lock',
+    );
     return;
   }
   if (thread.kind === 'dm') {
     await act(
+      ctx,
       client,
       m,
-      () => api.request('POST', `${path}/replies`, ZTicketEventResponse, { body: m.text }),
+      thread.ticketKey,
+      () => api.request('POST', `${path}/replies`, ZTicketEventResponse, { body }),
       'white_check_mark',
     );
   }
 }
 
-/** Do it, then mark the message with a reaction; a refusal is answered in the thread. */
-async function act(client: WebClient, m: ThreadMessage, work: () => Promise<unknown>, done: string): Promise<void> {
+/**
+ * Do it, then attach the message's files to what it became, then mark the message with a
+ * reaction; a refusal (of the message or of a file) is answered in the thread.
+ */
+async function act(
+  ctx: SlackContext,
+  client: WebClient,
+  m: ThreadMessage,
+  key: string,
+  work: () => Promise<{ event: { id: string } }>,
+  done: string,
+): Promise<void> {
+  let eventId: string;
   try {
-    await work();
+    eventId = (await work()).event.id;
   } catch (err) {
     await client.chat.postMessage({ channel: m.channel, thread_ts: m.threadTs, text: `:warning: ${userMessage(err)}` });
     return;
+  }
+  const refused = (await attachToEvent(ctx.as(m.user), key, eventId, m.files)).filter((f) => !f.kept);
+  if (refused.length) {
+    await client.chat.postMessage({
+      channel: m.channel,
+      thread_ts: m.threadTs,
+      text: refused.map((f) => `:warning: ${f.message}`).join('\n'),
+    });
   }
   await client.reactions.add({ channel: m.channel, timestamp: m.ts, name: done });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachToEvent, attachToSession, type TChatFile, type TFileOutcome } from '../files.js';
 import {
   ApiError,
   KbClient,
@@ -8,7 +9,9 @@ import {
   ZTicketEventResponse,
   ZTicketList,
   ZTicketResponse,
+  ZTeamsTicketAudience,
   type ApiClient,
+  type TTeamsTicketAudience,
   type TChatSession,
   type TTicket,
   type TTicketPriority,
@@ -39,6 +42,8 @@ export type TConversationReference = z.infer<typeof ZConversationReference>;
 export const ZTeamsIdentityData = z.object({
   /** The person's personal chat with the bot: where notifications go. */
   conversationReference: ZConversationReference.optional(),
+  /** The person's Teams user id (MRI, `29:…`): whose card views refresh (`refresh.userIds`). */
+  mri: z.string().optional(),
   /** The wizard card in that chat that is still current (its activity id). */
   wizardCardId: z.string().nullable().optional(),
 });
@@ -57,6 +62,8 @@ export const ZTeamsTriage = z.object({
 export type TTeamsTriage = z.infer<typeof ZTeamsTriage>;
 
 const ZFirst = z.object({ first: z.boolean() });
+const ZMessageTicket = z.object({ kind: z.string(), ticketKey: z.string(), userId: z.string().nullable() });
+export type TMessageTicket = z.infer<typeof ZMessageTicket>;
 const ZTriageResponse = z.object({ triage: ZTeamsTriage.nullable() });
 const ZAny = z.unknown();
 
@@ -110,6 +117,23 @@ export class TeamsApi {
     await this.client().request('DELETE', `/api/integrations/teams/teams/${path(teamId)}`, ZAny);
   }
 
+  /** Whose card view of a ticket refreshes into their own, and whom its Assign menu offers. */
+  async ticketAudience(key: string): Promise<TTeamsTicketAudience> {
+    const q = new URLSearchParams({ ticket: key });
+    return this.client().request('GET', `/api/integrations/teams/ticket-audience?${q}`, ZTeamsTicketAudience);
+  }
+
+  /** Which ticket a message the bot sent belongs to (its triage card, say), or null. */
+  async messageRef(conversation: string, message: string): Promise<TMessageTicket | null> {
+    const q = new URLSearchParams({ channel: 'teams', conversation, message });
+    try {
+      return await this.client().request('GET', `/api/integrations/message-refs?${q}`, ZMessageTicket);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
   async triage(): Promise<TTeamsTriage | null> {
     return (await this.client().request('GET', '/api/integrations/teams/triage', ZTriageResponse)).triage;
   }
@@ -135,18 +159,21 @@ export class UserApi {
   }
 
   /**
-   * Resume the conversation's wizard, or start one (afresh from `text` when given; with
-   * `offerArticles: false` when the text was just searched in the knowledge base).
+   * Resume the conversation's wizard, or start one (afresh from `text` when given, with the
+   * message it came from: its link and author; with `offerArticles: false` when the text was just
+   * searched in the knowledge base).
    */
   async startSession(
     conversation: string,
     text?: string,
-    options: { offerArticles?: false } = {},
+    options: { url?: string | undefined; author?: string | undefined; offerArticles?: false } = {},
   ): Promise<TChatSession> {
     const body = {
       channel: 'teams',
       conversation,
       ...(text !== undefined ? { text } : {}),
+      ...(text !== undefined && options.url ? { sourceUrl: options.url } : {}),
+      ...(text !== undefined && options.author ? { sourceAuthor: options.author.slice(0, 200) } : {}),
       ...(text !== undefined && options.offerArticles === false ? { offerArticles: false } : {}),
     };
     return (await this.client.request('POST', '/api/chat/sessions', ZChatSessionResponse, body)).session;
@@ -193,11 +220,36 @@ export class UserApi {
       .ticket;
   }
 
+  /** An internal note (the API lets only the ticket's agents write one); the ticket and the note's id. */
+  async note(key: string, body: string): Promise<{ ticket: TTicket; eventId: string }> {
+    const res = await this.client.request('POST', `/api/tickets/${path(key)}/notes`, ZTicketEventResponse, { body });
+    return { ticket: res.ticket, eventId: res.event.id };
+  }
+
+  /** A public reply; the ticket and the reply's id (files shared with it are attached to it). */
+  async replyWithId(key: string, body: string): Promise<{ ticket: TTicket; eventId: string }> {
+    const res = await this.client.request('POST', `/api/tickets/${path(key)}/replies`, ZTicketEventResponse, { body });
+    return { ticket: res.ticket, eventId: res.event.id };
+  }
+
+  /** Attach shared files to the reply or note this person just wrote (as visible as it). */
+  attachToEvent(key: string, eventId: string, files: readonly TChatFile[]): Promise<TFileOutcome[]> {
+    return attachToEvent(this.client, key, eventId, files);
+  }
+
+  /** Keep shared files with the wizard's conversation: they go with the ticket it files. */
+  attachToSession(sessionId: string, files: readonly TChatFile[]): Promise<TFileOutcome[]> {
+    return attachToSession(this.client, sessionId, files);
+  }
+
   async claim(key: string): Promise<TTicket> {
     return (await this.client.request('POST', `/api/tickets/${path(key)}/claim`, ZTicketResponse)).ticket;
   }
 
-  async update(key: string, change: { status?: 'resolved'; priority?: TTicketPriority }): Promise<TTicket> {
+  async update(
+    key: string,
+    change: { status?: 'resolved'; priority?: TTicketPriority; assigneeId?: string },
+  ): Promise<TTicket> {
     return (await this.client.request('PATCH', `/api/tickets/${path(key)}`, ZTicketResponse, change)).ticket;
   }
 

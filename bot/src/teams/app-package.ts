@@ -51,12 +51,18 @@ export function appManifest(template: Record<string, unknown>, options: TAppPack
     throw new AppPackageError(`The version must look like 1.0.1 (got "${options.version}")`);
   const site = url.href.replace(/\/+$/, '');
   const bots = (template.bots as Record<string, unknown>[]).map((bot) => ({ ...bot, botId: options.appId }));
+  // The message extension ("Create ticket" on a message) is served by the same bot.
+  const composeExtensions = ((template.composeExtensions ?? []) as Record<string, unknown>[]).map((extension) => ({
+    ...extension,
+    botId: options.appId,
+  }));
   return {
     ...template,
     ...(options.version ? { version: options.version } : {}),
     id: options.appId,
     developer: { ...(template.developer as object), websiteUrl: site, privacyUrl: site, termsOfUseUrl: site },
     bots,
+    ...(composeExtensions.length ? { composeExtensions } : {}),
   };
 }
 

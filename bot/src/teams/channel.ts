@@ -19,12 +19,20 @@ const quiet: TeamsLogger = { info: () => undefined, warn: () => undefined, error
  * The Teams channel with the Bot Framework SDK loaded: index.ts imports this module on the first
  * request to POST /api/messages or the first delivery that needs it.
  */
-export function createTeamsChannel(options: BotOptions): TeamsChannel {
+export function createTeamsChannel(options: BotOptions, overrides: { invokeDeadlineMs?: number } = {}): TeamsChannel {
   const logger = options.logger ?? quiet;
   const teams = createAdapter(options.config);
   const api = new TeamsApi(() => apiClient(options));
   const links = () => ({ console: (options.config.PUBLIC_URL ?? options.apiUrl()).replace(/\/+$/, '') });
-  const deps: TeamsDeps = { api, identities: new Identities(api, logger), links, logger };
+  const sender = new TeamsSender({ teams, api, links });
+  const deps: TeamsDeps = {
+    api,
+    identities: new Identities(api, logger),
+    links,
+    logger,
+    post: (reference, activity) => sender.post(reference, activity),
+    ...overrides,
+  };
 
   teams.adapter.onTurnError = async (context, error) => {
     logger.error({ err: error.message, activity: context.activity.type }, 'Teams turn failed');
@@ -33,7 +41,6 @@ export function createTeamsChannel(options: BotOptions): TeamsChannel {
     await context.sendActivity(message).catch(() => undefined);
   };
 
-  const sender = new TeamsSender({ teams, api, links });
   return {
     name: 'teams',
     teams,

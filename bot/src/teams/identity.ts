@@ -59,8 +59,12 @@ export class Identities {
       providerTeamId: tenantOf(activity),
       email: await this.email(context, providerUserId),
       name: from.name ? from.name.slice(0, 200) : undefined,
-      // Where notifications reach this person: their personal chat with the bot, kept fresh.
-      data: isPersonal(activity) ? { conversationReference: referenceFor(activity) } : undefined,
+      // Their Teams user id (whose card views refresh), and where notifications reach them: their
+      // personal chat with the bot, kept fresh.
+      data: {
+        ...(from.id ? { mri: from.id } : {}),
+        ...(isPersonal(activity) ? { conversationReference: referenceFor(activity) } : {}),
+      },
     };
     const result = await this.api.identify(request);
     const parsed = ZTeamsIdentityData.safeParse(result.data);

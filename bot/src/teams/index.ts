@@ -46,6 +46,9 @@ export function createTeams(options: BotOptions): ChatChannel {
       // Every ticket change plans a triage card; without a triage channel there is nothing to
       // send, and no reason to load the SDK to find that out.
       if (!loading && envelope.plan.kind === 'triage.card' && !(await api.triage())) return {};
+      // A thread message needs the card to thread under: without one, no reason to load the SDK.
+      if (!loading && envelope.plan.kind === 'triage.thread' && !envelope.ref)
+        return { skipped: 'the ticket has no triage card to thread under' };
       return (await load()).sender.send(envelope);
     },
   };

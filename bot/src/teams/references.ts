@@ -62,3 +62,16 @@ export function referenceFor(activity: Partial<Activity>, conversationId?: strin
 export function channelConversationId(activity: Partial<Activity>): string | undefined {
   return channelData(activity).channel?.id ?? activity.conversation?.id?.split(';')[0];
 }
+
+/** The message a channel thread hangs under (`19:…@thread.tacv2;messageid=<id>` → `<id>`), if any. */
+export function threadRoot(activity: Partial<Activity>): string | undefined {
+  return /;messageid=([^;]+)$/.exec(activity.conversation?.id ?? '')?.[1];
+}
+
+/** Whether the bot was @mentioned (in a channel it otherwise only overhears, through RSC). */
+export function mentionsBot(activity: Partial<Activity>): boolean {
+  const bot = activity.recipient?.id;
+  return (activity.entities ?? []).some(
+    (e) => e.type === 'mention' && (e as { mentioned?: { id?: string } }).mentioned?.id === bot,
+  );
+}

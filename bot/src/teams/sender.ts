@@ -13,7 +13,7 @@ import { allowedServiceUrl } from './guard.js';
 import type { TConversationReference, TeamsApi } from './api.js';
 import { personalReference, planTeamsDeliveries } from './plan.js';
 import { cardMessage } from './handlers/deps.js';
-import { renderNotificationCard, renderTriageCard, type TLinks } from './render/index.js';
+import { renderNotificationCard, renderThreadEventCard, renderTriageCard, type TLinks } from './render/index.js';
 
 const DEFAULT_RETRY_AFTER_MS = 5_000;
 
@@ -46,6 +46,8 @@ export class TeamsSender implements TDeliverySender {
         return this.sendTriageCard(envelope);
       case 'dm.notification':
         return this.sendNotification(envelope);
+      case 'triage.thread':
+        return this.sendThreadEvent(envelope);
       default:
         throw new PermanentDeliveryError(`Teams does not send ${envelope.plan.kind}`);
     }
@@ -56,7 +58,13 @@ export class TeamsSender implements TDeliverySender {
     const triage = await this.deps.api.triage();
     // No triage channel chosen yet (or the ticket is gone): nothing to show.
     if (!ticket || !triage) return {};
-    const message = cardMessage(renderTriageCard(ticket, this.deps.links()), `${ticket.key}: ${ticket.title}`);
+    // Cards are for new tickets: one that predates the triage channel does not get one now.
+    if (!ref && facts.payload.action !== 'ticket.created') return {};
+    const audience = await this.deps.api.ticketAudience(ticket.key);
+    const message = cardMessage(
+      renderTriageCard(ticket, this.deps.links(), { audience }),
+      `${ticket.key}: ${ticket.title}`,
+    );
     if (ref) {
       const serviceUrl = typeof ref.serviceUrl === 'string' ? ref.serviceUrl : triage.reference.serviceUrl;
       const where = {
@@ -71,14 +79,28 @@ export class TeamsSender implements TDeliverySender {
         // The card was deleted: post a new one below. Anything else is the delivery's failure.
         if (!(err instanceof PermanentDeliveryError)) throw err;
       }
-    } else if (facts.payload.action !== 'ticket.created') {
-      // Cards are for new tickets: one that predates the triage channel does not get one now.
-      return {};
     }
     const id = await this.post(triage.reference, message);
     return {
       ref: { conversation: triage.reference.conversation.id, message: id, serviceUrl: triage.reference.serviceUrl },
     };
+  }
+
+  /** A public reply or status change, in the thread of the ticket's triage card. */
+  private async sendThreadEvent({ facts, ref }: TDeliveryEnvelope): Promise<TDeliveryResult> {
+    const card = renderThreadEventCard(facts);
+    if (!card) return ref ? { ref } : {};
+    if (!ref) return { skipped: 'the ticket has no triage card to thread under' };
+    const triage = await this.deps.api.triage();
+    if (!triage) return { skipped: 'no triage channel is chosen' };
+    const serviceUrl = typeof ref.serviceUrl === 'string' ? ref.serviceUrl : triage.reference.serviceUrl;
+    const thread = {
+      ...triage.reference,
+      serviceUrl,
+      conversation: { ...triage.reference.conversation, id: `${ref.conversation};messageid=${ref.message}` },
+    };
+    await this.post(thread, cardMessage(card, facts.ticket ? facts.ticket.key : undefined));
+    return { ref };
   }
 
   private async sendNotification({ facts }: TDeliveryEnvelope): Promise<TDeliveryResult> {
@@ -91,7 +113,7 @@ export class TeamsSender implements TDeliverySender {
   }
 
   /** A new message in a stored conversation (not a reply: Teams would thread it under nothing). */
-  private async post(reference: TConversationReference, activity: Partial<Activity>): Promise<string> {
+  async post(reference: TConversationReference, activity: Partial<Activity>): Promise<string> {
     let id = '';
     await this.proactive(reference, async (context) => {
       context.onSendActivities(async (_ctx, activities, next) => {

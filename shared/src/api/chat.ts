@@ -16,6 +16,8 @@ export const ZChatStartRequest = z
     text: z.string().max(8000).optional(),
     /** Where a prefilled text came from (a Slack message permalink), kept with the ticket. */
     sourceUrl: z.url().max(2000).optional(),
+    /** Who wrote the prefilled text (the author of a message turned into a ticket), kept with it. */
+    sourceAuthor: z.string().trim().min(1).max(200).optional(),
     /**
      * False when the text is what the person already searched the knowledge base with (the help
      * centre's "Still need help?"): no articles are offered again.

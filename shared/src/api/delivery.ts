@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { ZTicket, ZTimelineEvent, ZNotification } from './tickets.js';
 import { ZUser } from './users.js';
+import type { TChannel } from '../domain.js';
+
+/** Where a reply or change was made, as the chat threads that mirror a ticket say it ("from email"). */
+export const channelNames: Readonly<Record<TChannel, string>> = {
+  web: 'the console',
+  slack: 'Slack',
+  teams: 'Teams',
+  email: 'email',
+  api: 'the API',
+  system: 'Deskmate',
+};
 
 /**
  * The contract between Deskmate's delivery jobs and the channels that send (Slack, Teams, email).
@@ -40,6 +51,11 @@ export const ZDeliveryFacts = z.object({
   notification: ZNotification.extend({ visibility: z.enum(['public', 'internal']) }).nullable(),
   /** The public timeline event the notification is about (a reply), when there is one. */
   event: ZTimelineEvent.nullable(),
+  /**
+   * `ticket.event`: what one change added to the ticket's public conversation (a reply, the status
+   * change it caused), in order, for the chat threads that mirror it. Public events only.
+   */
+  events: z.array(ZTimelineEvent).optional(),
   recipient: ZRecipient.nullable(),
   /** The outbox payload as written, for kinds that carry their own data (escalations, digests). */
   payload: z.record(z.string(), z.unknown()),

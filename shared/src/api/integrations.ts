@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ZTicketKey } from '../domain.js';
+import { ZDirectoryAgent } from './directory.js';
 
 /**
  * What the composition root knows of the chat channels from the bot's configuration, handed to
@@ -119,3 +121,18 @@ export interface TInboundHandler {
   provider: TInboxRequest['provider'];
   handle(payload: Record<string, unknown>, meta: { attempt: number }): Promise<void>;
 }
+
+/** Teams keeps user-specific card views for at most this many people per card (`refresh.userIds`). */
+export const TEAMS_REFRESH_USERS_MAX = 60;
+
+/**
+ * Who a ticket's Teams card is for (GET /api/integrations/teams/ticket-audience): the Teams user
+ * ids (MRIs, `29:…`) whose card refreshes into their own view — the requester, the assignee and
+ * the agents who work it, at most 60 — and the agents its Assign menu offers.
+ */
+export const ZTeamsTicketAudience = z.object({
+  userIds: z.array(z.string()).max(TEAMS_REFRESH_USERS_MAX),
+  agents: z.array(ZDirectoryAgent),
+});
+export type TTeamsTicketAudience = z.infer<typeof ZTeamsTicketAudience>;
+export const ZTeamsTicketAudienceQuery = z.object({ ticket: ZTicketKey }).strict();

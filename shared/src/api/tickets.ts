@@ -85,9 +85,15 @@ export const ZUpdateTicketRequest = z
     groupId: ZUuid.nullable().optional(),
     title: title.optional(),
     description: description.optional(),
+    /** Why the priority changes: kept with the change on the timeline (internal, as the change is). */
+    reason: z.string().trim().min(1, 'is required').max(2000, 'must be at most 2,000 characters').optional(),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: 'must change at least one field' });
+  .refine((v) => Object.keys(v).some((k) => k !== 'reason'), { message: 'must change at least one field' })
+  .refine((v) => v.reason === undefined || v.priority !== undefined, {
+    message: 'reason goes with a priority change',
+    path: ['reason'],
+  });
 
 export const ticketSorts = ['-updatedAt', 'updatedAt', '-createdAt', 'createdAt', '-priority', 'priority'] as const;
 
@@ -298,3 +304,22 @@ export const ZAnnouncementRequest = z
     message: 'endsAt must be after startsAt',
     path: ['endsAt'],
   });
+
+/**
+ * A file sent to the API (a chat file share): the body is its bytes (application/octet-stream),
+ * the query names it and the type its sender declared. It is judged by its bytes like an upload
+ * (ATTACHMENT_TYPES, ATTACHMENT_MAX_BYTES); a refused one is a 415 (or 413) that says why.
+ */
+const fileQuery = {
+  filename: z.string().trim().min(1, 'is required').max(255, 'must be at most 255 characters'),
+  type: z.string().trim().max(255).optional(),
+};
+/** POST /api/tickets/:key/attachments: a file for your own reply or note (as visible as it). */
+export const ZTicketFileQuery = z.object({ event: ZUuid, ...fileQuery }).strict();
+/** POST /api/chat/sessions/:id/files: a file for the ticket the conversation is about to file. */
+export const ZChatFileQuery = z.object(fileQuery).strict();
+
+export const ZStoredFile = z.object({ filename: z.string(), contentType: z.string(), size: z.number().int() });
+export type TStoredFile = z.infer<typeof ZStoredFile>;
+export const ZTicketFileResponse = z.object({ attachment: ZStoredFile.extend({ id: z.string() }) });
+export const ZChatFileResponse = z.object({ file: ZStoredFile });

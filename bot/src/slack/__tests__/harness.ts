@@ -45,8 +45,22 @@ export class SlackStandIn {
   messages = new Map<string, { user?: string; text: string; bot_id?: string }>();
   private scripted = new Map<string, Responder[]>();
   private tsCounter = 1000;
+  /** Files Slack serves (url_private_download paths), and who fetched them with which token. */
+  files = new Map<string, Buffer>();
+  fileFetches: { path: string; authorization: string | undefined }[] = [];
 
   install(): void {
+    const { files, fileFetches } = this;
+    nock(SLACK_HOST)
+      .persist()
+      .get(/^\/files-pri\//)
+      .reply(function reply(uri) {
+        const authorization = this.req.headers.authorization as string | undefined;
+        fileFetches.push({ path: uri, authorization });
+        if (authorization !== 'Bearer xoxb-test') return [403, 'not allowed'];
+        const file = files.get(uri);
+        return file ? [200, file, { 'content-type': 'application/octet-stream' }] : [404, 'no such file'];
+      });
     nock(SLACK_HOST)
       .persist()
       .post(/^\/api\/[\w.]+$/)

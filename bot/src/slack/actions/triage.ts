@@ -1,8 +1,9 @@
 import type { BlockElementAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { ZTicketResponse } from '@deskmate/shared';
+import { assignableAgents, ZDirectoryAgentList, ZTicketResponse } from '@deskmate/shared';
 import { isAgent, userMessage, type SlackContext } from '../context.js';
 import { ids } from '../render/ids.js';
+import { assignModal, priorityModal, replyModal, resolveModal } from '../render/modals.js';
 import type { ActionHandler } from './types.js';
 
 const notAgent =
@@ -17,8 +18,11 @@ function keyOf(action: BlockElementAction): string | null {
 }
 
 /**
- * Claim / Assign / Priority / Resolve on a triage card. Only agents may act; the card itself is
- * updated by the delivery that the change causes, from whichever channel it came.
+ * Claim / Assign / Priority / Resolve / Reply to requester on a triage card. Only agents may act.
+ * Claim acts at once; the other buttons open a modal (their submissions are in views/triage.ts),
+ * within the 3 s a click's trigger lasts. The menus of cards posted before the modals (a user
+ * picker, a priority menu) still act at once. The card itself is updated by the delivery that the
+ * change causes, from whichever channel it came.
  */
 export const triageButtons: ActionHandler = {
   matches: ids.triagePattern,
@@ -35,11 +39,34 @@ export const triageButtons: ActionHandler = {
     }
     const api = ctx.as(body.user.id);
     const path = `/api/tickets/${encodeURIComponent(key)}`;
+    const where = { key, channel };
+    const open = async (view: Parameters<WebClient['views']['open']>[0]['view']) =>
+      client.views.open({ trigger_id: body.trigger_id, view });
+    const ticket = async () => (await api.request('GET', path, ZTicketResponse)).ticket;
     try {
-      if (action.action_id === ids.triageClaim) {
-        await api.request('POST', `${path}/claim`, ZTicketResponse);
-      } else if (action.action_id === ids.triageResolve) {
-        await api.request('PATCH', path, ZTicketResponse, { status: 'resolved' });
+      if (action.type === 'button') {
+        switch (action.action_id) {
+          case ids.triageClaim:
+            await api.request('POST', `${path}/claim`, ZTicketResponse);
+            return;
+          case ids.triageReply:
+            await open(replyModal(await ticket(), where));
+            return;
+          case ids.triageResolve:
+            await open(resolveModal(await ticket(), where));
+            return;
+          case ids.triagePriority:
+            await open(priorityModal(await ticket(), where));
+            return;
+          case ids.triageAssign: {
+            const [t, directory] = await Promise.all([
+              ticket(),
+              api.request('GET', '/api/directory/agents', ZDirectoryAgentList),
+            ]);
+            await open(assignModal(t, assignableAgents(directory.items, t), where));
+            return;
+          }
+        }
       } else if (action.type === 'static_select' && action.selected_option) {
         await api.request('PATCH', path, ZTicketResponse, { priority: action.selected_option.value });
       } else if (action.type === 'users_select' && action.selected_user) {

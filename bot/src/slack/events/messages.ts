@@ -13,6 +13,7 @@ interface IncomingMessage {
   channel_type?: string;
   ts: string;
   thread_ts?: string;
+  files?: unknown;
 }
 
 /** Only messages people wrote (plain or with files); edits, joins and bots (this one too) are skipped. */
@@ -27,26 +28,29 @@ export const wanted = (m: IncomingMessage): m is IncomingMessage & { user: strin
 
 /**
  * Messages: in the DM, a thread reply under a ticket goes to that ticket and anything else drives
- * the wizard; in channels only threads under Deskmate's own messages (triage cards) matter.
+ * the wizard; in channels only threads under Deskmate's own messages (triage cards) matter. Files
+ * shared with them go where the message goes.
  */
 export async function onMessage({ event, client }: EventArgs<'message'>, ctx: SlackContext): Promise<void> {
   const m = event as unknown as IncomingMessage;
   if (!wanted(m)) return;
   const inThread = isThreadReply(m);
   const text = fromSlack(m.text).trim();
+  const files = ctx.files(m.files);
   if (inThread) {
     const thread = await ticketThread(ctx, m.channel, m.thread_ts!);
     if (thread) {
-      if (text)
+      if (text || files.length)
         await threadMessage(ctx, client, thread, {
           user: m.user,
           channel: m.channel,
           ts: m.ts,
           threadTs: m.thread_ts!,
           text,
+          files,
         });
       return;
     }
   }
-  if (m.channel_type === 'im' && text) await typedInDm(ctx, client, m.user, m.channel, text);
+  if (m.channel_type === 'im' && (text || files.length)) await typedInDm(ctx, client, m.user, m.channel, text, files);
 }

@@ -16,7 +16,8 @@ export const ids = {
   triageAssign: 'triage:assign',
   triagePriority: 'triage:priority',
   triageResolve: 'triage:resolve',
-  triagePattern: /^triage:(claim|assign|priority|resolve)$/,
+  triageReply: 'triage:reply',
+  triagePattern: /^triage:(claim|assign|priority|resolve|reply)$/,
   triageBlock: (key: string) => `triage:${key}`,
   csat: (rating: number) => `csat:${rating}`,
   csatPattern: /^csat:([1-5])$/,
@@ -37,6 +38,17 @@ export const ids = {
   newTicketModal: 'new_ticket',
   newTicketInput: { block: 'description', action: 'text' },
   createTicketShortcut: 'create_ticket',
+  /** The modals of the triage card's actions: their callback ids and their one input each. */
+  replyModal: 'triage_reply',
+  replyInput: { block: 'reply', action: 'text' },
+  assignModal: 'triage_assign',
+  assignInput: { block: 'assignee', action: 'agent' },
+  priorityModal: 'triage_priority',
+  priorityInput: { block: 'priority', action: 'level' },
+  reasonInput: { block: 'reason', action: 'text' },
+  resolveModal: 'triage_resolve',
+  resolutionInput: { block: 'resolution', action: 'text' },
+  resolveNoteInput: { block: 'note', action: 'text' },
 } as const;
 
 /** The wizard input a button stands for, from its action id. */

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { TDeliveryFacts, TTicket } from '@deskmate/shared';
+import { channelNames, type TDeliveryFacts, type TTicket } from '@deskmate/shared';
 import { ids, ticketUrl, type Links } from './ids.js';
 import { actions, button, context, esc, fields, message, section, type SlackMessage } from './limits.js';
 import { priorityText, slackDate, statusLabels, ticketTitleLine } from './ticket.js';
@@ -91,4 +91,43 @@ function replyHint(agent: boolean): types.ContextBlock {
       ? ':speech_balloon: Replies in this thread are public: the requester sees them. Internal notes go in the triage card’s thread.'
       : ':speech_balloon: Reply in this thread to add a message to your ticket; updates arrive here.',
   );
+}
+
+/**
+ * What one change added to a ticket's public conversation, as its triage card's thread shows it,
+ * in one message: a public reply (who, from where, in full), a status change. Null when there is
+ * nothing public: the facts of a `ticket.event` carry public events only, and nothing internal is
+ * rendered here either.
+ */
+export function triageThreadMessage(facts: TDeliveryFacts, links: Links): SlackMessage | null {
+  const t = facts.ticket;
+  if (!t) return null;
+  const url = ticketUrl(links, t.key, true);
+  const blocks: types.KnownBlock[] = [];
+  const texts: string[] = [];
+  for (const e of facts.events ?? []) {
+    if (e.visibility !== 'public') continue;
+    const who = e.author?.name ?? 'Deskmate';
+    if (e.kind === 'reply') {
+      const role = e.author && e.author.id === t.requester.id ? ' (requester)' : '';
+      texts.push(`${who} replied on ${t.key}`);
+      blocks.push(
+        section(
+          `:speech_balloon: *${esc(who)}*${role} replied publicly, from ${channelNames[e.channel]}:\n${quote(esc(e.body))}`,
+          url,
+        ),
+      );
+      continue;
+    }
+    const change = e.data as { type?: unknown; from?: unknown; to?: unknown };
+    if (e.kind === 'system' && change.type === 'status_changed') {
+      const label = (s: unknown) =>
+        typeof s === 'string' && s in statusLabels ? statusLabels[s as TTicket['status']] : '?';
+      texts.push(`${t.key} is now ${label(change.to)}`);
+      blocks.push(
+        context(`:arrows_counterclockwise: *${esc(label(change.from))}* → *${esc(label(change.to))}*, by ${esc(who)}`),
+      );
+    }
+  }
+  return blocks.length ? message(texts.join(' · '), blocks, url) : null;
 }

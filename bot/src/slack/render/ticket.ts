@@ -1,20 +1,7 @@
 import type { types } from '@slack/bolt';
-import { ticketPriorities, wizard, type TTicket, type TTicketPriority, type TTicketStatus } from '@deskmate/shared';
+import { wizard, type TTicket, type TTicketPriority, type TTicketStatus } from '@deskmate/shared';
 import { ids, ticketUrl, type Links } from './ids.js';
-import {
-  actions,
-  blockLimits,
-  button,
-  context,
-  cut,
-  esc,
-  fields,
-  link,
-  message,
-  plain,
-  section,
-  type SlackMessage,
-} from './limits.js';
+import { actions, button, context, cut, esc, fields, link, message, section, type SlackMessage } from './limits.js';
 
 export const statusLabels: Readonly<Record<TTicketStatus, string>> = {
   new: 'New',
@@ -73,36 +60,20 @@ export function triageCard(t: TTicket, links: Links): SlackMessage {
   ];
   if (t.description) blocks.push(section(esc(cut(t.description, 600)), url));
   if (!done(t)) {
+    // Claim acts at once; the others open a form (a modal) for what they need to know.
     const elements: types.ActionsBlockElement[] = [];
     if (!t.assignee) elements.push(button(ids.triageClaim, 'Claim', t.key, 'primary'));
-    elements.push({
-      type: 'users_select',
-      action_id: ids.triageAssign,
-      placeholder: plain('Assign to…', blockLimits.optionText),
-    });
-    const options = ticketPriorities.map((p) => ({
-      text: plain(wizard.priorityLabels[p], blockLimits.optionText),
-      value: p,
-    }));
-    elements.push({
-      type: 'static_select',
-      action_id: ids.triagePriority,
-      placeholder: plain('Priority', blockLimits.optionText),
-      options,
-      initial_option: options.find((o) => o.value === t.priority)!,
-    });
-    elements.push({
-      ...button(ids.triageResolve, 'Resolve', t.key),
-      confirm: {
-        title: plain(`Resolve ${t.key}?`, 100),
-        text: plain('The requester is told and asked to rate the help.', 300),
-        confirm: plain('Resolve', 30),
-        deny: plain('Not yet', 30),
-      },
-    });
+    elements.push(button(ids.triageAssign, 'Assign…', t.key));
+    elements.push(button(ids.triagePriority, 'Priority…', t.key));
+    elements.push(button(ids.triageResolve, 'Resolve…', t.key));
+    elements.push(button(ids.triageReply, 'Reply to requester', t.key));
     blocks.push(...actions(elements, ids.triageBlock(t.key)));
   }
-  blocks.push(context(':lock: Replies in this thread are internal notes: the requester never sees them.'));
+  blocks.push(
+    context(
+      ':lock: Messages in this thread are internal notes: the requester never sees them. To answer the requester, use *Reply to requester*.',
+    ),
+  );
   return message(`${t.key}: ${t.title} (${wizard.priorityLabels[t.priority]}, ${statusLabels[t.status]})`, blocks, url);
 }
 

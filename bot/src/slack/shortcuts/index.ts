@@ -4,7 +4,10 @@ import { startConversation } from '../conversation.js';
 import { ids } from '../render/ids.js';
 import { fromSlack } from '../text.js';
 
-/** "Create ticket" on any message: the wizard in the DM, pre-filled with the message and its permalink. */
+/**
+ * "Create ticket" on any message: the wizard in the DM, pre-filled with the message, its
+ * permalink and its author's name.
+ */
 export function register(app: App, ctx: SlackContext): void {
   app.shortcut<MessageShortcut>(ids.createTicketShortcut, async ({ ack, shortcut, client }) => {
     await ack();
@@ -16,6 +19,18 @@ export function register(app: App, ctx: SlackContext): void {
       // A channel the bot cannot read: the ticket still gets the text, without the link.
       ctx.logger.warn({ err: (err as Error).message }, 'slack: no permalink for a shortcut message');
     }
-    await startConversation(ctx, client, shortcut.user.id, { text: fromSlack(shortcut.message.text), sourceUrl });
+    // Who wrote the message, by name (a lookup only: the author gets no Deskmate account from it).
+    const authorId = shortcut.message.user;
+    const sourceAuthor = authorId
+      ? await client.users
+          .info({ user: authorId })
+          .then((r) => r.user?.real_name || r.user?.profile?.real_name || r.user?.name || undefined)
+          .catch(() => undefined)
+      : undefined;
+    await startConversation(ctx, client, shortcut.user.id, {
+      text: fromSlack(shortcut.message.text),
+      sourceUrl,
+      sourceAuthor,
+    });
   });
 }

@@ -134,3 +134,63 @@ export const channelSubmit = (
   value,
   ...inChannel(triageChannel, card),
 });
+
+/**
+ * An invoke as Teams sends it (`type: invoke`, a `name`, a `value`), in someone's personal chat or
+ * in the triage channel (a card's thread, when `card` names the card it came from).
+ */
+export const invoke = (
+  serviceUrl: string,
+  user: TTeamsUser,
+  name: string,
+  value: unknown,
+  where: { channel?: boolean; card?: string } = {},
+): TActivity => {
+  const activity = base(serviceUrl, user);
+  return {
+    ...activity,
+    type: 'invoke',
+    name,
+    value,
+    ...(where.card ? { replyToId: where.card } : {}),
+    ...(where.channel ? inChannel(triageChannel, where.card) : personal(user)),
+  };
+};
+
+/** A click on an Action.Execute button (or a refresh): the `adaptiveCard/action` invoke. */
+export const execute = (
+  serviceUrl: string,
+  user: TTeamsUser,
+  card: string,
+  action: { verb: string; data: Record<string, unknown> },
+  where: { channel?: boolean; trigger?: 'manual' | 'automatic' } = {},
+): TActivity =>
+  invoke(
+    serviceUrl,
+    user,
+    'adaptiveCard/action',
+    {
+      action: { type: 'Action.Execute', id: '', verb: action.verb, data: action.data },
+      trigger: where.trigger ?? 'manual',
+    },
+    { card, ...(where.channel ? { channel: true } : {}) },
+  );
+
+/**
+ * A message in a channel thread, without @mentioning the bot: Teams sends these only to apps
+ * granted ChannelMessage.Read.Group (RSC). The conversation is the thread of `root`.
+ */
+export const channelThreadMessage = (
+  serviceUrl: string,
+  user: TTeamsUser,
+  root: string,
+  text: string,
+  extra: Record<string, unknown> = {},
+): TActivity => ({
+  ...base(serviceUrl, user),
+  type: 'message',
+  textFormat: 'plain',
+  text,
+  ...inChannel(triageChannel, root),
+  ...extra,
+});

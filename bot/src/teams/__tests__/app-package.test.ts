@@ -66,6 +66,39 @@ describe('the Teams app manifest', () => {
   });
 });
 
+describe('the message extension', () => {
+  it('offers "Create ticket" on a message (an action with a dialog), served by the bot, filled in when packaged', () => {
+    expect(template.composeExtensions).toEqual([
+      {
+        botId: '00000000-0000-0000-0000-000000000000',
+        commands: [
+          {
+            id: 'createTicket',
+            type: 'action',
+            title: 'Create ticket',
+            description: expect.any(String),
+            context: ['message'],
+            fetchTask: true,
+          },
+        ],
+      },
+    ]);
+    const packaged = appManifest(template, options) as { composeExtensions: { botId: string }[] };
+    expect(packaged.composeExtensions.map((e) => e.botId)).toEqual([options.appId]);
+    expect(validate(packaged)).toEqual([]);
+    // The schema does check the extension (so the validation above can fail).
+    expect(
+      validate({ ...packaged, composeExtensions: [{ botId: options.appId, commands: [{ id: 'x' }] }] }),
+    ).not.toEqual([]);
+  });
+
+  it('asks for the channel-messages permission, so agents’ thread messages reach the bot without a mention', () => {
+    expect(template.authorization).toEqual({
+      permissions: { resourceSpecific: [{ name: 'ChannelMessage.Read.Group', type: 'Application' }] },
+    });
+  });
+});
+
 /** Width, height and RGBA pixels of a PNG as icons.mjs writes it (8-bit RGBA, filter 0). */
 function decodePng(file: string): { width: number; height: number; pixels: Buffer } {
   const data = readFileSync(resolve(appPackageDir, file));

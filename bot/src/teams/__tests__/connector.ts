@@ -27,9 +27,12 @@ export interface TRosterMember {
 export class FakeConnector {
   readonly requests: TCaptured[] = [];
   readonly roster = new Map<string, TRosterMember>();
+  /** Files served at this stand-in (GET by path): pasted images, personal-chat file downloads. */
+  readonly files = new Map<string, Buffer>();
   private server: Server | undefined;
   private sent = 0;
   private failures: { status: number; headers?: Record<string, string>; code: string; path: string }[] = [];
+  private slowRoster = 0;
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
@@ -51,12 +54,22 @@ export class FakeConnector {
           res.writeHead(status, { 'content-type': 'application/json', ...headers });
           res.end(JSON.stringify(body));
         };
+        const served = req.method === 'GET' ? this.files.get(path) : undefined;
+        if (served) {
+          res.writeHead(200, { 'content-type': 'application/octet-stream' });
+          res.end(served);
+          return;
+        }
         const member = /^\/v3\/conversations\/[^/]+\/members\/(.+)$/.exec(path);
         if (req.method === 'GET' && member) {
           const found = this.roster.get(member[1]!);
-          return found
-            ? reply(200, found)
-            : reply(404, { error: { code: 'MemberNotFoundInConversation', message: 'no' } });
+          const answer = () =>
+            found ? reply(200, found) : reply(404, { error: { code: 'MemberNotFoundInConversation', message: 'no' } });
+          const delay = this.slowRoster;
+          this.slowRoster = 0;
+          if (delay) setTimeout(answer, delay);
+          else answer();
+          return;
         }
         const failing = this.failures.findIndex((f) => path.startsWith(f.path) && req.method !== 'GET');
         const failure = failing >= 0 ? this.failures.splice(failing, 1)[0] : undefined;
@@ -71,6 +84,11 @@ export class FakeConnector {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+  }
+
+  /** Answer the next roster lookup only after `ms` (a slow Teams). */
+  slowNextRoster(ms: number): void {
+    this.slowRoster = ms;
   }
 
   /** Fail the next send or update whose path starts with `path`. */

@@ -1,13 +1,22 @@
-import { ApiClient, type TChatSession } from '@deskmate/shared';
+import { ApiClient, ZTeamsTicketAudience, type TChatSession, type TTicket } from '@deskmate/shared';
 // The whole product in-process: the real API on a real database, with the Teams channel mounted.
 import { startTestApp, type TestApp } from '../../../../api/src/test/app.js';
 import { loadBotConfig } from '../../config.js';
 import { createTeamsChannel, type TeamsChannel } from '../channel.js';
+import { renderTriageCard, type TCard, type TTriageCardOptions } from '../render/index.js';
 import { FakeConnector } from './connector.js';
 import type { TTeamsUser } from './activities.js';
 
+/** What the bot logged, by level (tests check that a well-formed activity logs no error). */
+export interface TLogLine {
+  level: 'info' | 'warn' | 'error';
+  obj: object;
+  msg: string | undefined;
+}
+
 export interface TeamsHarness {
   app: TestApp;
+  logs: TLogLine[];
   teams: TeamsChannel;
   connector: FakeConnector;
   links: { console: string };
@@ -15,6 +24,8 @@ export interface TeamsHarness {
   post(activity: object, headers?: Record<string, string>): Promise<Response>;
   /** The API as the bot, acting for a Teams user. */
   as(user: TTeamsUser): ApiClient;
+  /** A ticket's triage card as the bot renders it now (its audience read from the API). */
+  triageCard(ticket: TTicket, options?: Omit<TTriageCardOptions, 'audience'>): Promise<TCard>;
   /** The wizard conversation of a user's personal chat, as the API has it. */
   session(user: TTeamsUser): Promise<TChatSession>;
   stop(): Promise<void>;
@@ -22,17 +33,23 @@ export interface TeamsHarness {
 
 export const PUBLIC_URL = 'https://desk.example.com';
 
-export async function startTeamsHarness(): Promise<TeamsHarness> {
+export async function startTeamsHarness(overrides: { invokeDeadlineMs?: number } = {}): Promise<TeamsHarness> {
   const connector = new FakeConnector();
   await connector.start();
   // The app's URL and token are known once it listens: the bot reads them through functions.
   const ref: { app?: TestApp } = {};
   // No credentials: the Emulator mode, which posts replies to the activity's serviceUrl.
-  const teams = createTeamsChannel({
-    config: loadBotConfig({ PUBLIC_URL }),
-    apiUrl: () => ref.app!.url,
-    apiToken: () => ref.app!.runtime.services.secrets.integrationToken,
-  });
+  const logs: TLogLine[] = [];
+  const log = (level: TLogLine['level']) => (obj: object, msg?: string) => void logs.push({ level, obj, msg });
+  const teams = createTeamsChannel(
+    {
+      config: loadBotConfig({ PUBLIC_URL }),
+      logger: { info: log('info'), warn: log('warn'), error: log('error') },
+      apiUrl: () => ref.app!.url,
+      apiToken: () => ref.app!.runtime.services.secrets.integrationToken,
+    },
+    overrides,
+  );
   const started = await startTestApp({
     botRouters: teams.routers,
     senders: teams.senders,
@@ -43,6 +60,7 @@ export async function startTeamsHarness(): Promise<TeamsHarness> {
   const api = () => new ApiClient({ baseUrl: started.url, token: started.runtime.services.secrets.integrationToken });
   const harness: TeamsHarness = {
     app: started,
+    logs,
     teams,
     connector,
     links: { console: PUBLIC_URL },
@@ -53,6 +71,11 @@ export async function startTeamsHarness(): Promise<TeamsHarness> {
         body: JSON.stringify(activity),
       }),
     as: (user) => api().actingAs('teams', user.aadObjectId),
+    async triageCard(ticket, options = {}) {
+      const q = new URLSearchParams({ ticket: ticket.key });
+      const audience = await api().request('GET', `/api/integrations/teams/ticket-audience?${q}`, ZTeamsTicketAudience);
+      return renderTriageCard(ticket, { console: PUBLIC_URL }, { ...options, audience });
+    },
     async session(user) {
       const { ZChatSessionResponse } = await import('@deskmate/shared');
       const query = new URLSearchParams({ channel: 'teams', conversation: user.personalChat });

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   MAX_CARD_BYTES,
+  renderCreateFromMessageCard,
+  renderFilesCard,
   renderNoticeCard,
   renderNotificationCard,
+  renderThreadEventCard,
   renderPickCard,
   renderPickedCard,
   renderRatedCard,
@@ -15,6 +18,15 @@ import { actionSets, checkCard } from './adaptive.js';
 import { everyPrompt, facts, links, ticket } from './fixtures.js';
 
 const teamsMaxActions = 6;
+
+/** Whose views refresh and whom Assign offers, as the API gives it. */
+const audience = {
+  userIds: ['29:agent-mri', '29:alice-mri'],
+  agents: [
+    { id: 'u-agent', name: 'Aggie', email: 'a@x', role: 'agent' as const, away: false, groupIds: ['g-it'] },
+    { id: 'u-otto', name: 'Otto', email: 'o@x', role: 'agent' as const, away: true, groupIds: ['g-it'] },
+  ],
+};
 
 /** Every card the bot sends, with a name for the test report. */
 function everyCard(): [string, TCard][] {
@@ -42,6 +54,16 @@ function everyCard(): [string, TCard][] {
     ]),
     ['wizard with a greeting', renderWizardCard(prompts[0]![1], links, { greeting: 'Hi, I am Deskmate.' })],
     ['triage: new', renderTriageCard(ticket(), links)],
+    ['triage: as posted, with its audience', renderTriageCard(ticket(), links, { audience })],
+    [
+      'triage: an agent’s own view, with a notice',
+      renderTriageCard(ticket({ assignee: { id: 'u-agent', name: 'Aggie', email: 'a@x' } }), links, {
+        audience,
+        viewer: { kind: 'agent', userId: 'u-agent' },
+        notice: 'IT-1042 was already claimed by Aggie',
+      }),
+    ],
+    ['triage: the requester’s view', renderTriageCard(ticket(), links, { audience, viewer: { kind: 'requester' } })],
     [
       'triage: claimed, breached',
       renderTriageCard(
@@ -77,8 +99,51 @@ function everyCard(): [string, TCard][] {
     ['which ticket: longest message', renderPickCard(longest, many)],
     ['which ticket: a long message that JSON escapes', renderPickCard('"\\'.repeat(10_000), many)],
     ['which ticket: answered', renderPickedCard('It still drops', ticket())],
+    [
+      'which ticket: with files',
+      renderPickCard('Shared a file: a.png', many, [
+        { name: 'a.png', type: '', url: 'https://x.sharepoint.com/a.png' },
+      ]),
+    ],
+    [
+      'files: kept and refused',
+      renderFilesCard([
+        { kept: true, message: 'a.png is attached to IT-1.' },
+        { kept: false, message: 'b.exe was not attached: a program' },
+      ]),
+    ],
     ['rated', renderRatedCard('IT-1042', 4)],
     ['notice', renderNoticeCard('Only agents can do this', 'Ask IT')],
+    [
+      'create ticket from a message',
+      renderCreateFromMessageCard({
+        text: 'The printer jams',
+        author: 'Bob Builder',
+        link: 'https://teams.example/m/1',
+      }),
+    ],
+    ['create ticket from a message: longest', renderCreateFromMessageCard({ text: longest, author: null, link: null })],
+    [
+      'thread: a reply and the status change it caused',
+      renderThreadEventCard(
+        facts({
+          kind: 'ticket.event',
+          notification: null,
+          recipient: null,
+          event: null,
+          events: [
+            facts().event!,
+            {
+              ...facts().event!,
+              id: 'e-2',
+              kind: 'system',
+              body: 'Status changed',
+              data: { type: 'status_changed', from: 'new', to: 'open' },
+            },
+          ],
+        }),
+      )!,
+    ],
   ];
 }
 
@@ -180,18 +245,101 @@ describe('the data our buttons send comes back as a parsed action', () => {
 });
 
 describe('triage and notification cards', () => {
-  it('a new ticket has Claim, Resolve, Priority and Open; a claimed one no Claim; a resolved one only Open', () => {
-    expect(renderTriageCard(ticket(), links).actions?.map((a) => a.title)).toEqual([
+  /** The buttons of a card (body action sets and top-level actions), by type and title. */
+  const buttonsOf = (card: TCard) =>
+    actionSets(card)
+      .flat()
+      .filter((a) => !JSON.stringify(card.refresh ?? {}).includes(JSON.stringify(a)))
+      .map((a) => a as { type: string; title: string; data?: unknown; fallback?: unknown; verb?: string });
+  const topLevel = (card: TCard) =>
+    [
+      ...card.body.filter((e) => e.type === 'ActionSet').flatMap((e) => e.actions as TCard['body']),
+      ...(card.actions ?? []),
+    ] as {
+      type: string;
+      title: string;
+    }[];
+
+  it('a new ticket has Claim, Resolve, Assign, Priority, Reply to requester and Open; a claimed one no Claim; a resolved one only Open', () => {
+    expect(topLevel(renderTriageCard(ticket(), links, { audience })).map((a) => a.title)).toEqual([
       'Claim',
       'Resolve',
+      'Assign',
       'Priority',
+      'Reply to requester',
       'Open',
     ]);
     const claimed = ticket({ assignee: { id: 'a', name: 'Aggie', email: 'a@x' } });
-    expect(renderTriageCard(claimed, links).actions?.map((a) => a.title)).toEqual(['Resolve', 'Priority', 'Open']);
-    expect(renderTriageCard(ticket({ status: 'resolved' }), links).actions).toEqual([
+    expect(topLevel(renderTriageCard(claimed, links, { audience })).map((a) => a.title)).toEqual([
+      'Resolve',
+      'Assign',
+      'Priority',
+      'Reply to requester',
+      'Open',
+    ]);
+    const resolved = renderTriageCard(ticket({ status: 'resolved' }), links, { audience });
+    expect(topLevel(resolved)).toEqual([
       { type: 'Action.OpenUrl', title: 'Open', url: 'https://desk.example.com/tickets/IT-1042' },
     ]);
+    // Nothing to do on a resolved ticket: no view to refresh into.
+    expect(resolved.refresh).toBeUndefined();
+  });
+
+  it('every triage button is Action.Execute, falling back to an Action.Submit with the same data', () => {
+    const executes = buttonsOf(renderTriageCard(ticket(), links, { audience })).filter(
+      (b) => b.type === 'Action.Execute',
+    );
+    expect(executes.map((b) => [b.title, b.verb, b.data])).toEqual([
+      ['Claim', 'triage.claim', { dm: 'triage', op: 'claim', ticket: 'IT-1042' }],
+      ['Resolve', 'triage.resolve', { dm: 'triage', op: 'resolve', ticket: 'IT-1042' }],
+      ['Assign', 'triage.assign', { dm: 'triage', op: 'assign', ticket: 'IT-1042' }],
+      ['Set priority', 'triage.priority', { dm: 'triage', op: 'priority', ticket: 'IT-1042' }],
+      ['Send to requester', 'triage.reply', { dm: 'triage', op: 'reply', ticket: 'IT-1042' }],
+    ]);
+    for (const b of executes) {
+      expect(b.fallback).toMatchObject({ type: 'Action.Submit', title: b.title, data: b.data });
+      expect(parseSubmitted(b.data)).not.toBeNull();
+    }
+  });
+
+  it('the posted card refreshes into their own view for the people the API names (at most 60)', () => {
+    const card = renderTriageCard(ticket(), links, { audience });
+    expect(card.refresh).toEqual({
+      action: { type: 'Action.Execute', verb: 'triage.view', data: { dm: 'view', ticket: 'IT-1042' } },
+      userIds: ['29:agent-mri', '29:alice-mri'],
+    });
+  });
+
+  it('Assign offers the agents the API gives (away ones marked), the current assignee chosen', () => {
+    const card = renderTriageCard(ticket({ assignee: { id: 'u-otto', name: 'Otto', email: 'o@x' } }), links, {
+      audience,
+    });
+    const assign = topLevel(card).find((a) => a.title === 'Assign') as unknown as { card: { body: unknown[] } };
+    expect(assign.card.body[0]).toMatchObject({
+      type: 'Input.ChoiceSet',
+      id: 'assignee',
+      label: 'Assign to an agent of IT',
+      value: 'u-otto',
+      choices: [
+        { title: 'Aggie', value: 'u-agent' },
+        { title: 'Otto (away)', value: 'u-otto' },
+      ],
+    });
+    expect(topLevel(renderTriageCard(ticket(), links)).map((a) => a.title)).not.toContain('Assign');
+  });
+
+  it('an agent’s own view says "you"; the requester’s view has the ticket and no agent actions', () => {
+    const mine = renderTriageCard(ticket({ assignee: { id: 'u-agent', name: 'Aggie', email: 'a@x' } }), links, {
+      audience,
+      viewer: { kind: 'agent', userId: 'u-agent' },
+    });
+    expect(JSON.stringify(mine)).toContain('You (Aggie)');
+    const theirs = renderTriageCard(ticket(), links, { audience, viewer: { kind: 'requester' } });
+    expect(buttonsOf(theirs).map((b) => b.type)).toEqual(['Action.OpenUrl']);
+    expect(theirs.actions).toEqual([
+      { type: 'Action.OpenUrl', title: 'Open', url: 'https://desk.example.com/portal/tickets/IT-1042' },
+    ]);
+    expect(theirs.refresh).toEqual(renderTriageCard(ticket(), links, { audience }).refresh);
   });
 
   it('a requester sees the reply in full and can answer; rating buttons only once resolved and unrated', () => {

@@ -23,7 +23,6 @@ import {
   renderPickCard,
   renderPickedCard,
   renderRatedCard,
-  renderTriageCard,
   renderWizardCard,
 } from '../render/index.js';
 import { TRIAGE_TARGET } from '../plan.js';
@@ -225,6 +224,7 @@ describe('a person files a ticket in their personal chat', () => {
     expect(row.userId).toBe(aliceRow.id);
     expect(row.providerTeamId).toBe(tenantId);
     expect(row.data).toEqual({
+      mri: alice.id,
       conversationReference: {
         serviceUrl: url,
         channelId: 'msteams',
@@ -338,7 +338,7 @@ describe('the triage channel', () => {
       path: activities(triageChannel.id),
       type: 'message',
       summary: `${key}: ${ticket.title}`,
-      card: renderTriageCard(ticket, h.links),
+      card: await h.triageCard(ticket),
     });
     cardId = post.id!;
     const [refRow] = await h.app.database.db.select().from(deliveries).where(eq(deliveries.target, TRIAGE_TARGET));
@@ -355,7 +355,7 @@ describe('the triage channel', () => {
   });
 
   it('only agents can act on a triage card: a requester’s Claim is refused and changes nothing', async () => {
-    const claim = buttons(renderTriageCard(await ticketAs(key, aggieRow), h.links)).get('Claim')!;
+    const claim = buttons(await h.triageCard(await ticketAs(key, aggieRow))).get('Claim')!;
     const mark = h.connector.mark;
     const submit = channelSubmit(url, alice, cardId, claim);
     await post(submit);
@@ -372,7 +372,7 @@ describe('the triage channel', () => {
   });
 
   it('an agent’s Claim updates the card in place at once, and the delivery job updates the same message', async () => {
-    const claim = buttons(renderTriageCard(await ticketAs(key, aggieRow), h.links)).get('Claim')!;
+    const claim = buttons(await h.triageCard(await ticketAs(key, aggieRow))).get('Claim')!;
     const mark = h.connector.mark;
     await post(channelSubmit(url, aggie, cardId, claim));
     const claimed = await ticketAs(key, aggieRow);
@@ -381,13 +381,13 @@ describe('the triage channel', () => {
     expect([first.method, first.path, cardOf(first.body)]).toEqual([
       'PUT',
       `${activities(`${triageChannel.id};messageid=${cardId}`)}/${cardId}`,
-      renderTriageCard(claimed, h.links),
+      await h.triageCard(claimed),
     ]);
     // The outbox: the same card (by its stored ref), never a second one.
     const fromJob = await until(() =>
       triagePosts(mark).find((r) => r.method === 'PUT' && r.path === `${activities(triageChannel.id)}/${cardId}`),
     );
-    expect(cardOf(fromJob.body)).toEqual(renderTriageCard(await ticketAs(key, aggieRow), h.links));
+    expect(cardOf(fromJob.body)).toEqual(await h.triageCard(await ticketAs(key, aggieRow)));
     expect(triagePosts(mark).filter((r) => r.method === 'POST')).toEqual([]);
   });
 
@@ -416,13 +416,13 @@ describe('the triage channel', () => {
         path: `${thread}/m-card-x`,
         type: 'message',
         replyToId: submit.id,
-        card: renderTriageCard(await ticketAs(t.key, aggieRow), h.links),
+        card: await h.triageCard(await ticketAs(t.key, aggieRow)),
       },
     ]);
   });
 
   it('Priority (a choice in a shown card) and Resolve update the card; a resolved ticket’s card has no buttons left', async () => {
-    const card = renderTriageCard(await ticketAs(key, aggieRow), h.links);
+    const card = await h.triageCard(await ticketAs(key, aggieRow));
     await post(channelSubmit(url, aggie, cardId, { ...buttons(card).get('Set priority')!, priority: 'urgent' }));
     expect((await ticketAs(key, aggieRow)).priority).toBe('urgent');
     const mark = h.connector.mark;
@@ -431,8 +431,8 @@ describe('the triage channel', () => {
     expect(resolved.status).toBe('resolved');
     // The update from the click (in the card's thread; the delivery job's own updates may come too).
     const fromClick = h.connector.since(mark).filter((r) => r.path.includes(';messageid='));
-    expect(fromClick.map((r) => [r.method, cardOf(r.body)])).toEqual([['PUT', renderTriageCard(resolved, h.links)]]);
-    expect(buttons(renderTriageCard(resolved, h.links)).size).toBe(0);
+    expect(fromClick.map((r) => [r.method, cardOf(r.body)])).toEqual([['PUT', await h.triageCard(resolved)]]);
+    expect(buttons(await h.triageCard(resolved)).size).toBe(0);
   });
 });
 

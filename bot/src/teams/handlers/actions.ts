@@ -4,17 +4,17 @@ import type { TPerson } from '../identity.js';
 import {
   inputIds,
   isGroupInputId,
-  renderNoticeCard,
   renderPickedCard,
   renderRatedCard,
-  renderTriageCard,
   type TCardAction,
   type TSubmitted,
 } from '../render/index.js';
-import { ZPriorityField } from '../render/actions.js';
 import { isPersonal } from '../references.js';
-import { clickedCard, isAgent, peopleMessage, replaceCard, START_TEXT_MAX, type TeamsDeps } from './deps.js';
+import { clickedCard, peopleMessage, replaceCard, START_TEXT_MAX, type TeamsDeps } from './deps.js';
 import { onKbAction } from './kb.js';
+import { onTriageSubmit } from './triage.js';
+import { fetchableFiles } from '../files.js';
+import { tellFiles } from './message.js';
 import { showPrompt } from './wizard.js';
 
 type TWizardAction = Extract<TCardAction, { dm: 'wizard' }>;
@@ -22,17 +22,22 @@ type TWizardAction = Extract<TCardAction, { dm: 'wizard' }>;
 /** A click on one of our cards (Action.Submit): its data and the card's fields. */
 export async function onAction(deps: TeamsDeps, context: TurnContext, submitted: TSubmitted): Promise<void> {
   const { action, fields } = submitted;
-  // Personal-chat cards act for the person in their own chat; triage cards only in a channel.
-  if ((action.dm === 'triage') === isPersonal(context.activity)) return;
+  // Personal-chat cards act for the person in their own chat; ticket cards only in a channel.
+  if ((action.dm === 'triage' || action.dm === 'view') === isPersonal(context.activity)) return;
   const person = await deps.identities.resolve(context);
   try {
     switch (action.dm) {
       case 'wizard':
         return await onWizard(deps, context, person, action, fields);
       case 'pick':
-        return await onPick(deps, context, person, action.ticket, fields[inputIds.message]?.trim() ?? '');
+        return await onPick(deps, context, person, action, fields[inputIds.message]?.trim() ?? '');
       case 'triage':
-        return await onTriage(deps, context, person, action, fields);
+        return await onTriageSubmit(deps, context, person, action, fields);
+      case 'view':
+      case 'create':
+        // A card's refresh comes as adaptiveCard/action, "Create ticket" as the message extension's
+        // composeExtension/submitAction: as a plain message they do nothing.
+        return;
       case 'csat':
         await person.as.rate(action.ticket, action.rating);
         return await replace(context, renderRatedCard(action.ticket, action.rating));
@@ -88,54 +93,27 @@ async function onWizard(
   await showPrompt(deps, context, person, session, card ? { card } : { previous: null });
 }
 
-/** "Which ticket?": add the message to that ticket, or start a new request with it. */
+/**
+ * "Which ticket?": add the message to that ticket (its files with the reply), or start a new
+ * request with it (its files with the conversation).
+ */
 async function onPick(
   deps: TeamsDeps,
   context: TurnContext,
   person: TPerson,
-  ticketKey: string | null,
+  action: Extract<TCardAction, { dm: 'pick' }>,
   message: string,
 ): Promise<void> {
   if (!message) return;
-  if (ticketKey) {
-    const ticket = await person.as.reply(ticketKey, message);
+  const files = await fetchableFiles(context, action.files ?? []);
+  if (action.ticket) {
+    const { ticket, eventId } = await person.as.replyWithId(action.ticket, message);
     await replace(context, renderPickedCard(message, ticket));
+    await tellFiles(context, await person.as.attachToEvent(action.ticket, eventId, files));
     return;
   }
   const session = await person.as.startSession(context.activity.conversation.id, message.slice(0, START_TEXT_MAX));
+  await tellFiles(context, await person.as.attachToSession(session.id, files));
   const card = clickedCard(context);
   await showPrompt(deps, context, person, session, card ? { card } : { previous: null });
-}
-
-/** Claim / Resolve / Priority on a triage card: agents only; the card shows the result at once. */
-async function onTriage(
-  deps: TeamsDeps,
-  context: TurnContext,
-  person: TPerson,
-  action: Extract<TCardAction, { dm: 'triage' }>,
-  fields: Record<string, string>,
-): Promise<void> {
-  if (!isAgent(person.user.role)) {
-    await context.sendActivity(`Only agents can work tickets from the triage channel, ${person.user.name}.`);
-    return;
-  }
-  const api = person.as;
-  try {
-    let ticket;
-    if (action.op === 'claim') ticket = await api.claim(action.ticket);
-    else if (action.op === 'resolve') ticket = await api.update(action.ticket, { status: 'resolved' });
-    else {
-      const priority = ZPriorityField.safeParse(fields[inputIds.priority]);
-      if (!priority.success) return;
-      ticket = await api.update(action.ticket, { priority: priority.data });
-    }
-    await replace(context, renderTriageCard(ticket, deps.links()));
-  } catch (err) {
-    const message = peopleMessage(err);
-    if (message === null) throw err;
-    await context.sendActivity(message);
-    // Show the ticket as it is now (someone else claimed it first, say).
-    const current = await api.ticket(action.ticket).catch(() => null);
-    await replace(context, current ? renderTriageCard(current, deps.links()) : renderNoticeCard(message));
-  }
 }

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { ApiError } from '@deskmate/shared';
 import { type Activity, type TurnContext } from 'botbuilder';
-import type { TeamsApi } from '../api.js';
+import type { TConversationReference, TeamsApi } from '../api.js';
 import type { Identities, TeamsLogger } from '../identity.js';
 import { CARD_CONTENT_TYPE, type TCard, type TLinks } from '../render/index.js';
 
@@ -10,6 +11,19 @@ export interface TeamsDeps {
   identities: Identities;
   links(): TLinks;
   logger: TeamsLogger;
+  /** Post a new message in a stored conversation (a person's personal chat), as the bot; its id. */
+  post(reference: TConversationReference, activity: Partial<Activity>): Promise<string>;
+  /**
+   * How long an invoke may work before it is answered anyway (Teams gives up on an invoke after a
+   * few seconds); the work then goes on, and the card follows from the delivery job.
+   */
+  invokeDeadlineMs?: number;
+}
+
+/** Teams activity ids are unique within a conversation; the pair is unique everywhere. */
+export function eventId(activity: Activity): string {
+  const id = `${activity.id}|${activity.conversation.id}`;
+  return id.length <= 300 ? id : createHash('sha256').update(id).digest('hex');
 }
 
 export function cardMessage(card: TCard, summary?: string): Partial<Activity> {

@@ -1,8 +1,17 @@
 import { ApiError, helpRequest } from '@deskmate/shared';
 import { TurnContext } from 'botbuilder';
-import { PICK_MAX_TICKETS, renderPickCard } from '../render/index.js';
-import { channelConversationId, channelData, isPersonal, referenceFor } from '../references.js';
-import { cardMessage, peopleMessage, START_TEXT_MAX, type TeamsDeps } from './deps.js';
+import { sharedLine, type TFileOutcome } from '../../files.js';
+import { fetchableFiles, teamsFileRefs, type TTeamsFileRef } from '../files.js';
+import { PICK_MAX_TICKETS, renderFilesCard, renderPickCard } from '../render/index.js';
+import {
+  channelConversationId,
+  channelData,
+  isPersonal,
+  mentionsBot,
+  referenceFor,
+  threadRoot,
+} from '../references.js';
+import { cardMessage, isAgent, peopleMessage, START_TEXT_MAX, type TeamsDeps } from './deps.js';
 import { onHelpRequest } from './kb.js';
 import { showPrompt } from './wizard.js';
 
@@ -18,27 +27,37 @@ function typedText(context: TurnContext): string {
   return withoutMention.replace(/<at>[^<]*<\/at>/g, '').trim();
 }
 
+/** Tell the person what became of the files they shared (when they shared any). */
+export async function tellFiles(context: TurnContext, outcomes: readonly TFileOutcome[]): Promise<void> {
+  if (outcomes.length) await context.sendActivity(cardMessage(renderFilesCard(outcomes)));
+}
+
 /**
- * A typed message: the wizard in a personal chat (or, outside a request in progress, `help <words>`
- * to search the help articles), commands in a channel.
+ * A typed message (with the files shared with it): the wizard in a personal chat (or, outside a
+ * request in progress, `help <words>` to search the help articles), commands and notes in a
+ * channel. Files go where the message goes: with the wizard's conversation (the ticket it files),
+ * or with the reply the "which ticket?" card adds.
  */
 export async function onMessage(deps: TeamsDeps, context: TurnContext): Promise<void> {
   const text = typedText(context);
-  if (!isPersonal(context.activity)) return onChannelMessage(deps, context, text);
-  if (!text) {
-    await context.sendActivity('I can only read text for now: describe the problem in words.');
+  const { files, unreadable } = teamsFileRefs(context.activity);
+  if (!isPersonal(context.activity)) return onChannelMessage(deps, context, text, files, unreadable);
+  if (!text && !files.length) {
+    await context.sendActivity('I can only read text and files: describe the problem in words.');
     return;
   }
   const person = await deps.identities.resolve(context);
   const conversation = context.activity.conversation.id;
   const current = await person.as.currentSession(conversation);
-  // A request in progress: this message is its next answer.
+  // A request in progress: this message is its next answer (its files are kept for its ticket first).
   if (current && !current.finished) {
-    const { session } = await person.as.input(current.id, { type: 'text', text });
+    await tellFiles(context, await person.as.attachToSession(current.id, await fetchableFiles(context, files)));
+    const session = text ? (await person.as.input(current.id, { type: 'text', text })).session : current;
     await showPrompt(deps, context, person, session, { previous: current });
     return;
   }
-  const words = helpRequest(text);
+  // With files shared, the message is a request (a help search would leave them behind).
+  const words = files.length ? null : helpRequest(text);
   if (words !== null) {
     await onHelpRequest(deps, context, person, words);
     return;
@@ -46,20 +65,36 @@ export async function onMessage(deps: TeamsDeps, context: TurnContext): Promise<
   // Teams has no threads in a personal chat: with tickets open, ask where this message belongs.
   const open = await person.as.openTickets(PICK_MAX_TICKETS + 1);
   if (open.length) {
-    await context.sendActivity(cardMessage(renderPickCard(text, open)));
+    await context.sendActivity(cardMessage(renderPickCard(text || sharedLine(files), open, files)));
     return;
   }
-  const session = await person.as.startSession(conversation, text.slice(0, START_TEXT_MAX));
+  const session = await person.as.startSession(conversation, text ? text.slice(0, START_TEXT_MAX) : undefined);
+  await tellFiles(context, await person.as.attachToSession(session.id, await fetchableFiles(context, files)));
   await showPrompt(deps, context, person, session, { previous: null });
 }
 
-async function onChannelMessage(deps: TeamsDeps, context: TurnContext, text: string): Promise<void> {
+/**
+ * In a channel: a message in the thread of a ticket's triage card is an internal note (agents
+ * only; the requester never sees it); anything else matters only when it @mentions the bot (with
+ * the channel-messages permission the bot hears every message of the team's channels).
+ */
+async function onChannelMessage(
+  deps: TeamsDeps,
+  context: TurnContext,
+  text: string,
+  files: TTeamsFileRef[],
+  unreadable: string[],
+): Promise<void> {
+  const root = threadRoot(context.activity);
+  const channelId = channelConversationId(context.activity);
+  const thread = root && channelId ? await deps.api.messageRef(channelId, root) : null;
+  if (thread?.kind === 'triage') return onTriageThread(deps, context, thread.ticketKey, text, files, unreadable);
+  if (!mentionsBot(context.activity)) return;
   if (!TRIAGE_COMMAND.test(text)) {
     await context.sendActivity(channelHelp);
     return;
   }
   const { team, channel } = channelData(context.activity);
-  const channelId = channelConversationId(context.activity);
   if (!team || !channelId) {
     await context.sendActivity('Choose the triage channel from a channel of a team.');
     return;
@@ -86,4 +121,44 @@ async function onChannelMessage(deps: TeamsDeps, context: TurnContext, text: str
   await context.sendActivity(
     'This is now the triage channel: each new ticket gets a card here, with Claim, Resolve and Priority for agents.',
   );
+}
+
+/**
+ * Visibility by construction: what agents write under a triage card becomes an internal note, and
+ * the files they share there belong to it (internal too).
+ */
+async function onTriageThread(
+  deps: TeamsDeps,
+  context: TurnContext,
+  key: string,
+  text: string,
+  files: TTeamsFileRef[],
+  unreadable: string[],
+): Promise<void> {
+  const notRead: TFileOutcome[] = unreadable.map((name) => ({
+    name,
+    kept: false,
+    message: `${name} was not attached: Deskmate cannot read files shared from a channel's SharePoint; paste images, or share files in the ticket's console page.`,
+  }));
+  if (!text && !files.length) {
+    await tellFiles(context, notRead);
+    return;
+  }
+  const person = await deps.identities.resolve(context);
+  if (!isAgent(person.user.role)) {
+    await context.sendActivity(`Only IT agents can add notes to ${key}; your message was not added to the ticket.`);
+    return;
+  }
+  let eventId: string;
+  try {
+    eventId = (await person.as.note(key, text || sharedLine(files))).eventId;
+  } catch (err) {
+    const message = peopleMessage(err);
+    if (message === null) throw err;
+    await context.sendActivity(message);
+    return;
+  }
+  await context.sendActivity(`Added to ${key} as an internal note (the requester does not see it).`);
+  const outcomes = await person.as.attachToEvent(key, eventId, await fetchableFiles(context, files));
+  await tellFiles(context, [...outcomes, ...notRead]);
 }

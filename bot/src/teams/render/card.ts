@@ -9,6 +9,8 @@ export interface TCard {
   type: 'AdaptiveCard';
   $schema: string;
   version: '1.5';
+  /** Universal Actions: the card asks the bot for this person's own view when it is shown. */
+  refresh?: TJson;
   body: TJson[];
   actions?: TJson[];
 }
@@ -71,6 +73,21 @@ export function submit(title: string, data: TJson, options: TSubmitOptions = {})
     ...(options.style ? { style: options.style } : {}),
     ...(options.inputs === false ? { associatedInputs: 'none' } : {}),
   };
+}
+
+/**
+ * A Universal Actions button (Action.Execute, answered with a new card by the `adaptiveCard/action`
+ * invoke), falling back to the same Action.Submit on Teams clients older than Adaptive Cards 1.4.
+ * Both send the same data; the verb only names the action in Teams' logs.
+ */
+export function execute(title: string, verb: string, data: TJson, options: TSubmitOptions = {}): TJson {
+  const fallback = submit(title, data, options);
+  return { ...fallback, type: 'Action.Execute', verb, fallback };
+}
+
+/** Refresh on display: the people named (Teams user ids, at most 60) get their own view of the card. */
+export function refresh(verb: string, data: TJson, userIds: readonly string[]): TJson {
+  return { action: { type: 'Action.Execute', verb, data }, userIds: [...userIds] };
 }
 
 export function openUrl(title: string, url: string): TJson {

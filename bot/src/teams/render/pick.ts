@@ -2,6 +2,7 @@ import type { TTicket } from '@deskmate/shared';
 import { actionData, inputIds } from './actions.js';
 import { buttonRows, card, clip, plain, submit, text, type TCard } from './card.js';
 import { statusLabels } from './labels.js';
+import type { TTeamsFileRef } from '../files.js';
 
 /** Tickets offered as buttons; older ones are in the portal. */
 export const PICK_MAX_TICKETS = 5;
@@ -13,7 +14,11 @@ export const PICK_MESSAGE_MAX = 10_000;
  * meant for any of them: ask. The message rides along in an (editable) field of the card, so
  * nothing has to be kept between the question and the answer.
  */
-export function renderPickCard(message: string, openTickets: readonly TTicket[]): TCard {
+export function renderPickCard(
+  message: string,
+  openTickets: readonly TTicket[],
+  files: readonly TTeamsFileRef[] = [],
+): TCard {
   const shown = openTickets.slice(0, PICK_MAX_TICKETS);
   const value = clip(message, PICK_MESSAGE_MAX);
   return card([
@@ -36,13 +41,23 @@ export function renderPickCard(message: string, openTickets: readonly TTicket[])
         ]
       : []),
     ...buttonRows(
-      shown.map((t) => submit(`${t.key}: ${clip(t.title, 40)} (${statusLabels[t.status]})`, actionData.pick(t.key))),
+      shown.map((t) =>
+        submit(`${t.key}: ${clip(t.title, 40)} (${statusLabels[t.status]})`, actionData.pick(t.key, files)),
+      ),
       1,
     ),
     ...(openTickets.length > shown.length
       ? [text('Older open tickets are in the Deskmate portal.', { isSubtle: true })]
       : []),
-    ...buttonRows([submit('New request', actionData.pick(null), { style: 'positive' })]),
+    ...(files.length
+      ? [
+          plain(
+            `With ${files.length === 1 ? 'the file' : `${files.length} files`}: ${files.map((f) => f.name).join(', ')}`,
+            { isSubtle: true },
+          ),
+        ]
+      : []),
+    ...buttonRows([submit('New request', actionData.pick(null, files), { style: 'positive' })]),
   ]);
 }
 

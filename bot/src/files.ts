@@ -1,0 +1,119 @@
+import { ApiError, ZChatFileResponse, ZTicketFileResponse, type ApiClient } from '@deskmate/shared';
+
+/**
+ * Files people share in chat (Slack file shares, Teams attachments), the same for both channels:
+ * fetched from the chat service, then sent to the API, which judges them like email attachments
+ * and keeps them with the reply or note they came with (or the ticket the wizard is filing).
+ */
+
+/** A file as a chat message offers it: where to fetch it, and what its sender called it. */
+export interface TChatFile {
+  name: string;
+  /** The type its sender's app declared ('' when none). */
+  type: string;
+  url: string;
+  /** As the chat service says (Slack does), to refuse a huge file before fetching it. */
+  size?: number | undefined;
+  /** Sent with the request for the file (a bot token), only to the service's own host. */
+  headers?: Record<string, string> | undefined;
+}
+
+/** What happened to one file, in words for the person who shared it. */
+export interface TFileOutcome {
+  name: string;
+  kept: boolean;
+  message: string;
+}
+
+/** No chat file larger than this is fetched (the API's own limit, usually lower, applies after). */
+export const CHAT_FILE_FETCH_MAX = 25 * 1024 * 1024;
+
+/** The body of a reply or note that is only files. */
+export function sharedLine(files: readonly TChatFile[]): string {
+  const names = files.map((f) => f.name).join(', ');
+  return files.length === 1 ? `Shared a file: ${names}` : `Shared ${files.length} files: ${names}`;
+}
+
+class FileUnavailable extends Error {}
+
+/** The file's bytes, at most CHAT_FILE_FETCH_MAX of them. */
+async function fetchBytes(file: TChatFile): Promise<Buffer> {
+  if (file.size !== undefined && file.size > CHAT_FILE_FETCH_MAX) throw new FileUnavailable('it is too large');
+  const res = await fetch(file.url, { headers: file.headers ?? {}, redirect: 'error' });
+  if (!res.ok || !res.body) throw new FileUnavailable(`it could not be fetched (${res.status})`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > CHAT_FILE_FETCH_MAX) throw new FileUnavailable('it is too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+const query = (values: Record<string, string>) => new URLSearchParams(values).toString();
+
+async function send(
+  file: TChatFile,
+  upload: (bytes: Buffer) => Promise<unknown>,
+  keptMessage: string,
+): Promise<TFileOutcome> {
+  try {
+    await upload(await fetchBytes(file));
+    return { name: file.name, kept: true, message: keptMessage };
+  } catch (err) {
+    if (err instanceof FileUnavailable)
+      return { name: file.name, kept: false, message: `${file.name} was not attached: ${err.message}` };
+    // The API's refusal is written for people ("… was not attached: a program").
+    if (err instanceof ApiError && err.status < 500) return { name: file.name, kept: false, message: err.message };
+    throw err;
+  }
+}
+
+/** Attach files to the reply or note the person just wrote (its visibility is theirs). */
+export async function attachToEvent(
+  api: ApiClient,
+  key: string,
+  eventId: string,
+  files: readonly TChatFile[],
+): Promise<TFileOutcome[]> {
+  const out: TFileOutcome[] = [];
+  for (const file of files) {
+    const path = `/api/tickets/${encodeURIComponent(key)}/attachments?${query({
+      event: eventId,
+      filename: file.name.slice(0, 255) || 'file',
+      ...(file.type ? { type: file.type.slice(0, 255) } : {}),
+    })}`;
+    out.push(
+      await send(
+        file,
+        (bytes) => api.upload('POST', path, ZTicketFileResponse, new Uint8Array(bytes), 'application/octet-stream'),
+        `${file.name} is attached to ${key}.`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** Keep files with the wizard's conversation: they go with the ticket it files. */
+export async function attachToSession(
+  api: ApiClient,
+  sessionId: string,
+  files: readonly TChatFile[],
+): Promise<TFileOutcome[]> {
+  const out: TFileOutcome[] = [];
+  for (const file of files) {
+    const path = `/api/chat/sessions/${encodeURIComponent(sessionId)}/files?${query({
+      filename: file.name.slice(0, 255) || 'file',
+      ...(file.type ? { type: file.type.slice(0, 255) } : {}),
+    })}`;
+    out.push(
+      await send(
+        file,
+        (bytes) => api.upload('POST', path, ZChatFileResponse, new Uint8Array(bytes), 'application/octet-stream'),
+        `${file.name} will be attached to your ticket.`,
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+import type { App, SlackViewMiddlewareArgs, AllMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { ZTicketEventResponse, ZTicketResponse } from '@deskmate/shared';
+import { isAgent, userMessage, type SlackContext } from '../context.js';
+import { ids } from '../render/ids.js';
+import { modalContext, type TModalContext } from '../render/modals.js';
+
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** The value typed into a modal's input. */
+const typed = (args: ViewArgs, input: { block: string; action: string }) =>
+  args.view.state.values[input.block]?.[input.action]?.value?.trim() ?? '';
+
+/** The option picked in a modal's menu. */
+const picked = (args: ViewArgs, input: { block: string; action: string }) =>
+  args.view.state.values[input.block]?.[input.action]?.selected_option?.value ?? '';
+
+/**
+ * A triage modal's submission, as the agent who submitted it (Slack has closed the modal already):
+ * agents only; a refusal from the API is told to them in the triage channel, as only they see it.
+ */
+async function asAgent(
+  args: ViewArgs,
+  ctx: SlackContext,
+  work: (api: ReturnType<SlackContext['as']>, where: TModalContext) => Promise<unknown>,
+): Promise<void> {
+  await args.ack();
+  const where = modalContext(args.view.private_metadata);
+  if (!where) return;
+  const user = args.body.user.id;
+  const tell = (text: string) => args.client.chat.postEphemeral({ channel: where.channel, user, text });
+  const me = await ctx.identity(args.client, user);
+  if (!isAgent(me)) {
+    await tell('Only IT agents can work tickets from the triage card.');
+    return;
+  }
+  try {
+    await work(ctx.as(user), where);
+  } catch (err) {
+    await tell(`:warning: ${userMessage(err)}`);
+  }
+}
+
+const ticketPath = (key: string) => `/api/tickets/${encodeURIComponent(key)}`;
+
+/** The triage card's modals. What they change reaches the card and its thread through the deliveries. */
+export function registerTriageModals(app: App, ctx: SlackContext): void {
+  app.view<ViewSubmitAction>(ids.replyModal, (args) =>
+    asAgent(args, ctx, async (api, { key }) => {
+      const body = typed(args, ids.replyInput);
+      if (body) await api.request('POST', `${ticketPath(key)}/replies`, ZTicketEventResponse, { body });
+    }),
+  );
+  app.view<ViewSubmitAction>(ids.assignModal, (args) =>
+    asAgent(args, ctx, async (api, { key }) => {
+      const assigneeId = picked(args, ids.assignInput);
+      if (assigneeId) await api.request('PATCH', ticketPath(key), ZTicketResponse, { assigneeId });
+    }),
+  );
+  app.view<ViewSubmitAction>(ids.priorityModal, (args) =>
+    asAgent(args, ctx, async (api, { key }) => {
+      const priority = picked(args, ids.priorityInput);
+      const reason = typed(args, ids.reasonInput);
+      if (priority)
+        await api.request('PATCH', ticketPath(key), ZTicketResponse, { priority, ...(reason ? { reason } : {}) });
+    }),
+  );
+  // Resolve with a note: the internal note first, then the message to the requester (a public
+  // reply), then the resolution, so the requester reads the message before the rating request.
+  app.view<ViewSubmitAction>(ids.resolveModal, (args) =>
+    asAgent(args, ctx, async (api, { key }) => {
+      const note = typed(args, ids.resolveNoteInput);
+      const message = typed(args, ids.resolutionInput);
+      if (note) await api.request('POST', `${ticketPath(key)}/notes`, ZTicketEventResponse, { body: note });
+      if (message) await api.request('POST', `${ticketPath(key)}/replies`, ZTicketEventResponse, { body: message });
+      await api.request('PATCH', ticketPath(key), ZTicketResponse, { status: 'resolved' });
+    }),
+  );
+}
