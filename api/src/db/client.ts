@@ -1,4 +1,5 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 
 /**
@@ -35,6 +36,7 @@ export function createDatabase(url: string, options: { max?: number; application
     client.on('error', () => undefined);
   });
   const db = drizzle(pool);
+  if (refuseNested) guardNesting(db, pool, options.applicationName ?? 'deskmate');
   let closed = false;
   return {
     pool,
@@ -63,4 +65,57 @@ export async function pingDatabase(pool: pg.Pool, timeoutMs = 2000): Promise<boo
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Inside a `db.transaction` callback: `open` until the callback has settled. */
+const insideTransaction = new AsyncLocalStorage<{ open: boolean }>();
+let refuseNested = false;
+
+/**
+ * From now on, databases created by `createDatabase` refuse (throw) a pooled connection asked for
+ * inside one of their transactions' callbacks — a query on the pool instead of the transaction,
+ * another `db.transaction`, another pool's query. Through a transaction-mode pooler shared by
+ * every process, transactions that each hold a connection and wait for a second can hold the
+ * whole pool and wait on each other until the pooler gives up (#24). Tests turn it on
+ * (test/setup.ts); it is off in production, where the marking would cost every transaction an
+ * AsyncLocalStorage context.
+ */
+export function refuseNestedConnections(): void {
+  refuseNested = true;
+}
+
+export class NestedConnectionError extends Error {
+  override name = 'NestedConnectionError';
+}
+
+function guardNesting(db: Db, pool: pg.Pool, applicationName: string): void {
+  type Transaction = (fn: (tx: unknown) => Promise<unknown>, config?: unknown) => Promise<unknown>;
+  const transaction = db.transaction.bind(db) as Transaction;
+  const marked: Transaction = (fn, config) =>
+    transaction((tx) => {
+      const mark = { open: true };
+      return insideTransaction.run(mark, async () => {
+        try {
+          return await fn(tx);
+        } finally {
+          mark.open = false;
+        }
+      });
+    }, config);
+  Object.assign(db, { transaction: marked });
+  // pg-pool's own query() goes through this.connect, so this sees both ways of taking a client.
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  Object.assign(pool, {
+    connect: (...args: unknown[]) => {
+      if (insideTransaction.getStore()?.open) {
+        const err = new NestedConnectionError(
+          `a connection of the ${applicationName} pool was asked for inside a transaction: use the transaction`,
+        );
+        const callback = args.find((a) => typeof a === 'function') as ((e: Error) => void) | undefined;
+        if (callback) return void callback(err);
+        return Promise.reject(err);
+      }
+      return connect(...args);
+    },
+  });
 }

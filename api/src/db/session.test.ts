@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { useTestDatabase } from '../test/db.js';
-import { SessionConnection } from './session.js';
+import { LockTimeoutError, SessionConnection } from './session.js';
 
 async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
@@ -56,6 +56,47 @@ describe('the session connection (LISTEN and session locks beside the pool)', ()
     expect(await held).toBe('first ran');
     expect(await advisoryLocks()).toBe(0);
     expect(await second.withLock('test:lock', async () => 'second ran')).toBe('second ran');
+  });
+
+  it('waits for a session lock: behind its own process in turn, behind another until it is free, then gives up', async () => {
+    const [first, second] = [await open('deskmate-wait-1'), await open('deskmate-wait-2')];
+    // One process: a session lock is re-entrant, so its callers take turns in the process first.
+    const order: string[] = [];
+    const turn = (name: string) =>
+      first.withLockWaiting('test:wait', async () => {
+        order.push(`${name} in`);
+        await new Promise((r) => setTimeout(r, 50));
+        order.push(`${name} out`);
+        return name;
+      });
+    expect(await Promise.all([turn('a'), turn('b'), turn('c')])).toEqual(['a', 'b', 'c']);
+    expect(order).toEqual(['a in', 'a out', 'b in', 'b out', 'c in', 'c out']);
+    expect(await advisoryLocks()).toBe(0);
+
+    // Another process holds it: wait (no pooled connection held meanwhile), then run.
+    let release!: () => void;
+    const held = first.withLock('test:wait', () => new Promise<void>((r) => (release = r)));
+    await until(async () => (await advisoryLocks()) === 1, 3000, 'the lock taken');
+    let ran = false;
+    const waiting = second.withLockWaiting('test:wait', async () => (ran = true), 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ran).toBe(false);
+    release();
+    await held;
+    await waiting;
+    expect(ran).toBe(true);
+
+    // Held past the wait: LockTimeoutError, and the work never ran.
+    const again = first.withLock('test:wait', () => new Promise<void>((r) => (release = r)));
+    await until(async () => (await advisoryLocks()) === 1, 3000, 'the lock taken again');
+    ran = false;
+    await expect(second.withLockWaiting('test:wait', async () => (ran = true), 300)).rejects.toBeInstanceOf(
+      LockTimeoutError,
+    );
+    expect(ran).toBe(false);
+    release();
+    await again;
+    expect(await advisoryLocks()).toBe(0);
   });
 
   async function advisoryLocks(): Promise<number> {

@@ -24,6 +24,8 @@ export class SessionConnection {
   private readonly channels = new Map<string, Set<ChannelListener>>();
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Per lock key, the last of this process's callers of `withLockWaiting` (they take turns). */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly url: string,
@@ -110,15 +112,48 @@ export class SessionConnection {
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T | null> {
     const client = this.client;
     if (!client) throw new Error('the database session connection is down');
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [
-      key,
-    ]);
-    if (!rows[0]?.ok) return null;
+    if (!(await tryLock(client, key))) return null;
     try {
       return await fn();
     } finally {
-      if (this.client === client)
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+      if (this.client === client) await unlock(client, key);
+    }
+  }
+
+  /**
+   * Run `fn` holding the session advisory lock `key`, waiting for it as long as `timeoutMs`
+   * (then LockTimeoutError): behind this process's own holders first (a session lock is
+   * re-entrant, so they would not wait for each other), then behind other processes', trying
+   * again every 25–200 ms rather than blocking, since this connection also carries every LISTEN.
+   * Nothing pooled is held meanwhile: this is how work that waits on the network (a chat
+   * message) is serialised without keeping a transaction open through a pooler. The lock is
+   * lost with the connection, as with `withLock`.
+   */
+  async withLockWaiting<T>(key: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+    const before = this.queues.get(key) ?? Promise.resolve();
+    let done!: () => void;
+    const turn = new Promise<void>((resolve) => (done = resolve));
+    const mine = before.then(() => turn);
+    this.queues.set(key, mine);
+    try {
+      await before;
+      const deadline = Date.now() + timeoutMs;
+      for (let delay = 25; ; delay = Math.min(delay * 2, 200)) {
+        const client = this.client;
+        if (!client) throw new Error('the database session connection is down');
+        if (await tryLock(client, key)) {
+          try {
+            return await fn();
+          } finally {
+            if (this.client === client) await unlock(client, key);
+          }
+        }
+        if (Date.now() + delay > deadline) throw new LockTimeoutError(key, timeoutMs);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    } finally {
+      done();
+      if (this.queues.get(key) === mine) this.queues.delete(key);
     }
   }
 
@@ -129,4 +164,23 @@ export class SessionConnection {
     this.client = undefined;
     await client?.end().catch(() => undefined);
   }
+}
+
+/** `withLockWaiting` gave up: another session held the lock all along. */
+export class LockTimeoutError extends Error {
+  override name = 'LockTimeoutError';
+  constructor(key: string, timeoutMs: number) {
+    super(`the lock ${JSON.stringify(key)} was held elsewhere for ${timeoutMs} ms`);
+  }
+}
+
+async function tryLock(client: pg.Client, key: string): Promise<boolean> {
+  const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [
+    key,
+  ]);
+  return rows[0]?.ok === true;
+}
+
+async function unlock(client: pg.Client, key: string): Promise<void> {
+  await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
 }

@@ -23,6 +23,9 @@ class RecordingSender implements TDeliverySender {
   sent: TDeliveryEnvelope[] = [];
   failNext = 0;
   permanentFor = new Set<string>();
+  /** Run while sending (as Teams asks our API for its triage channel); what it says is kept. */
+  during: (() => Promise<string>) | undefined;
+  duringSaid: string[] = [];
   plan(facts: TDeliveryFacts) {
     const plans = [];
     if (facts.kind === 'ticket.changed' && facts.ticket)
@@ -34,6 +37,7 @@ class RecordingSender implements TDeliverySender {
   }
   async send(envelope: TDeliveryEnvelope) {
     if (this.permanentFor.has(envelope.plan.target)) throw new PermanentDeliveryError('channel_not_found');
+    if (this.during) this.duringSaid.push(await this.during().catch((err: Error) => `${err.name}: ${err.message}`));
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error('slack is down');
@@ -177,6 +181,34 @@ describe('deliveries through the outbox', () => {
     const [dead] = await database.db.select().from(deliveries).where(eq(deliveries.status, 'dead'));
     expect(dead).toMatchObject({ target: alice.email, lastError: 'channel_not_found' });
     sender.permanentFor.clear();
+  });
+
+  it('holds no transaction while a chat channel sends: a send may need a pooled connection of its own', async () => {
+    // Teams asks our API for the triage channel while sending, and the API needs a pooled
+    // connection for it: a send inside the delivery's transaction would hold one and wait for a
+    // second (refused in tests; behind a shared pooler, a stall until its query_wait_timeout).
+    sender.duringSaid = [];
+    sender.during = async () => {
+      const { rows } = await database.db.execute<{ n: number }>(sql`SELECT 1 AS n`);
+      return `answered ${rows[0]!.n}`;
+    };
+    try {
+      const created = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+        cookie: sessionCookie(app, alice),
+        body: { title: 'Send without a transaction', description: 'x' },
+      });
+      const id = created.body.ticket.id;
+      await until(() => sender.sent.some((e) => e.plan.kind === 'triage.card' && e.facts.ticket?.id === id));
+      expect(sender.duringSaid.length).toBeGreaterThan(0);
+      expect(new Set(sender.duringSaid)).toEqual(new Set(['answered 1']));
+      const [card] = await database.db
+        .select()
+        .from(deliveries)
+        .where(eq(deliveries.refKey, `slack:triage:${id}`));
+      expect(card).toMatchObject({ status: 'sent', lastError: null, attempts: 1 });
+    } finally {
+      sender.during = undefined;
+    }
   });
 
   it('relays every outbox row exactly once', async () => {

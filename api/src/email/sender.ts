@@ -411,7 +411,7 @@ export class EmailSender implements TDeliverySender {
    * them (`attachmentsVisibleTo`); an internal event carries none, whoever reads it.
    */
   private async replyFiles(
-    state: Attached,
+    state: Sending,
     ticket: TTicket,
     event: TDeliveryFacts['event'],
   ): Promise<{ list: MailFile[]; attached: OutgoingAttachment[] }> {
@@ -424,8 +424,10 @@ export class EmailSender implements TDeliverySender {
       inside.add(f.id);
       budget -= f.size;
     }
+    // In the send's own transaction (state.db), as every read of a send: a second connection
+    // taken while the delivery holds one can wait on the pooler forever.
     const rows = inside.size
-      ? await state.database.db
+      ? await state.db
           .select({
             id: attachments.id,
             filename: attachments.filename,

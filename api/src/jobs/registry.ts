@@ -3,6 +3,7 @@ import { RetryAfterError, type TDeliverySender, type TInboundHandler } from '@de
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
+import type { SessionConnection } from '../db/session.js';
 import type { Logger } from '../logger.js';
 
 /** What every job handler gets besides its payload. */
@@ -17,6 +18,11 @@ export interface JobContext {
   senders: TDeliverySender[];
   /** The channels this process can act on inbound chat requests for (Slack). */
   inbound: TInboundHandler[];
+  /**
+   * The process's direct session connection (a worker always has one): its advisory locks
+   * serialise work that waits on the network without holding a pooled connection.
+   */
+  session?: SessionConnection;
 }
 
 export interface RetryPolicy {

@@ -58,6 +58,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const name = options.name ?? `worker-${process.pid}`;
   const senders = options.senders ?? [];
   const inbound = options.inbound ?? [];
+  const session = options.session;
   const backend = new PostgresBackend({ pool, ensureSchema: false, disableNotifications: true });
   const notificationChannel = new SessionJobChannel(options.session, pool, JOBS_CHANNEL);
   // Without a listener an 'error' event would be thrown and take the process down.
@@ -88,7 +89,16 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         // Another run holds the job: this copy was locked again after its lock looked expired.
         if (!lease) return;
         try {
-          await definition.handler(parsed.data, { db, clock, config, attempt, senders, inbound, logger: jobLogger });
+          await definition.handler(parsed.data, {
+            db,
+            clock,
+            config,
+            attempt,
+            senders,
+            inbound,
+            session,
+            logger: jobLogger,
+          });
         } finally {
           await lease.release();
         }
@@ -118,7 +128,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     const parsed = definition?.payload.safeParse(job.attrs.data ?? {});
     if (definition?.onDead && parsed?.success) {
       definition
-        .onDead(parsed.data, { db, clock, config, attempt: job.attrs.failCount ?? 0, senders, inbound, logger }, err)
+        .onDead(
+          parsed.data,
+          { db, clock, config, attempt: job.attrs.failCount ?? 0, senders, inbound, session, logger },
+          err,
+        )
         .catch((e: unknown) => logger.error({ err: e, jobId: id }, 'onDead failed'));
     }
   });
