@@ -190,12 +190,17 @@ export const offTopicWords: ReadonlySet<string> = new Set(
   weather rain sunny football recipe joke jokes thanks thank ty cheers appreciated sorted nvm
   nevermind lol haha deal deals revenue pipeline forecast quarter quarterly target targets kpi kpis hr
   overtime rota appraisal appraisals candidate recruiter dental gym canteen fridge microwave dishwasher
-  toilet toilets plumber cleaner heating umbrella coat plants stamps lift stairs aider tax taxes budget
+  toilet toilets plumber cleaner heating umbrella coat plants stamps stairs aider tax taxes budget
   budgets receipts football rugby cricket tennis golf netflix christmas xmas easter dinner breakfast
-  sandwich biscuits snacks farewell wedding engaged retirement dog cat pet kids nursery traffic snow`
+  sandwich biscuits snacks farewell wedding engaged retirement dog cat pet kids nursery traffic snow
+  son daughter husband wife mum dad funny story cute lovely awesome amazing weekend plans mate intern
+  interns`
     .split(/\s+/)
     .filter(Boolean),
 );
+
+/** The same words as search terms (stemmed): they never count as evidence for an article. */
+export const offTopicTerms: ReadonlySet<string> = new Set([...offTopicWords].map((w) => PorterStemmer.stem(w)));
 
 /**
  * Everyday words that articles use but that say nothing IT on their own ("work from home on
@@ -209,7 +214,7 @@ export const genericSearchTerms: ReadonlySet<string> = new Set(
   better come coming came move moving moved bring love like look looks looking left right time times
   number numbers last next meet meeting meetings call calls send sent team book booking conference job
   launch train late early key keys table event trip bank holiday holidays parental maternity paternity
-  sick first`
+  sick first set plan plans`
     .split(/\s+/)
     .filter(Boolean)
     .map((w) => PorterStemmer.stem(w)),
