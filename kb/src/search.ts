@@ -203,20 +203,20 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
    * own, typed as such (not typo-corrected), matched: "on holiday and the vpn drops" is answered;
    * "when do expenses get paid" and "my printer at home makes great coffee jokes" are not.
    */
-  function hasEvidence(hit: { match: Record<string, string[]> }, queryTerms: Set<string>, offTopic: boolean): boolean {
+  function hasEvidence(hit: { match: Record<string, string[]> }, queryTerms: Set<string>, offTopic: number): boolean {
     const telling = Object.entries(hit.match).filter(
       ([term, fields]) => !genericSearchTerms.has(term) && (!offTopicTerms.has(term) || fields.includes('title')),
     );
     if (!telling.some(([, fields]) => fields.some((f) => f !== 'body'))) return false;
-    if (!offTopic) return true;
-    return telling.filter(([term]) => queryTerms.has(term)).length >= 2;
+    if (offTopic === 0) return true;
+    return telling.filter(([term]) => queryTerms.has(term)).length >= Math.min(offTopic, 3) + 1;
   }
 
   function search(query: string, options: TSearchOptions = {}): TSearchHit[] {
     const limit = options.limit ?? 3;
     const queryTerms = analyzeForSearch(query);
     if (queryTerms.length === 0 || limit <= 0) return [];
-    const offTopic = tokenize(query).some((t) => offTopicWords.has(t));
+    const offTopic = new Set(tokenize(query).filter((t) => offTopicWords.has(t))).size;
     const results = mini.search(buildQuery(tokenize(query)));
     const minScore = minScoreFor(queryTerms.length, bySlug.size);
     // The best hit that rests on more than everyday words sets the bar; hits above it without such

@@ -46,6 +46,15 @@ const phraseRewrites: [RegExp, string][] = [
   [/\bmot de passe\b/g, 'password'],
   [/\bmise a jour\b/g, 'update'],
   [/\biniciar sesion\b/g, 'signin'],
+  // Symptoms people describe instead of the cause.
+  [/\btime[\s-]?zones?\b/g, 'timezone'],
+  [/\b(?:an?|one|two|1|2) hours? (?:off|out|early|late|behind|ahead|wrong|difference)\b/g, 'timezone hour'],
+  [/\b(?:robotic|robot|garbled|crackly|stuttering|breaking up|cutting out)\b/g, 'choppy'],
+  // "Need a proper headset", "can I get a second monitor": asking for equipment, not fixing it.
+  [
+    /\b(?:need|want|get|order|request|like)(?: (?:a|an|another|some|new|proper|decent|better|second|extra|spare|bigger|wireless|ergonomic|good)){1,3} (?:monitors?|screens?|headsets?|keyboard|mouse|dock|docking station|webcam|charger|adapter|laptop stand)\b/g,
+    '$& request',
+  ],
 ];
 
 // Word-level synonyms: each key is replaced by the listed terms, on both sides of the index.
@@ -302,7 +311,7 @@ export const genericSearchTerms: ReadonlySet<string> = new Set(
   better come coming came move moving moved bring love like look looks looking left right time times
   number numbers last next meet meeting meetings call calls send sent team book booking conference job
   launch train late early key keys table event trip bank holiday holidays parental maternity paternity
-  sick first set plan plans`
+  sick first set plan plans test tests testing red blue green yellow orange purple pink`
     .split(/\s+/)
     .filter(Boolean)
     .map((w) => PorterStemmer.stem(w)),
