@@ -1,6 +1,13 @@
 import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
 import { ZArticle, type TArticle } from './articles.js';
-import { analyzeForSearch, genericSearchTerms, offTopicWords, processSearchTerm, tokenize } from './text.js';
+import {
+  analyzeForSearch,
+  genericSearchTerms,
+  offTopicTerms,
+  offTopicWords,
+  processSearchTerm,
+  tokenize,
+} from './text.js';
 import { bestSnippet } from './snippet.js';
 
 export interface TSearchHit {
@@ -188,33 +195,35 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
   }
 
   /**
-   * Whether the best hit rests on more than everyday words. It must match a query word that is not
-   * generic (see text.ts) in its title, tags or synonyms, where articles name what they are about:
-   * a word found only in an article's prose ("paid", "per", "review") answers small talk as well.
-   * A message with an off-topic word (pay, lunch, birthday…) needs such a word in the title, or two
-   * of them ("on holiday and the vpn drops" is answered; "is the bonus paid in december" is not).
+   * Whether a hit rests on more than everyday words. It must match a telling query word in its
+   * title, tags or synonyms, where articles name what they are about: a word found only in an
+   * article's prose ("paid", "per", "review") answers small talk as well. Generic words (see
+   * text.ts) never tell; off-topic ones (pay, lunch, birthday, funny…) only in a title (a desk's
+   * own "Kitchen fridge" article). A message with an off-topic word needs two telling words of its
+   * own, typed as such (not typo-corrected), matched: "on holiday and the vpn drops" is answered;
+   * "when do expenses get paid" and "my printer at home makes great coffee jokes" are not.
    */
-  function hasEvidence(top: { match: Record<string, string[]>; queryTerms: string[] }, offTopic: boolean): boolean {
-    const named = Object.entries(top.match).some(
-      ([term, fields]) => !genericSearchTerms.has(term) && fields.some((f) => f !== 'body'),
+  function hasEvidence(hit: { match: Record<string, string[]> }, queryTerms: Set<string>, offTopic: number): boolean {
+    const telling = Object.entries(hit.match).filter(
+      ([term, fields]) => !genericSearchTerms.has(term) && (!offTopicTerms.has(term) || fields.includes('title')),
     );
-    if (!named) return false;
-    if (!offTopic) return true;
-    const inTitle = Object.entries(top.match).some(
-      ([term, fields]) => !genericSearchTerms.has(term) && fields.includes('title'),
-    );
-    return inTitle || top.queryTerms.filter((t) => !genericSearchTerms.has(t)).length >= 2;
+    if (!telling.some(([, fields]) => fields.some((f) => f !== 'body'))) return false;
+    if (offTopic === 0) return true;
+    return telling.filter(([term]) => queryTerms.has(term)).length >= Math.min(offTopic, 3) + 1;
   }
 
   function search(query: string, options: TSearchOptions = {}): TSearchHit[] {
     const limit = options.limit ?? 3;
     const queryTerms = analyzeForSearch(query);
     if (queryTerms.length === 0 || limit <= 0) return [];
-    const offTopic = tokenize(query).some((t) => offTopicWords.has(t));
+    const offTopic = new Set(tokenize(query).filter((t) => offTopicWords.has(t))).size;
     const results = mini.search(buildQuery(tokenize(query)));
-    const top = results[0];
     const minScore = minScoreFor(queryTerms.length, bySlug.size);
-    if (!top || top.score < minScore || !hasEvidence(top, offTopic)) return [];
+    // The best hit that rests on more than everyday words sets the bar; hits above it without such
+    // words still show (a neighbour of the answer), those after it are not needed to answer.
+    const typed = new Set(queryTerms);
+    const top = results.slice(0, 3).find((r) => r.score >= minScore && hasEvidence(r, typed, offTopic));
+    if (!top) return [];
     const floor = Math.max(minScore, top.score * relativeCutoff);
     return results
       .filter((r) => r.score >= floor)

@@ -36,6 +36,25 @@ const phraseRewrites: [RegExp, string][] = [
   [/\bmeeting[\s-]?rooms?\b/g, 'meetingroom'],
   [/\b(?:acc?ess?|swipe|key|id|door|building|security|proximity|entry) ?cards?\b/g, 'card badge'],
   [/\b([b-hj-z]):(?=[\s\\*)]|$)/g, '$1drive drive'],
+  // A file extension typed on its own (".pages", ".dwg") is a question about a file type.
+  [/(?:^|\s)\.([a-z][a-z0-9]{1,4})\b/g, ' $1 file type'],
+  // Multi-word software and vendor names, and the commonest foreign phrases for the same things.
+  [/\b(?:ms|microsoft) project\b/g, 'msproject'],
+  [/\bpower[\s-]?bi\b/g, 'powerbi'],
+  [/\bvisual studio(?: code)?\b/g, 'vscode'],
+  [/\bnotepad\s?\+\+/g, 'notepadplusplus'],
+  [/\bmot de passe\b/g, 'password'],
+  [/\bmise a jour\b/g, 'update'],
+  [/\biniciar sesion\b/g, 'signin'],
+  // Symptoms people describe instead of the cause.
+  [/\btime[\s-]?zones?\b/g, 'timezone'],
+  [/\b(?:an?|one|two|1|2) hours? (?:off|out|early|late|behind|ahead|wrong|difference)\b/g, 'timezone hour'],
+  [/\b(?:robotic|robot|garbled|crackly|stuttering|breaking up|cutting out)\b/g, 'choppy'],
+  // "Need a proper headset", "can I get a second monitor": asking for equipment, not fixing it.
+  [
+    /\b(?:need|want|get|order|request|like)(?: (?:a|an|another|some|new|proper|decent|better|second|extra|spare|bigger|wireless|ergonomic|good)){1,3} (?:monitors?|screens?|headsets?|keyboard|mouse|dock|docking station|webcam|charger|adapter|laptop stand)\b/g,
+    '$& request',
+  ],
 ];
 
 // Word-level synonyms: each key is replaced by the listed terms, on both sides of the index.
@@ -146,9 +165,87 @@ const synonymEntries: [string[], string[]][] = [
     ['bitwarden', 'lastpass', '1password', 'keeper', 'dashlane', 'keepass'],
     ['password', 'manager'],
   ],
+  // Desktop software people ask for by name: each is also an app (installs, licences, requests).
+  [
+    [
+      'autocad',
+      'revit',
+      'solidworks',
+      'sketchup',
+      'visio',
+      'msproject',
+      'powerbi',
+      'tableau',
+      'matlab',
+      'spss',
+      'stata',
+      'photoshop',
+      'illustrator',
+      'indesign',
+      'premiere',
+      'lightroom',
+      'figma',
+      'miro',
+      'canva',
+      'vscode',
+      'pycharm',
+      'intellij',
+      'eclipse',
+      'postman',
+      'notepadplusplus',
+      'notepad',
+      'winrar',
+      '7zip',
+      'vlc',
+      'audacity',
+      'camtasia',
+      'snagit',
+      'grammarly',
+      'jira',
+      'confluence',
+      'trello',
+      'asana',
+      'salesforce',
+      'workday',
+      'servicenow',
+      'sap',
+      'python',
+      'rstudio',
+      'docker',
+    ],
+    ['__self__', 'app'],
+  ],
+  // The commonest IT words in German, Spanish, Portuguese, French, Italian and Dutch (accents are
+  // folded first), so a message typed in one of them still finds the English article.
+  [['passwort', 'kennwort', 'contrasena', 'senha', 'wachtwoord', 'haslo'], ['password']],
+  [['konto', 'cuenta', 'conta', 'compte'], ['account']],
+  [['gesperrt', 'bloqueada', 'bloqueado', 'bloque', 'bloquee', 'bloccato', 'bloccata', 'geblokkeerd'], ['locked']],
+  [['entsperren', 'desbloquear', 'debloquer', 'sbloccare', 'ontgrendelen'], ['unlock']],
+  [['zurucksetzen', 'restablecer', 'redefinir', 'reinitialiser', 'resettare'], ['reset']],
+  [['vergessen', 'olvide', 'esqueci', 'oublie', 'dimenticato', 'vergeten'], ['forgot']],
+  [['correo', 'correos', 'courriel', 'courriels', 'emails'], ['email']],
+  [['desconectado', 'desconectada', 'deconnecte', 'disconnesso', 'getrennt'], ['disconnected']],
+  [['drucker', 'impresora', 'impressora', 'imprimante', 'stampante'], ['printer']],
+  [['drucken', 'imprimir', 'imprimer', 'stampare', 'afdrukken'], ['print']],
+  [['verbindung', 'conexion', 'conexao', 'connexion', 'connessione', 'verbinding'], ['connection']],
+  [['netzwerk', 'reseau', 'netwerk'], ['network']],
+  [['bildschirm', 'pantalla', 'ecran', 'schermo', 'beeldscherm'], ['screen']],
+  [['ordenador', 'computadora', 'portatil', 'computador', 'ordinateur', 'rechner'], ['laptop']],
+  [['celular', 'telefono', 'telefone', 'telefoon'], ['phone']],
+  [['fehler', 'erreur', 'errore', 'fout'], ['error']],
+  [['langsam', 'lento', 'lenta', 'traag'], ['slow']],
+  [['installieren', 'instalar', 'installer', 'installare', 'installeren'], ['install']],
+  [['anmelden', 'anmeldung', 'einloggen', 'connecter', 'accedere', 'inloggen'], ['signin']],
+  [['tastatur', 'teclado', 'clavier', 'tastiera', 'toetsenbord'], ['keyboard']],
 ];
 const synonyms = new Map<string, string[]>();
-for (const [words, replacement] of synonymEntries) for (const w of words) synonyms.set(w, replacement);
+// '__self__' keeps the word itself beside the broader term it maps to.
+for (const [words, replacement] of synonymEntries)
+  for (const w of words)
+    synonyms.set(
+      w,
+      replacement.map((r) => (r === '__self__' ? w : r)),
+    );
 
 // Words that carry no meaning for finding an article. Chat filler ("hi", "pls", "anyone") is
 // included because people type it into a chat box and it would otherwise match article prose.
@@ -190,12 +287,17 @@ export const offTopicWords: ReadonlySet<string> = new Set(
   weather rain sunny football recipe joke jokes thanks thank ty cheers appreciated sorted nvm
   nevermind lol haha deal deals revenue pipeline forecast quarter quarterly target targets kpi kpis hr
   overtime rota appraisal appraisals candidate recruiter dental gym canteen fridge microwave dishwasher
-  toilet toilets plumber cleaner heating umbrella coat plants stamps lift stairs aider tax taxes budget
+  toilet toilets plumber cleaner heating umbrella coat plants stamps stairs aider tax taxes budget
   budgets receipts football rugby cricket tennis golf netflix christmas xmas easter dinner breakfast
-  sandwich biscuits snacks farewell wedding engaged retirement dog cat pet kids nursery traffic snow`
+  sandwich biscuits snacks farewell wedding engaged retirement dog cat pet kids nursery traffic snow
+  son daughter husband wife mum dad funny story cute lovely awesome amazing weekend plans mate intern
+  interns`
     .split(/\s+/)
     .filter(Boolean),
 );
+
+/** The same words as search terms (stemmed): they never count as evidence for an article. */
+export const offTopicTerms: ReadonlySet<string> = new Set([...offTopicWords].map((w) => PorterStemmer.stem(w)));
 
 /**
  * Everyday words that articles use but that say nothing IT on their own ("work from home on
@@ -209,7 +311,7 @@ export const genericSearchTerms: ReadonlySet<string> = new Set(
   better come coming came move moving moved bring love like look looks looking left right time times
   number numbers last next meet meeting meetings call calls send sent team book booking conference job
   launch train late early key keys table event trip bank holiday holidays parental maternity paternity
-  sick first`
+  sick first set plan plans test tests testing red blue green yellow orange purple pink`
     .split(/\s+/)
     .filter(Boolean)
     .map((w) => PorterStemmer.stem(w)),
@@ -226,7 +328,13 @@ const classifierStopWords = new Set(
 
 /** Lower-cases, drops apostrophes ("can't" -> "cant") and folds multi-word spellings. */
 export function normalize(text: string): string {
-  let out = text.toLowerCase().replace(/['’`]/g, '');
+  // Accents folded ("zurücksetzen", "contraseña"), otherwise the tokeniser would split the word.
+  let out = text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ß/g, 'ss')
+    .replace(/['’`]/g, '');
   for (const [pattern, replacement] of phraseRewrites) out = out.replace(pattern, replacement);
   return out;
 }
