@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { PermanentDeliveryError, type TDeliveryFacts, type TTicket, type TUser } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { presentedUser } from '../../../shared/src/test/presented.js';
 import { mailMessages, notifications, outbox } from '../db/schema.js';
 import { deliveries } from '../db/schema-delivery.js';
 import { emailMessageIds } from '../db/schema-email.js';
@@ -428,19 +429,12 @@ describe('preferences and quiet hours', () => {
 });
 
 describe('internal content never goes to a requester (second guard)', () => {
-  const requester: TUser = {
+  const requester: TUser = presentedUser({
     id: '11111111-1111-4111-8111-111111111111',
     email: 'req@example.com',
     name: 'Req',
-    role: 'requester',
-    active: true,
-    away: false,
-    invited: false,
-    twoFactorMethod: 'none',
-    twoFactorRequired: false,
     createdAt: '2026-11-22T00:00:00.000Z',
-    lastLoginAt: null,
-  };
+  });
   const facts: TDeliveryFacts = {
     kind: 'notification.deliver',
     ticket: null,
