@@ -18,7 +18,7 @@ import {
   until,
   type Dovecot,
   type SmtpCapture,
-} from './test-support.js';
+} from '../test/email.js';
 
 if (!hasDovecot) {
   console.warn(

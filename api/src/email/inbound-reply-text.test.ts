@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
 import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
 import { EmailSender } from './sender.js';
-import { fixture, startSmtpCapture, until, type SmtpCapture } from './test-support.js';
+import { fixture, startSmtpCapture, until, type SmtpCapture } from '../test/email.js';
 
 /** The reply text through the whole inbound path: the raw message reaches the stripper. */
 const SECRET = 'inbound-secret-for-the-reply-text-tests';

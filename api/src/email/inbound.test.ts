@@ -18,7 +18,7 @@ import {
   until,
   type CapturedMail,
   type SmtpCapture,
-} from './test-support.js';
+} from '../test/email.js';
 
 const SECRET = 'inbound-secret-for-the-email-tests';
 const env = (smtpUrl: string) => ({

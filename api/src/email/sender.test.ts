@@ -14,7 +14,7 @@ import { createGroup } from '../test/factories.js';
 import { emailIdentity, replyKey, tokenInAddress, verifyReplyToken } from './addresses.js';
 import { EmailSender, planEmails } from './sender.js';
 import { REPLY_MARKER } from './templates.js';
-import { startSmtpCapture, until, type CapturedMail, type SmtpCapture } from './test-support.js';
+import { startSmtpCapture, until, type CapturedMail, type SmtpCapture } from '../test/email.js';
 
 let smtp: SmtpCapture;
 let database: TestDatabase;

@@ -121,7 +121,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   };
 }
 
-const fixtures = new URL('./fixtures/', import.meta.url);
+const fixtures = new URL('../email/fixtures/', import.meta.url);
 
 /** A raw MIME fixture with its `{{PLACEHOLDERS}}` filled in, with CRLF line ends as on the wire. */
 export async function fixture(name: string, vars: Record<string, string>): Promise<Buffer> {
