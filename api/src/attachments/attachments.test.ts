@@ -18,10 +18,11 @@ import { purgeExpired } from '../jobs/definitions/purge-expired.js';
 import { silentLogger } from '../logger.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
 
 const MAX = 64 * 1024;
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let clock: FakeClock;
@@ -41,7 +42,7 @@ const program = (() => {
 
 beforeAll(async () => {
   clock = new FakeClock(new Date());
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, clock, env: { ATTACHMENT_MAX_BYTES: String(MAX) } });
   agent = await createUserWithPassword(database.db, { role: 'agent', name: 'Sam Agent' });
   alice = await createUserWithPassword(database.db, { name: 'Alice' });
@@ -53,8 +54,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 /** POST /api/attachments as a browser does: multipart/form-data with the session cookie and Origin. */

@@ -5,10 +5,11 @@ import { auditEvents, tickets } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
 import { recordAudit, systemActor } from './record.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let admin: UserRow;
@@ -21,7 +22,7 @@ const as = (user: UserRow) => sessionCookie(app, user);
 type Page = { items: TTicketAuditEvent[]; nextCursor: string | null };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database });
   const db = database.db;
   admin = await createUserWithPassword(db, { role: 'admin', name: 'Ada Admin' });
@@ -34,8 +35,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 /** Alice opens a ticket, routed to the service desk (without an audit row of its own). */

@@ -6,21 +6,20 @@ import { auditEvents, mailMessages, users } from '../db/schema.js';
 import { apiRoutes } from '../http/api.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, loginAs, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { totpCode } from './totp.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 const clock = new FakeClock('2026-03-02T10:00:00Z');
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, clock });
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 const latestMail = async (to: string) =>

@@ -15,7 +15,7 @@ import { purgeExpired } from '../jobs/definitions/purge-expired.js';
 import { enqueue } from '../jobs/enqueue.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createEmptyDatabase, createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { createEmptyDatabase, dropDatabase, useTestDatabase, type TestDatabase } from '../test/db.js';
 import { hasPgBouncer, PGBOUNCER, startPgBouncer, type PgBouncer } from '../test/pgbouncer.js';
 import { subscribe } from '../test/stream.js';
 import { createDatabase } from './client.js';
@@ -53,6 +53,7 @@ async function startPooledApp(
 
 describe.runIf(hasPgBouncer)('behind PgBouncer in transaction mode', () => {
   let bouncer: PgBouncer;
+  const testDatabase = useTestDatabase();
   let database: TestDatabase;
   let app: TestApp;
   let admin: UserRow;
@@ -62,7 +63,7 @@ describe.runIf(hasPgBouncer)('behind PgBouncer in transaction mode', () => {
     // Fewer server connections than the app's pool: consecutive statements of one client
     // connection land on different server connections.
     bouncer = await startPgBouncer(inject('pgAdminUrl'), { poolSize: 3 });
-    database = await createTestDatabase();
+    database = testDatabase.current;
     // Only a NOTIFY can wake the relay and the jobs in time: their polls are an hour away.
     app = await startPooledApp(
       database,
@@ -75,8 +76,6 @@ describe.runIf(hasPgBouncer)('behind PgBouncer in transaction mode', () => {
   });
   afterAll(async () => {
     await app?.stop();
-    await database?.close();
-    if (database) await dropDatabase(database.name);
     await bouncer?.stop();
   });
 

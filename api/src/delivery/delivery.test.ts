@@ -14,7 +14,7 @@ import type { UserRow } from '../http/context.js';
 import { retryDelay } from '../jobs/registry.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
 
 /** A channel that records what it is asked to send, like a Slack stand-in would. */
@@ -50,6 +50,7 @@ class RecordingSender implements TDeliverySender {
   }
 }
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let second: TestApp;
@@ -66,7 +67,7 @@ async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Prom
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   const env = { JOBS_PROCESS_EVERY: '100ms', OUTBOX_POLL_INTERVAL: '200ms' };
   app = await startTestApp({ database, env, senders: [sender] });
   // A second worker on the same database: nothing may be sent twice.
@@ -78,8 +79,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await second.stop();
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 describe('deliveries through the outbox', () => {

@@ -9,7 +9,7 @@ import type { UserRow } from '../http/context.js';
 import { notify } from '../notifications/service.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
 import { emailIdentity, replyKey, tokenInAddress, verifyReplyToken } from './addresses.js';
 import { EmailSender, planEmails } from './sender.js';
@@ -17,6 +17,7 @@ import { REPLY_MARKER } from './templates.js';
 import { startSmtpCapture, until, type CapturedMail, type SmtpCapture } from '../test/email.js';
 
 let smtp: SmtpCapture;
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let agent: UserRow;
@@ -37,7 +38,7 @@ const env = (url: string) => ({
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, env: env(smtp.url), senders: [new EmailSender()] });
   agent = await createUserWithPassword(database.db, { role: 'agent', name: 'Sam Agent', email: 'sam@example.com' });
   other = await createUserWithPassword(database.db, { role: 'agent', name: 'Kim Agent', email: 'kim@example.com' });
@@ -47,8 +48,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
   await smtp.close();
 });
 
