@@ -10,7 +10,7 @@ import {
   type TTimelineEvent,
 } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { attachments } from '../db/schema-attachments.js';
 import { ticketEvents } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';

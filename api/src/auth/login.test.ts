@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { and, eq } from 'drizzle-orm';
 import { ZErrorBody } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { auditEvents } from '../db/schema.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, loginAs, tokenOf, TEST_PASSWORD } from '../test/auth.js';

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { ZErrorBody } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { agendaJobs, auditEvents, mailMessages, users } from '../db/schema.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, loginAs, sessionCookie, TEST_PASSWORD } from '../test/auth.js';

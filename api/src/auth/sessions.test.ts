@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import { and, desc, eq } from 'drizzle-orm';
 import { ZErrorBody, ZUserSessionList, type TUserSession } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { auditEvents, mailMessages, userSessions } from '../db/schema.js';
 import { purgeExpired } from '../jobs/definitions/purge-expired.js';
 import { silentLogger } from '../logger.js';

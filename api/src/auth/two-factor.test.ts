@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { auditEvents, mailMessages, users } from '../db/schema.js';
 import { apiRoutes } from '../http/api.js';
 import { startTestApp, type TestApp } from '../test/app.js';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { TChatSession, TTicket, wizard } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { chatSessions, kbSuggestions, tickets } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';

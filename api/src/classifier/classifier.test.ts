@@ -9,7 +9,7 @@ import {
   type TTicketPriority,
 } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { auditEvents, classifierFeedback } from '../db/schema.js';
 import { classifierModels, classifierPredictions } from '../db/schema-classifier.js';
 import type { UserRow } from '../http/context.js';

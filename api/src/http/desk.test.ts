@@ -1,6 +1,6 @@
 import type { TTicket } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import type { UserRow } from './context.js';
 import { apiRoutes } from './api.js';
 import { startTestApp, type TestApp } from '../test/app.js';

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock, systemClock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { loadConfig } from '../config.js';
 import { agendaJobs, inboundEvents, outbox } from '../db/schema.js';
 import { SessionConnection } from '../db/session.js';

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import type { TTicket, TTicketPriority, TTicketSlaExplanation } from '@deskmate/shared';
 import { expect } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from './clock.js';
 import { loadConfig } from '../config.js';
 import { tickets } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
