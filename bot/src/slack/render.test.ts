@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wizard, type TChatSession, type TDeliveryFacts, type TTicket } from '@deskmate/shared';
-import { presentedTicket } from '../../../shared/src/test/presented.js';
+import { presentedTicket, presentedUser } from '../../../shared/src/test/presented.js';
 import { homeView } from './render/home.js';
 import { parseWizardAction } from './render/ids.js';
 import { blockLimits, cut, limitProblems, section } from './render/limits.js';
@@ -90,19 +90,7 @@ describe('Block Kit limits', () => {
       },
       recipient: {
         wantsChat: true,
-        user: {
-          id: 'u-1',
-          email: 'rita@example.test',
-          name: 'Rita',
-          role: 'requester',
-          active: true,
-          away: false,
-          invited: false,
-          twoFactorMethod: 'none',
-          twoFactorRequired: false,
-          createdAt: '',
-          lastLoginAt: null,
-        },
+        user: presentedUser({ id: 'u-1', email: 'rita@example.test', name: 'Rita', createdAt: '' }),
         identities: [],
       },
       payload: {},
@@ -197,19 +185,7 @@ describe('presenters', () => {
       event: null,
       recipient: {
         wantsChat: true,
-        user: {
-          id: 'x',
-          email: 'x@x',
-          name: 'X',
-          role,
-          active: true,
-          away: false,
-          invited: false,
-          twoFactorMethod: 'none',
-          twoFactorRequired: false,
-          createdAt: '',
-          lastLoginAt: null,
-        },
+        user: presentedUser({ id: 'x', email: 'x@x', name: 'X', role, createdAt: '' }),
         identities: [],
       },
       payload: {},
