@@ -20,20 +20,12 @@ import { hasPgBouncer, PGBOUNCER, startPgBouncer, type PgBouncer } from '../test
 import { subscribe } from '../test/stream.js';
 import { createDatabase } from './client.js';
 import { agendaJobs, outbox, tickets } from './schema.js';
+import { until } from '../test/until.js';
 
 if (!hasPgBouncer) {
   console.warn(
     `Connection pooler tests SKIPPED: ${PGBOUNCER} is not installed here. Install it with \`apt-get install -y pgbouncer\` (.ci/run does) to run them.`,
   );
-}
-
-/** Wait for `check` (polling), or fail naming what did not happen. */
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** A started app whose DATABASE_URL is the pooler and DATABASE_DIRECT_URL the server. */

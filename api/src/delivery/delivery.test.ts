@@ -16,6 +16,7 @@ import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
 import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
+import { until } from '../test/until.js';
 
 /** A channel that records what it is asked to send, like a Slack stand-in would. */
 class RecordingSender implements TDeliverySender {
@@ -57,14 +58,6 @@ let second: TestApp;
 const sender = new RecordingSender();
 let agent: UserRow;
 let alice: UserRow;
-
-async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('not in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 beforeAll(async () => {
   database = testDatabase.current;

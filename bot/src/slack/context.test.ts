@@ -4,20 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { presentedUser } from '../../../shared/src/test/presented.js';
 import { loadBotConfig } from '../config.js';
 import { AckFirstScheduler, createContext } from './context.js';
+import { until } from '../../../api/src/test/until.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 afterEach(() => {
   nock.cleanAll();
 });
-
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('identity', () => {
   const user = presentedUser({

@@ -4,6 +4,7 @@ import { loadBotConfig } from '../../config.js';
 import { createSlack, type SlackChannel } from '../index.js';
 import { startTestApp, type TestApp } from '../../../../api/src/test/app.js';
 import type { TestDatabase } from '../../../../api/src/test/db.js';
+import { until } from '../../../../api/src/test/until.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const SLACK_HOST = 'https://slack.test';
@@ -274,11 +275,5 @@ export async function startSlackHarness(): Promise<SlackHarness> {
   };
 }
 
-/** Poll until a condition holds (deliveries run in the worker, on its own schedule). */
-export async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The one poll helper of the tests (deliveries run in the worker, on its own schedule). */
+export { until };
