@@ -20,6 +20,7 @@ import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
 import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
+import { fileTicket } from '../test/tickets.js';
 
 const MAX = 64 * 1024;
 const testDatabase = useTestDatabase();
@@ -75,12 +76,11 @@ async function uploaded(user: UserRow, filename = 'screen.png', type = 'image/pn
 }
 
 async function open(by: UserRow = alice, extra: Record<string, unknown> = {}): Promise<TTicket> {
-  const res = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
-    cookie: as(by),
-    body: { title: 'Printer shows an error', description: 'See the photo of the display.', ...extra },
+  return fileTicket(app, by, {
+    title: 'Printer shows an error',
+    description: 'See the photo of the display.',
+    ...extra,
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.ticket;
 }
 
 const timeline = async (key: string, user: UserRow): Promise<TTimelineEvent[]> => {

@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
 import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
+import { fileTicket } from '../test/tickets.js';
 import { recordAudit, systemActor } from './record.js';
 
 const testDatabase = useTestDatabase();
@@ -39,13 +40,12 @@ afterAll(async () => {
 
 /** Alice opens a ticket, routed to the service desk (without an audit row of its own). */
 async function open(title = 'Laptop will not charge'): Promise<TTicket> {
-  const res = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
-    cookie: as(alice),
-    body: { title, description: 'The charger light is on but the battery stays at 3%.' },
+  const ticket = await fileTicket(app, alice, {
+    title,
+    description: 'The charger light is on but the battery stays at 3%.',
   });
-  expect(res.status).toBe(201);
-  await database.db.update(tickets).set({ groupId }).where(eq(tickets.id, res.body.ticket.id));
-  return res.body.ticket;
+  await database.db.update(tickets).set({ groupId }).where(eq(tickets.id, ticket.id));
+  return ticket;
 }
 
 const rowsOf = (ticketId: string) =>

@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
 import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
+import { fileTicket } from '../test/tickets.js';
 import { emailIdentity, replyKey, tokenInAddress, verifyReplyToken } from './addresses.js';
 import { EmailSender, planEmails } from './sender.js';
 import { REPLY_MARKER } from './templates.js';
@@ -59,12 +60,7 @@ const idOf = (header: string | null) => /<([^>]+)>/.exec(header ?? '')?.[1] ?? n
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function openTicket(title: string): Promise<TTicket> {
-  const res = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
-    cookie: sessionCookie(app, alice),
-    body: { title, description: 'It drops every hour since Monday.' },
-  });
-  expect(res.status).toBe(201);
-  return res.body.ticket;
+  return fileTicket(app, alice, { title, description: 'It drops every hour since Monday.' });
 }
 
 async function reply(user: UserRow, ticketKey: string, body: string) {

@@ -12,6 +12,7 @@ import { startTestApp, type TestApp } from './app.js';
 import { call, createUserWithPassword, sessionCookie } from './auth.js';
 import { createTestDatabase, dropDatabase, type TestDatabase } from './db.js';
 import { createGroup } from './factories.js';
+import { fileTicket } from './tickets.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -72,25 +73,18 @@ export async function openTicket(
   priority: TTicketPriority,
   extra: { groupId?: string; category?: string; assignee?: UserRow } = {},
 ): Promise<TTicket> {
-  const res = await call<{ ticket: TTicket }>(desk.app, 'POST', '/tickets', {
-    cookie: as(desk, desk.agent),
-    body: {
-      title: 'The VPN keeps disconnecting',
-      description: 'It drops every few minutes.',
-      priority,
-      category: extra.category ?? 'network',
-      requesterId: desk.requester.id,
-      groupId: extra.groupId ?? desk.groupId,
-    },
+  const ticket = await fileTicket(desk.app, desk.agent, {
+    title: 'The VPN keeps disconnecting',
+    description: 'It drops every few minutes.',
+    priority,
+    category: extra.category ?? 'network',
+    requesterId: desk.requester.id,
+    groupId: extra.groupId ?? desk.groupId,
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
   if (extra.assignee) {
-    await desk.database.db
-      .update(tickets)
-      .set({ assigneeId: extra.assignee.id })
-      .where(eq(tickets.id, res.body.ticket.id));
+    await desk.database.db.update(tickets).set({ assigneeId: extra.assignee.id }).where(eq(tickets.id, ticket.id));
   }
-  return res.body.ticket;
+  return ticket;
 }
 
 export async function patchTicket(desk: SlaDesk, key: string, body: Record<string, unknown>, by?: UserRow) {
