@@ -10,7 +10,7 @@ import type { JobContext } from '../jobs/registry.js';
 import { silentLogger } from '../logger.js';
 import { startTestApp, type TestApp } from './app.js';
 import { call, createUserWithPassword, sessionCookie } from './auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from './db.js';
+import type { TestDatabase } from './db.js';
 import { createGroup } from './factories.js';
 import { fileTicket } from './tickets.js';
 
@@ -39,8 +39,9 @@ export interface SlaDesk {
  */
 export async function startSlaDesk(start: string): Promise<SlaDesk> {
   const clock = new FakeClock(start);
-  const database = await createTestDatabase();
-  const app = await startTestApp({ database, clock, role: 'api', env: { TICKET_CREATE_LIMIT: '100000' } });
+  // The app clones its own database and drops it when it stops.
+  const app = await startTestApp({ clock, role: 'api', env: { TICKET_CREATE_LIMIT: '100000' } });
+  const database = app.database;
   const db = database.db;
   const admin = await createUserWithPassword(db, { role: 'admin' });
   const agent = await createUserWithPassword(db, { role: 'agent', name: 'Sam Agent' });
@@ -58,8 +59,6 @@ export async function startSlaDesk(start: string): Promise<SlaDesk> {
     groupId,
     async stop() {
       await app.stop();
-      await database.close();
-      await dropDatabase(database.name);
     },
   };
 }
