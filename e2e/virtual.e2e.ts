@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { presentedTicket } from '../shared/src/test/presented.js';
 import { signIn } from './helpers.js';
 
 const TOTAL = 1000;
@@ -6,38 +7,21 @@ const TOTAL = 1000;
 /** A synthetic ticket in the API's shape. */
 function fakeTicket(i: number) {
   const at = new Date(Date.UTC(2026, 0, 1) - i * 60_000).toISOString();
-  return {
+  return presentedTicket({
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     key: `IT-${2000 + i}`,
     title: `Synthetic ticket number ${i}`,
     description: 'Load test',
     status: 'open',
-    priority: (['low', 'medium', 'high', 'urgent'] as const)[i % 4],
+    priority: (['low', 'medium', 'high', 'urgent'] as const)[i % 4]!,
     category: 'hardware',
     channel: 'web',
     requester: { id: 'r', name: 'Alice Requester', email: 'alice@deskmate.local' },
-    assignee: null,
     group: null,
-    watchers: [],
-    mergedIntoKey: null,
-    csat: null,
-    sla: {
-      firstResponseDueAt: new Date(Date.now() + (i - 500) * 60_000).toISOString(),
-      resolutionDueAt: null,
-      firstResponseWarnAt: null,
-      resolutionWarnAt: null,
-      atRisk: false,
-      firstResponseBreached: false,
-      resolutionBreached: false,
-      paused: false,
-      escalationLevel: 0,
-    },
+    sla: { firstResponseDueAt: new Date(Date.now() + (i - 500) * 60_000).toISOString(), resolutionDueAt: null },
     createdAt: at,
     updatedAt: at,
-    firstRespondedAt: null,
-    resolvedAt: null,
-    closedAt: null,
-  };
+  });
 }
 
 test('a queue of 1,000 tickets is virtualised and scrolls smoothly', async ({ page }) => {

@@ -1,27 +1,6 @@
-/** Time as the domain sees it. Production uses the system clock; tests and demos move a fake one. */
+/** Time as the domain sees it. Production uses the system clock; tests move a fake one (test/clock.ts). */
 export interface Clock {
   now(): Date;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-/** A clock that only moves when told to. */
-export class FakeClock implements Clock {
-  private current: number;
-
-  constructor(start: Date | string = '2026-01-05T09:00:00Z') {
-    this.current = new Date(start).getTime();
-  }
-
-  now(): Date {
-    return new Date(this.current);
-  }
-
-  set(to: Date | string): void {
-    this.current = new Date(to).getTime();
-  }
-
-  advance(ms: number): void {
-    this.current += ms;
-  }
-}

@@ -1,7 +1,7 @@
 export { loadConfig, ConfigError, configSchema, defaultHost, plainHttpWarning, type Config } from './config.js';
 export { createLogger, silentLogger, type Logger } from './logger.js';
 export { startRuntime, type Runtime, type RuntimeOptions, type Role } from './runtime.js';
-export { systemClock, FakeClock, type Clock } from './clock.js';
+export { systemClock, type Clock } from './clock.js';
 export { EmailSender } from './email/sender.js';
 export { DataDirBusyError, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
 export { runMigrations, migrationsFolder } from './db/migrate.js';

@@ -7,7 +7,7 @@
  * `api/src/email/fixtures/replies`.
  *
  * "Correct" means the text a method returns equals the expected text after
- * `normaliseForCompare` (api/src/email/reply-corpus.ts): Unicode NFC; CR LF and CR become LF;
+ * `normaliseForCompare` (api/src/test/reply-corpus.ts): Unicode NFC; CR LF and CR become LF;
  * zero-width characters and the BOM are removed; no-break spaces become spaces; on every line,
  * leading and trailing spaces and tabs are removed and inner runs become one space; empty lines
  * are removed. So line breaks count, blank lines between paragraphs and indentation do not.
@@ -26,7 +26,7 @@ import {
   normaliseForCompare,
   ourReplyCorpus,
   type ReplyCase as Case,
-} from '../../api/src/email/reply-corpus.js';
+} from '../../api/src/test/reply-corpus.js';
 import { htmlToText, replyText, stripReplyText } from '../../api/src/email/strip.js';
 import { replyText as legacyReplyText } from './legacy-strip.js';
 

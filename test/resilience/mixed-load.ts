@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { expect } from 'vitest';
-import { until } from '../../api/src/email/test-support.js';
+import { until } from '../../api/src/test/email.js';
 
 /** Tickets that breach their first-response target during the run (urgent: one minute). */
 export const BREACHING = 12;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../api/src/index.js';
-import { until } from '../../api/src/email/test-support.js';
+import { until } from '../../api/src/test/email.js';
 import { freePort, spawnDeskmate, waitForHealthy, type DeskmateProcess } from '../process.js';
 
 const SIGNING_SECRET = 'burst-signing-secret-0123456789abcdef';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../api/src/index.js';
-import { startSmtpCapture, until, type SmtpCapture } from '../../api/src/email/test-support.js';
+import { startSmtpCapture, until, type SmtpCapture } from '../../api/src/test/email.js';
 import { freePort, spawnDeskmate, waitForHealthy, type DeskmateProcess } from '../process.js';
 
 const TICKETS = 150;

@@ -1,6 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { ticket } from './fixtures.test-helpers';
+import type { TTicket } from '@deskmate/shared';
+import { presentedTicket } from '../../../shared/src/test/presented';
 import { inWarningWindow, isAtRisk, isBreached, slaClocks, withWarnTimes, worstClock } from './sla';
+
+/** A ticket with no SLA due times unless the test gives them. */
+const ticket = (overrides: Partial<TTicket> = {}): TTicket =>
+  presentedTicket({
+    id: overrides.key ?? 'id-1',
+    key: 'IT-1',
+    title: 'Printer jams',
+    description: 'It jams',
+    status: 'open',
+    priority: 'medium',
+    category: 'hardware',
+    channel: 'web',
+    requester: { id: 'r1', name: 'Alice', email: 'alice@example.com' },
+    group: null,
+    sla: { firstResponseDueAt: null, resolutionDueAt: null },
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  });
 
 const created = '2026-01-01T00:00:00.000Z';
 const due = '2026-01-01T04:00:00.000Z'; // a 4-hour target: the warning window opens at 3h (75 %)

@@ -10,7 +10,7 @@ import {
   type TTimelineEvent,
 } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { attachments } from '../db/schema-attachments.js';
 import { ticketEvents } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
@@ -18,10 +18,12 @@ import { purgeExpired } from '../jobs/definitions/purge-expired.js';
 import { silentLogger } from '../logger.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
+import { fileTicket } from '../test/tickets.js';
 
 const MAX = 64 * 1024;
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let clock: FakeClock;
@@ -41,7 +43,7 @@ const program = (() => {
 
 beforeAll(async () => {
   clock = new FakeClock(new Date());
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, clock, env: { ATTACHMENT_MAX_BYTES: String(MAX) } });
   agent = await createUserWithPassword(database.db, { role: 'agent', name: 'Sam Agent' });
   alice = await createUserWithPassword(database.db, { name: 'Alice' });
@@ -53,8 +55,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 /** POST /api/attachments as a browser does: multipart/form-data with the session cookie and Origin. */
@@ -76,12 +76,11 @@ async function uploaded(user: UserRow, filename = 'screen.png', type = 'image/pn
 }
 
 async function open(by: UserRow = alice, extra: Record<string, unknown> = {}): Promise<TTicket> {
-  const res = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
-    cookie: as(by),
-    body: { title: 'Printer shows an error', description: 'See the photo of the display.', ...extra },
+  return fileTicket(app, by, {
+    title: 'Printer shows an error',
+    description: 'See the photo of the display.',
+    ...extra,
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.ticket;
 }
 
 const timeline = async (key: string, user: UserRow): Promise<TTimelineEvent[]> => {

@@ -5,10 +5,12 @@ import { auditEvents, tickets } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
+import { fileTicket } from '../test/tickets.js';
 import { recordAudit, systemActor } from './record.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let admin: UserRow;
@@ -21,7 +23,7 @@ const as = (user: UserRow) => sessionCookie(app, user);
 type Page = { items: TTicketAuditEvent[]; nextCursor: string | null };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database });
   const db = database.db;
   admin = await createUserWithPassword(db, { role: 'admin', name: 'Ada Admin' });
@@ -34,19 +36,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 /** Alice opens a ticket, routed to the service desk (without an audit row of its own). */
 async function open(title = 'Laptop will not charge'): Promise<TTicket> {
-  const res = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
-    cookie: as(alice),
-    body: { title, description: 'The charger light is on but the battery stays at 3%.' },
+  const ticket = await fileTicket(app, alice, {
+    title,
+    description: 'The charger light is on but the battery stays at 3%.',
   });
-  expect(res.status).toBe(201);
-  await database.db.update(tickets).set({ groupId }).where(eq(tickets.id, res.body.ticket.id));
-  return res.body.ticket;
+  await database.db.update(tickets).set({ groupId }).where(eq(tickets.id, ticket.id));
+  return ticket;
 }
 
 const rowsOf = (ticketId: string) =>

@@ -3,20 +3,21 @@ import jwt from 'jsonwebtoken';
 import { and, eq } from 'drizzle-orm';
 import { ZErrorBody } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { auditEvents } from '../db/schema.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, loginAs, tokenOf, TEST_PASSWORD } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createUser } from '../test/factories.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let second: TestApp;
 const clock = new FakeClock('2026-03-02T10:00:00Z');
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, clock });
   // A second instance on the same database: revocation and rate limits must hold across both.
   second = await startTestApp({ database, clock });
@@ -24,8 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await second.stop();
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');

@@ -2,22 +2,23 @@ import jwt from 'jsonwebtoken';
 import { and, desc, eq } from 'drizzle-orm';
 import { ZErrorBody, ZUserSessionList, type TUserSession } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { auditEvents, mailMessages, userSessions } from '../db/schema.js';
 import { purgeExpired } from '../jobs/definitions/purge-expired.js';
 import { silentLogger } from '../logger.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie, tokenOf, type ApiResponse } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { totpCode } from './totp.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let second: TestApp;
 const clock = new FakeClock('2026-03-02T10:00:00Z');
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, clock });
   // A second instance on the same database: a sign-out must hold on both.
   second = await startTestApp({ database, clock });
@@ -25,8 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await second.stop();
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';

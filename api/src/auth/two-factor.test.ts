@@ -1,26 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { auditEvents, mailMessages, users } from '../db/schema.js';
 import { apiRoutes } from '../http/api.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, loginAs, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { totpCode } from './totp.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 const clock = new FakeClock('2026-03-02T10:00:00Z');
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, clock });
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 const latestMail = async (to: string) =>

@@ -1,13 +1,14 @@
 import { eq } from 'drizzle-orm';
 import type { TChatSession, TTicket, wizard } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { chatSessions, kbSuggestions, tickets } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let a: TestApp;
 let b: TestApp;
@@ -18,7 +19,7 @@ const clock = new FakeClock('2026-03-02T10:00:00Z');
 type Res = { session: TChatSession; resumed: boolean };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   a = await startTestApp({ database, clock, env: { INTEGRATION_TOKEN: 'dm_bot-token-for-chat-tests-0123456789' } });
   b = await startTestApp({ database, clock, env: { INTEGRATION_TOKEN: 'dm_bot-token-for-chat-tests-0123456789' } });
   botToken = 'dm_bot-token-for-chat-tests-0123456789';
@@ -28,8 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await b.stop();
   await a.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 const say = (app: TestApp, user: UserRow, id: string, input: wizard.TWizardInput, version?: number) =>

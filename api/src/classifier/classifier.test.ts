@@ -9,18 +9,19 @@ import {
   type TTicketPriority,
 } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { auditEvents, classifierFeedback } from '../db/schema.js';
 import { classifierModels, classifierPredictions } from '../db/schema-classifier.js';
 import type { UserRow } from '../http/context.js';
 import { silentLogger } from '../logger.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { retrainClassifier } from './model.js';
 
 const DAY = 86_400_000;
 const clock = new FakeClock('2026-03-02T09:00:00Z'); // a Monday
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let a: TestApp;
 let b: TestApp;
@@ -38,7 +39,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_000): Pr
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   // The first instance runs the job worker too (role all); the second only serves the API.
   a = await startTestApp({ database, clock, env: { JOBS_PROCESS_EVERY: '200ms' } });
   b = await startTestApp({ database, clock, role: 'api' });
@@ -50,8 +51,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await b.stop();
   await a.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 const as = (user: UserRow, app = a) => sessionCookie(app, user);

@@ -15,25 +15,17 @@ import { purgeExpired } from '../jobs/definitions/purge-expired.js';
 import { enqueue } from '../jobs/enqueue.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createEmptyDatabase, createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { createEmptyDatabase, dropDatabase, useTestDatabase, type TestDatabase } from '../test/db.js';
 import { hasPgBouncer, PGBOUNCER, startPgBouncer, type PgBouncer } from '../test/pgbouncer.js';
 import { subscribe } from '../test/stream.js';
 import { createDatabase } from './client.js';
 import { agendaJobs, outbox, tickets } from './schema.js';
+import { until } from '../test/until.js';
 
 if (!hasPgBouncer) {
   console.warn(
     `Connection pooler tests SKIPPED: ${PGBOUNCER} is not installed here. Install it with \`apt-get install -y pgbouncer\` (.ci/run does) to run them.`,
   );
-}
-
-/** Wait for `check` (polling), or fail naming what did not happen. */
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** A started app whose DATABASE_URL is the pooler and DATABASE_DIRECT_URL the server. */
@@ -53,6 +45,7 @@ async function startPooledApp(
 
 describe.runIf(hasPgBouncer)('behind PgBouncer in transaction mode', () => {
   let bouncer: PgBouncer;
+  const testDatabase = useTestDatabase();
   let database: TestDatabase;
   let app: TestApp;
   let admin: UserRow;
@@ -62,7 +55,7 @@ describe.runIf(hasPgBouncer)('behind PgBouncer in transaction mode', () => {
     // Fewer server connections than the app's pool: consecutive statements of one client
     // connection land on different server connections.
     bouncer = await startPgBouncer(inject('pgAdminUrl'), { poolSize: 3 });
-    database = await createTestDatabase();
+    database = testDatabase.current;
     // Only a NOTIFY can wake the relay and the jobs in time: their polls are an hour away.
     app = await startPooledApp(
       database,
@@ -75,8 +68,6 @@ describe.runIf(hasPgBouncer)('behind PgBouncer in transaction mode', () => {
   });
   afterAll(async () => {
     await app?.stop();
-    await database?.close();
-    if (database) await dropDatabase(database.name);
     await bouncer?.stop();
   });
 

@@ -2,14 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { useTestDatabase } from '../test/db.js';
 import { LockTimeoutError, SessionConnection } from './session.js';
-
-async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from '../test/until.js';
 
 describe('the session connection (LISTEN and session locks beside the pool)', () => {
   const db = useTestDatabase();

@@ -14,8 +14,9 @@ import type { UserRow } from '../http/context.js';
 import { retryDelay } from '../jobs/registry.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
+import { until } from '../test/until.js';
 
 /** A channel that records what it is asked to send, like a Slack stand-in would. */
 class RecordingSender implements TDeliverySender {
@@ -54,6 +55,7 @@ class RecordingSender implements TDeliverySender {
   }
 }
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let second: TestApp;
@@ -61,16 +63,8 @@ const sender = new RecordingSender();
 let agent: UserRow;
 let alice: UserRow;
 
-async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('not in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   const env = { JOBS_PROCESS_EVERY: '100ms', OUTBOX_POLL_INTERVAL: '200ms' };
   app = await startTestApp({ database, env, senders: [sender] });
   // A second worker on the same database: nothing may be sent twice.
@@ -82,8 +76,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await second.stop();
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 describe('deliveries through the outbox', () => {

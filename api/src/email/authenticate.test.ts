@@ -2,7 +2,7 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../config.js';
 import { authenticateSender, parseAuthResults } from './authenticate.js';
-import { dkimDomain, dnsTable } from './test-support.js';
+import { dkimDomain, dnsTable } from '../test/email.js';
 
 type Mode = Pick<Config, 'EMAIL_VERIFY_SENDER' | 'EMAIL_TRUSTED_AUTHSERV_ID'>;
 const dnsMode: Mode = { EMAIL_VERIFY_SENDER: 'dns', EMAIL_TRUSTED_AUTHSERV_ID: undefined };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { emailIdentity } from './addresses.js';
 import { readBounce } from './bounce-report.js';
 import { detectNoise } from './classify.js';
-import { loadReplyCorpus, normaliseForCompare } from './reply-corpus.js';
+import { loadReplyCorpus, normaliseForCompare } from '../test/reply-corpus.js';
 import { replyText } from './strip.js';
 
 /**

@@ -2,7 +2,7 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { emailIdentity } from './addresses.js';
 import { detectNoise, failsDmarc } from './classify.js';
-import { fixture } from './test-support.js';
+import { fixture } from '../test/email.js';
 
 const identity = emailIdentity({ MAIL_FROM: 'Deskmate IT <support@desk.test>', EMAIL_REPLY_ADDRESS: undefined });
 const vars = {

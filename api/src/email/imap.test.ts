@@ -6,7 +6,7 @@ import { emailInbound } from '../db/schema-email.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
 import { imapOptions } from './imap.js';
 import { EmailSender } from './sender.js';
@@ -18,7 +18,7 @@ import {
   until,
   type Dovecot,
   type SmtpCapture,
-} from './test-support.js';
+} from '../test/email.js';
 
 if (!hasDovecot) {
   console.warn(
@@ -29,6 +29,7 @@ if (!hasDovecot) {
 describe.runIf(hasDovecot)('IMAP intake against a real IMAP server (dovecot)', () => {
   let dovecot: Dovecot;
   let smtp: SmtpCapture;
+  const testDatabase = useTestDatabase();
   let database: TestDatabase;
   let app: TestApp;
   let second: TestApp;
@@ -38,7 +39,7 @@ describe.runIf(hasDovecot)('IMAP intake against a real IMAP server (dovecot)', (
   beforeAll(async () => {
     dovecot = await startDovecot();
     smtp = await startSmtpCapture();
-    database = await createTestDatabase();
+    database = testDatabase.current;
     const env = {
       SMTP_URL: smtp.url,
       MAIL_FROM: 'Deskmate IT <support@desk.test>',
@@ -58,8 +59,6 @@ describe.runIf(hasDovecot)('IMAP intake against a real IMAP server (dovecot)', (
   afterAll(async () => {
     await second?.stop();
     await app?.stop();
-    await database?.close();
-    if (database) await dropDatabase(database.name);
     await smtp?.close();
     await dovecot?.stop();
   });

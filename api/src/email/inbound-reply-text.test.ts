@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { EmailSender } from './sender.js';
-import { fixture, startSmtpCapture, until, type SmtpCapture } from './test-support.js';
+import { fixture, startSmtpCapture, until, type SmtpCapture } from '../test/email.js';
 
 /** The reply text through the whole inbound path: the raw message reaches the stripper. */
 const SECRET = 'inbound-secret-for-the-reply-text-tests';
 let smtp: SmtpCapture;
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let sam: UserRow;
@@ -17,7 +18,7 @@ let alice: UserRow;
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({
     database,
     senders: [new EmailSender()],
@@ -36,8 +37,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
   await smtp.close();
 });
 

@@ -7,7 +7,7 @@ import { emailInbound } from '../db/schema-email.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
 import { EmailSender } from './sender.js';
 import {
@@ -18,7 +18,7 @@ import {
   until,
   type CapturedMail,
   type SmtpCapture,
-} from './test-support.js';
+} from '../test/email.js';
 
 const SECRET = 'inbound-secret-for-the-email-tests';
 const env = (smtpUrl: string) => ({
@@ -39,6 +39,7 @@ const exampleCom = dkimDomain(dns, 'example.com');
 const signed = async (raw: Buffer | string) => exampleCom.sign(Buffer.from(raw));
 
 let smtp: SmtpCapture;
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 /** The same database, taking mail from anyone at example.org, with a small size limit. */
@@ -51,7 +52,7 @@ let dave: UserRow;
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, env: env(smtp.url), senders: [new EmailSender()], resolveDns: dns.resolver });
   open = await startTestApp({
     database,
@@ -73,8 +74,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await open.stop();
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
   await smtp.close();
 });
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadReplyCorpus, normaliseForCompare, ourReplyCorpus, type ReplyCase } from './reply-corpus.js';
+import { loadReplyCorpus, normaliseForCompare, ourReplyCorpus, type ReplyCase } from '../test/reply-corpus.js';
 import { replyText } from './strip.js';
 
 /**

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { PermanentDeliveryError, type TDeliveryFacts, type TTicket, type TUser } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { presentedUser } from '../../../shared/src/test/presented.js';
 import { mailMessages, notifications, outbox } from '../db/schema.js';
 import { deliveries } from '../db/schema-delivery.js';
 import { emailMessageIds } from '../db/schema-email.js';
@@ -8,14 +9,16 @@ import type { UserRow } from '../http/context.js';
 import { notify } from '../notifications/service.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
+import { fileTicket } from '../test/tickets.js';
 import { emailIdentity, replyKey, tokenInAddress, verifyReplyToken } from './addresses.js';
 import { EmailSender, planEmails } from './sender.js';
 import { REPLY_MARKER } from './templates.js';
-import { startSmtpCapture, until, type CapturedMail, type SmtpCapture } from './test-support.js';
+import { startSmtpCapture, until, type CapturedMail, type SmtpCapture } from '../test/email.js';
 
 let smtp: SmtpCapture;
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let agent: UserRow;
@@ -36,7 +39,7 @@ const env = (url: string) => ({
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, env: env(smtp.url), senders: [new EmailSender()] });
   agent = await createUserWithPassword(database.db, { role: 'agent', name: 'Sam Agent', email: 'sam@example.com' });
   other = await createUserWithPassword(database.db, { role: 'agent', name: 'Kim Agent', email: 'kim@example.com' });
@@ -46,8 +49,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
   await smtp.close();
 });
 
@@ -59,12 +60,7 @@ const idOf = (header: string | null) => /<([^>]+)>/.exec(header ?? '')?.[1] ?? n
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function openTicket(title: string): Promise<TTicket> {
-  const res = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
-    cookie: sessionCookie(app, alice),
-    body: { title, description: 'It drops every hour since Monday.' },
-  });
-  expect(res.status).toBe(201);
-  return res.body.ticket;
+  return fileTicket(app, alice, { title, description: 'It drops every hour since Monday.' });
 }
 
 async function reply(user: UserRow, ticketKey: string, body: string) {
@@ -428,19 +424,12 @@ describe('preferences and quiet hours', () => {
 });
 
 describe('internal content never goes to a requester (second guard)', () => {
-  const requester: TUser = {
+  const requester: TUser = presentedUser({
     id: '11111111-1111-4111-8111-111111111111',
     email: 'req@example.com',
     name: 'Req',
-    role: 'requester',
-    active: true,
-    away: false,
-    invited: false,
-    twoFactorMethod: 'none',
-    twoFactorRequired: false,
     createdAt: '2026-11-22T00:00:00.000Z',
-    lastLoginAt: null,
-  };
+  });
   const facts: TDeliveryFacts = {
     kind: 'notification.deliver',
     ticket: null,

@@ -3,7 +3,7 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { decodeFlowed, plainTextPart } from './flowed.js';
 import { htmlToText, newMessageText, replyText, stripReplyText } from './strip.js';
-import { fixture } from './test-support.js';
+import { fixture } from '../test/email.js';
 
 const vars = {
   REPLY_TO: 'support+it-1001.paaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbb@desk.test',

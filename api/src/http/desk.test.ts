@@ -1,13 +1,14 @@
 import type { TTicket } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import type { UserRow } from './context.js';
 import { apiRoutes } from './api.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let admin: UserRow;
@@ -18,7 +19,7 @@ const clock = new FakeClock('2026-05-04T09:00:00Z');
 const as = (u: UserRow) => sessionCookie(app, u);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, clock });
   admin = await createUserWithPassword(database.db, { role: 'admin' });
   agent = await createUserWithPassword(database.db, { role: 'agent', name: 'Sam Agent' });
@@ -28,8 +29,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 describe('the notification inbox', () => {

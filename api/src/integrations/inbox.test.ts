@@ -9,23 +9,22 @@ import { PermanentJobError } from '../jobs/registry.js';
 import { silentLogger } from '../logger.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 
 const TOKEN = 'dm_inbox-integration-token-0123456789abcdef';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp; // the API role: no worker, so the queued jobs stay to be looked at
 let admin: UserRow;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, role: 'api', env: { INTEGRATION_TOKEN: TOKEN } });
   admin = await createUserWithPassword(database.db, { role: 'admin' });
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 const record = (body: unknown, auth: { bearer?: string; cookie?: string } = { bearer: TOKEN }) =>

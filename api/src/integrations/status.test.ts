@@ -6,13 +6,14 @@ import { emailInbound } from '../db/schema-email.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { maskSecrets } from './status.js';
 
 const SMTP_URL = 'smtps://desk:smtp-pass-9f8e7d@smtp.example.test:465';
 const IMAP_URL = 'imaps://desk:imap-pass-1a2b3c@imap.example.test';
 const EMAIL_INBOUND_SECRET = 'inbound-secret-0123456789abcdef';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let bare: TestApp; // nothing configured: what tests and a desk without the bots report
 let configured: TestApp; // SMTP, IMAP, the webhook; Slack in Socket Mode; Teams for the Emulator
@@ -21,7 +22,7 @@ let agent: UserRow;
 let requester: UserRow;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   // The API role: no worker, so no IMAP poller reaches for the network.
   bare = await startTestApp({ database, role: 'api' });
   configured = await startTestApp({
@@ -40,8 +41,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await configured.stop();
   await bare.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 const at = (iso: string) => new Date(iso);

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock, systemClock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { loadConfig } from '../config.js';
 import { agendaJobs, inboundEvents, outbox } from '../db/schema.js';
 import { SessionConnection } from '../db/session.js';
@@ -13,16 +14,9 @@ import { purgeExpired } from './definitions/purge-expired.js';
 import { enqueue } from './enqueue.js';
 import { defineJob, retryDelay, type JobDefinition } from './registry.js';
 import { startWorker, type Worker } from './worker.js';
+import { until } from '../test/until.js';
 
 const config = loadConfig({ JOBS_PROCESS_EVERY: '100ms', LOG_LEVEL: 'silent' });
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('jobs runtime', () => {
   const db = useTestDatabase();

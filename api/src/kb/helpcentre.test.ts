@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { loadArticles } from '@deskmate/kb';
 import { ticketCategories, type TChatSession, type TKbArticle } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../test/clock.js';
 import { kbArticles, kbSuggestions } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';

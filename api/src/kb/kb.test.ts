@@ -7,9 +7,10 @@ import type { UserRow } from '../http/context.js';
 import { silentLogger } from '../logger.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { seedShippedArticles } from './service.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let a: TestApp;
 let b: TestApp;
@@ -26,7 +27,7 @@ async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> 
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   a = await startTestApp({ database });
   b = await startTestApp({ database });
   admin = await createUserWithPassword(database.db, { role: 'admin' });
@@ -36,8 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await b.stop();
   await a.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 const hits = async (app: TestApp, q: string) =>

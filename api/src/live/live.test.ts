@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
 import { subscribe } from '../test/stream.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let a: TestApp;
 let b: TestApp;
@@ -16,7 +17,7 @@ let alice: UserRow;
 let bob: UserRow;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   a = await startTestApp({ database });
   b = await startTestApp({ database });
   agent = await createUserWithPassword(database.db, { role: 'agent' });
@@ -28,8 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await b.stop();
   await a.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 describe('live updates over SSE, across instances', () => {

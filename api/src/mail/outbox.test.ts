@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailMessages, outbox } from '../db/schema.js';
 import { EmailSender } from '../email/sender.js';
 import { REPLY_MARKER } from '../email/templates.js';
-import { until } from '../email/test-support.js';
+import { until } from '../test/email.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';

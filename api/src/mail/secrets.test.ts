@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailMessages } from '../db/schema.js';
 import { EmailSender } from '../email/sender.js';
-import { startSmtpCapture, until, type CapturedMail, type SmtpCapture } from '../email/test-support.js';
+import { startSmtpCapture, until, type CapturedMail, type SmtpCapture } from '../test/email.js';
 import type { UserRow } from '../http/context.js';
 import { captureLogger } from '../logger.js';
 import { startTestApp, type TestApp } from '../test/app.js';

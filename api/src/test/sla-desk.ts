@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import type { TTicket, TTicketPriority, TTicketSlaExplanation } from '@deskmate/shared';
 import { expect } from 'vitest';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from './clock.js';
 import { loadConfig } from '../config.js';
 import { tickets } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
@@ -10,8 +10,9 @@ import type { JobContext } from '../jobs/registry.js';
 import { silentLogger } from '../logger.js';
 import { startTestApp, type TestApp } from './app.js';
 import { call, createUserWithPassword, sessionCookie } from './auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from './db.js';
+import type { TestDatabase } from './db.js';
 import { createGroup } from './factories.js';
+import { fileTicket } from './tickets.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -38,8 +39,9 @@ export interface SlaDesk {
  */
 export async function startSlaDesk(start: string): Promise<SlaDesk> {
   const clock = new FakeClock(start);
-  const database = await createTestDatabase();
-  const app = await startTestApp({ database, clock, role: 'api', env: { TICKET_CREATE_LIMIT: '100000' } });
+  // The app clones its own database and drops it when it stops.
+  const app = await startTestApp({ clock, role: 'api', env: { TICKET_CREATE_LIMIT: '100000' } });
+  const database = app.database;
   const db = database.db;
   const admin = await createUserWithPassword(db, { role: 'admin' });
   const agent = await createUserWithPassword(db, { role: 'agent', name: 'Sam Agent' });
@@ -57,8 +59,6 @@ export async function startSlaDesk(start: string): Promise<SlaDesk> {
     groupId,
     async stop() {
       await app.stop();
-      await database.close();
-      await dropDatabase(database.name);
     },
   };
 }
@@ -72,25 +72,18 @@ export async function openTicket(
   priority: TTicketPriority,
   extra: { groupId?: string; category?: string; assignee?: UserRow } = {},
 ): Promise<TTicket> {
-  const res = await call<{ ticket: TTicket }>(desk.app, 'POST', '/tickets', {
-    cookie: as(desk, desk.agent),
-    body: {
-      title: 'The VPN keeps disconnecting',
-      description: 'It drops every few minutes.',
-      priority,
-      category: extra.category ?? 'network',
-      requesterId: desk.requester.id,
-      groupId: extra.groupId ?? desk.groupId,
-    },
+  const ticket = await fileTicket(desk.app, desk.agent, {
+    title: 'The VPN keeps disconnecting',
+    description: 'It drops every few minutes.',
+    priority,
+    category: extra.category ?? 'network',
+    requesterId: desk.requester.id,
+    groupId: extra.groupId ?? desk.groupId,
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
   if (extra.assignee) {
-    await desk.database.db
-      .update(tickets)
-      .set({ assigneeId: extra.assignee.id })
-      .where(eq(tickets.id, res.body.ticket.id));
+    await desk.database.db.update(tickets).set({ assigneeId: extra.assignee.id }).where(eq(tickets.id, ticket.id));
   }
-  return res.body.ticket;
+  return ticket;
 }
 
 export async function patchTicket(desk: SlaDesk, key: string, body: Record<string, unknown>, by?: UserRow) {

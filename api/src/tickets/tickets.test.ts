@@ -7,10 +7,11 @@ import { apiRoutes } from '../http/api.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
 import { transitions } from './status.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let admin: UserRow;
@@ -23,7 +24,7 @@ let groupId: string;
 const as = (user: UserRow) => sessionCookie(app, user);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, env: { TICKET_CREATE_LIMIT: '10000' } });
   const db = database.db;
   admin = await createUserWithPassword(db, { role: 'admin' });
@@ -37,8 +38,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 async function open(by: UserRow = alice, extra: Record<string, unknown> = {}): Promise<TTicket> {

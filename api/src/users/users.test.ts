@@ -5,9 +5,10 @@ import { auditEvents, apiTokens } from '../db/schema.js';
 import { apiRoutes } from '../http/api.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import type { UserRow } from '../http/context.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let admin: UserRow;
@@ -16,7 +17,7 @@ let requester: UserRow;
 let adminCookie: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, env: { INTEGRATION_TOKEN: 'dm_configured-integration-token-0123456789' } });
   admin = await createUserWithPassword(database.db, { role: 'admin' });
   agent = await createUserWithPassword(database.db, { role: 'agent' });
@@ -25,8 +26,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 const sample = (path: string) => path.replace(/:id\b/g, '00000000-0000-4000-8000-000000000000');
@@ -112,10 +111,9 @@ describe('user administration', () => {
   });
 
   it('keeps at least one active admin and refuses deactivating yourself', async () => {
-    const soleAdminDb = await createTestDatabase();
-    const solo = await startTestApp({ database: soleAdminDb });
+    const solo = await startTestApp();
     try {
-      const only = await createUserWithPassword(soleAdminDb.db, { role: 'admin' });
+      const only = await createUserWithPassword(solo.database.db, { role: 'admin' });
       const cookie = sessionCookie(solo, only);
       const demote = await call(solo, 'POST', `/users/${only.id}/role`, { cookie, body: { role: 'agent' } });
       expect(demote.status).toBe(409);
@@ -123,8 +121,6 @@ describe('user administration', () => {
       expect((await call(solo, 'POST', `/users/${only.id}/deactivate`, { cookie })).status).toBe(409);
     } finally {
       await solo.stop();
-      await soleAdminDb.close();
-      await dropDatabase(soleAdminDb.name);
     }
   });
 

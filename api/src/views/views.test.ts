@@ -3,23 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../test/db.js';
+import { useTestDatabase, type TestDatabase } from '../test/db.js';
 
+const testDatabase = useTestDatabase();
 let database: TestDatabase;
 let app: TestApp;
 let agent: UserRow;
 let other: UserRow;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = testDatabase.current;
   app = await startTestApp({ database, role: 'api' });
   agent = await createUserWithPassword(database.db, { role: 'agent', name: 'Sam Agent' });
   other = await createUserWithPassword(database.db, { role: 'agent', name: 'Riley Agent' });
 });
 afterAll(async () => {
   await app.stop();
-  await database.close();
-  await dropDatabase(database.name);
 });
 
 const as = (user: UserRow) => ({ cookie: sessionCookie(app, user) });

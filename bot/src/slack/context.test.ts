@@ -1,8 +1,10 @@
 import nock from 'nock';
 import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
+import { presentedUser } from '../../../shared/src/test/presented.js';
 import { loadBotConfig } from '../config.js';
 import { AckFirstScheduler, createContext } from './context.js';
+import { until } from '../../../api/src/test/until.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -10,28 +12,14 @@ afterEach(() => {
   nock.cleanAll();
 });
 
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe('identity', () => {
-  const user = {
+  const user = presentedUser({
     id: '00000000-0000-4000-8000-000000000009',
     email: 'rita@example.test',
     name: 'Rita',
     role: 'agent',
-    active: true,
-    away: false,
-    invited: false,
-    twoFactorMethod: 'none',
-    twoFactorRequired: false,
     createdAt: '2030-01-01T00:00:00.000Z',
-    lastLoginAt: null,
-  };
+  });
   const context = (ttl: number) =>
     createContext(
       {

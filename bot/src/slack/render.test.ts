@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wizard, type TChatSession, type TDeliveryFacts, type TTicket } from '@deskmate/shared';
+import { presentedTicket, presentedUser } from '../../../shared/src/test/presented.js';
 import { homeView } from './render/home.js';
 import { parseWizardAction } from './render/ids.js';
 import { blockLimits, cut, limitProblems, section } from './render/limits.js';
@@ -11,39 +12,21 @@ import { fromSlack } from './text.js';
 const links = { console: 'https://desk.test' };
 const long = (n: number) => 'word '.repeat(Math.ceil(n / 5)).slice(0, n);
 
-const ticket = (over: Partial<TTicket> = {}): TTicket => ({
-  id: 't-1',
-  key: 'IT-42',
-  title: 'VPN <drops> & reconnects',
-  description: 'It drops.',
-  status: 'open',
-  priority: 'high',
-  category: 'network',
-  channel: 'slack',
-  requester: { id: 'u-1', name: 'Rita', email: 'rita@example.test' },
-  assignee: null,
-  group: null,
-  watchers: [],
-  mergedIntoKey: null,
-  csat: null,
-  sla: {
-    firstResponseDueAt: '2030-01-01T10:00:00.000Z',
-    resolutionDueAt: '2030-01-02T10:00:00.000Z',
-    firstResponseWarnAt: null,
-    resolutionWarnAt: null,
-    atRisk: false,
-    firstResponseBreached: false,
-    resolutionBreached: false,
-    paused: false,
-    escalationLevel: 0,
-  },
-  createdAt: '2030-01-01T09:00:00.000Z',
-  updatedAt: '2030-01-01T09:00:00.000Z',
-  firstRespondedAt: null,
-  resolvedAt: null,
-  closedAt: null,
-  ...over,
-});
+const ticket = (over: Partial<TTicket> = {}): TTicket =>
+  presentedTicket({
+    id: 't-1',
+    key: 'IT-42',
+    title: 'VPN <drops> & reconnects',
+    description: 'It drops.',
+    status: 'open',
+    channel: 'slack',
+    requester: { id: 'u-1', name: 'Rita', email: 'rita@example.test' },
+    group: null,
+    sla: { firstResponseDueAt: '2030-01-01T10:00:00.000Z', resolutionDueAt: '2030-01-02T10:00:00.000Z' },
+    createdAt: '2030-01-01T09:00:00.000Z',
+    updatedAt: '2030-01-01T09:00:00.000Z',
+    ...over,
+  });
 
 const env: wizard.TWizardEnv = {
   now: () => new Date('2030-01-01T09:00:00.000Z'),
@@ -107,19 +90,7 @@ describe('Block Kit limits', () => {
       },
       recipient: {
         wantsChat: true,
-        user: {
-          id: 'u-1',
-          email: 'rita@example.test',
-          name: 'Rita',
-          role: 'requester',
-          active: true,
-          away: false,
-          invited: false,
-          twoFactorMethod: 'none',
-          twoFactorRequired: false,
-          createdAt: '',
-          lastLoginAt: null,
-        },
+        user: presentedUser({ id: 'u-1', email: 'rita@example.test', name: 'Rita', createdAt: '' }),
         identities: [],
       },
       payload: {},
@@ -214,19 +185,7 @@ describe('presenters', () => {
       event: null,
       recipient: {
         wantsChat: true,
-        user: {
-          id: 'x',
-          email: 'x@x',
-          name: 'X',
-          role,
-          active: true,
-          away: false,
-          invited: false,
-          twoFactorMethod: 'none',
-          twoFactorRequired: false,
-          createdAt: '',
-          lastLoginAt: null,
-        },
+        user: presentedUser({ id: 'x', email: 'x@x', name: 'X', role, createdAt: '' }),
         identities: [],
       },
       payload: {},

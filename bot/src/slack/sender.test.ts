@@ -7,11 +7,12 @@ import {
   type TTicket,
   type TUser,
 } from '@deskmate/shared';
+import { presentedTicket, presentedUser } from '../../../shared/src/test/presented.js';
 import { SlackSender } from './sender.js';
 
 const host = 'https://slack.test';
 
-const ticket: TTicket = {
+const ticket: TTicket = presentedTicket({
   id: '00000000-0000-4000-8000-000000000001',
   key: 'IT-7',
   title: 'Printer jams',
@@ -21,42 +22,14 @@ const ticket: TTicket = {
   category: 'hardware',
   channel: 'slack',
   requester: { id: 'req-1', name: 'Rita Requester', email: 'rita@example.test' },
-  assignee: null,
   group: null,
-  watchers: [],
-  mergedIntoKey: null,
-  csat: null,
-  sla: {
-    firstResponseDueAt: '2030-01-01T10:00:00.000Z',
-    resolutionDueAt: null,
-    firstResponseWarnAt: null,
-    resolutionWarnAt: null,
-    atRisk: false,
-    firstResponseBreached: false,
-    resolutionBreached: false,
-    paused: false,
-    escalationLevel: 0,
-  },
+  sla: { firstResponseDueAt: '2030-01-01T10:00:00.000Z', resolutionDueAt: null },
   createdAt: '2030-01-01T09:00:00.000Z',
   updatedAt: '2030-01-01T09:00:00.000Z',
-  firstRespondedAt: null,
-  resolvedAt: null,
-  closedAt: null,
-};
-
-const user = (role: TUser['role'], id = 'req-1'): TUser => ({
-  id,
-  email: `${id}@example.test`,
-  name: id,
-  role,
-  active: true,
-  away: false,
-  invited: false,
-  twoFactorMethod: 'none',
-  twoFactorRequired: false,
-  createdAt: '2030-01-01T00:00:00.000Z',
-  lastLoginAt: null,
 });
+
+const user = (role: TUser['role'], id = 'req-1'): TUser =>
+  presentedUser({ id, email: `${id}@example.test`, name: id, role, createdAt: '2030-01-01T00:00:00.000Z' });
 
 function notificationFacts(role: TUser['role'], visibility: 'public' | 'internal', slack = true): TDeliveryFacts {
   return {

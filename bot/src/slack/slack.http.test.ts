@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { announcements, chatSessions, inboundEvents, tickets, userIdentities } from '../../../api/src/db/schema.js';
 import { chatSessionFiles } from '../../../api/src/db/schema-chat.js';
-import { createUser, type UserRow } from '../../../api/src/test/factories.js';
+import { createTicket, createUser, type UserRow } from '../../../api/src/test/factories.js';
 import { CONSOLE, sign, startSlackHarness, unique, type SlackHarness } from './__tests__/harness.js';
 
 let h: SlackHarness;
@@ -376,7 +376,7 @@ describe('App Home', () => {
       },
       { title: 'Agents only', body: 'Rota changes', audience: 'agents', startsAt: new Date(Date.now() - 60_000) },
     ]);
-    await h.database.db.insert(tickets).values({
+    await createTicket(h.database.db, {
       number: 9001,
       key: 'IT-9001',
       title: 'Home tab ticket',

@@ -3,7 +3,8 @@ import nock from 'nock';
 import { loadBotConfig } from '../../config.js';
 import { createSlack, type SlackChannel } from '../index.js';
 import { startTestApp, type TestApp } from '../../../../api/src/test/app.js';
-import { createTestDatabase, dropDatabase, type TestDatabase } from '../../../../api/src/test/db.js';
+import type { TestDatabase } from '../../../../api/src/test/db.js';
+import { until } from '../../../../api/src/test/until.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const SLACK_HOST = 'https://slack.test';
@@ -176,7 +177,6 @@ export const unique = (prefix: string) =>
 
 /** The real stack in-process: the API on a cloned database, the worker, and Slack mounted at /slack/events. */
 export async function startSlackHarness(): Promise<SlackHarness> {
-  const database = await createTestDatabase();
   const web = new SlackStandIn();
   web.install();
   // The API's URL and token are known once it listens; the bot reads them lazily.
@@ -197,8 +197,8 @@ export async function startSlackHarness(): Promise<SlackHarness> {
     { clientOptions: { retryConfig: { retries: 0 } } },
   );
   if (!slack) throw new Error('Slack should be configured');
+  // The app clones its own database and drops it when it stops.
   const app = await startTestApp({
-    database,
     botRouters: slack.routers,
     frontDoors: slack.frontDoors ?? [],
     senders: slack.senders,
@@ -206,6 +206,7 @@ export async function startSlackHarness(): Promise<SlackHarness> {
     env: { JOBS_PROCESS_EVERY: '100ms', OUTBOX_POLL_INTERVAL: '200ms' },
   });
   started.app = app;
+  const database = app.database;
   const post = (body: string, contentType: string, headers: Record<string, string> = {}) =>
     app.fetch('/slack/events', {
       method: 'POST',
@@ -269,18 +270,10 @@ export async function startSlackHarness(): Promise<SlackHarness> {
     },
     async stop() {
       await app.stop();
-      await database.close();
-      await dropDatabase(database.name);
       nock.cleanAll();
     },
   };
 }
 
-/** Poll until a condition holds (deliveries run in the worker, on its own schedule). */
-export async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The one poll helper of the tests (deliveries run in the worker, on its own schedule). */
+export { until };

@@ -1,42 +1,10 @@
-import { wizard, type TChatSession, type TDeliveryFacts, type TTicket } from '@deskmate/shared';
+import { wizard, type TChatSession, type TDeliveryFacts } from '@deskmate/shared';
+import { presentedTicket, presentedUser } from '../../../../shared/src/test/presented.js';
 
 export const links = { console: 'https://desk.example.com' };
 
-export function ticket(overrides: Partial<TTicket> = {}): TTicket {
-  return {
-    id: '6f1c0a9e-3c1b-4d59-9d7e-0d4a1f0b2c3d',
-    key: 'IT-1042',
-    title: 'VPN drops every few minutes',
-    description: 'Since this morning my VPN disconnects every few minutes.',
-    status: 'new',
-    priority: 'high',
-    category: 'network',
-    channel: 'teams',
-    requester: { id: 'u-alice', name: 'Alice Example', email: 'alice@example.com' },
-    assignee: null,
-    group: { id: 'g-it', name: 'IT' },
-    watchers: [],
-    mergedIntoKey: null,
-    csat: null,
-    sla: {
-      firstResponseDueAt: '2026-01-05T13:00:00.000Z',
-      resolutionDueAt: '2026-01-06T13:00:00.000Z',
-      firstResponseWarnAt: null,
-      resolutionWarnAt: null,
-      atRisk: false,
-      firstResponseBreached: false,
-      resolutionBreached: false,
-      paused: false,
-      escalationLevel: 0,
-    },
-    createdAt: '2026-01-05T09:00:00.000Z',
-    updatedAt: '2026-01-05T09:00:00.000Z',
-    firstRespondedAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    ...overrides,
-  };
-}
+/** The presented-ticket fixture every workspace's tests share. */
+export const ticket = presentedTicket;
 
 const article = {
   slug: 'vpn-reconnect',
@@ -139,19 +107,7 @@ export function facts(overrides: Partial<TDeliveryFacts> = {}): TDeliveryFacts {
     },
     recipient: {
       wantsChat: true,
-      user: {
-        id: 'u-alice',
-        email: 'alice@example.com',
-        name: 'Alice Example',
-        role: 'requester',
-        active: true,
-        away: false,
-        invited: false,
-        twoFactorMethod: 'none',
-        twoFactorRequired: false,
-        createdAt: '2026-01-01T00:00:00.000Z',
-        lastLoginAt: null,
-      },
+      user: presentedUser(),
       identities: [],
     },
     payload: {},

@@ -91,15 +91,8 @@ export async function startTeamsHarness(overrides: { invokeDeadlineMs?: number }
   return harness;
 }
 
-export async function until<T>(check: () => T | Promise<T>, ms = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error('not in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** The one poll helper of the tests (deliveries run in the worker, on its own schedule). */
+export { until } from '../../../../api/src/test/until.js';
 
 /** The Action.Submit buttons of a card (nested cards included), by title. */
 export function buttons(card: unknown): Map<string, Record<string, unknown>> {

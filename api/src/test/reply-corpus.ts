@@ -18,7 +18,7 @@ export interface ReplyCase {
   sender: string | undefined;
 }
 
-export const ourReplyCorpus = new URL('./fixtures/replies/', import.meta.url).pathname;
+export const ourReplyCorpus = new URL('../email/fixtures/replies/', import.meta.url).pathname;
 
 /** Every case of the corpus in `folder`, in file-name order; `crlf` gives the files CRLF line ends as on the wire. */
 export async function loadReplyCorpus(folder: string, options: { crlf?: boolean } = {}): Promise<ReplyCase[]> {

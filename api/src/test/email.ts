@@ -10,6 +10,9 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
 /** Test helpers for email: a real SMTP server that keeps what it receives, fixtures, dovecot. */
 
+// The email tests wait for mail with the one poll helper of the tests, imported from here.
+export { until } from './until.js';
+
 export interface CapturedMail {
   envelope: { from: string; to: string[] };
   raw: string;
@@ -121,7 +124,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   };
 }
 
-const fixtures = new URL('./fixtures/', import.meta.url);
+const fixtures = new URL('../email/fixtures/', import.meta.url);
 
 /** A raw MIME fixture with its `{{PLACEHOLDERS}}` filled in, with CRLF line ends as on the wire. */
 export async function fixture(name: string, vars: Record<string, string>): Promise<Buffer> {
@@ -130,14 +133,6 @@ export async function fixture(name: string, vars: Record<string, string>): Promi
   const left = /\{\{[A-Z_]+\}\}/.exec(text);
   if (left) throw new Error(`fixture ${name}: no value for ${left[0]}`);
   return Buffer.from(text.replace(/\r?\n/g, '\r\n'));
-}
-
-export async function until(check: () => boolean | Promise<boolean>, ms = 15_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not in time: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 async function freePort(): Promise<number> {
