@@ -189,7 +189,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       session = new SessionConnection(directUrl, logger, `deskmate-${role}-session`);
       await session.start();
     }
-    if (serveApi && session) {
+    // Every role that runs domain commands (the API's requests, the worker's email intake and
+    // jobs) gets the classifier: createTicket's priority floor and guess must not depend on which
+    // process filed the ticket. The hub keeps the model fresh after a retrain anywhere.
+    if ((serveApi || runJobs) && session) {
       live = new LiveHub(session);
       await live.start();
       services.live = live;

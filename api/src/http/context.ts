@@ -26,9 +26,9 @@ export interface Services {
   clock: Clock;
   logger: Logger;
   secrets: Secrets;
-  /** Live updates (LISTEN/NOTIFY) on processes that serve the API. */
+  /** Live updates (LISTEN/NOTIFY) on processes that serve the API or run jobs. */
   live?: LiveHub | undefined;
-  /** Article search and the classifier, on processes that serve the API. */
+  /** Article search and the classifier, on processes that serve the API or run jobs (email intake). */
   kb?: KnowledgeBase | undefined;
   /** The URL people reach Deskmate at (PUBLIC_URL, else the address it listens on). */
   publicUrl(): string;
