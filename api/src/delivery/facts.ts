@@ -1,11 +1,18 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { TChatIdentity, TDeliveryFacts, TRecipient } from '@deskmate/shared';
+import {
+  deferredMessage,
+  type TChatIdentity,
+  type TDeliveryFacts,
+  type TOutboxMessage,
+  type TRecipient,
+} from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { notifications, type outbox, ticketEvents, tickets, userIdentities, users } from '../db/schema.js';
 import { wantsChat } from '../email/preferences.js';
 import { presentNotification } from '../notifications/service.js';
 import { presentUser } from '../presenters/user.js';
 import { viewerFor } from '../tickets/policy.js';
+import { readOutboxRow } from './outbox.js';
 import { presentEvents, presentTickets, ticketColumns } from '../tickets/presenter.js';
 
 type OutboxRow = typeof outbox.$inferSelect;
@@ -30,14 +37,14 @@ async function recipientFor(db: DbOrTx, u: typeof users.$inferSelect): Promise<T
  * as it is, not as it was). A notification's event is included only when it is public.
  */
 export async function factsFor(db: DbOrTx, row: OutboxRow, now: Date): Promise<TDeliveryFacts> {
-  const payload = (row.payload ?? {}) as Record<string, unknown>;
-  const str = (k: string) => (typeof payload[k] === 'string' ? (payload[k] as string) : null);
+  const message = readOutboxRow(row);
+  const about = subjectOf(message);
   let notification: TDeliveryFacts['notification'] = null;
   let recipient: TDeliveryFacts['recipient'] = null;
   let event: TDeliveryFacts['event'] = null;
-  let ticketId = str('ticketId');
+  let ticketId = about.ticketId ?? null;
 
-  const notificationId = str('notificationId');
+  const notificationId = about.notificationId;
   if (notificationId) {
     const [n] = await db.select().from(notifications).where(eq(notifications.id, notificationId));
     if (n) {
@@ -56,19 +63,16 @@ export async function factsFor(db: DbOrTx, row: OutboxRow, now: Date): Promise<T
         if (e && on) event = (await presentEvents(db, [e], { viewer: await viewerFor(db, u), ticket: on }))[0] ?? null;
       }
     }
-  } else if (str('userId')) {
-    const [u] = await db
-      .select()
-      .from(users)
-      .where(eq(users.id, str('userId')!));
+  } else if (about.userId) {
+    const [u] = await db.select().from(users).where(eq(users.id, about.userId));
     if (u) recipient = await recipientFor(db, u);
   }
   const [ticketRow] = ticketId ? await db.select(ticketColumns).from(tickets).where(eq(tickets.id, ticketId)) : [];
   // The events of the ticket's public conversation that one change added (`ticket.event`), in
   // order: only ever read when public, with their files as its requester may see them.
   let events: TDeliveryFacts['events'];
-  const eventIds = Array.isArray(payload.eventIds) ? payload.eventIds.filter((id) => typeof id === 'string') : [];
-  if (row.kind === 'ticket.event' && eventIds.length && ticketRow) {
+  const eventIds = message.kind === 'ticket.event' ? message.payload.eventIds : [];
+  if (eventIds.length && ticketRow) {
     const [requester] = await db.select().from(users).where(eq(users.id, ticketRow.requesterId));
     const rows = await db
       .select()
@@ -87,5 +91,28 @@ export async function factsFor(db: DbOrTx, row: OutboxRow, now: Date): Promise<T
     events = eventIds.flatMap((id) => presented.filter((e) => e.id === id));
   }
   const ticket = ticketRow ? ((await presentTickets(db, [ticketRow], now))[0] ?? null) : null;
-  return { kind: row.kind, ticket, notification, event, recipient, payload, ...(events ? { events } : {}) };
+  const { kind, payload } = message;
+  return { kind, ticket, notification, event, recipient, payload, ...(events ? { events } : {}) };
+}
+
+/** Whom and what a row is about: its ticket, notification or person, by its kind's payload. */
+function subjectOf(message: TOutboxMessage): { ticketId?: string; notificationId?: string; userId?: string | null } {
+  switch (message.kind) {
+    case 'notification.deliver':
+      return { notificationId: message.payload.notificationId, userId: message.payload.userId };
+    case 'email.deferred': {
+      // The held-back row's subject, told to the person it was held back for.
+      const original = deferredMessage(message.payload);
+      return { ...(original ? subjectOf(original) : {}), userId: message.payload.userId };
+    }
+    case 'digest.weekly':
+    case 'email.digest':
+    case 'email.direct':
+      return { userId: message.payload.userId };
+    default:
+      return {
+        ticketId: message.payload.ticketId,
+        ...('userId' in message.payload ? { userId: message.payload.userId } : {}),
+      };
+  }
 }

@@ -9,6 +9,7 @@ import { enqueue } from '../jobs/enqueue.js';
 import type { Logger } from '../logger.js';
 import { deliverySend } from '../jobs/definitions/delivery-send.js';
 import { factsFor } from './facts.js';
+import { readOutboxRow } from './outbox.js';
 
 export const OUTBOX_CHANNEL = 'deskmate_outbox';
 const BATCH = 100;
@@ -82,6 +83,17 @@ export class OutboxRelay {
         .limit(BATCH)
         .for('update', { skipLocked: true });
       for (const row of rows) {
+        // A row that breaks the contract (an unknown kind, a payload that does not fit it) can never
+        // be delivered: it is set aside as dead, with why, instead of failing every pass.
+        const invalid = contractError(row);
+        if (invalid) {
+          await tx
+            .update(outbox)
+            .set({ status: 'dead', lastError: invalid.slice(0, 1000), attempts: row.attempts + 1 })
+            .where(eq(outbox.id, row.id));
+          this.options.logger.warn({ outboxId: row.id, kind: row.kind, err: invalid }, 'outbox row set aside');
+          continue;
+        }
         const facts = senders.length ? await factsFor(tx, row, clock.now()) : null;
         for (const sender of senders) {
           for (const plan of facts ? sender.plan(facts) : []) {
@@ -114,5 +126,14 @@ export class OutboxRelay {
     clearInterval(this.timer);
     await this.running;
     await this.unlisten?.();
+  }
+}
+
+function contractError(row: typeof outbox.$inferSelect): string | null {
+  try {
+    readOutboxRow(row);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
   }
 }

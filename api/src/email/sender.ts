@@ -1,5 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
+  deferredMessage,
+  outboxPayload,
   PermanentDeliveryError,
   ticketUrl,
   type TDeliveryEnvelope,
@@ -11,7 +13,8 @@ import {
   type TTicket,
 } from '@deskmate/shared';
 import { createDatabase, type Database, type DbOrTx } from '../db/client.js';
-import { mailMessages, notifications, outbox, users } from '../db/schema.js';
+import { mailMessages, notifications, users } from '../db/schema.js';
+import { writeOutbox } from '../delivery/outbox.js';
 import { attachments } from '../db/schema-attachments.js';
 import { emailMessageIds } from '../db/schema-email.js';
 import type { Services } from '../http/context.js';
@@ -41,7 +44,6 @@ export type EmailKind =
   'email.notification' | 'email.ticket_created' | 'email.digest_weekly' | 'email.notification_digest' | 'email.direct';
 
 const threadKey = (ticketId: string, userId: string) => `email:thread:${ticketId}:${userId}`;
-const str = (v: unknown) => (typeof v === 'string' ? v : null);
 
 /** Tickets opened in a chat already told the person their key there: no confirmation by email. */
 const confirmedInChat = new Set(['slack', 'teams']);
@@ -52,7 +54,7 @@ const confirmedInChat = new Set(['slack', 'teams']);
  * requester — `notify()` already drops it; this is the second guard.
  */
 export function planEmails(facts: TDeliveryFacts): TDeliveryPlan[] {
-  const { recipient, notification, ticket, payload } = facts;
+  const { recipient, notification, ticket } = facts;
   switch (facts.kind) {
     case 'notification.deliver': {
       if (!recipient || !notification || !recipient.user.active) return [];
@@ -66,7 +68,8 @@ export function planEmails(facts: TDeliveryFacts): TDeliveryPlan[] {
       ];
     }
     case 'ticket.changed':
-      if (payload.action !== 'ticket.created' || !ticket || confirmedInChat.has(ticket.channel)) return [];
+      if (outboxPayload(facts, 'ticket.changed')?.action !== 'ticket.created') return [];
+      if (!ticket || confirmedInChat.has(ticket.channel)) return [];
       return [
         {
           kind: 'email.ticket_created',
@@ -83,12 +86,12 @@ export function planEmails(facts: TDeliveryFacts): TDeliveryPlan[] {
         ? [{ kind: 'email.notification_digest', target: recipient.user.email, refKey: null }]
         : [];
     case 'email.direct': {
-      const to = str(payload.to);
+      const to = outboxPayload(facts, 'email.direct')?.to;
       return to ? [{ kind: 'email.direct', target: to, refKey: null }] : [];
     }
     case 'email.deferred': {
-      const original = str(payload.deferredKind);
-      return original && original !== 'email.deferred' ? planEmails({ ...facts, kind: original }) : [];
+      const original = deferredMessage(outboxPayload(facts, 'email.deferred')!);
+      return original ? planEmails({ ...facts, ...original }) : [];
     }
     default:
       return [];
@@ -256,45 +259,45 @@ export class EmailSender implements TDeliverySender {
       // notification sent late) passes it on to the next day's.
       for (let day = 0; notificationId && day < 2; day++) {
         const to = new Date(decision.at.getTime() + day * 86_400_000);
-        const added = await db
-          .insert(outbox)
-          .values({
-            kind: 'email.digest',
-            dedupeKey: `email.digest:${recipient.id}:${to.toISOString()}`,
-            payload: {
-              userId: recipient.id,
-              from: new Date(to.getTime() - 86_400_000).toISOString(),
-              to: to.toISOString(),
-              notificationIds: [notificationId],
+        const added = await writeOutbox(
+          db,
+          'email.digest',
+          [
+            {
+              dedupeKey: `email.digest:${recipient.id}:${to.toISOString()}`,
+              payload: {
+                userId: recipient.id,
+                from: new Date(to.getTime() - 86_400_000).toISOString(),
+                to: to.toISOString(),
+                notificationIds: [notificationId],
+              },
+              nextAttemptAt: to,
             },
-            nextAttemptAt: to,
-          })
-          .onConflictDoUpdate({
-            target: outbox.dedupeKey,
-            set: {
-              payload: sql`jsonb_set(${outbox.payload}, '{notificationIds}', coalesce(${outbox.payload}->'notificationIds', '[]'::jsonb) || (excluded.payload->'notificationIds'))`,
-            },
-            setWhere: sql`${outbox.status} = 'pending'`,
-          })
-          .returning({ id: outbox.id });
+          ],
+          { append: 'notificationIds' },
+        );
         if (added.length) break;
       }
     } else if (decision.action === 'defer') {
-      const deferredKind = facts.kind === 'email.deferred' ? str(facts.payload.deferredKind) : facts.kind;
-      await db
-        .insert(outbox)
-        .values({
-          kind: 'email.deferred',
-          dedupeKey: `email.deferred:${envelope.id}:${decision.until.toISOString()}`,
-          payload: {
-            ...facts.payload,
-            deferredKind,
-            userId: recipient.id,
-            deferredUntil: decision.until.toISOString(),
+      // Held back again: the row keeps naming the original kind, with the original payload.
+      const deferred = outboxPayload(facts, 'email.deferred');
+      await writeOutbox(
+        db,
+        'email.deferred',
+        [
+          {
+            dedupeKey: `email.deferred:${envelope.id}:${decision.until.toISOString()}`,
+            payload: {
+              ...(deferred ?? facts.payload),
+              deferredKind: deferred?.deferredKind ?? facts.kind,
+              userId: recipient.id,
+              deferredUntil: decision.until.toISOString(),
+            },
+            nextAttemptAt: decision.until,
           },
-          nextAttemptAt: decision.until,
-        })
-        .onConflictDoNothing();
+        ],
+        'skip',
+      );
     }
     logger.debug({ userId: recipient.id, kind: envelope.plan.kind, decision }, 'email postponed by preference');
   }
@@ -458,18 +461,7 @@ export class EmailSender implements TDeliverySender {
     facts: TDeliveryFacts,
     recipient: Recipient,
   ): Promise<TDeliveryResult> {
-    const p = facts.payload as Partial<WeeklyStats>;
-    if (!p.from || !p.to) throw new PermanentDeliveryError('digest payload without its period');
-    const stats: WeeklyStats = {
-      scope: p.scope === 'desk' ? 'desk' : 'agent',
-      from: p.from,
-      to: p.to,
-      opened: p.opened ?? 0,
-      resolved: p.resolved ?? 0,
-      breached: p.breached ?? 0,
-      atRisk: p.atRisk ?? 0,
-      csat: p.csat ?? { count: 0, average: null },
-    };
+    const { userId: _userId, ...stats }: WeeklyStats & { userId: string } = outboxPayload(facts, 'digest.weekly')!;
     const zone = state.services.config.DIGEST_TIME_ZONE;
     const rendered = renderWeeklyDigest({
       recipientName: recipient.name,
@@ -491,11 +483,8 @@ export class EmailSender implements TDeliverySender {
     facts: TDeliveryFacts,
     recipient: Recipient,
   ): Promise<TDeliveryResult> {
-    const from = str(facts.payload.from);
-    const ids = Array.isArray(facts.payload.notificationIds)
-      ? facts.payload.notificationIds.filter((id): id is string => typeof id === 'string')
-      : [];
-    if (!from || !ids.length) return {};
+    const { from, to, notificationIds: ids } = outboxPayload(facts, 'email.digest')!;
+    if (!ids.length) return {};
     const rows = await state.db
       .select()
       .from(notifications)
@@ -531,19 +520,16 @@ export class EmailSender implements TDeliverySender {
       kind: 'digest.daily',
       recipient,
       rendered,
-      messageId: plainMessageId(
-        `digest.${recipient.id}.${Date.parse(str(facts.payload.to) ?? from)}`,
-        state.identity.domain,
-      ),
+      messageId: plainMessageId(`digest.${recipient.id}.${Date.parse(to)}`, state.identity.domain),
     });
     return {};
   }
 
   /** Sign-in codes, password resets, invitations: queued by `queueMail` as a `mail_messages` row. */
   private async sendDirect(state: Sending, facts: TDeliveryFacts): Promise<TDeliveryResult> {
-    const mailId = str(facts.payload.mailId);
+    const { mailId } = outboxPayload(facts, 'email.direct')!;
     const db = state.db;
-    const [row] = mailId ? await db.select().from(mailMessages).where(eq(mailMessages.id, mailId)) : [];
+    const [row] = await db.select().from(mailMessages).where(eq(mailMessages.id, mailId));
     if (!row) throw new PermanentDeliveryError('the queued mail is gone');
     if (row.status !== 'queued') return {};
     const rendered = renderDirect({ kind: row.kind, subject: row.subject, text: row.text, html: row.html });

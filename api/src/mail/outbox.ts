@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../db/client.js';
-import { mailMessages, outbox } from '../db/schema.js';
+import { mailMessages } from '../db/schema.js';
+import { writeOutbox } from '../delivery/outbox.js';
 import type { Logger } from '../logger.js';
 
 export interface MailMessage {
@@ -32,10 +33,16 @@ export async function queueMail(db: DbOrTx, message: MailMessage, logger: Logger
       status: 'queued',
     })
     .returning({ id: mailMessages.id });
-  await db.insert(outbox).values({
-    kind: 'email.direct',
-    dedupeKey: `email.direct:${row!.id}`,
-    payload: { mailId: row!.id, to: message.to, userId: message.userId ?? null },
-  });
+  await writeOutbox(
+    db,
+    'email.direct',
+    [
+      {
+        dedupeKey: `email.direct:${row!.id}`,
+        payload: { mailId: row!.id, to: message.to, userId: message.userId ?? null },
+      },
+    ],
+    'fail',
+  );
   logger.info({ to: message.to, kind: message.kind, mailId: row!.id }, 'mail queued');
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { TNotification } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
-import { notifications, outbox, users } from '../db/schema.js';
+import { notifications, users } from '../db/schema.js';
+import { writeOutbox } from '../delivery/outbox.js';
 import { LIVE_CHANNEL, publishLive } from '../live/bus.js';
 
 export type NotificationType = TNotification['type'];
@@ -51,9 +52,10 @@ export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string[]> 
       })),
     )
     .returning({ id: notifications.id, userId: notifications.userId });
-  await tx.insert(outbox).values(
+  await writeOutbox(
+    tx,
+    'notification.deliver',
     rows.map((n) => ({
-      kind: 'notification.deliver',
       dedupeKey: `notification:${n.id}`,
       payload: {
         notificationId: n.id,
@@ -63,6 +65,7 @@ export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string[]> 
         visibility: input.visibility,
       },
     })),
+    'fail',
   );
   for (const n of rows) await publishLive(tx, { type: 'notification.created', userId: n.userId, visibility: 'public' });
   return rows.map((n) => n.id);
@@ -129,9 +132,10 @@ export async function notifyMany(tx: DbOrTx, inputs: NotifyInput[]): Promise<str
   if (!values.length) return [];
   await tx.insert(notifications).values(values.map((v) => v.row));
   const rows = values.map((v) => v.row);
-  await tx.insert(outbox).values(
+  await writeOutbox(
+    tx,
+    'notification.deliver',
     rows.map((n, i) => ({
-      kind: 'notification.deliver',
       dedupeKey: `notification:${n.id}`,
       payload: {
         notificationId: n.id,
@@ -141,6 +145,7 @@ export async function notifyMany(tx: DbOrTx, inputs: NotifyInput[]): Promise<str
         visibility: values[i]!.input.visibility,
       },
     })),
+    'fail',
   );
   // One live event per person is enough: their inbox reloads what is new.
   const events = [...new Set(rows.map((n) => n.userId))].map((userId) =>

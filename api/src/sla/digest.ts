@@ -2,7 +2,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { TWeekday } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { outbox, users } from '../db/schema.js';
+import { users } from '../db/schema.js';
+import { writeOutbox } from '../delivery/outbox.js';
 import { zoneOffsets } from './time-zone.js';
 
 const HOUR = 3_600_000;
@@ -114,17 +115,12 @@ export async function writeWeeklyDigests(db: Db, clock: Clock, schedule: DigestS
     ...stats(p.role === 'admin' ? desk : byAgent.get(p.id)),
   }));
   if (!digests.length) return [];
-  const written = await db
-    .insert(outbox)
-    .values(
-      digests.map((d) => ({
-        kind: 'digest.weekly',
-        dedupeKey: `digest:${d.userId}:${d.to}`,
-        payload: { ...d },
-      })),
-    )
-    .onConflictDoNothing()
-    .returning({ dedupeKey: outbox.dedupeKey });
+  const written = await writeOutbox(
+    db,
+    'digest.weekly',
+    digests.map((d) => ({ dedupeKey: `digest:${d.userId}:${d.to}`, payload: { ...d } })),
+    'skip',
+  );
   const fresh = new Set(written.map((w) => w.dedupeKey));
   return digests.filter((d) => fresh.has(`digest:${d.userId}:${d.to}`));
 }

@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import { outbox, tickets } from '../db/schema.js';
+import { tickets } from '../db/schema.js';
+import { writeOutbox } from '../delivery/outbox.js';
 import { notifyMany } from '../notifications/service.js';
 import { clockNames, type ClockName } from './clock.js';
 import { loadSlaSetup } from './setup.js';
@@ -76,17 +77,15 @@ async function remindClock(db: Db, now: Date, beforeMs: number, name: ClockName)
             rows.map((r) => r.id),
           ),
         );
-      const inserted = await tx
-        .insert(outbox)
-        .values(
-          rows.map((r) => ({
-            kind: 'sla.reminder',
-            dedupeKey: `sla:${r.id}:${c.kind}:${r.due!.getTime()}`,
-            payload: { ticketId: r.id, key: r.key, kind: c.kind, dueAt: r.due!.toISOString(), userId: r.assigneeId },
-          })),
-        )
-        .onConflictDoNothing()
-        .returning({ dedupeKey: outbox.dedupeKey });
+      const inserted = await writeOutbox(
+        tx,
+        'sla.reminder',
+        rows.map((r) => ({
+          dedupeKey: `sla:${r.id}:${c.kind}:${r.due!.getTime()}`,
+          payload: { ticketId: r.id, key: r.key, kind: c.kind, dueAt: r.due!.toISOString(), userId: r.assigneeId! },
+        })),
+        'skip',
+      );
       const fresh = new Set(inserted.map((r) => r.dedupeKey));
       const setup = await loadSlaSetup(tx);
       const notes = rows

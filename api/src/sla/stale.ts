@@ -1,7 +1,8 @@
 import { and, asc, eq, isNull, lte, type SQL } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { Db, DbOrTx } from '../db/client.js';
-import { outbox, tickets } from '../db/schema.js';
+import { tickets } from '../db/schema.js';
+import { writeOutbox } from '../delivery/outbox.js';
 import { ticketColumns, type TicketRow } from '../tickets/presenter.js';
 import { postSystemNotice, setStatusBySystem } from '../tickets/service.js';
 
@@ -80,15 +81,17 @@ export async function processStaleTickets(db: Db, clock: Clock, rules: StaleRule
     asc(tickets.pendingSince),
     async (tx, t) => {
       await tx.update(tickets).set({ pendingRemindedAt: now }).where(eq(tickets.id, t.id));
-      const [first] = await tx
-        .insert(outbox)
-        .values({
-          kind: 'ticket.pending_reminder',
-          dedupeKey: `stale:${t.id}:pending_reminder:${t.pendingSince!.getTime()}`,
-          payload: { ticketId: t.id, key: t.key, userId: t.requesterId },
-        })
-        .onConflictDoNothing()
-        .returning({ id: outbox.id });
+      const [first] = await writeOutbox(
+        tx,
+        'ticket.pending_reminder',
+        [
+          {
+            dedupeKey: `stale:${t.id}:pending_reminder:${t.pendingSince!.getTime()}`,
+            payload: { ticketId: t.id, key: t.key, userId: t.requesterId },
+          },
+        ],
+        'skip',
+      );
       if (!first) return;
       await postSystemNotice(tx, clock, t, {
         type: 'pending_reminder',

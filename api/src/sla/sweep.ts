@@ -2,7 +2,8 @@ import { asc, inArray, lt, sql } from 'drizzle-orm';
 import { ticketPriorities, type TTicketPriority } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
 import type { Db, DbOrTx } from '../db/client.js';
-import { auditEvents, groupMembers, outbox, slaEscalations, ticketEvents, tickets } from '../db/schema.js';
+import { auditEvents, groupMembers, slaEscalations, ticketEvents, tickets } from '../db/schema.js';
+import { writeOutbox, type OutboxWrite } from '../delivery/outbox.js';
 import { LIVE_CHANNEL } from '../live/bus.js';
 import { notifyMany, type NotifyInput } from '../notifications/service.js';
 import { snapshot, ticketColumns, type TicketRow } from '../tickets/presenter.js';
@@ -161,7 +162,11 @@ async function recordActions(
   const membersOf = (groupId: string | null) => members.filter((m) => m.groupId === groupId).map((m) => m.userId);
 
   const events: (typeof ticketEvents.$inferInsert)[] = [];
-  const outboxRows: (typeof outbox.$inferInsert)[] = [];
+  const slaRows: Record<'sla.escalation' | 'sla.warning', OutboxWrite<'sla.escalation'>[]> = {
+    'sla.escalation': [],
+    'sla.warning': [],
+  };
+  const changedRows: OutboxWrite<'ticket.changed'>[] = [];
   const notes: NotifyInput[] = [];
   const audits: (typeof auditEvents.$inferInsert)[] = [];
   for (const { before, after, actions } of changes) {
@@ -192,8 +197,7 @@ async function recordActions(
         channel: 'system',
         createdAt: now,
       });
-      outboxRows.push({
-        kind: breach ? 'sla.escalation' : 'sla.warning',
+      slaRows[breach ? 'sla.escalation' : 'sla.warning'].push({
         dedupeKey: `sla:${before.id}:${a.kind}:${a.level}`,
         payload: {
           ticketId: before.id,
@@ -235,15 +239,16 @@ async function recordActions(
       channel: 'system',
     });
     // One chat-card sync per ticket version, as every ticket change writes (tickets/service.ts).
-    outboxRows.push({
-      kind: 'ticket.changed',
+    changedRows.push({
       dedupeKey: `ticket.changed:${after.id}:${after.updatedAt.getTime()}`,
       payload: { ticketId: after.id, key: after.key, action: 'ticket.sla_escalated' },
     });
   }
   await tx.insert(ticketEvents).values(events);
   await tx.insert(auditEvents).values(audits);
-  await tx.insert(outbox).values(outboxRows).onConflictDoNothing();
+  await writeOutbox(tx, 'sla.escalation', slaRows['sla.escalation'], 'skip');
+  await writeOutbox(tx, 'sla.warning', slaRows['sla.warning'], 'skip');
+  await writeOutbox(tx, 'ticket.changed', changedRows, 'skip');
   await notifyMany(tx, notes);
   const live = changes.map((c) =>
     JSON.stringify({ type: 'ticket.updated', ticketId: c.after.id, ticketKey: c.after.key, visibility: 'internal' }),

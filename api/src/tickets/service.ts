@@ -5,7 +5,8 @@ import { attachUploads } from '../attachments/service.js';
 import { recordAudit, systemActor, type Actor } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { DbOrTx } from '../db/client.js';
-import { groups, outbox, settings, ticketCsat, ticketEvents, ticketWatchers, tickets, users } from '../db/schema.js';
+import { groups, settings, ticketCsat, ticketEvents, ticketWatchers, tickets, users } from '../db/schema.js';
+import { writeOutbox } from '../delivery/outbox.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
 import { publishLive } from '../live/bus.js';
@@ -114,19 +115,17 @@ async function addEvent(
     // The chat threads that follow the ticket (under its triage cards) get it from the delivery
     // jobs: one outbox row per transaction, so a reply and the status change it causes arrive
     // together and in order.
-    await tx
-      .insert(outbox)
-      .values({
-        kind: 'ticket.event',
-        dedupeKey: sql`${`ticket.event:${ticket.id}:`} || txid_current()::text`,
-        payload: { ticketId: ticket.id, eventIds: [row!.id] },
-      })
-      .onConflictDoUpdate({
-        target: outbox.dedupeKey,
-        set: {
-          payload: sql`jsonb_set(${outbox.payload}, '{eventIds}', (${outbox.payload} -> 'eventIds') || (excluded.payload -> 'eventIds'))`,
+    await writeOutbox(
+      tx,
+      'ticket.event',
+      [
+        {
+          dedupeKey: sql`${`ticket.event:${ticket.id}:`} || txid_current()::text`,
+          payload: { ticketId: ticket.id, eventIds: [row!.id] },
         },
-      });
+      ],
+      { append: 'eventIds' },
+    );
   }
   return row!;
 }
@@ -165,14 +164,17 @@ async function changed(
     visibility: 'public',
   });
   // One chat-card sync per ticket version: the delivery job renders the ticket as it is then.
-  await tx
-    .insert(outbox)
-    .values({
-      kind: 'ticket.changed',
-      dedupeKey: `ticket.changed:${after.id}:${after.updatedAt.getTime()}`,
-      payload: { ticketId: after.id, key: after.key, action },
-    })
-    .onConflictDoNothing();
+  await writeOutbox(
+    tx,
+    'ticket.changed',
+    [
+      {
+        dedupeKey: `ticket.changed:${after.id}:${after.updatedAt.getTime()}`,
+        payload: { ticketId: after.id, key: after.key, action },
+      },
+    ],
+    'skip',
+  );
 }
 
 async function update(

@@ -45,7 +45,7 @@ export type TRecipient = z.infer<typeof ZRecipient>;
 
 /** What happened, with what a channel may show. Internal content never appears for a requester. */
 export const ZDeliveryFacts = z.object({
-  /** The outbox kind: ticket.changed, notification.deliver, … */
+  /** The outbox kind: ticket.changed, notification.deliver, … (one of `outboxKinds`, outbox.ts) */
   kind: z.string(),
   ticket: ZTicket.nullable(),
   notification: ZNotification.extend({ visibility: z.enum(['public', 'internal']) }).nullable(),
@@ -57,7 +57,10 @@ export const ZDeliveryFacts = z.object({
    */
   events: z.array(ZTimelineEvent).optional(),
   recipient: ZRecipient.nullable(),
-  /** The outbox payload as written, for kinds that carry their own data (escalations, digests). */
+  /**
+   * The outbox payload as written, for kinds that carry their own data (escalations, digests).
+   * Read it with `outboxPayload(facts, kind)`, which checks it against that kind's schema.
+   */
   payload: z.record(z.string(), z.unknown()),
 });
 export type TDeliveryFacts = z.infer<typeof ZDeliveryFacts>;

@@ -7,6 +7,7 @@ export * from './chat.js';
 export * from './kb.js';
 export * from './sla.js';
 export * from './delivery.js';
+export * from './outbox.js';
 export * from './reports.js';
 export * from './audit.js';
 export * from './directory.js';
