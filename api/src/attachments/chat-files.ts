@@ -1,10 +1,9 @@
 import type { Request } from 'express';
 import { and, eq } from 'drizzle-orm';
-import { recordAudit } from '../audit/record.js';
 import { ticketEvents } from '../db/schema.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services } from '../http/context.js';
-import { publishLive } from '../live/bus.js';
+import { recordActivity } from '../tickets/recorder.js';
 import { getVisibleTicket, type TicketContext } from '../tickets/service.js';
 import { judgeFile, refusalText } from './judge.js';
 import { safeFileName } from './names.js';
@@ -101,17 +100,9 @@ export async function attachToEvent(
       contentType: judged.contentType,
       content: file.bytes,
     });
-    await recordAudit(tx, ctx.actor, {
+    await recordActivity(tx, ctx, ticket, {
       action: 'ticket.file_added',
-      entityType: 'ticket',
-      entityId: ticket.id,
-      before: null,
       after: { attachmentId: stored.id, filename: stored.filename, eventId },
-    });
-    await publishLive(tx, {
-      type: 'ticket.updated',
-      ticketId: ticket.id,
-      ticketKey: ticket.key,
       visibility: event.visibility,
     });
     return stored;

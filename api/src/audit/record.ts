@@ -21,18 +21,30 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-/** Append one audit row; call it with the transaction that makes the change. */
+/**
+ * Append one audit row; call it with the transaction that makes the change. Tickets record theirs
+ * through the change recorder (tickets/recorder.ts); this is for everything else (sign-in, users,
+ * groups, settings).
+ */
 export async function recordAudit(db: DbOrTx, actor: Actor, entry: AuditEntry): Promise<void> {
-  await db.insert(auditEvents).values({
-    actorId: actor.userId,
-    actorType: actor.type,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId ?? null,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-    ip: actor.ip ?? null,
-    userAgent: actor.userAgent?.slice(0, 500) ?? null,
-    channel: actor.channel ?? null,
-  });
+  await recordAudits(db, actor, [entry]);
+}
+
+/** Several audit rows by one actor, in one statement. */
+export async function recordAudits(db: DbOrTx, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  await db.insert(auditEvents).values(
+    entries.map((entry) => ({
+      actorId: actor.userId,
+      actorType: actor.type,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId ?? null,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      ip: actor.ip ?? null,
+      userAgent: actor.userAgent?.slice(0, 500) ?? null,
+      channel: actor.channel ?? null,
+    })),
+  );
 }

@@ -1,15 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { ZUuid, type TTicket, type TTimelineEvent, type TUnverifiedEmailData } from '@deskmate/shared';
 import type { Actor } from '../audit/record.js';
-import { recordAudit } from '../audit/record.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import { ticketEvents, tickets, users } from '../db/schema.js';
 import { attachments } from '../db/schema-attachments.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
-import { publishLive } from '../live/bus.js';
 import { canWork, isAgent, viewerFor } from '../tickets/policy.js';
 import { presentEvents, presentTickets, ticketColumns, type TicketRow } from '../tickets/presenter.js';
+import { recordActivity } from '../tickets/recorder.js';
 import { addDeskNote, addReply, getVisibleTicket, ticketContext } from '../tickets/service.js';
 
 export const UNVERIFIED_EMAIL = 'unverified_email';
@@ -112,17 +111,10 @@ export async function decideUnverifiedEmail(
       .set({ data: sql`${ticketEvents.data} || ${JSON.stringify(decided)}::jsonb` })
       .where(eq(ticketEvents.id, note.id))
       .returning();
-    await recordAudit(tx, actor, {
+    await recordActivity(tx, { actor }, visible, {
       action: input.decision === 'accept' ? 'ticket.unverified_email_accepted' : 'ticket.unverified_email_discarded',
-      entityType: 'ticket',
-      entityId: visible.id,
       before: { eventId: note.id, state: 'pending' },
       after: { eventId: note.id, state: decided.state, replyEventId: replyId, sender: data.sender.address },
-    });
-    await publishLive(tx, {
-      type: 'ticket.updated',
-      ticketId: visible.id,
-      ticketKey: visible.key,
       visibility: 'internal',
     });
     const [ticket] = await tx.select(ticketColumns).from(tickets).where(eq(tickets.id, visible.id));

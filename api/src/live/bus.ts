@@ -34,6 +34,18 @@ export async function publishLive(db: DbOrTx, event: LiveEvent): Promise<void> {
   await db.execute(sql`SELECT pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(event)})`);
 }
 
+/** Several announcements in one statement (a bulk change), in order. */
+export async function publishLiveMany(db: DbOrTx, events: readonly LiveEvent[]): Promise<void> {
+  if (events.length <= 1) {
+    if (events[0]) await publishLive(db, events[0]);
+    return;
+  }
+  const texts = events.map((e) => JSON.stringify(e));
+  await db.execute(
+    sql`SELECT pg_notify(${LIVE_CHANNEL}, e) FROM jsonb_array_elements_text(${JSON.stringify(texts)}::jsonb) AS e`,
+  );
+}
+
 /**
  * Live events for this process's SSE streams: a LISTEN on the process's session connection
  * (DATABASE_DIRECT_URL, re-established after a restart by the connection itself), each event

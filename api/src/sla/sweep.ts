@@ -1,12 +1,13 @@
-import { asc, inArray, lt, sql } from 'drizzle-orm';
+import { asc, inArray, lt } from 'drizzle-orm';
 import { ticketPriorities, type TTicketPriority } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
 import type { Db, DbOrTx } from '../db/client.js';
-import { auditEvents, groupMembers, slaEscalations, ticketEvents, tickets } from '../db/schema.js';
+import { systemActor } from '../audit/record.js';
+import { groupMembers, slaEscalations, tickets } from '../db/schema.js';
 import { writeOutbox, type OutboxWrite } from '../delivery/outbox.js';
-import { LIVE_CHANNEL } from '../live/bus.js';
 import { notifyMany, type NotifyInput } from '../notifications/service.js';
 import { snapshot, ticketColumns, type TicketRow } from '../tickets/presenter.js';
+import { recordChanges, recordEvents, type NewEvent, type TicketChange } from '../tickets/recorder.js';
 import {
   clockKind,
   dueActions,
@@ -161,14 +162,13 @@ async function recordActions(
     : [];
   const membersOf = (groupId: string | null) => members.filter((m) => m.groupId === groupId).map((m) => m.userId);
 
-  const events: (typeof ticketEvents.$inferInsert)[] = [];
+  const events: { ticket: TicketRow; event: NewEvent }[] = [];
   const slaRows: Record<'sla.escalation' | 'sla.warning', OutboxWrite<'sla.escalation'>[]> = {
     'sla.escalation': [],
     'sla.warning': [],
   };
-  const changedRows: OutboxWrite<'ticket.changed'>[] = [];
   const notes: NotifyInput[] = [];
-  const audits: (typeof auditEvents.$inferInsert)[] = [];
+  const recorded: TicketChange[] = [];
   for (const { before, after, actions } of changes) {
     const policy = setup.policies.find((p) => p.id === before.slaPolicyId);
     const escalation = escalationOf(policy);
@@ -183,19 +183,19 @@ async function recordActions(
           (priorityChange ? `; priority raised from ${priorityChange.from} to ${priorityChange.to}` : '')
         : `${clockLabel[a.clock]} at risk: ${policy?.warningPercent ?? 75}% of the target used, due ${due}`;
       events.push({
-        ticketId: before.id,
-        kind: 'system',
-        visibility: 'internal',
-        authorId: null,
-        body,
-        data: {
-          type: breach ? 'sla_breach' : 'sla_warning',
-          clock: clockKind(a.clock),
-          level: a.level,
-          dueAt: c.dueAt,
+        ticket: before,
+        event: {
+          kind: 'system',
+          visibility: 'internal',
+          authorId: null,
+          body,
+          data: {
+            type: breach ? 'sla_breach' : 'sla_warning',
+            clock: clockKind(a.clock),
+            level: a.level,
+            dueAt: c.dueAt,
+          },
         },
-        channel: 'system',
-        createdAt: now,
       });
       slaRows[breach ? 'sla.escalation' : 'sla.warning'].push({
         dedupeKey: `sla:${before.id}:${a.kind}:${a.level}`,
@@ -229,31 +229,22 @@ async function recordActions(
         actorId: null,
       });
     }
-    audits.push({
-      actorType: 'system',
+    recorded.push({
       action: actions.some((a) => a.kind.endsWith('_breach')) ? 'ticket.sla_escalated' : 'ticket.sla_warned',
-      entityType: 'ticket',
-      entityId: before.id,
-      before: { ...snapshot(before), escalationLevel: before.escalationLevel },
-      after: { ...snapshot(after), escalationLevel: after.escalationLevel },
-      channel: 'system',
-    });
-    // One chat-card sync per ticket version, as every ticket change writes (tickets/service.ts).
-    changedRows.push({
-      dedupeKey: `ticket.changed:${after.id}:${after.updatedAt.getTime()}`,
-      payload: { ticketId: after.id, key: after.key, action: 'ticket.sla_escalated' },
+      before,
+      after,
+      visibility: 'internal',
+      snapshot: slaSnapshot,
     });
   }
-  await tx.insert(ticketEvents).values(events);
-  await tx.insert(auditEvents).values(audits);
+  // The desk acting by itself: the same recorder as every change, in bulk.
+  const ctx = { actor: systemActor, services: { clock: { now: () => now } } };
+  await recordEvents(tx, ctx, events);
   await writeOutbox(tx, 'sla.escalation', slaRows['sla.escalation'], 'skip');
   await writeOutbox(tx, 'sla.warning', slaRows['sla.warning'], 'skip');
-  await writeOutbox(tx, 'ticket.changed', changedRows, 'skip');
+  await recordChanges(tx, ctx, recorded);
   await notifyMany(tx, notes);
-  const live = changes.map((c) =>
-    JSON.stringify({ type: 'ticket.updated', ticketId: c.after.id, ticketKey: c.after.key, visibility: 'internal' }),
-  );
-  await tx.execute(
-    sql`SELECT pg_notify(${LIVE_CHANNEL}, e) FROM jsonb_array_elements_text(${JSON.stringify(live)}::jsonb) AS e`,
-  );
 }
+
+/** What the audit keeps of a ticket the sweep changed: its snapshot and escalation level. */
+const slaSnapshot = (t: TicketRow) => ({ ...snapshot(t), escalationLevel: t.escalationLevel });

@@ -2,14 +2,12 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { TChannel, TTicketCategory, TTicketPriority, TTicketStatus } from '@deskmate/shared';
 import { attachUploads } from '../attachments/service.js';
-import { recordAudit, systemActor, type Actor } from '../audit/record.js';
+import { systemActor, type Actor } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { DbOrTx } from '../db/client.js';
-import { groups, settings, ticketCsat, ticketEvents, ticketWatchers, tickets, users } from '../db/schema.js';
-import { writeOutbox } from '../delivery/outbox.js';
+import { groups, settings, ticketCsat, ticketWatchers, tickets, users } from '../db/schema.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
-import { publishLive } from '../live/bus.js';
 import { notify, type NotificationType } from '../notifications/service.js';
 import { consume } from '../security/rate-limit.js';
 import { syncSla } from '../sla/sync.js';
@@ -18,7 +16,8 @@ import { classificationText, recordCorrection, recordPrediction } from '../class
 import { wizard } from '@deskmate/shared';
 import { nextTicketKey } from './keys.js';
 import { canView, canWork, isAgent, viewerFor, type Viewer } from './policy.js';
-import { snapshot, ticketColumns, type TicketEventRow, type TicketRow } from './presenter.js';
+import { ticketColumns, type TicketEventRow, type TicketRow } from './presenter.js';
+import { channelOf, isPublicConversation, recordActivity, recordChange, recordEvent } from './recorder.js';
 import { pickRoundRobinAssignee } from './round-robin.js';
 import { canTransition, statusLabel } from './status.js';
 
@@ -43,8 +42,6 @@ export async function ticketContext(
 
 /** What recording a change needs: who acts, with which rights, and the time (the desk's own jobs too). */
 type ChangeContext = Pick<TicketContext, 'actor' | 'viewer'> & { services: Pick<Services, 'clock'> };
-
-const channelOf = (actor: Actor): TChannel => actor.channel ?? 'web';
 
 async function watcherIds(db: DbOrTx, ticketId: string): Promise<string[]> {
   const rows = await db
@@ -79,103 +76,10 @@ export async function getVisibleTicket(db: DbOrTx, viewer: Viewer, key: string):
 
 export { seesInternal } from './policy.js';
 
-async function addEvent(
-  tx: DbOrTx,
-  ctx: ChangeContext,
-  ticket: TicketRow,
-  event: {
-    kind: 'reply' | 'note' | 'system';
-    visibility: 'public' | 'internal';
-    body: string;
-    data?: Record<string, unknown>;
-    authorId?: string | null;
-  },
-): Promise<TicketEventRow> {
-  const [row] = await tx
-    .insert(ticketEvents)
-    .values({
-      ticketId: ticket.id,
-      kind: event.kind,
-      visibility: event.kind === 'note' ? 'internal' : event.visibility,
-      authorId: event.authorId === undefined ? ctx.actor.userId : event.authorId,
-      body: event.body,
-      data: event.data ?? {},
-      channel: channelOf(ctx.actor),
-      createdAt: ctx.services.clock.now(),
-    })
-    .returning();
-  await publishLive(tx, {
-    type: 'ticket.event',
-    ticketId: ticket.id,
-    ticketKey: ticket.key,
-    eventId: row!.id,
-    visibility: row!.visibility,
-  });
-  if (isPublicConversation(row!)) {
-    // The chat threads that follow the ticket (under its triage cards) get it from the delivery
-    // jobs: one outbox row per transaction, so a reply and the status change it causes arrive
-    // together and in order.
-    await writeOutbox(
-      tx,
-      'ticket.event',
-      [
-        {
-          dedupeKey: sql`${`ticket.event:${ticket.id}:`} || txid_current()::text`,
-          payload: { ticketId: ticket.id, eventIds: [row!.id] },
-        },
-      ],
-      { append: 'eventIds' },
-    );
-  }
-  return row!;
-}
+const addEvent = recordEvent;
+const changed = recordChange;
 
-/**
- * The public conversation of a ticket, as the chat threads that follow it show it: public replies
- * and status changes. Internal events never qualify, so they are never planned for a chat thread.
- */
-export function isPublicConversation(event: Pick<TicketEventRow, 'kind' | 'visibility' | 'data'>): boolean {
-  if (event.visibility !== 'public') return false;
-  return (
-    event.kind === 'reply' ||
-    (event.kind === 'system' && (event.data as { type?: unknown } | null)?.type === 'status_changed')
-  );
-}
-
-/** Every change: audit row (before/after), live update, and an outbox row for the chat cards. */
-async function changed(
-  tx: DbOrTx,
-  ctx: ChangeContext,
-  action: string,
-  before: TicketRow | null,
-  after: TicketRow,
-): Promise<void> {
-  await recordAudit(tx, ctx.actor, {
-    action,
-    entityType: 'ticket',
-    entityId: after.id,
-    before: before ? snapshot(before) : null,
-    after: snapshot(after),
-  });
-  await publishLive(tx, {
-    type: before ? 'ticket.updated' : 'ticket.created',
-    ticketId: after.id,
-    ticketKey: after.key,
-    visibility: 'public',
-  });
-  // One chat-card sync per ticket version: the delivery job renders the ticket as it is then.
-  await writeOutbox(
-    tx,
-    'ticket.changed',
-    [
-      {
-        dedupeKey: `ticket.changed:${after.id}:${after.updatedAt.getTime()}`,
-        payload: { ticketId: after.id, key: after.key, action },
-      },
-    ],
-    'skip',
-  );
-}
+export { isPublicConversation };
 
 async function update(
   tx: DbOrTx,
@@ -689,14 +593,11 @@ export async function addNote(
       visibility: 'internal',
       actorId: ctx.actor.userId,
     });
-    await recordAudit(tx, ctx.actor, {
+    await recordActivity(tx, ctx, t, {
       action: 'ticket.note_added',
-      entityType: 'ticket',
-      entityId: t.id,
-      before: null,
       after: { eventId: event.id },
+      visibility: 'internal',
     });
-    await publishLive(tx, { type: 'ticket.updated', ticketId: t.id, ticketKey: t.key, visibility: 'internal' });
     return { ticket: t, event };
   });
 }
@@ -853,13 +754,11 @@ export async function rateTicket(
       body: `Rated ${rating} out of 5`,
       data: { type: 'csat', rating },
     });
-    await recordAudit(tx, ctx.actor, {
+    await recordActivity(tx, ctx, ticket, {
       action: 'ticket.rated',
-      entityType: 'ticket',
-      entityId: ticket.id,
       after: { rating, comment: comment ?? null },
+      visibility: 'public',
     });
-    await publishLive(tx, { type: 'ticket.updated', ticketId: ticket.id, ticketKey: ticket.key, visibility: 'public' });
     return after;
   });
 }
@@ -962,14 +861,7 @@ export async function addDeskNote(
     visibility: 'internal',
     actorId: null,
   });
-  await recordAudit(tx, ctx.actor, {
-    action: note.action,
-    entityType: 'ticket',
-    entityId: ticket.id,
-    before: null,
-    after: { eventId: event.id },
-  });
-  await publishLive(tx, { type: 'ticket.updated', ticketId: ticket.id, ticketKey: ticket.key, visibility: 'internal' });
+  await recordActivity(tx, ctx, ticket, { action: note.action, after: { eventId: event.id }, visibility: 'internal' });
   return event;
 }
 
