@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { wizard, type TChannel, type TChatChannel, type TChatSession } from '@deskmate/shared';
 import type { Actor } from '../audit/record.js';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { DbOrTx } from '../db/client.js';
 import { chatSessions, kbSuggestions, tickets } from '../db/schema.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
-import { createTicket, ticketContext } from '../tickets/service.js';
+import { createTicket, inCallerTransaction, ticketContext } from '../tickets/service.js';
 import { adoptSessionFiles, dropSessionFiles } from './files.js';
 
 type SessionRow = typeof chatSessions.$inferSelect;
@@ -126,17 +126,17 @@ async function fileTicket(
     };
   // Everything in the caller's transaction, which holds this request's one connection: a second
   // one, wanted while holding the first, can wait forever on a pooler's exhausted pool.
-  const scoped: Services = { ...services, db: tx as unknown as Db };
+  const scoped = inCallerTransaction(services, tx);
   const ctx = await ticketContext(scoped, { ...actor, channel: ticketChannel[row.channel as TChatChannel] }, user);
   const description = [draft.description, draft.details ? `\nDetails: ${draft.details}` : ''].join('');
   try {
-    const ticket = await tx.transaction((inner) =>
-      createTicket(
-        ctx,
-        { title: draft.title, description, category: draft.category, priority: draft.priority, attachmentIds },
-        { tx: inner },
-      ),
-    );
+    const ticket = await createTicket(ctx, {
+      title: draft.title,
+      description,
+      category: draft.category,
+      priority: draft.priority,
+      attachmentIds,
+    });
     await tx.execute(sql`
       UPDATE kb_suggestions SET ticket_id = ${ticket.id}
       WHERE session_id = ${row.id} AND ticket_id IS NULL`);

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { Actor } from '../audit/record.js';
 import { recordAudit } from '../audit/record.js';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { DbOrTx } from '../db/client.js';
 import { inboundEvents, ticketWatchers, tickets, users } from '../db/schema.js';
 import { emailInbound, emailMessageIds } from '../db/schema-email.js';
 import { AppError } from '../http/errors.js';
@@ -11,7 +11,7 @@ import type { Services, UserRow } from '../http/context.js';
 import { consume } from '../security/rate-limit.js';
 import { canView, canWork, isAgent } from '../tickets/policy.js';
 import { ticketColumns, type TicketRow } from '../tickets/presenter.js';
-import { addNote, addReply, createTicket, setWatcher, ticketContext } from '../tickets/service.js';
+import { addNote, addReply, createTicket, inCallerTransaction, setWatcher, ticketContext } from '../tickets/service.js';
 import {
   emailIdentity,
   isOwnAddress,
@@ -208,7 +208,7 @@ export async function processInboundEmail(
     if (failsDmarc(mail) && !(match.by === 'token' && match.tokenUserId === sender?.id))
       return record({ outcome: 'rejected', reason: 'dmarc_fail', matchedBy: match.by, userId: sender?.id ?? null });
 
-    const scoped: Services = { ...services, db: tx as unknown as Db };
+    const scoped = inCallerTransaction(services, tx);
     const attachments = await sortAttachments(mail.attachments, {
       maxBytes: services.config.EMAIL_ATTACHMENT_MAX_BYTES,
       types: services.config.EMAIL_ATTACHMENT_TYPES,
@@ -580,13 +580,10 @@ async function openTicket(
       attachments.keep,
       attachments.skipped,
     ).slice(0, MAX_BODY);
-    const ticket = await tx.transaction((inner) =>
-      createTicket(
-        ctx,
-        { title: ticketTitle(mail.subject, `Email from ${sender!.name}`).slice(0, 200), description },
-        { tx: inner },
-      ),
-    );
+    const ticket = await createTicket(ctx, {
+      title: ticketTitle(mail.subject, `Email from ${sender!.name}`).slice(0, 200),
+      description,
+    });
     // Colleagues copied in (and known to the desk) follow the ticket: their reply-all lands on it.
     const copied = [...addressesOf(mail.to), ...addressesOf(mail.cc)].filter(
       (a) => a !== address && !isOwnAddress(emailIdentity(config), a),

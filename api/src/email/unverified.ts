@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { ZUuid, type TTicket, type TTimelineEvent, type TUnverifiedEmailData } from '@deskmate/shared';
 import type { Actor } from '../audit/record.js';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { DbOrTx } from '../db/client.js';
 import { ticketEvents, tickets, users } from '../db/schema.js';
 import { attachments } from '../db/schema-attachments.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -9,7 +9,14 @@ import type { Services, UserRow } from '../http/context.js';
 import { canWork, isAgent, viewerFor } from '../tickets/policy.js';
 import { presentEvents, presentTickets, ticketColumns, type TicketRow } from '../tickets/presenter.js';
 import { recordActivity } from '../tickets/recorder.js';
-import { addDeskNote, addReply, getVisibleTicket, ticketContext } from '../tickets/service.js';
+import {
+  addDeskNote,
+  addReply,
+  getVisibleTicket,
+  inCallerTransaction,
+  systemContext,
+  ticketContext,
+} from '../tickets/service.js';
 
 export const UNVERIFIED_EMAIL = 'unverified_email';
 
@@ -31,10 +38,9 @@ export async function addUnverifiedEmailNote(
     subject: mail.subject,
     why: mail.why,
   };
-  const event = await addDeskNote(tx, services.clock, ticket, {
+  const event = await addDeskNote(systemContext(tx, services.clock, 'email'), ticket, {
     body: mail.body,
     data: { ...data },
-    channel: 'email',
     title: `Mail from an unverified sender on ${ticket.key}`,
     action: 'ticket.unverified_email_noted',
   });
@@ -61,7 +67,7 @@ export async function decideUnverifiedEmail(
   input: { key: string; eventId: string; decision: 'accept' | 'discard' },
 ): Promise<UnverifiedEmailDecision> {
   return services.db.transaction(async (tx) => {
-    const scoped: Services = { ...services, db: tx as unknown as Db };
+    const scoped = inCallerTransaction(services, tx);
     const viewer = await viewerFor(tx, user);
     const visible = await getVisibleTicket(tx, viewer, input.key);
     if (!canWork(viewer, visible)) throw new AppError('forbidden', 'Only agents working this ticket can do this');

@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from '../db/client.js';
 import { tickets } from '../db/schema.js';
 import { writeOutbox } from '../delivery/outbox.js';
 import { ticketColumns, type TicketRow } from '../tickets/presenter.js';
-import { postSystemNotice, setStatusBySystem } from '../tickets/service.js';
+import { postSystemNotice, setStatusBySystem, systemContext } from '../tickets/service.js';
 
 const DAY = 86_400_000;
 const BATCH = 100;
@@ -43,8 +43,7 @@ export async function processStaleTickets(db: Db, clock: Clock, rules: StaleRule
     asc(tickets.resolvedAt),
     async (tx, t) => {
       await setStatusBySystem(
-        tx,
-        clock,
+        systemContext(tx, clock),
         t,
         'closed',
         `Closed automatically ${plural(rules.closeResolvedAfterDays, 'day')} after it was resolved.`,
@@ -61,8 +60,7 @@ export async function processStaleTickets(db: Db, clock: Clock, rules: StaleRule
     async (tx, t) => {
       const waited = Math.floor((now.getTime() - t.pendingSince!.getTime()) / DAY);
       await setStatusBySystem(
-        tx,
-        clock,
+        systemContext(tx, clock),
         t,
         'resolved',
         `Resolved automatically: we have been waiting ${plural(waited, 'day')} for a reply. Reply to reopen it.`,
@@ -93,7 +91,7 @@ export async function processStaleTickets(db: Db, clock: Clock, rules: StaleRule
         'skip',
       );
       if (!first) return;
-      await postSystemNotice(tx, clock, t, {
+      await postSystemNotice(systemContext(tx, clock), t, {
         type: 'pending_reminder',
         title: `${t.key} is waiting for your reply`,
         body:
