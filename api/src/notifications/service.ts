@@ -4,7 +4,7 @@ import type { TNotification } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { notifications, users } from '../db/schema.js';
 import { writeOutbox } from '../delivery/outbox.js';
-import { LIVE_CHANNEL, publishLive } from '../live/bus.js';
+import { publishLiveMany } from '../live/bus.js';
 
 export type NotificationType = TNotification['type'];
 
@@ -67,7 +67,10 @@ export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string[]> 
     })),
     'fail',
   );
-  for (const n of rows) await publishLive(tx, { type: 'notification.created', userId: n.userId, visibility: 'public' });
+  await publishLiveMany(
+    tx,
+    rows.map((n) => ({ type: 'notification.created', userId: n.userId, visibility: 'public' })),
+  );
   return rows.map((n) => n.id);
 }
 
@@ -148,11 +151,13 @@ export async function notifyMany(tx: DbOrTx, inputs: NotifyInput[]): Promise<str
     'fail',
   );
   // One live event per person is enough: their inbox reloads what is new.
-  const events = [...new Set(rows.map((n) => n.userId))].map((userId) =>
-    JSON.stringify({ type: 'notification.created', userId, visibility: 'public' }),
-  );
-  await tx.execute(
-    sql`SELECT pg_notify(${LIVE_CHANNEL}, e) FROM jsonb_array_elements_text(${JSON.stringify(events)}::jsonb) AS e`,
+  await publishLiveMany(
+    tx,
+    [...new Set(rows.map((n) => n.userId))].map((userId) => ({
+      type: 'notification.created',
+      userId,
+      visibility: 'public',
+    })),
   );
   return rows.map((n) => n.id);
 }
