@@ -3,11 +3,12 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { TTicketStatus } from '@deskmate/shared';
 import type { DbOrTx } from '../../db/client.js';
 import { tickets } from '../../db/schema.js';
+import { attachUploads } from '../../attachments/service.js';
 import { AppError } from '../../http/errors.js';
 import { notify } from '../../notifications/service.js';
 import { canWork } from '../policy.js';
-import { ticketColumns, type TicketRow } from '../presenter.js';
-import { recordEvent } from '../recorder.js';
+import { ticketColumns, type TicketEventRow, type TicketRow } from '../presenter.js';
+import { recordEvent, type NewEvent } from '../recorder.js';
 import { canTransition, statusLabel } from '../status.js';
 import type { ChangeContext } from './context.js';
 
@@ -88,4 +89,40 @@ export async function applyStatus(
     actorId: ctx.actor.userId,
   });
   return after;
+}
+
+/**
+ * A reply or note with the author's uploads: the event owns its files, which are then exactly as
+ * public or internal as it is. Recorded before any notification, whose deliveries read the files.
+ */
+export async function recordWithFiles(
+  tx: DbOrTx,
+  ctx: ChangeContext,
+  ticket: TicketRow,
+  event: NewEvent,
+  attachmentIds: readonly string[],
+): Promise<TicketEventRow> {
+  const row = await recordEvent(tx, ctx, ticket, event);
+  const link = { ticketId: ticket.id, eventId: row.id };
+  await attachUploads(tx, ctx.viewer.user, attachmentIds, link, ctx.services.clock.now());
+  return row;
+}
+
+/** Tell an agent a ticket was assigned to them (`actorId` null: the desk did it, round-robin). */
+export async function notifyAssigned(
+  tx: DbOrTx,
+  ticket: TicketRow,
+  assigneeId: string,
+  actorId: string | null,
+): Promise<void> {
+  const title = `${ticket.key} was assigned to you`;
+  await notify(tx, {
+    userIds: [assigneeId],
+    type: 'assigned',
+    ticket,
+    title,
+    body: ticket.title,
+    visibility: 'public',
+    actorId,
+  });
 }

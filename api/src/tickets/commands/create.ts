@@ -6,7 +6,6 @@ import { classificationText, recordPrediction } from '../../classifier/feedback.
 import type { DbOrTx } from '../../db/client.js';
 import { groups, settings, tickets, users } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
-import { notify } from '../../notifications/service.js';
 import { consume } from '../../security/rate-limit.js';
 import { syncSla } from '../../sla/sync.js';
 import { nextTicketKey } from '../keys.js';
@@ -14,6 +13,7 @@ import { isAgent } from '../policy.js';
 import { ticketColumns, type TicketRow } from '../presenter.js';
 import { channelOf, recordChange, recordEvent } from '../recorder.js';
 import { pickRoundRobinAssignee } from '../round-robin.js';
+import { notifyAssigned } from './apply.js';
 import type { TicketContext } from './context.js';
 
 const maxPriority = wizard.maxPriority;
@@ -132,15 +132,7 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
         data: { type: 'assigned', to: assigneeId },
         authorId: null,
       });
-      await notify(tx, {
-        userIds: [assigneeId],
-        type: 'assigned',
-        ticket: t,
-        title: `${t.key} was assigned to you`,
-        body: t.title,
-        visibility: 'public',
-        actorId: null,
-      });
+      await notifyAssigned(tx, t, assigneeId, null);
     }
     await recordChange(tx, ctx, 'ticket.created', null, t);
     return t;

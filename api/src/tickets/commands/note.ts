@@ -1,8 +1,7 @@
-import { attachUploads } from '../../attachments/service.js';
 import { notify } from '../../notifications/service.js';
 import type { TicketEventRow, TicketRow } from '../presenter.js';
-import { recordActivity, recordEvent } from '../recorder.js';
-import { applyRaw } from './apply.js';
+import { recordActivity } from '../recorder.js';
+import { applyRaw, recordWithFiles } from './apply.js';
 import type { TicketContext } from './context.js';
 import { assertWorker, lockVisible } from './load.js';
 import { mentionedAgents } from './mentions.js';
@@ -18,15 +17,7 @@ export async function addNote(
     const { ticket: before } = await lockVisible(tx, ctx.viewer, key);
     assertWorker(ctx.viewer, before);
     const t = await applyRaw(tx, ctx, before, {});
-    const event = await recordEvent(tx, ctx, t, { kind: 'note', visibility: 'internal', body });
-    // The note owns them: they are as internal as it is.
-    await attachUploads(
-      tx,
-      ctx.viewer.user,
-      attachmentIds,
-      { ticketId: t.id, eventId: event.id },
-      ctx.services.clock.now(),
-    );
+    const event = await recordWithFiles(tx, ctx, t, { kind: 'note', visibility: 'internal', body }, attachmentIds);
     const mentions = await mentionedAgents(tx, body);
     await notify(tx, {
       userIds: mentions,

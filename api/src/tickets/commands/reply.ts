@@ -1,13 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { attachUploads } from '../../attachments/service.js';
 import { tickets } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import { notify } from '../../notifications/service.js';
 import { syncSla } from '../../sla/sync.js';
 import { canWork } from '../policy.js';
 import type { TicketEventRow, TicketRow } from '../presenter.js';
-import { recordChange, recordEvent } from '../recorder.js';
-import { applyRaw, applyStatus, audience } from './apply.js';
+import { recordChange } from '../recorder.js';
+import { applyRaw, applyStatus, audience, recordWithFiles } from './apply.js';
 import type { TicketContext } from './context.js';
 import { lockVisible } from './load.js';
 import { mentionedAgents } from './mentions.js';
@@ -34,15 +33,7 @@ export async function addReply(
       repliesText: sql`left(${tickets.repliesText} || ${`\n${body}`}, 200000)`,
       ...(worker && !before.firstRespondedAt ? { firstRespondedAt: ctx.services.clock.now() } : {}),
     });
-    const event = await recordEvent(tx, ctx, t, { kind: 'reply', visibility: 'public', body });
-    // Before the notifications: their deliveries read the reply's files.
-    await attachUploads(
-      tx,
-      ctx.viewer.user,
-      attachmentIds,
-      { ticketId: t.id, eventId: event.id },
-      ctx.services.clock.now(),
-    );
+    const event = await recordWithFiles(tx, ctx, t, { kind: 'reply', visibility: 'public', body }, attachmentIds);
     if (!worker && (t.status === 'pending' || t.status === 'resolved')) {
       t = await applyStatus(tx, ctx, t, watchers, 'open', { reason: 'the requester replied', quiet: true });
     } else if (worker && t.status === 'new') {

@@ -9,7 +9,7 @@ import { syncSla } from '../../sla/sync.js';
 import { canWork } from '../policy.js';
 import type { TicketRow } from '../presenter.js';
 import { recordChange, recordEvent } from '../recorder.js';
-import { applyRaw, applyStatus } from './apply.js';
+import { applyRaw, applyStatus, notifyAssigned } from './apply.js';
 import type { ChangeContext, TicketContext } from './context.js';
 import { lockVisible } from './load.js';
 
@@ -38,16 +38,7 @@ async function applyAssign(
     body: assigneeId ? `Assigned to ${name}` : 'Unassigned',
     data: { type: assigneeId ? 'assigned' : 'unassigned', from: ticket.assigneeId, to: assigneeId },
   });
-  if (assigneeId)
-    await notify(tx, {
-      userIds: [assigneeId],
-      type: 'assigned',
-      ticket: after,
-      title: `${after.key} was assigned to you`,
-      body: after.title,
-      visibility: 'public',
-      actorId: ctx.actor.userId,
-    });
+  if (assigneeId) await notifyAssigned(tx, after, assigneeId, ctx.actor.userId);
   if (ticket.assigneeId)
     await notify(tx, {
       userIds: [ticket.assigneeId],
