@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { ZUuid, type TTicket, type TTimelineEvent, type TUnverifiedEmailData } from '@deskmate/shared';
+import { ZUuid, type TTicket, type TTimelineEvent, type TUnverifiedEmailData, isAgent } from '@deskmate/shared';
 import type { Actor } from '../audit/record.js';
 import { recordAudit } from '../audit/record.js';
 import type { Db, DbOrTx } from '../db/client.js';
@@ -8,7 +8,7 @@ import { attachments } from '../db/schema-attachments.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
 import { publishLive } from '../live/bus.js';
-import { canWork, isAgent, viewerFor } from '../tickets/policy.js';
+import { canWork, viewerFor } from '../tickets/policy.js';
 import { presentEvents, presentTickets, ticketColumns, type TicketRow } from '../tickets/presenter.js';
 import { addDeskNote, addReply, getVisibleTicket, ticketContext } from '../tickets/service.js';
 

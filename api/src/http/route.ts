@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
+import { hasRole } from '@deskmate/shared';
 import type { Actor } from '../audit/record.js';
 import { AppError, validationError } from './errors.js';
 import type { Auth, Services, UserRow } from './context.js';
@@ -53,8 +54,6 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(
   return route;
 }
 
-const roleRank = { requester: 0, agent: 1, admin: 2 } as const;
-
 function authorize(route: RouteDefinition, auth: Auth | null): UserRow | null {
   if (route.access === 'public') return auth && auth.kind !== 'half' ? auth.user : null;
   if (!auth) throw new AppError('unauthenticated', 'Sign in first');
@@ -78,8 +77,9 @@ function authorize(route: RouteDefinition, auth: Auth | null): UserRow | null {
   }
   if (!auth.user)
     throw new AppError('forbidden', 'An API token must act for a user here (X-Deskmate-Act-As-Provider and -User)');
-  const need = route.access === 'admin' ? 2 : route.access === 'agent' ? 1 : 0;
-  if (roleRank[auth.user.role] < need) {
+  // The route table stays declarative; the ranking of roles is the shared helper's.
+  const least = route.access === 'user' ? 'requester' : route.access;
+  if (!hasRole(auth.user, least)) {
     throw new AppError('forbidden', route.access === 'admin' ? 'Only admins can do this' : 'Only agents can do this');
   }
   return auth.user;

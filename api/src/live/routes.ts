@@ -5,6 +5,7 @@ import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
 import { canView, canWork, viewerFor, type Viewer } from '../tickets/policy.js';
 import type { LiveEvent } from './bus.js';
+import { isRequester } from '@deskmate/shared';
 
 const HEARTBEAT_MS = 25_000;
 const RECHECK_MS = 30_000;
@@ -49,7 +50,7 @@ const loaders = new WeakMap<Services, ReturnType<typeof accessLoader>>();
 export async function mayReceive(services: Services, viewer: Viewer, event: LiveEvent): Promise<boolean> {
   if (event.type === 'notification.created') return event.userId === viewer.user.id;
   if (!event.ticketId) return false;
-  if (event.visibility === 'internal' && viewer.user.role === 'requester') return false;
+  if (event.visibility === 'internal' && isRequester(viewer.user)) return false;
   let load = loaders.get(services);
   if (!load) loaders.set(services, (load = accessLoader(services)));
   const access = await load(event.ticketId);

@@ -4,6 +4,7 @@ import type { TNotification } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { notifications, outbox, users } from '../db/schema.js';
 import { LIVE_CHANNEL, publishLive } from '../live/bus.js';
+import { isAgent } from '@deskmate/shared';
 
 export type NotificationType = TNotification['type'];
 
@@ -32,7 +33,7 @@ export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string[]> 
     .select({ id: users.id, role: users.role })
     .from(users)
     .where(and(inArray(users.id, ids), eq(users.active, true)));
-  ids = recipients.filter((r) => input.visibility === 'public' || r.role !== 'requester').map((r) => r.id);
+  ids = recipients.filter((r) => input.visibility === 'public' || isAgent(r)).map((r) => r.id);
   if (!ids.length) return [];
   const rows = await tx
     .insert(notifications)

@@ -1,4 +1,5 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { isAdmin, isAgent } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { groupMembers, ticketEvents, ticketWatchers, tickets } from '../db/schema.js';
 import { attachments } from '../db/schema-attachments.js';
@@ -11,7 +12,7 @@ export interface Viewer {
 }
 
 export async function viewerFor(db: DbOrTx, user: UserRow): Promise<Viewer> {
-  if (user.role === 'requester') return { user, groupIds: [] };
+  if (!isAgent(user)) return { user, groupIds: [] };
   const rows = await db
     .select({ groupId: groupMembers.groupId })
     .from(groupMembers)
@@ -19,7 +20,8 @@ export async function viewerFor(db: DbOrTx, user: UserRow): Promise<Viewer> {
   return { user, groupIds: rows.map((r) => r.groupId) };
 }
 
-export const isAgent = (user: UserRow) => user.role === 'agent' || user.role === 'admin';
+/** Re-exported for the ticket commands that import it from here; the helper itself is shared. */
+export { isAgent };
 
 type Access = { requesterId: string; assigneeId: string | null; groupId: string | null };
 
@@ -29,17 +31,17 @@ type Access = { requesterId: string; assigneeId: string | null; groupId: string 
  */
 export function canView(viewer: Viewer, ticket: Access, watcherIds: readonly string[]): boolean {
   const { user } = viewer;
-  if (user.role === 'admin') return true;
+  if (isAdmin(user)) return true;
   if (ticket.requesterId === user.id || watcherIds.includes(user.id)) return true;
-  if (user.role !== 'agent') return false;
+  if (!isAgent(user)) return false;
   return ticket.assigneeId === user.id || ticket.groupId === null || viewer.groupIds.includes(ticket.groupId);
 }
 
 /** Who works a ticket (claim, assign, status, notes): agents who can see it, as agents. */
 export function canWork(viewer: Viewer, ticket: Access): boolean {
   const { user } = viewer;
-  if (user.role === 'admin') return true;
-  if (user.role !== 'agent') return false;
+  if (isAdmin(user)) return true;
+  if (!isAgent(user)) return false;
   return ticket.assigneeId === user.id || ticket.groupId === null || viewer.groupIds.includes(ticket.groupId);
 }
 
@@ -81,9 +83,9 @@ export function attachmentsVisibleTo(viewer: Viewer, ticket: Visible): SQL {
 /** The same rule as `canView`, as SQL for lists and search. */
 export function visibleTo(viewer: Viewer): SQL | undefined {
   const { user } = viewer;
-  if (user.role === 'admin') return undefined;
+  if (isAdmin(user)) return undefined;
   const own = sql`(${tickets.requesterId} = ${user.id} OR EXISTS (SELECT 1 FROM ${ticketWatchers} w WHERE w.ticket_id = ${tickets.id} AND w.user_id = ${user.id}))`;
-  if (user.role !== 'agent') return own;
+  if (!isAgent(user)) return own;
   const groups = viewer.groupIds.length
     ? sql`${tickets.groupId} IN (${sql.join(
         viewer.groupIds.map((g) => sql`${g}`),

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { TDirectoryAgent } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { groupMembers, users } from '../db/schema.js';
+import { isAdmin } from '@deskmate/shared';
 
 /**
  * The people tickets can be assigned to: active agents and admins, with their groups, by name.
@@ -24,5 +25,5 @@ export async function listAgentDirectory(db: DbOrTx): Promise<TDirectoryAgent[]>
     .where(and(eq(users.active, true), inArray(users.role, ['agent', 'admin'])))
     .groupBy(users.id)
     .orderBy(asc(users.name), asc(users.id));
-  return rows.map((r) => ({ ...r, role: r.role === 'admin' ? 'admin' : 'agent' }));
+  return rows.map((r) => ({ ...r, role: isAdmin(r) ? 'admin' : 'agent' }));
 }

@@ -9,6 +9,7 @@ import type { Services, UserRow } from '../http/context.js';
 import { queueMail } from '../mail/outbox.js';
 import { presentUser } from '../presenters/user.js';
 import { randomToken, sha256 } from '../security/crypto.js';
+import { isAdmin } from '@deskmate/shared';
 
 const INVITE_TTL_MS = 7 * 86_400_000;
 
@@ -88,7 +89,7 @@ export async function inviteUser(
 }
 
 async function assertAnotherAdminRemains(tx: DbOrTx, user: UserRow): Promise<void> {
-  if (user.role !== 'admin' || !user.active) return;
+  if (!isAdmin(user) || !user.active) return;
   const [row] = await tx
     .select({ n: count() })
     .from(users)
@@ -101,7 +102,7 @@ export async function changeRole(services: Services, id: string, role: TUserRole
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended('users:admins', 0))`);
     const before = await getUser(tx, id);
     if (before.role === role) return before;
-    if (role !== 'admin') await assertAnotherAdminRemains(tx, before);
+    if (!isAdmin(role)) await assertAnotherAdminRemains(tx, before);
     await tx
       .update(users)
       .set({ role, updatedAt: sql`now()` })

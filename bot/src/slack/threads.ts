@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { ApiError, ZTicketEventResponse } from '@deskmate/shared';
+import { ApiError, ZTicketEventResponse, isAgent } from '@deskmate/shared';
 import { attachToEvent, sharedLine, type TChatFile } from '../files.js';
-import { isAgent, userMessage, type SlackContext } from './context.js';
+import { userMessage, type SlackContext } from './context.js';
 
 const ZMessageRef = z.object({ kind: z.string(), ticketKey: z.string(), userId: z.string().nullable() });
 type TThread = z.infer<typeof ZMessageRef>;

@@ -8,6 +8,7 @@ import type { UserRow } from '../../http/context.js';
 import { revokeTokens } from '../service.js';
 import { SsoError } from './errors.js';
 import type { SsoPerson, SsoProviderConfig } from './presets.js';
+import { isAdmin } from '@deskmate/shared';
 
 /** The placeholder address a chat-only requester gets (users/service.ts resolveChatIdentity). */
 const CHAT_PLACEHOLDER = /@chat\.deskmate\.invalid$/;
@@ -218,7 +219,7 @@ async function changeRoleBySso(
   actor: Actor,
 ): Promise<UserRow> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended('users:admins', 0))`);
-  if (user.role === 'admin') {
+  if (isAdmin(user)) {
     const [row] = await tx
       .select({ n: count() })
       .from(users)

@@ -1,7 +1,7 @@
 import type { BlockElementAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { assignableAgents, ZDirectoryAgentList, ZTicketResponse } from '@deskmate/shared';
-import { isAgent, userMessage, type SlackContext } from '../context.js';
+import { assignableAgents, ZDirectoryAgentList, ZTicketResponse, isAgent } from '@deskmate/shared';
+import { userMessage, type SlackContext } from '../context.js';
 import { ids } from '../render/ids.js';
 import { assignModal, priorityModal, replyModal, resolveModal } from '../render/modals.js';
 import type { ActionHandler } from './types.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ZAnnouncement, ZTicketList, type TTicket } from '@deskmate/shared';
-import { isAgent, type SlackContext } from '../context.js';
+import { ZAnnouncement, ZTicketList, type TTicket, isAgent } from '@deskmate/shared';
+import type { SlackContext } from '../context.js';
 import type { EventArgs } from './types.js';
 import { homeView } from '../render/home.js';
 

@@ -1,6 +1,6 @@
 import type { App, SlackViewMiddlewareArgs, AllMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { ZTicketEventResponse, ZTicketResponse } from '@deskmate/shared';
-import { isAgent, userMessage, type SlackContext } from '../context.js';
+import { ZTicketEventResponse, ZTicketResponse, isAgent } from '@deskmate/shared';
+import { userMessage, type SlackContext } from '../context.js';
 import { ids } from '../render/ids.js';
 import { modalContext, type TModalContext } from '../render/modals.js';
 

@@ -1,4 +1,4 @@
-import { ApiError, helpRequest } from '@deskmate/shared';
+import { ApiError, helpRequest, isAgent } from '@deskmate/shared';
 import { TurnContext } from 'botbuilder';
 import { sharedLine, type TFileOutcome } from '../../files.js';
 import { fetchableFiles, teamsFileRefs, type TTeamsFileRef } from '../files.js';
@@ -11,7 +11,7 @@ import {
   referenceFor,
   threadRoot,
 } from '../references.js';
-import { cardMessage, isAgent, peopleMessage, START_TEXT_MAX, type TeamsDeps } from './deps.js';
+import { cardMessage, peopleMessage, START_TEXT_MAX, type TeamsDeps } from './deps.js';
 import { onHelpRequest } from './kb.js';
 import { showPrompt } from './wizard.js';
 

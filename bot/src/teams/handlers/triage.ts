@@ -1,4 +1,4 @@
-import { ApiError, type TTicket } from '@deskmate/shared';
+import { ApiError, type TTicket, isAgent } from '@deskmate/shared';
 import type { TurnContext } from 'botbuilder';
 import type { TPerson } from '../identity.js';
 import {
@@ -11,7 +11,7 @@ import {
   type TTicketViewer,
 } from '../render/index.js';
 import { ZPriorityField } from '../render/actions.js';
-import { clickedCard, isAgent, peopleMessage, replaceCard, type TeamsDeps } from './deps.js';
+import { clickedCard, peopleMessage, replaceCard, type TeamsDeps } from './deps.js';
 
 type TTriageAction = Extract<TCardAction, { dm: 'triage' }>;
 
