@@ -26,3 +26,6 @@ export const isAdmin = (who: HasRole): boolean => roleOf(who) === 'admin';
 
 /** Requesters only: neither agent nor admin. */
 export const isRequester = (who: HasRole): boolean => roleOf(who) === 'requester';
+
+/** The roles that work tickets, for queries that select them (`role IN (...)`). */
+export const agentRoles: readonly TUserRole[] = ['agent', 'admin'];

@@ -2,7 +2,6 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { isAdmin, isAgent } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { groupMembers, ticketEvents, ticketWatchers, tickets } from '../db/schema.js';
-import { attachments } from '../db/schema-attachments.js';
 import type { UserRow } from '../http/context.js';
 
 /** A user with what ticket access depends on: their role and their groups. */
@@ -62,22 +61,6 @@ export type Visible = Access & { id: string };
 export function eventsVisibleTo(viewer: Viewer, ticket: Visible): SQL {
   const own = eq(ticketEvents.ticketId, ticket.id);
   return seesInternal(viewer, ticket) ? own : and(own, eq(ticketEvents.visibility, 'public'))!;
-}
-
-/**
- * The ticket's attachments this viewer may read: the same rule as the event each one belongs to.
- * A file of the ticket itself (its opening mail, the files it was opened with: no event) is as
- * public as the ticket; a file of an internal note is seen only by those who see internal notes;
- * an upload not attached yet belongs to no ticket and is never selected. Every read of
- * attachments (list, download, thumbnail, the timeline, email notifications) selects through this.
- */
-export function attachmentsVisibleTo(viewer: Viewer, ticket: Visible): SQL {
-  const own = eq(attachments.ticketId, ticket.id);
-  if (seesInternal(viewer, ticket)) return own;
-  return and(
-    own,
-    sql`(${attachments.eventId} IS NULL OR EXISTS (SELECT 1 FROM ${ticketEvents} e WHERE e.id = ${attachments.eventId} AND e.ticket_id = ${attachments.ticketId} AND e.visibility = 'public'))`,
-  )!;
 }
 
 /** The same rule as `canView`, as SQL for lists and search. */

@@ -10,6 +10,7 @@ import { queueMail } from '../mail/outbox.js';
 import { presentUser } from '../presenters/user.js';
 import { randomToken, sha256 } from '../security/crypto.js';
 import { isAdmin } from '@deskmate/shared';
+import { activeAdminsSql, isActiveAdmin } from './policy.js';
 
 const INVITE_TTL_MS = 7 * 86_400_000;
 
@@ -89,11 +90,8 @@ export async function inviteUser(
 }
 
 async function assertAnotherAdminRemains(tx: DbOrTx, user: UserRow): Promise<void> {
-  if (!isAdmin(user) || !user.active) return;
-  const [row] = await tx
-    .select({ n: count() })
-    .from(users)
-    .where(and(eq(users.role, 'admin'), eq(users.active, true)));
+  if (!isActiveAdmin(user)) return;
+  const [row] = await tx.select({ n: count() }).from(users).where(activeAdminsSql());
   if (Number(row?.n ?? 0) <= 1) throw new AppError('conflict', 'At least one active admin must remain');
 }
 
