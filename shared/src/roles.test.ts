@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasRole, isAdmin, isAgent, isRequester, userRoles } from './index.js';
+import { hasRole, isAdmin, isAgent, isRequester, outranks, userRoles } from './index.js';
 
 describe('the role helper', () => {
   it('ranks requester < agent < admin, for a user or a bare role', () => {
@@ -10,11 +10,12 @@ describe('the role helper', () => {
       isRequester({ role }),
       hasRole(role, 'requester'),
       hasRole({ role }, 'admin'),
+      outranks(role, 'agent'),
     ]);
     expect(table).toEqual([
-      ['requester', false, false, true, true, false],
-      ['agent', true, false, false, true, false],
-      ['admin', true, true, false, true, true],
+      ['requester', false, false, true, true, false, false],
+      ['agent', true, false, false, true, false, false],
+      ['admin', true, true, false, true, true, true],
     ]);
   });
 });

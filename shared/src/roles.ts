@@ -18,6 +18,9 @@ const roleOf = (who: HasRole): TUserRole => (typeof who === 'string' ? who : who
 /** At least this role: `hasRole(user, 'agent')` is true for agents and admins. */
 export const hasRole = (who: HasRole, least: TUserRole): boolean => roleRank[roleOf(who)] >= roleRank[least];
 
+/** A role above another: the SSO claim mapping keeps the highest role a person's claims give. */
+export const outranks = (who: HasRole, than: HasRole): boolean => roleRank[roleOf(who)] > roleRank[roleOf(than)];
+
 /** Agents and admins: the people who work tickets. */
 export const isAgent = (who: HasRole): boolean => hasRole(who, 'agent');
 

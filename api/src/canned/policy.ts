@@ -3,9 +3,6 @@ import { isAdmin } from '@deskmate/shared';
 import { cannedResponses } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
 
-// Policies live beside their resource (api/src/<resource>/policy.ts, as tickets/policy.ts and
-// kb/policy.ts began): one folder holds a resource's routes, service and rules (STYLE 2–3).
-
 type Canned = { shared: boolean; createdBy: string | null };
 
 /** Who may read (and use) a canned response: a shared one any agent, a private one its author; admins all. */

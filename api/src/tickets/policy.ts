@@ -4,6 +4,10 @@ import type { DbOrTx } from '../db/client.js';
 import { groupMembers, ticketEvents, ticketWatchers, tickets } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
 
+// Who may see and change what is decided in one policy.ts per resource folder (tickets, attachments,
+// canned, announcements, views, kb, users, groups), beside that resource's routes and service, so
+// a folder holds all of a resource (STYLE 2, 3); the role helper they build on is shared/roles.ts.
+
 /** A user with what ticket access depends on: their role and their groups. */
 export interface Viewer {
   user: UserRow;

@@ -8,11 +8,10 @@ import type { UserRow } from '../../http/context.js';
 import { revokeTokens } from '../service.js';
 import { SsoError } from './errors.js';
 import type { SsoPerson, SsoProviderConfig } from './presets.js';
-import { isAdmin } from '@deskmate/shared';
+import { isAdmin, outranks } from '@deskmate/shared';
 
 /** The placeholder address a chat-only requester gets (users/service.ts resolveChatIdentity). */
 const CHAT_PLACEHOLDER = /@chat\.deskmate\.invalid$/;
-const roleRank: Record<TUserRole, number> = { requester: 0, agent: 1, admin: 2 };
 
 export interface SsoAccount {
   user: UserRow;
@@ -204,7 +203,7 @@ export async function applyClaimMapping(
     const values = new Set(claimValues(claims[mapping.roleClaim]));
     const target = mapping.roles
       .filter((rule) => values.has(rule.value))
-      .reduce<TUserRole>((best, rule) => (roleRank[rule.role] > roleRank[best] ? rule.role : best), 'requester');
+      .reduce<TUserRole>((best, rule) => (outranks(rule.role, best) ? rule.role : best), 'requester');
     if (target !== current.role) current = await changeRoleBySso(tx, current, target, provider, actor);
   }
   if (mapping.groups.length) await syncGroups(tx, current, mapping, claims, provider, actor);

@@ -29,6 +29,8 @@ async function asAgent(
   const user = args.body.user.id;
   const tell = (text: string) => args.client.chat.postEphemeral({ channel: where.channel, user, text });
   const me = await ctx.identity(args.client, user);
+  // Still checked here: the API lets a ticket's requester reply to it or resolve it, so it has no
+  // refusal yet for a triage modal's submission (issue #17; Claim and notes ask the API).
   if (!isAgent(me)) {
     await tell('Only IT agents can work tickets from the triage card.');
     return;
