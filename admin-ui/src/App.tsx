@@ -2,11 +2,11 @@ import { SetupPage } from './auth/SetupPage';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { ticketPath } from '@deskmate/shared';
+import { ticketPath, hasRole } from '@deskmate/shared';
 import { isStatus } from './api/errors';
 import { AcceptInvitePage, ForgotPasswordPage, ResetPasswordPage } from './auth/PasswordPages';
 import { LoginPage } from './auth/LoginPage';
-import { homeFor, isAgentRole, reportUnauthenticated, SessionProvider, useSession } from './auth/session';
+import { homeFor, reportUnauthenticated, SessionProvider, useSession } from './auth/session';
 import { AppShell } from './layout/AppShell';
 import { NotificationsPage } from './layout/NotificationsPage';
 import { Loading } from './ui/bits';
@@ -68,8 +68,12 @@ function RequireSession({ children, role }: { children: ReactNode; role?: 'agent
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/login?next=${next}`} replace />;
   }
-  if (role === 'agent' && !isAgentRole(session.user)) return <Navigate to={portalPathFor(location.pathname)} replace />;
-  if (role === 'admin' && session.user.role !== 'admin') return <Navigate to={homeFor(session.user)} replace />;
+  if (role && !hasRole(session.user, role)) {
+    // The page's required role is declared on the route (like the API's route table): a requester
+    // sent to a console page lands on its portal counterpart; anyone else short of it, at home.
+    const to = role === 'agent' ? portalPathFor(location.pathname) : homeFor(session.user);
+    return <Navigate to={to} replace />;
+  }
   return children;
 }
 

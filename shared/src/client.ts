@@ -1,6 +1,7 @@
 import { ZErrorBody, type TErrorBody, type TErrorCode } from './errors.js';
 import { ZHealth, type THealth } from './health.js';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { ZUserRole, type TUserRole } from './domain.js';
 
 /** An error answered by the Deskmate API, in the one error shape. */
 export class ApiError extends Error {
@@ -111,4 +112,19 @@ export class ApiClient {
     const res = await this.fetchImpl(new URL('/healthz', this.options.baseUrl));
     return ZHealth.parse(await res.json());
   }
+}
+
+/** What a refusal by role says in its `details`: the least role the request takes. */
+export const ZRoleRefusal = z.object({ requiredRole: ZUserRole });
+export type TRoleRefusal = z.infer<typeof ZRoleRefusal>;
+
+/**
+ * The role an API refusal asked for (`agent` when a requester pressed an agents' button), or null
+ * when the error is anything else. Chat adapters render their own words for it from this, so that
+ * the API alone decides who may do what.
+ */
+export function refusedRole(err: unknown): TUserRole | null {
+  if (!(err instanceof ApiError) || err.code !== 'forbidden') return null;
+  const parsed = ZRoleRefusal.safeParse(err.details);
+  return parsed.success ? parsed.data.requiredRole : null;
 }

@@ -10,6 +10,7 @@ import { PageHeader } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
 import { useToast } from '../ui/Toasts';
+import { isAgent } from '@deskmate/shared';
 
 function TwoFactor() {
   const user = useUser();
@@ -141,7 +142,7 @@ function Profile() {
       <Field label="Name">
         <input required value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
       </Field>
-      {user.role !== 'requester' && (
+      {isAgent(user) && (
         <label className="check">
           <input type="checkbox" checked={user.away} onChange={(e) => save.mutate({ away: e.target.checked })} />
           Away (round-robin skips me)

@@ -8,6 +8,7 @@ import { Loading, PageHeader } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
 import { useToast } from '../ui/Toasts';
+import { isAgent } from '@deskmate/shared';
 
 function GroupCard({ group, agents }: { group: TGroup; agents: TUser[] }) {
   const queryClient = useQueryClient();
@@ -105,7 +106,7 @@ export function GroupsAdmin() {
       void queryClient.invalidateQueries({ queryKey: keys.groups });
     },
   });
-  const agents = (users.data?.items ?? []).filter((u) => u.role !== 'requester');
+  const agents = (users.data?.items ?? []).filter((u) => isAgent(u));
   return (
     <div className="page stack">
       <PageHeader title="Groups and round-robin" />

@@ -1,10 +1,10 @@
 import { useEffect } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Navigate, useLocation, useParams } from 'react-router';
-import { formatFileSize } from '@deskmate/shared';
+import { formatFileSize, isAgent } from '@deskmate/shared';
 import { attachmentApi, ticketApi } from '../api/client';
 import { isStatus } from '../api/errors';
-import { isAgentRole, useSession } from '../auth/session';
+import { useSession } from '../auth/session';
 import { Loading } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
 
@@ -32,7 +32,7 @@ export default function FileLinkPage() {
   if (session.status === 'loading') return <Loading label="Opening the file…" />;
   if (session.status === 'signed-out')
     return <Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />;
-  const ticketPath = isAgentRole(session.user) ? `/tickets/${key}` : `/portal/tickets/${key}`;
+  const ticketPath = isAgent(session.user) ? `/tickets/${key}` : `/portal/tickets/${key}`;
   return (
     <main id="main" className="page stack file-link">
       {files.error && !isStatus(files.error, 404) ? (

@@ -4,6 +4,7 @@ import type { TUser } from '@deskmate/shared';
 import { authApi } from '../api/client';
 import { isStatus } from '../api/errors';
 import { clearDrafts } from '../lib/drafts';
+import { isAgent } from '@deskmate/shared';
 
 export type TSession =
   | { status: 'loading' }
@@ -104,7 +105,5 @@ export function useUser(): TUser {
   return session.user;
 }
 
-export const isAgentRole = (user: TUser): boolean => user.role === 'agent' || user.role === 'admin';
-
 /** Where a person lands after signing in. */
-export const homeFor = (user: TUser): string => (isAgentRole(user) ? '/queue/mine' : '/portal');
+export const homeFor = (user: TUser): string => (isAgent(user) ? '/queue/mine' : '/portal');

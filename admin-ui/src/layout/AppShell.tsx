@@ -12,6 +12,7 @@ import { queues } from '../lib/queues';
 import { Avatar } from '../ui/bits';
 import { HelpOverlay } from './HelpOverlay';
 import { NotificationList } from './NotificationList';
+import { isAdmin } from '@deskmate/shared';
 
 const adminLinks = [
   ['users', 'Users'],
@@ -90,7 +91,7 @@ function Sidebar({ onNavigate }: { onNavigate: () => void }) {
           </NavLink>
         </li>
       </ul>
-      {user.role === 'admin' && (
+      {isAdmin(user) && (
         <>
           <h2 className="nav-heading">Admin</h2>
           <ul>

@@ -2,7 +2,7 @@ import { lazy, useEffect, useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, NavLink, Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
 import { ticketApi } from '../api/client';
-import { isAgentRole, useSession, useUser } from '../auth/session';
+import { useSession, useUser } from '../auth/session';
 import { useActiveAnnouncements } from '../hooks/data';
 import { useTicket, useTicketAction, useTimeline } from '../hooks/tickets';
 import { confirmSignOut, useDraft } from '../hooks/useDraft';
@@ -19,6 +19,7 @@ import { AttachmentPicker, pasteFiles, useFileDrop } from '../attachments/Attach
 import { useUploads } from '../attachments/useUploads';
 import { HelpArticle, HelpCategory, HelpCentreHome, prefillFrom } from './HelpCentre';
 import { Wizard } from './Wizard';
+import { isAgent } from '@deskmate/shared';
 
 const AccountPage = lazy(() => import('../account/AccountPage'));
 
@@ -47,7 +48,7 @@ function PortalShell({ children }: { children: ReactNode }) {
           <NavLink to="/portal/kb">Help articles</NavLink>
           <NavLink to="/portal/tickets">My tickets</NavLink>
           <NavLink to="/portal/account">Account</NavLink>
-          {isAgentRole(user) && <NavLink to="/queue/mine">Console</NavLink>}
+          {isAgent(user) && <NavLink to="/queue/mine">Console</NavLink>}
         </nav>
         <button
           type="button"

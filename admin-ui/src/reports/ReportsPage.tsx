@@ -19,6 +19,7 @@ import { useUser } from '../auth/session';
 import { ChartCard } from './ChartCard';
 import { ClassifierAgreement } from './ClassifierAgreement';
 import { useReportData } from './useReportData';
+import { isAdmin } from '@deskmate/shared';
 
 const DAY = 86_400_000;
 const colors = { a: 'var(--primary)', b: '#d9730d', c: '#2f9e5b', d: '#c2410c' };
@@ -364,7 +365,7 @@ export default function ReportsPage() {
               )}
             </ChartCard>
 
-            <ClassifierAgreement report={classifier.data} canRetrain={user.role === 'admin'} />
+            <ClassifierAgreement report={classifier.data} canRetrain={isAdmin(user)} />
 
             <ChartCard
               title="Customer satisfaction"

@@ -10,6 +10,7 @@ import { PageHeader } from '../ui/bits';
 import { ErrorMessage } from '../ui/ErrorMessage';
 import { Field } from '../ui/Field';
 import { useToast } from '../ui/Toasts';
+import { isAdmin } from '@deskmate/shared';
 
 /**
  * An agent opens a ticket from the console (a phone call, a walk-up), with files; an admin may
@@ -28,7 +29,7 @@ export function NewTicketPage() {
   const requesters = useQuery({
     queryKey: keys.users({ role: 'requester', active: 'true' }),
     queryFn: () => userApi.list({ role: 'requester', active: 'true' }),
-    enabled: me.role === 'admin',
+    enabled: isAdmin(me),
   });
   const create = useMutation({
     mutationFn: () =>
@@ -57,7 +58,7 @@ export function NewTicketPage() {
           if (ready && !create.isPending) create.mutate();
         }}
       >
-        {me.role === 'admin' && (
+        {isAdmin(me) && (
           <Field label="Requester" hint="Who the ticket is for; empty: you.">
             <select value={requesterId} onChange={(e) => setRequesterId(e.target.value)}>
               <option value="">Me ({me.name})</option>

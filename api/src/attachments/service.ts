@@ -6,7 +6,8 @@ import { attachments } from '../db/schema-attachments.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
 import { consume } from '../security/rate-limit.js';
-import { attachmentsVisibleTo, type Viewer, type Visible } from '../tickets/policy.js';
+import type { Viewer, Visible } from '../tickets/policy.js';
+import { attachmentsVisibleTo, ownUnattachedUploads } from './policy.js';
 import { judgeFile, refusalText } from './judge.js';
 import { safeFileName } from './names.js';
 import { attachmentPolicy } from './store.js';
@@ -185,15 +186,7 @@ export async function attachUploads(
   const attached = await tx
     .update(attachments)
     .set({ ticketId: link.ticketId, eventId: link.eventId, attachedAt: now })
-    .where(
-      and(
-        inArray(attachments.id, [...ids]),
-        eq(attachments.source, 'upload'),
-        eq(attachments.uploaderId, uploader.id),
-        isNull(attachments.ticketId),
-        gt(attachments.createdAt, new Date(now.getTime() - UPLOAD_TTL_MS)),
-      ),
-    )
+    .where(and(ownUnattachedUploads(uploader, ids), gt(attachments.createdAt, new Date(now.getTime() - UPLOAD_TTL_MS))))
     .returning({ id: attachments.id });
   if (attached.length === ids.length) return;
   const found = new Set(attached.map((a) => a.id));
@@ -212,14 +205,7 @@ export async function attachUploads(
 export async function discardUpload(db: DbOrTx, user: Pick<UserRow, 'id'>, id: string): Promise<void> {
   const deleted = await db
     .delete(attachments)
-    .where(
-      and(
-        eq(attachments.id, id),
-        eq(attachments.source, 'upload'),
-        eq(attachments.uploaderId, user.id),
-        isNull(attachments.ticketId),
-      ),
-    )
+    .where(ownUnattachedUploads(user, [id]))
     .returning({ id: attachments.id });
   if (!deleted.length) throw notFound('Upload');
 }

@@ -138,7 +138,9 @@ describe('GET /api/tickets/:key/audit', () => {
     for (const requester of [alice, bob]) {
       const res = await call(app, 'GET', `/tickets/${t.key}/audit`, { cookie: as(requester) });
       expect(res.status).toBe(403);
-      expect(res.body).toEqual({ error: { code: 'forbidden', message: 'Only agents can do this' } });
+      expect(res.body).toEqual({
+        error: { code: 'forbidden', message: 'Only agents can do this', details: { requiredRole: 'agent' } },
+      });
     }
     const hidden = await call(app, 'GET', `/tickets/${t.key}/audit`, { cookie: as(outsider) });
     expect(hidden.status).toBe(404);

@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, or, lt, sql } from 'drizzle-orm';
 import QRCode from 'qrcode';
-import { ZSecuritySettings, type TSecuritySettings } from '@deskmate/shared';
+import { ZSecuritySettings, type TSecuritySettings, isAgent } from '@deskmate/shared';
 import { recordAudit, type Actor } from '../audit/record.js';
 import type { DbOrTx } from '../db/client.js';
 import { authTokens, recoveryCodes, settings, users } from '../db/schema.js';
@@ -51,7 +51,8 @@ async function mustEnrol(db: DbOrTx, user: UserRow): Promise<boolean> {
   if (user.twoFactorMethod !== 'none') return false;
   if (user.twoFactorRequired) return true;
   const { require2faRoles } = await securitySettings(db);
-  return user.role !== 'requester' && require2faRoles.includes(user.role);
+  // Only agents and admins can be required to enrol (the setting lists no requester role).
+  return isAgent(user) && (require2faRoles as readonly string[]).includes(user.role);
 }
 
 /**

@@ -100,3 +100,42 @@ export function decideEmail(
   const until = pref.quietHours ? quietUntil(now, pref.quietHours, pref.timeZone) : null;
   return until ? { action: 'defer', until } : { action: 'send' };
 }
+
+/** A person's preferences as the API shows them: the effective ones, and the zone they chose (null: their own). */
+export async function preferencesOf(db: DbOrTx, userId: string, fallbackZone: string) {
+  const [row] = await db.select().from(notificationPreferences).where(eq(notificationPreferences.userId, userId));
+  return presentPreferences(await loadPreferences(db, userId, fallbackZone), row?.timeZone ?? null);
+}
+
+/** Change a person's preferences (what is not given stays as it is). */
+export async function savePreferences(
+  db: DbOrTx,
+  userId: string,
+  change: {
+    delivery?: DeliveryMode;
+    quietHours?: { start: string; end: string } | null;
+    timeZone?: string | null;
+  },
+  now: Date,
+  fallbackZone: string,
+) {
+  const { delivery, quietHours, timeZone } = change;
+  const set = {
+    ...(delivery !== undefined ? { delivery } : {}),
+    ...(quietHours !== undefined ? { quietStart: quietHours?.start ?? null, quietEnd: quietHours?.end ?? null } : {}),
+    ...(timeZone !== undefined ? { timeZone } : {}),
+    updatedAt: now,
+  };
+  const [row] = await db
+    .insert(notificationPreferences)
+    .values({ userId, ...set })
+    .onConflictDoUpdate({ target: notificationPreferences.userId, set })
+    .returning();
+  return presentPreferences(await loadPreferences(db, userId, fallbackZone), row?.timeZone ?? null);
+}
+
+const presentPreferences = (p: Preferences, stored: string | null) => ({
+  delivery: p.delivery,
+  quietHours: p.quietHours,
+  timeZone: stored,
+});

@@ -1,16 +1,14 @@
 import type { Request } from 'express';
-import { desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { ZUnverifiedEmailDecision, ZUnverifiedEmailParams } from '@deskmate/shared';
-import { tickets } from '../db/schema.js';
-import { emailInbound, notificationPreferences } from '../db/schema-email.js';
 import { AppError } from '../http/errors.js';
 import type { Services } from '../http/context.js';
 import { readRaw } from '../http/raw-body.js';
 import { defineRoute } from '../http/route.js';
 import { safeEqual, sha256 } from '../security/crypto.js';
 import { processInboundEmail } from './inbound.js';
-import { loadPreferences } from './preferences.js';
+import { inboundEmailLog } from './inbound-log.js';
+import { preferencesOf, savePreferences } from './preferences.js';
 import { decideUnverifiedEmail } from './unverified.js';
 import {
   ZInboundEmail,
@@ -29,12 +27,6 @@ function checkInboundSecret(services: Services, req: Request): void {
   if (!given || !safeEqual(sha256(given), sha256(secret)))
     throw new AppError('unauthenticated', 'Send the inbound email secret as a Bearer token');
 }
-
-const presentPreferences = (p: Awaited<ReturnType<typeof loadPreferences>>, stored: string | null) => ({
-  delivery: p.delivery,
-  quietHours: p.quietHours,
-  timeZone: stored,
-});
 
 export const emailRoutes = [
   defineRoute({
@@ -72,30 +64,7 @@ export const emailRoutes = [
     summary: 'Inbound email, newest first: what each became (reply, note, ticket) or why it was ignored or rejected',
     query: ZInboundEmailQuery,
     response: z.object({ items: z.array(ZInboundEmail) }),
-    handler: async (ctx) => {
-      const rows = await ctx.services.db
-        .select({ mail: emailInbound, ticketKey: tickets.key })
-        .from(emailInbound)
-        .leftJoin(tickets, eq(tickets.id, emailInbound.ticketId))
-        .where(ctx.query.outcome ? eq(emailInbound.outcome, ctx.query.outcome) : undefined)
-        .orderBy(desc(emailInbound.receivedAt))
-        .limit(200);
-      return {
-        items: rows.map(({ mail, ticketKey }) => ({
-          id: mail.id,
-          messageId: mail.messageId,
-          source: mail.source,
-          from: mail.fromAddress,
-          subject: mail.subject,
-          outcome: mail.outcome,
-          reason: mail.reason,
-          matchedBy: mail.matchedBy,
-          ticketKey,
-          details: mail.details as Record<string, unknown>,
-          receivedAt: mail.receivedAt.toISOString(),
-        })),
-      };
-    },
+    handler: async (ctx) => ({ items: await inboundEmailLog(ctx.services.db, ctx.query.outcome) }),
   }),
   defineRoute({
     method: 'get',
@@ -103,14 +72,7 @@ export const emailRoutes = [
     access: 'user',
     summary: 'How you hear about tickets: chat, email, both or a daily digest, and email quiet hours',
     response: ZNotificationPreferences,
-    handler: async (ctx) => {
-      const [row] = await ctx.services.db
-        .select()
-        .from(notificationPreferences)
-        .where(eq(notificationPreferences.userId, ctx.user.id));
-      const prefs = await loadPreferences(ctx.services.db, ctx.user.id, ctx.services.config.DIGEST_TIME_ZONE);
-      return presentPreferences(prefs, row?.timeZone ?? null);
-    },
+    handler: async (ctx) => preferencesOf(ctx.services.db, ctx.user.id, ctx.services.config.DIGEST_TIME_ZONE),
   }),
   defineRoute({
     method: 'put',
@@ -119,24 +81,14 @@ export const emailRoutes = [
     summary: 'Change how you hear about tickets',
     body: ZUpdateNotificationPreferences,
     response: ZNotificationPreferences,
-    handler: async (ctx) => {
-      const { delivery, quietHours, timeZone } = ctx.body;
-      const set = {
-        ...(delivery !== undefined ? { delivery } : {}),
-        ...(quietHours !== undefined
-          ? { quietStart: quietHours?.start ?? null, quietEnd: quietHours?.end ?? null }
-          : {}),
-        ...(timeZone !== undefined ? { timeZone } : {}),
-        updatedAt: ctx.services.clock.now(),
-      };
-      const [row] = await ctx.services.db
-        .insert(notificationPreferences)
-        .values({ userId: ctx.user.id, ...set })
-        .onConflictDoUpdate({ target: notificationPreferences.userId, set })
-        .returning();
-      const prefs = await loadPreferences(ctx.services.db, ctx.user.id, ctx.services.config.DIGEST_TIME_ZONE);
-      return presentPreferences(prefs, row?.timeZone ?? null);
-    },
+    handler: async (ctx) =>
+      savePreferences(
+        ctx.services.db,
+        ctx.user.id,
+        ctx.body,
+        ctx.services.clock.now(),
+        ctx.services.config.DIGEST_TIME_ZONE,
+      ),
   }),
   ...(['accept', 'discard'] as const).map((decision) =>
     defineRoute({

@@ -11,6 +11,7 @@ import {
   type TDeliverySender,
   type TMessageRef,
   type TTicket,
+  isRequester,
 } from '@deskmate/shared';
 import { createDatabase, type Database, type DbOrTx } from '../db/client.js';
 import { mailMessages, notifications, users } from '../db/schema.js';
@@ -58,7 +59,7 @@ export function planEmails(facts: TDeliveryFacts): TDeliveryPlan[] {
   switch (facts.kind) {
     case 'notification.deliver': {
       if (!recipient || !notification || !recipient.user.active) return [];
-      if (notification.visibility === 'internal' && recipient.user.role === 'requester') return [];
+      if (notification.visibility === 'internal' && isRequester(recipient.user)) return [];
       return [
         {
           kind: 'email.notification',
@@ -219,7 +220,7 @@ export class EmailSender implements TDeliverySender {
       };
     }
     // The role is read now: someone made a requester since must not get an internal mail.
-    if (facts.notification?.visibility === 'internal' && recipient.role === 'requester')
+    if (facts.notification?.visibility === 'internal' && isRequester(recipient))
       throw new PermanentDeliveryError('internal content is never emailed to a requester');
 
     const decision = await this.decide(state, kind, facts, recipient);
@@ -493,7 +494,7 @@ export class EmailSender implements TDeliverySender {
           eq(notifications.userId, recipient.id),
           inArray(notifications.id, ids.slice(0, 500)),
           // A requester never has internal notifications; the digest checks again anyway.
-          recipient.role === 'requester' ? sql`${notifications.data}->>'visibility' = 'public'` : undefined,
+          isRequester(recipient) ? sql`${notifications.data}->>'visibility' = 'public'` : undefined,
         ),
       )
       .orderBy(asc(notifications.createdAt))
@@ -504,7 +505,7 @@ export class EmailSender implements TDeliverySender {
     const rendered = renderNotificationDigest({
       recipientName: recipient.name,
       period: `since ${formatDateTime(new Date(from), zone)}`,
-      settingsUrl: `${base}${recipient.role === 'requester' ? '/portal/account' : '/account'}`,
+      settingsUrl: `${base}${isRequester(recipient) ? '/portal/account' : '/account'}`,
       items: rows.map((r) => {
         const key = (r.data as { ticketKey?: string | null }).ticketKey ?? null;
         return {
@@ -674,11 +675,11 @@ async function loadRecipient(db: DbOrTx, id: string): Promise<Recipient | null> 
 
 function relationOf(ticket: TTicket, recipient: Recipient): 'requester' | 'watcher' | 'agent' {
   if (ticket.requester.id === recipient.id) return 'requester';
-  if (recipient.role === 'requester' || ticket.watchers.some((w) => w.id === recipient.id)) return 'watcher';
+  if (isRequester(recipient) || ticket.watchers.some((w) => w.id === recipient.id)) return 'watcher';
   return 'agent';
 }
 
-const ticketUrlFor = (base: string, key: string, role: Recipient['role']) => ticketUrl(base, key, role !== 'requester');
+const ticketUrlFor = (base: string, key: string, role: Recipient['role']) => ticketUrl(base, key, !isRequester(role));
 
 function formatDateTime(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {
@@ -720,6 +721,6 @@ export const isTransactional = (sender: TDeliverySender): sender is Transactiona
 
 /** The first guard, before anything else: facts that say internal, for a requester. */
 function refuseInternalToRequester({ facts }: TDeliveryEnvelope): void {
-  if (facts.notification?.visibility === 'internal' && facts.recipient?.user.role === 'requester')
+  if (facts.notification?.visibility === 'internal' && facts.recipient && isRequester(facts.recipient.user))
     throw new PermanentDeliveryError('internal content is never emailed to a requester');
 }

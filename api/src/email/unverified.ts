@@ -1,12 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { ZUuid, type TTicket, type TTimelineEvent, type TUnverifiedEmailData } from '@deskmate/shared';
+import { ZUuid, type TTicket, type TTimelineEvent, type TUnverifiedEmailData, isAgent } from '@deskmate/shared';
 import type { Actor } from '../audit/record.js';
 import type { DbOrTx } from '../db/client.js';
 import { ticketEvents, tickets, users } from '../db/schema.js';
 import { attachments } from '../db/schema-attachments.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services, UserRow } from '../http/context.js';
-import { canWork, isAgent, viewerFor } from '../tickets/policy.js';
+import { canWork, viewerFor } from '../tickets/policy.js';
 import { presentEvents, presentTickets, ticketColumns, type TicketRow } from '../tickets/presenter.js';
 import { recordActivity } from '../tickets/recorder.js';
 import {

@@ -5,6 +5,7 @@ import type { DbOrTx } from '../db/client.js';
 import { groupMembers, groups, users } from '../db/schema.js';
 import { AppError, notFound } from '../http/errors.js';
 import type { Services } from '../http/context.js';
+import { mayBeGroupMember } from './policy.js';
 
 type GroupRow = typeof groups.$inferSelect;
 
@@ -51,7 +52,7 @@ async function assertAgents(db: DbOrTx, ids: string[]): Promise<void> {
     .where(inArray(users.id, ids));
   const bad = ids.filter((id) => {
     const u = rows.find((r) => r.id === id);
-    return !u || u.role === 'requester' || !u.active;
+    return !mayBeGroupMember(u);
   });
   if (bad.length)
     throw new AppError(

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
+import { hasRole, type TRoleRefusal } from '@deskmate/shared';
 import type { Actor } from '../audit/record.js';
 import { AppError, validationError } from './errors.js';
 import type { Auth, Services, UserRow } from './context.js';
@@ -53,8 +54,6 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(
   return route;
 }
 
-const roleRank = { requester: 0, agent: 1, admin: 2 } as const;
-
 function authorize(route: RouteDefinition, auth: Auth | null): UserRow | null {
   if (route.access === 'public') return auth && auth.kind !== 'half' ? auth.user : null;
   if (!auth) throw new AppError('unauthenticated', 'Sign in first');
@@ -78,9 +77,17 @@ function authorize(route: RouteDefinition, auth: Auth | null): UserRow | null {
   }
   if (!auth.user)
     throw new AppError('forbidden', 'An API token must act for a user here (X-Deskmate-Act-As-Provider and -User)');
-  const need = route.access === 'admin' ? 2 : route.access === 'agent' ? 1 : 0;
-  if (roleRank[auth.user.role] < need) {
-    throw new AppError('forbidden', route.access === 'admin' ? 'Only admins can do this' : 'Only agents can do this');
+  // The route table stays declarative; the ranking of roles is the shared helper's.
+  const least = route.access === 'user' ? 'requester' : route.access;
+  if (!hasRole(auth.user, least)) {
+    // The role it takes goes with the refusal, so that a chat adapter can word it for its people
+    // (it asks the API and renders the answer; it does not check roles itself).
+    const details: TRoleRefusal = { requiredRole: least };
+    throw new AppError(
+      'forbidden',
+      route.access === 'admin' ? 'Only admins can do this' : 'Only agents can do this',
+      details,
+    );
   }
   return auth.user;
 }

@@ -1,9 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAudit } from '../audit/record.js';
-import { inboundEvents, settings, tickets, userIdentities } from '../db/schema.js';
-import { messageRefs } from '../db/schema-delivery.js';
-import { notFound } from '../http/errors.js';
 import {
   ZApiToken,
   ZCreateApiTokenRequest,
@@ -18,13 +13,14 @@ import {
   ZTeamsTicketAudienceQuery,
 } from '@deskmate/shared';
 import { defineRoute } from '../http/route.js';
-import type { Services } from '../http/context.js';
 import { presentUser } from '../presenters/user.js';
 import { resolveChatIdentity } from '../users/service.js';
 import { recordInbox } from './inbox.js';
 import { teamsTicketAudience } from './teams-audience.js';
 import { createApiToken, listApiTokens, revokeApiToken } from './service.js';
 import { integrationsStatus } from './status.js';
+import { lookupMessageRef, mergeIdentityData, recordInboundEvent } from './queries.js';
+import { forgetTeam, readTeamsTriage, rememberTeam, setTeamsTriage } from './teams-settings.js';
 
 const ZInboundEvent = z.object({ provider: z.string().min(1).max(50), eventId: z.string().min(1).max(300) }).strict();
 
@@ -105,18 +101,7 @@ export const integrationRoutes = [
       'Record a provider event id (Slack event_id, Teams activity id) before acting on it: first is true only once',
     body: ZInboundEvent,
     response: z.object({ first: z.boolean() }),
-    handler: async (ctx) => {
-      const rows = await ctx.services.db
-        .insert(inboundEvents)
-        .values({
-          provider: ctx.body.provider,
-          providerEventId: ctx.body.eventId,
-          receivedAt: ctx.services.clock.now(),
-        })
-        .onConflictDoNothing()
-        .returning({ id: inboundEvents.id });
-      return { first: rows.length === 1 };
-    },
+    handler: async (ctx) => ({ first: await recordInboundEvent(ctx.services.db, ctx.services.clock, ctx.body) }),
   }),
   defineRoute({
     method: 'get',
@@ -126,25 +111,7 @@ export const integrationRoutes = [
     summary: 'Which ticket a chat message Deskmate sent belongs to (a triage card, a DM thread)',
     query: ZRefLookupQuery,
     response: z.object({ kind: z.string(), ticketKey: z.string(), userId: z.string().nullable() }),
-    handler: async (ctx) => {
-      const [row] = await ctx.services.db
-        .select()
-        .from(messageRefs)
-        .where(
-          and(
-            eq(messageRefs.channel, ctx.query.channel),
-            sql`${messageRefs.ref}->>'conversation' = ${ctx.query.conversation}`,
-            sql`${messageRefs.ref}->>'message' = ${ctx.query.message}`,
-          ),
-        );
-      // Ref keys are `<channel>:<kind>:<ticketId>[:<userId>]`.
-      const [, kind, ticketId, userId] = row?.refKey.split(':') ?? [];
-      const [ticket] = ticketId
-        ? await ctx.services.db.select({ key: tickets.key }).from(tickets).where(eq(tickets.id, ticketId))
-        : [];
-      if (!row || !kind || !ticket) throw notFound('Message');
-      return { kind, ticketKey: ticket.key, userId: userId ?? null };
-    },
+    handler: async (ctx) => lookupMessageRef(ctx.services.db, ctx.query),
   }),
   defineRoute({
     method: 'get',
@@ -195,45 +162,19 @@ export const integrationRoutes = [
     handler: async (ctx) => {
       const { data, ...identity } = ctx.body;
       const result = await resolveChatIdentity(ctx.services, identity, ctx.actor);
-      const which = and(
-        eq(userIdentities.provider, identity.provider),
-        eq(userIdentities.providerUserId, identity.providerUserId),
-      );
-      // Provider data (a Teams personal-chat conversation reference) is merged key by key, and
-      // returned: the bot keeps what it needs there rather than in its memory.
-      const [stored] =
-        data && Object.keys(data).length
-          ? await ctx.services.db
-              .update(userIdentities)
-              .set({ data: sql`${userIdentities.data} || ${JSON.stringify(data)}::jsonb` })
-              .where(which)
-              .returning({ data: userIdentities.data })
-          : await ctx.services.db.select({ data: userIdentities.data }).from(userIdentities).where(which);
       return {
         user: presentUser(result.user),
         created: result.created,
         linked: result.linked,
-        data: (stored?.data ?? {}) as Record<string, unknown>,
+        data: await mergeIdentityData(ctx.services.db, identity, data),
       };
     },
   }),
   ...teamsRoutes(),
 ];
 
-/**
- * Microsoft Teams: the teams the bot was added to (their conversation references, so it can post
- * there) and the triage channel an admin chose. Kept in `settings`, one row per team.
- */
+/** Microsoft Teams: the teams the bot was added to and the triage channel (teams-settings.ts). */
 function teamsRoutes() {
-  const teamKey = (teamId: string) => `teams.team:${teamId}`;
-  const triageKey = 'teams.triage';
-  const readSetting = async (db: Services['db'], key: string) =>
-    (await db.select().from(settings).where(eq(settings.key, key)))[0]?.value ?? null;
-  const writeSetting = (db: Services['db'], key: string, value: unknown, now: Date) =>
-    db
-      .insert(settings)
-      .values({ key, value })
-      .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } });
   return [
     defineRoute({
       method: 'put',
@@ -251,8 +192,7 @@ function teamsRoutes() {
           reference: ctx.body.reference,
           updatedAt: ctx.services.clock.now().toISOString(),
         };
-        await writeSetting(ctx.services.db, teamKey(team.teamId), team, ctx.services.clock.now());
-        return team;
+        return rememberTeam(ctx.services.db, team, ctx.services.clock.now());
       },
     }),
     defineRoute({
@@ -262,15 +202,7 @@ function teamsRoutes() {
       scopes: ['chat:act'],
       summary: 'Teams: forget a team the bot was removed from (and its triage channel, if it was there)',
       params: ZTeamParams,
-      handler: async (ctx) => {
-        await ctx.services.db.transaction(async (tx) => {
-          await tx.delete(settings).where(eq(settings.key, teamKey(ctx.params.teamId)));
-          await tx
-            .delete(settings)
-            .where(and(eq(settings.key, triageKey), sql`${settings.value}->>'teamId' = ${ctx.params.teamId}`));
-        });
-        return undefined;
-      },
+      handler: async (ctx) => forgetTeam(ctx.services.db, ctx.params.teamId),
     }),
     defineRoute({
       method: 'get',
@@ -280,7 +212,7 @@ function teamsRoutes() {
       summary: 'Teams: the triage channel, where each new ticket gets a card (null until an admin chooses one)',
       response: z.object({ triage: ZTeamsTriage.nullable() }),
       handler: async (ctx) => {
-        const parsed = ZTeamsTriage.safeParse(await readSetting(ctx.services.db, triageKey));
+        const parsed = ZTeamsTriage.safeParse(await readTeamsTriage(ctx.services.db));
         return { triage: parsed.success ? parsed.data : null };
       },
     }),
@@ -311,18 +243,7 @@ function teamsRoutes() {
           setBy: ctx.user.id,
           setAt: ctx.services.clock.now().toISOString(),
         };
-        await ctx.services.db.transaction(async (tx) => {
-          const before = await readSetting(tx, triageKey);
-          await writeSetting(tx, triageKey, triage, ctx.services.clock.now());
-          await recordAudit(tx, ctx.actor, {
-            action: 'teams.triage_set',
-            entityType: 'setting',
-            entityId: triageKey,
-            before,
-            after: triage,
-          });
-        });
-        return { triage };
+        return { triage: await setTeamsTriage(ctx.services, ctx.actor, triage) };
       },
     }),
   ];

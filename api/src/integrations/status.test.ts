@@ -201,7 +201,9 @@ describe('GET /api/integrations/status', () => {
     for (const user of [agent, requester]) {
       const res = await get(configured, user);
       expect(res.status).toBe(403);
-      expect(res.body).toEqual({ error: { code: 'forbidden', message: 'Only admins can do this' } });
+      expect(res.body).toEqual({
+        error: { code: 'forbidden', message: 'Only admins can do this', details: { requiredRole: 'admin' } },
+      });
     }
     expect((await call(configured, 'GET', '/integrations/status')).status).toBe(401);
   });

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { assignableAgents, TEAMS_REFRESH_USERS_MAX, type TTeamsTicketAudience } from '@deskmate/shared';
+import { assignableAgents, TEAMS_REFRESH_USERS_MAX, type TTeamsTicketAudience, isAdmin } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { tickets, userIdentities } from '../db/schema.js';
 import { notFound } from '../http/errors.js';
@@ -18,9 +18,7 @@ export async function teamsTicketAudience(db: DbOrTx, key: string): Promise<TTea
     .where(eq(tickets.key, key));
   if (!ticket) throw notFound('Ticket');
   const directory = await listAgentDirectory(db);
-  const workers = directory.filter(
-    (a) => a.role === 'admin' || ticket.groupId === null || a.groupIds.includes(ticket.groupId),
-  );
+  const workers = directory.filter((a) => isAdmin(a) || ticket.groupId === null || a.groupIds.includes(ticket.groupId));
   const people = [
     ...new Set([ticket.requesterId, ...(ticket.assigneeId ? [ticket.assigneeId] : []), ...workers.map((a) => a.id)]),
   ];

@@ -1,7 +1,7 @@
 import { eq, type SQL } from 'drizzle-orm';
 import { kbArticles } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
-import { isAgent } from '../tickets/policy.js';
+import { isAgent } from '@deskmate/shared';
 
 /**
  * Who may read a knowledge-base article: everyone a published one, agents and admins drafts too.

@@ -1,22 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { ticketWatchers, tickets, userSessions, users } from '../db/schema.js';
+import { isRequester } from '@deskmate/shared';
 import type { Services } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
 import { canView, canWork, viewerFor, type Viewer } from '../tickets/policy.js';
 import type { LiveEvent } from './bus.js';
+import { streamHolder, ticketAccess, type TicketAccess } from './queries.js';
 
 const HEARTBEAT_MS = 25_000;
 const RECHECK_MS = 30_000;
-/** No session (an integration acting for a user): matches no row. */
-const NO_SESSION = '00000000-0000-0000-0000-000000000000';
-
-type TicketAccess = {
-  requesterId: string;
-  assigneeId: string | null;
-  groupId: string | null;
-  watchers: string[];
-} | null;
 
 /** One database read per live event per process, however many streams are open. */
 function accessLoader(services: Services) {
@@ -24,18 +15,7 @@ function accessLoader(services: Services) {
   return (ticketId: string): Promise<TicketAccess> => {
     let hit = cache.get(ticketId);
     if (!hit) {
-      hit = (async () => {
-        const [t] = await services.db
-          .select({ requesterId: tickets.requesterId, assigneeId: tickets.assigneeId, groupId: tickets.groupId })
-          .from(tickets)
-          .where(eq(tickets.id, ticketId));
-        if (!t) return null;
-        const w = await services.db
-          .select({ userId: ticketWatchers.userId })
-          .from(ticketWatchers)
-          .where(eq(ticketWatchers.ticketId, ticketId));
-        return { ...t, watchers: w.map((r) => r.userId) };
-      })();
+      hit = ticketAccess(services.db, ticketId);
       cache.set(ticketId, hit);
       setTimeout(() => cache.delete(ticketId), 250).unref();
     }
@@ -49,7 +29,7 @@ const loaders = new WeakMap<Services, ReturnType<typeof accessLoader>>();
 export async function mayReceive(services: Services, viewer: Viewer, event: LiveEvent): Promise<boolean> {
   if (event.type === 'notification.created') return event.userId === viewer.user.id;
   if (!event.ticketId) return false;
-  if (event.visibility === 'internal' && viewer.user.role === 'requester') return false;
+  if (event.visibility === 'internal' && isRequester(viewer.user)) return false;
   let load = loaders.get(services);
   if (!load) loaders.set(services, (load = accessLoader(services)));
   const access = await load(event.ticketId);
@@ -95,17 +75,8 @@ export const liveRoutes = [
       // deactivation ends it.
       const sid = ctx.auth?.kind === 'session' ? ctx.auth.claims.sid : null;
       const recheck = setInterval(() => {
-        services.db
-          .select({
-            tv: users.tokenVersion,
-            active: users.active,
-            role: users.role,
-            sessionRevoked: sql<boolean>`${userSessions.id} IS NULL OR ${userSessions.revokedAt} IS NOT NULL`,
-          })
-          .from(users)
-          .leftJoin(userSessions, and(eq(userSessions.id, sid ?? NO_SESSION), eq(userSessions.userId, users.id)))
-          .where(eq(users.id, ctx.user.id))
-          .then(async ([u]) => {
+        streamHolder(services.db, ctx.user.id, sid)
+          .then(async (u) => {
             if (!u || !u.active || u.tv !== ctx.user.tokenVersion || u.role !== ctx.user.role) return close();
             if (sid && u.sessionRevoked) return close();
             viewer = await viewerFor(services.db, ctx.user);

@@ -1,3 +1,4 @@
+import { desc } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { mailMessages } from '../db/schema.js';
 import { writeOutbox } from '../delivery/outbox.js';
@@ -45,4 +46,21 @@ export async function queueMail(db: DbOrTx, message: MailMessage, logger: Logger
     'fail',
   );
   logger.info({ to: message.to, kind: message.kind, mailId: row!.id }, 'mail queued');
+}
+
+/**
+ * The admin's view of mail that is not about a ticket, newest first. The body of a sign-in code,
+ * reset or invitation is shown only in the development outbox (no SMTP_URL).
+ */
+export async function recentMail(db: DbOrTx) {
+  const rows = await db.select().from(mailMessages).orderBy(desc(mailMessages.createdAt)).limit(200);
+  return rows.map((m) => ({
+    id: m.id,
+    to: m.to,
+    subject: m.subject,
+    text: m.status === 'dev' ? m.text : '(not shown: it goes to the recipient only)',
+    kind: m.kind,
+    status: m.status,
+    createdAt: m.createdAt.toISOString(),
+  }));
 }

@@ -5,6 +5,7 @@ import type { DbOrTx } from '../db/client.js';
 import { notifications, users } from '../db/schema.js';
 import { writeOutbox } from '../delivery/outbox.js';
 import { publishLiveMany } from '../live/bus.js';
+import { isAgent } from '@deskmate/shared';
 
 export type NotificationType = TNotification['type'];
 
@@ -33,7 +34,7 @@ export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string[]> 
     .select({ id: users.id, role: users.role })
     .from(users)
     .where(and(inArray(users.id, ids), eq(users.active, true)));
-  ids = recipients.filter((r) => input.visibility === 'public' || r.role !== 'requester').map((r) => r.id);
+  ids = recipients.filter((r) => input.visibility === 'public' || isAgent(r)).map((r) => r.id);
   if (!ids.length) return [];
   const rows = await tx
     .insert(notifications)

@@ -1,8 +1,12 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { isAdmin, isAgent } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { groupMembers, ticketEvents, ticketWatchers, tickets } from '../db/schema.js';
-import { attachments } from '../db/schema-attachments.js';
 import type { UserRow } from '../http/context.js';
+
+// Who may see and change what is decided in one policy.ts per resource folder (tickets, attachments,
+// canned, announcements, views, kb, users, groups), beside that resource's routes and service, so
+// a folder holds all of a resource (STYLE 2, 3); the role helper they build on is shared/roles.ts.
 
 /** A user with what ticket access depends on: their role and their groups. */
 export interface Viewer {
@@ -11,7 +15,7 @@ export interface Viewer {
 }
 
 export async function viewerFor(db: DbOrTx, user: UserRow): Promise<Viewer> {
-  if (user.role === 'requester') return { user, groupIds: [] };
+  if (!isAgent(user)) return { user, groupIds: [] };
   const rows = await db
     .select({ groupId: groupMembers.groupId })
     .from(groupMembers)
@@ -19,7 +23,8 @@ export async function viewerFor(db: DbOrTx, user: UserRow): Promise<Viewer> {
   return { user, groupIds: rows.map((r) => r.groupId) };
 }
 
-export const isAgent = (user: UserRow) => user.role === 'agent' || user.role === 'admin';
+/** Re-exported for the ticket commands that import it from here; the helper itself is shared. */
+export { isAgent };
 
 type Access = { requesterId: string; assigneeId: string | null; groupId: string | null };
 
@@ -29,17 +34,17 @@ type Access = { requesterId: string; assigneeId: string | null; groupId: string 
  */
 export function canView(viewer: Viewer, ticket: Access, watcherIds: readonly string[]): boolean {
   const { user } = viewer;
-  if (user.role === 'admin') return true;
+  if (isAdmin(user)) return true;
   if (ticket.requesterId === user.id || watcherIds.includes(user.id)) return true;
-  if (user.role !== 'agent') return false;
+  if (!isAgent(user)) return false;
   return ticket.assigneeId === user.id || ticket.groupId === null || viewer.groupIds.includes(ticket.groupId);
 }
 
 /** Who works a ticket (claim, assign, status, notes): agents who can see it, as agents. */
 export function canWork(viewer: Viewer, ticket: Access): boolean {
   const { user } = viewer;
-  if (user.role === 'admin') return true;
-  if (user.role !== 'agent') return false;
+  if (isAdmin(user)) return true;
+  if (!isAgent(user)) return false;
   return ticket.assigneeId === user.id || ticket.groupId === null || viewer.groupIds.includes(ticket.groupId);
 }
 
@@ -62,28 +67,12 @@ export function eventsVisibleTo(viewer: Viewer, ticket: Visible): SQL {
   return seesInternal(viewer, ticket) ? own : and(own, eq(ticketEvents.visibility, 'public'))!;
 }
 
-/**
- * The ticket's attachments this viewer may read: the same rule as the event each one belongs to.
- * A file of the ticket itself (its opening mail, the files it was opened with: no event) is as
- * public as the ticket; a file of an internal note is seen only by those who see internal notes;
- * an upload not attached yet belongs to no ticket and is never selected. Every read of
- * attachments (list, download, thumbnail, the timeline, email notifications) selects through this.
- */
-export function attachmentsVisibleTo(viewer: Viewer, ticket: Visible): SQL {
-  const own = eq(attachments.ticketId, ticket.id);
-  if (seesInternal(viewer, ticket)) return own;
-  return and(
-    own,
-    sql`(${attachments.eventId} IS NULL OR EXISTS (SELECT 1 FROM ${ticketEvents} e WHERE e.id = ${attachments.eventId} AND e.ticket_id = ${attachments.ticketId} AND e.visibility = 'public'))`,
-  )!;
-}
-
 /** The same rule as `canView`, as SQL for lists and search. */
 export function visibleTo(viewer: Viewer): SQL | undefined {
   const { user } = viewer;
-  if (user.role === 'admin') return undefined;
+  if (isAdmin(user)) return undefined;
   const own = sql`(${tickets.requesterId} = ${user.id} OR EXISTS (SELECT 1 FROM ${ticketWatchers} w WHERE w.ticket_id = ${tickets.id} AND w.user_id = ${user.id}))`;
-  if (user.role !== 'agent') return own;
+  if (!isAgent(user)) return own;
   const groups = viewer.groupIds.length
     ? sql`${tickets.groupId} IN (${sql.join(
         viewer.groupIds.map((g) => sql`${g}`),

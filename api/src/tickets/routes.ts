@@ -1,4 +1,3 @@
-import { asc } from 'drizzle-orm';
 import {
   queueDefinitions,
   ZBulkTicketRequest,
@@ -23,13 +22,12 @@ import {
   type TTicketListQuery,
 } from '@deskmate/shared';
 import { ticketLevelAttachments } from '../attachments/service.js';
-import { ticketEvents } from '../db/schema.js';
 import type { Services } from '../http/context.js';
 import { defineRoute, type RouteContext } from '../http/route.js';
 import { bulkChangeTickets } from './bulk.js';
 import { countTickets, listTickets } from './list.js';
-import { eventsVisibleTo } from './policy.js';
 import { presentEvents, presentTickets, type TicketRow } from './presenter.js';
+import { visibleTimeline } from './queries.js';
 import {
   addNote,
   addReply,
@@ -188,11 +186,7 @@ export const ticketRoutes = [
     handler: async (ctx) => {
       const { viewer } = await context(ctx);
       const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
-      const rows = await ctx.services.db
-        .select()
-        .from(ticketEvents)
-        .where(eventsVisibleTo(viewer, ticket))
-        .orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id));
+      const rows = await visibleTimeline(ctx.services.db, viewer, ticket);
       return { items: await presentEvents(ctx.services.db, rows, { viewer, ticket }) };
     },
   }),

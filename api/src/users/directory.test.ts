@@ -57,7 +57,9 @@ describe('GET /api/directory/agents', () => {
   it('refuses requesters (403) and anonymous callers (401) in the one error shape', async () => {
     const res = await call(app, 'GET', '/directory/agents', { cookie: as(requester) });
     expect(res.status).toBe(403);
-    expect(res.body).toEqual({ error: { code: 'forbidden', message: 'Only agents can do this' } });
+    expect(res.body).toEqual({
+      error: { code: 'forbidden', message: 'Only agents can do this', details: { requiredRole: 'agent' } },
+    });
     expect((await call(app, 'GET', '/directory/agents')).status).toBe(401);
   });
 

@@ -1,7 +1,9 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { TDirectoryAgent } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { groupMembers, users } from '../db/schema.js';
+import { isAdmin } from '@deskmate/shared';
+import { worksTicketsSql } from './policy.js';
 
 /**
  * The people tickets can be assigned to: active agents and admins, with their groups, by name.
@@ -21,8 +23,8 @@ export async function listAgentDirectory(db: DbOrTx): Promise<TDirectoryAgent[]>
     })
     .from(users)
     .leftJoin(groupMembers, eq(groupMembers.userId, users.id))
-    .where(and(eq(users.active, true), inArray(users.role, ['agent', 'admin'])))
+    .where(worksTicketsSql())
     .groupBy(users.id)
     .orderBy(asc(users.name), asc(users.id));
-  return rows.map((r) => ({ ...r, role: r.role === 'admin' ? 'admin' : 'agent' }));
+  return rows.map((r) => ({ ...r, role: isAdmin(r) ? 'admin' : 'agent' }));
 }

@@ -1,4 +1,3 @@
-import { desc } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   ZChangeRoleRequest,
@@ -16,8 +15,8 @@ import {
 import { securitySettings, updateSecuritySettings } from '../auth/service.js';
 import { clearEmailBounce } from '../email/bounces.js';
 import { notFound } from '../http/errors.js';
-import { mailMessages } from '../db/schema.js';
 import { defineRoute } from '../http/route.js';
+import { recentMail } from '../mail/outbox.js';
 import { presentUser } from '../presenters/user.js';
 import { listAgentDirectory } from './directory.js';
 import { changeRole, getUser, inviteUser, listUsers, setActive, updateUser } from './service.js';
@@ -145,20 +144,6 @@ export const userRoutes = [
     summary:
       'Mail that is not about a ticket, newest first; the development outbox (no SMTP_URL) shows bodies, codes included',
     response: z.object({ items: z.array(ZMailMessage) }),
-    handler: async (ctx) => {
-      const rows = await ctx.services.db.select().from(mailMessages).orderBy(desc(mailMessages.createdAt)).limit(200);
-      return {
-        items: rows.map((m) => ({
-          id: m.id,
-          to: m.to,
-          subject: m.subject,
-          // The body of a sign-in code, reset or invitation is shown only in the development outbox.
-          text: m.status === 'dev' ? m.text : '(not shown: it goes to the recipient only)',
-          kind: m.kind,
-          status: m.status,
-          createdAt: m.createdAt.toISOString(),
-        })),
-      };
-    },
+    handler: async (ctx) => ({ items: await recentMail(ctx.services.db) }),
   }),
 ];

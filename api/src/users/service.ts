@@ -9,6 +9,8 @@ import type { Services, UserRow } from '../http/context.js';
 import { queueMail } from '../mail/outbox.js';
 import { presentUser } from '../presenters/user.js';
 import { randomToken, sha256 } from '../security/crypto.js';
+import { isAdmin } from '@deskmate/shared';
+import { activeAdminsSql, isActiveAdmin } from './policy.js';
 
 const INVITE_TTL_MS = 7 * 86_400_000;
 
@@ -88,11 +90,8 @@ export async function inviteUser(
 }
 
 async function assertAnotherAdminRemains(tx: DbOrTx, user: UserRow): Promise<void> {
-  if (user.role !== 'admin' || !user.active) return;
-  const [row] = await tx
-    .select({ n: count() })
-    .from(users)
-    .where(and(eq(users.role, 'admin'), eq(users.active, true)));
+  if (!isActiveAdmin(user)) return;
+  const [row] = await tx.select({ n: count() }).from(users).where(activeAdminsSql());
   if (Number(row?.n ?? 0) <= 1) throw new AppError('conflict', 'At least one active admin must remain');
 }
 
@@ -101,7 +100,7 @@ export async function changeRole(services: Services, id: string, role: TUserRole
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended('users:admins', 0))`);
     const before = await getUser(tx, id);
     if (before.role === role) return before;
-    if (role !== 'admin') await assertAnotherAdminRemains(tx, before);
+    if (!isAdmin(role)) await assertAnotherAdminRemains(tx, before);
     await tx
       .update(users)
       .set({ role, updatedAt: sql`now()` })

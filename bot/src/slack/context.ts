@@ -33,8 +33,6 @@ export interface SlackContext {
   logger: SlackLogger;
 }
 
-export const isAgent = (user: Pick<TUser, 'role'>) => user.role === 'agent' || user.role === 'admin';
-
 const ZFirst = z.object({ first: z.boolean() });
 
 /** A small map that forgets its oldest entries, so that caches cannot grow without bound. */

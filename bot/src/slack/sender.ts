@@ -8,10 +8,11 @@ import {
   type TDeliveryResult,
   type TDeliverySender,
   type TMessageRef,
+  isAgent,
 } from '@deskmate/shared';
 import type { Links } from './render/ids.js';
 import type { SlackMessage } from './render/limits.js';
-import { dmCreated, dmNotification, isAgentReader, triageThreadMessage } from './render/notification.js';
+import { dmCreated, dmNotification, triageThreadMessage } from './render/notification.js';
 import { triageCard } from './render/ticket.js';
 import { webApi } from './sdk.js';
 
@@ -92,7 +93,7 @@ export class SlackSender implements TDeliverySender {
       const { user, identities } = facts.recipient;
       const slackId = identities.find((i) => i.provider === 'slack')?.providerUserId;
       // Internal content is never planned for a requester, whatever the notification says.
-      const allowed = facts.notification.visibility === 'public' || isAgentReader(user.role);
+      const allowed = facts.notification.visibility === 'public' || isAgent(user);
       // People who asked for email or the digest only get no notification DMs.
       if (slackId && allowed && facts.recipient.wantsChat)
         plans.push({ kind: 'dm.notification', target: slackId, refKey: `slack:dm:${t.id}:${user.id}` });

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { ApiError, ZTicketEventResponse } from '@deskmate/shared';
+import { ApiError, refusedRole, ZTicketEventResponse } from '@deskmate/shared';
 import { attachToEvent, sharedLine, type TChatFile } from '../files.js';
-import { isAgent, userMessage, type SlackContext } from './context.js';
+import { userMessage, type SlackContext } from './context.js';
 
 const ZMessageRef = z.object({ kind: z.string(), ticketKey: z.string(), userId: z.string().nullable() });
 type TThread = z.infer<typeof ZMessageRef>;
@@ -39,20 +39,23 @@ export async function threadMessage(
   thread: TThread,
   m: ThreadMessage,
 ): Promise<void> {
-  const me = await ctx.identity(client, m.user);
+  // The identity first: the API acts for this Slack user (and decides what they may do).
+  await ctx.identity(client, m.user);
   const path = `/api/tickets/${encodeURIComponent(thread.ticketKey)}`;
   const api = ctx.as(m.user);
   const body = m.text || sharedLine(m.files);
   if (thread.kind === 'triage') {
-    if (!isAgent(me)) {
+    // Notes are for agents: the API refuses anyone else, and that refusal is told to them alone.
+    const notAnAgent = async (err: unknown) => {
+      if (refusedRole(err) !== 'agent') return false;
       await client.chat.postEphemeral({
         channel: m.channel,
         user: m.user,
         thread_ts: m.threadTs,
         text: `Only IT agents can add notes to ${thread.ticketKey}; your message was not added to the ticket.`,
       });
-      return;
-    }
+      return true;
+    };
     await act(
       ctx,
       client,
@@ -60,6 +63,7 @@ export async function threadMessage(
       thread.ticketKey,
       () => api.request('POST', `${path}/notes`, ZTicketEventResponse, { body }),
       'lock',
+      notAnAgent,
     );
     return;
   }
@@ -86,11 +90,14 @@ async function act(
   key: string,
   work: () => Promise<{ event: { id: string } }>,
   done: string,
+  /** Answers a refusal its own way (true) instead of the generic warning in the thread. */
+  onRefusal?: (err: unknown) => Promise<boolean>,
 ): Promise<void> {
   let eventId: string;
   try {
     eventId = (await work()).event.id;
   } catch (err) {
+    if (await onRefusal?.(err)) return;
     await client.chat.postMessage({ channel: m.channel, thread_ts: m.threadTs, text: `:warning: ${userMessage(err)}` });
     return;
   }

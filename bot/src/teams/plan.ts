@@ -1,5 +1,6 @@
 import type { TDeliveryFacts, TDeliveryPlan, TRecipient } from '@deskmate/shared';
 import { ZTeamsIdentityData, type TConversationReference } from './api.js';
+import { isAgent } from '@deskmate/shared';
 
 /** The triage card's target: the channel an admin chose, looked up when the card is sent. */
 export const TRIAGE_TARGET = 'teams-triage-channel';
@@ -32,7 +33,7 @@ export function planTeamsDeliveries(facts: TDeliveryFacts): TDeliveryPlan[] {
   if (facts.kind === 'notification.deliver' && facts.notification) {
     // Internal content is never planned for a requester, whatever the notification says.
     const role = facts.recipient?.user.role;
-    if (facts.notification.visibility !== 'public' && role !== 'agent' && role !== 'admin') return [];
+    if (facts.notification.visibility !== 'public' && !(role && isAgent(role))) return [];
     // People who asked for email or the digest only get no notification messages in chat.
     const reference = facts.recipient?.wantsChat ? personalReference(facts.recipient) : null;
     if (reference) return [{ kind: 'dm.notification', target: reference.conversation.id, refKey: null }];

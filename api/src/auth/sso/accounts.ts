@@ -8,10 +8,10 @@ import type { UserRow } from '../../http/context.js';
 import { revokeTokens } from '../service.js';
 import { SsoError } from './errors.js';
 import type { SsoPerson, SsoProviderConfig } from './presets.js';
+import { isAdmin, outranks } from '@deskmate/shared';
 
 /** The placeholder address a chat-only requester gets (users/service.ts resolveChatIdentity). */
 const CHAT_PLACEHOLDER = /@chat\.deskmate\.invalid$/;
-const roleRank: Record<TUserRole, number> = { requester: 0, agent: 1, admin: 2 };
 
 export interface SsoAccount {
   user: UserRow;
@@ -203,7 +203,7 @@ export async function applyClaimMapping(
     const values = new Set(claimValues(claims[mapping.roleClaim]));
     const target = mapping.roles
       .filter((rule) => values.has(rule.value))
-      .reduce<TUserRole>((best, rule) => (roleRank[rule.role] > roleRank[best] ? rule.role : best), 'requester');
+      .reduce<TUserRole>((best, rule) => (outranks(rule.role, best) ? rule.role : best), 'requester');
     if (target !== current.role) current = await changeRoleBySso(tx, current, target, provider, actor);
   }
   if (mapping.groups.length) await syncGroups(tx, current, mapping, claims, provider, actor);
@@ -218,7 +218,7 @@ async function changeRoleBySso(
   actor: Actor,
 ): Promise<UserRow> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended('users:admins', 0))`);
-  if (user.role === 'admin') {
+  if (isAdmin(user)) {
     const [row] = await tx
       .select({ n: count() })
       .from(users)

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, ne, sql } from 'drizzle-orm';
-import { ZSsoPolicy, type TSsoPolicy } from '@deskmate/shared';
+import { ZSsoPolicy, type TSsoPolicy, isAdmin } from '@deskmate/shared';
 import { recordAudit, type Actor } from '../../audit/record.js';
 import type { DbOrTx } from '../../db/client.js';
 import { settings, users } from '../../db/schema.js';
@@ -16,7 +16,7 @@ export async function ssoPolicy(db: DbOrTx): Promise<TSsoPolicy> {
 
 /** An admin who can sign in without the identity provider: active, with a password and a second factor. */
 export const breakGlassReady = (user: UserRow) =>
-  user.role === 'admin' && user.active && Boolean(user.passwordHash) && user.twoFactorMethod !== 'none';
+  isAdmin(user) && user.active && Boolean(user.passwordHash) && user.twoFactorMethod !== 'none';
 
 async function admins(db: DbOrTx): Promise<UserRow[]> {
   return db.select().from(users).where(eq(users.role, 'admin')).orderBy(asc(users.name));
@@ -33,7 +33,7 @@ async function admins(db: DbOrTx): Promise<UserRow[]> {
 export async function passwordSignIn(db: DbOrTx, user: UserRow): Promise<'allowed' | 'break_glass' | 'refused'> {
   const policy = await ssoPolicy(db);
   if (!policy.requireSsoRoles.includes(user.role)) return 'allowed';
-  if (user.role !== 'admin') return 'refused';
+  if (!isAdmin(user)) return 'refused';
   if (policy.breakGlassAdminIds.includes(user.id)) return 'break_glass';
   const chosen = (await admins(db)).filter(
     (a) => policy.breakGlassAdminIds.includes(a.id) && a.active && a.passwordHash,

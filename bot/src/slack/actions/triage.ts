@@ -1,7 +1,7 @@
 import type { BlockElementAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { assignableAgents, ZDirectoryAgentList, ZTicketResponse } from '@deskmate/shared';
-import { isAgent, userMessage, type SlackContext } from '../context.js';
+import { assignableAgents, isAgent, refusedRole, ZDirectoryAgentList, ZTicketResponse } from '@deskmate/shared';
+import { userMessage, type SlackContext } from '../context.js';
 import { ids } from '../render/ids.js';
 import { assignModal, priorityModal, replyModal, resolveModal } from '../render/modals.js';
 import type { ActionHandler } from './types.js';
@@ -33,10 +33,6 @@ export const triageButtons: ActionHandler = {
     if (!channel || !key) return;
     const tell = (text: string) => client.chat.postEphemeral({ channel, user: body.user.id, text });
     const me = await ctx.identity(client, body.user.id);
-    if (!isAgent(me)) {
-      await tell(notAgent);
-      return;
-    }
     const api = ctx.as(body.user.id);
     const path = `/api/tickets/${encodeURIComponent(key)}`;
     const where = { key, channel };
@@ -44,11 +40,19 @@ export const triageButtons: ActionHandler = {
       client.views.open({ trigger_id: body.trigger_id, view });
     const ticket = async () => (await api.request('GET', path, ZTicketResponse)).ticket;
     try {
+      // Claim is asked of the API, which refuses anyone but agents (worded below).
+      if (action.type === 'button' && action.action_id === ids.triageClaim) {
+        await api.request('POST', `${path}/claim`, ZTicketResponse);
+        return;
+      }
+      // The other buttons open a modal, and the API lets a ticket's requester reply to it or
+      // resolve it, so it has no refusal yet for "not from the triage card": checked here (#17).
+      if (!isAgent(me)) {
+        await tell(notAgent);
+        return;
+      }
       if (action.type === 'button') {
         switch (action.action_id) {
-          case ids.triageClaim:
-            await api.request('POST', `${path}/claim`, ZTicketResponse);
-            return;
           case ids.triageReply:
             await open(replyModal(await ticket(), where));
             return;
@@ -73,7 +77,7 @@ export const triageButtons: ActionHandler = {
         await assign(ctx, client, api, path, action.selected_user, tell);
       }
     } catch (err) {
-      await tell(`:warning: ${userMessage(err)}`);
+      await tell(refusedRole(err) === 'agent' ? notAgent : `:warning: ${userMessage(err)}`);
     }
   },
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ZAnnouncement, ZTicketList, type TTicket } from '@deskmate/shared';
-import { isAgent, type SlackContext } from '../context.js';
+import { ZAnnouncement, ZTicketList, type TTicket, isAgent } from '@deskmate/shared';
+import type { SlackContext } from '../context.js';
 import type { EventArgs } from './types.js';
 import { homeView } from '../render/home.js';
 
@@ -14,6 +14,8 @@ export async function onHomeOpened({ event, client }: EventArgs<'app_home_opened
   const api = ctx.as(event.user);
   const tickets = async (query: string): Promise<TTicket[]> =>
     (await api.request('GET', `/api/tickets?${query}`, ZTicketList)).items;
+  // Rendering, not authorisation: an agent's Home also lists what is assigned to them (the API
+  // decides what each list holds).
   const agent = isAgent(me);
   const [open, recent, assigned, announcements] = await Promise.all([
     tickets(`requester=me&status=${openStatuses}&limit=10`),

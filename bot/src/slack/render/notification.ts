@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { channelNames, type TDeliveryFacts, type TTicket } from '@deskmate/shared';
+import { channelNames, type TDeliveryFacts, type TTicket, isAgent } from '@deskmate/shared';
 import { ids, ticketUrl, type Links } from './ids.js';
 import { actions, button, context, esc, fields, message, section, type SlackMessage } from './limits.js';
 import { priorityText, slackDate, statusLabels, ticketTitleLine } from './ticket.js';
@@ -11,9 +11,6 @@ const quote = (text: string) =>
     .join('\n');
 
 const csatLabels = ['1 · Poor', '2', '3', '4', '5 · Great'];
-
-/** Is this reader someone who works tickets (and so may read internal content)? */
-export const isAgentReader = (role: string) => role === 'agent' || role === 'admin';
 
 function csatBlocks(t: TTicket): types.KnownBlock[] {
   return [
@@ -33,7 +30,7 @@ function csatBlocks(t: TTicket): types.KnownBlock[] {
 export function notificationBlocks(facts: TDeliveryFacts, links: Links): types.KnownBlock[] | null {
   const { ticket: t, notification: n, recipient } = facts;
   if (!t || !n || !recipient) return null;
-  const agent = isAgentReader(recipient.user.role);
+  const agent = isAgent(recipient.user);
   if (n.visibility !== 'public' && !agent) return null;
   const url = ticketUrl(links, t.key, agent);
   const event = facts.event?.visibility === 'public' ? facts.event : null;
@@ -59,7 +56,7 @@ export function dmNotification(facts: TDeliveryFacts, links: Links, first: boole
   const blocks = notificationBlocks(facts, links);
   const t = facts.ticket;
   if (!blocks || !t || !facts.recipient || !facts.notification) return null;
-  const agent = isAgentReader(facts.recipient.user.role);
+  const agent = isAgent(facts.recipient.user);
   const url = ticketUrl(links, t.key, agent);
   const text = facts.notification.visibility === 'public' || agent ? facts.notification.title : t.key;
   if (!first) return message(text, blocks, url);

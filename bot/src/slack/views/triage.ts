@@ -1,6 +1,6 @@
 import type { App, SlackViewMiddlewareArgs, AllMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { ZTicketEventResponse, ZTicketResponse } from '@deskmate/shared';
-import { isAgent, userMessage, type SlackContext } from '../context.js';
+import { ZTicketEventResponse, ZTicketResponse, isAgent } from '@deskmate/shared';
+import { userMessage, type SlackContext } from '../context.js';
 import { ids } from '../render/ids.js';
 import { modalContext, type TModalContext } from '../render/modals.js';
 
@@ -29,6 +29,8 @@ async function asAgent(
   const user = args.body.user.id;
   const tell = (text: string) => args.client.chat.postEphemeral({ channel: where.channel, user, text });
   const me = await ctx.identity(args.client, user);
+  // Still checked here: the API lets a ticket's requester reply to it or resolve it, so it has no
+  // refusal yet for a triage modal's submission (issue #17; Claim and notes ask the API).
   if (!isAgent(me)) {
     await tell('Only IT agents can work tickets from the triage card.');
     return;

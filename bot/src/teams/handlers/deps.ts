@@ -49,5 +49,3 @@ export function peopleMessage(err: unknown): string | null {
 
 /** The chat API takes a description of up to this many characters to start a request from. */
 export const START_TEXT_MAX = 8000;
-
-export const isAgent = (role: string) => role === 'agent' || role === 'admin';

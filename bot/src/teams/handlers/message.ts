@@ -1,4 +1,4 @@
-import { ApiError, helpRequest } from '@deskmate/shared';
+import { ApiError, helpRequest, refusedRole } from '@deskmate/shared';
 import { TurnContext } from 'botbuilder';
 import { sharedLine, type TFileOutcome } from '../../files.js';
 import { fetchableFiles, teamsFileRefs, type TTeamsFileRef } from '../files.js';
@@ -11,7 +11,7 @@ import {
   referenceFor,
   threadRoot,
 } from '../references.js';
-import { cardMessage, isAgent, peopleMessage, START_TEXT_MAX, type TeamsDeps } from './deps.js';
+import { cardMessage, peopleMessage, START_TEXT_MAX, type TeamsDeps } from './deps.js';
 import { onHelpRequest } from './kb.js';
 import { showPrompt } from './wizard.js';
 
@@ -145,14 +145,15 @@ async function onTriageThread(
     return;
   }
   const person = await deps.identities.resolve(context);
-  if (!isAgent(person.user.role)) {
-    await context.sendActivity(`Only IT agents can add notes to ${key}; your message was not added to the ticket.`);
-    return;
-  }
   let eventId: string;
   try {
     eventId = (await person.as.note(key, text || sharedLine(files))).eventId;
   } catch (err) {
+    // Notes are for agents: the API refuses anyone else, and the bot words that refusal.
+    if (refusedRole(err) === 'agent') {
+      await context.sendActivity(`Only IT agents can add notes to ${key}; your message was not added to the ticket.`);
+      return;
+    }
     const message = peopleMessage(err);
     if (message === null) throw err;
     await context.sendActivity(message);

@@ -1,4 +1,4 @@
-import { ApiError, type TTicket } from '@deskmate/shared';
+import { ApiError, isAgent, refusedRole, type TTicket } from '@deskmate/shared';
 import type { TurnContext } from 'botbuilder';
 import type { TPerson } from '../identity.js';
 import {
@@ -11,9 +11,16 @@ import {
   type TTicketViewer,
 } from '../render/index.js';
 import { ZPriorityField } from '../render/actions.js';
-import { clickedCard, isAgent, peopleMessage, replaceCard, type TeamsDeps } from './deps.js';
+import { clickedCard, peopleMessage, replaceCard, type TeamsDeps } from './deps.js';
 
 type TTriageAction = Extract<TCardAction, { dm: 'triage' }>;
+
+/**
+ * Claim is asked of the API, which refuses anyone but agents (the refusal is worded below). The
+ * other card actions are still checked here first: the API lets a ticket's requester reply to it
+ * or resolve it, so it has no refusal yet for "not from the triage card" (see issue #17).
+ */
+const preChecked = (action: TTriageAction): boolean => action.op !== 'claim';
 
 /** What a person reads when they may not work tickets from the triage card. */
 export const notAnAgent = (name: string) => `Only agents can work tickets from the triage channel, ${name}.`;
@@ -64,7 +71,7 @@ export async function onTriageSubmit(
   action: TTriageAction,
   fields: Record<string, string>,
 ): Promise<void> {
-  if (!isAgent(person.user.role)) {
+  if (preChecked(action) && !isAgent(person.user.role)) {
     await context.sendActivity(notAnAgent(person.user.name));
     return;
   }
@@ -73,6 +80,10 @@ export async function onTriageSubmit(
     const ticket = await perform(person, action, fields);
     if (ticket && card) await replaceCard(context, card, await baseCard(deps, ticket));
   } catch (err) {
+    if (refusedRole(err) === 'agent') {
+      await context.sendActivity(notAnAgent(person.user.name));
+      return;
+    }
     const message = peopleMessage(err);
     if (message === null) throw err;
     await context.sendActivity(message);
@@ -82,7 +93,10 @@ export async function onTriageSubmit(
   }
 }
 
-/** This person's view of a ticket card: an agent's, the requester's, or null (not theirs to see). */
+/**
+ * This person's view of a ticket card: an agent's, the requester's, or null (not theirs to see).
+ * Rendering, not authorisation: the role picks which buttons to draw; the API decides each action.
+ */
 async function viewFor(deps: TeamsDeps, person: TPerson, ticket: TTicket, notice?: string) {
   const viewer: TTicketViewer | null = isAgent(person.user.role)
     ? { kind: 'agent', userId: person.user.id }
@@ -119,13 +133,14 @@ export async function onTriageExecute(
   fields: Record<string, string>,
   options: { repeated: boolean },
 ): Promise<TInvokeResponse> {
-  if (!isAgent(person.user.role)) return adaptiveCardAnswer.message(notAnAgent(person.user.name));
+  if (preChecked(action) && !isAgent(person.user.role)) return adaptiveCardAnswer.message(notAnAgent(person.user.name));
   let ticket: TTicket | null;
   let notice: string | undefined;
   try {
     // A redelivered click shows where the ticket is without doing it twice.
     ticket = options.repeated ? null : await perform(person, action, fields);
   } catch (err) {
+    if (refusedRole(err) === 'agent') return adaptiveCardAnswer.message(notAnAgent(person.user.name));
     const message = peopleMessage(err);
     if (message === null) throw err;
     notice = message;

@@ -8,7 +8,7 @@ export const csatRatings = [1, 2, 3, 4, 5] as const;
 const ratingTitles: Record<(typeof csatRatings)[number], string> = { 1: '1 😞', 2: '2', 3: '3', 4: '4', 5: '5 😀' };
 
 /** Whether this person is the ticket's requester (they see requester wording and may rate). */
-const isRequester = (facts: TDeliveryFacts, ticket: TTicket | null) =>
+const isTicketRequester = (facts: TDeliveryFacts, ticket: TTicket | null) =>
   Boolean(ticket && facts.recipient && facts.recipient.user.id === ticket.requester.id);
 
 /**
@@ -20,7 +20,7 @@ export function renderNotificationCard(facts: TDeliveryFacts, links: TLinks): TC
   const n = facts.notification;
   if (!n) return null;
   const ticket = facts.ticket;
-  const requester = isRequester(facts, ticket);
+  const requester = isTicketRequester(facts, ticket);
   const body: TJson[] = [heading(n.title)];
   if (facts.event) {
     body.push(text(`${facts.event.author?.name ?? 'The help desk'} wrote:`, { isSubtle: true, size: 'Small' }));

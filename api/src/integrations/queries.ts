@@ -1,0 +1,66 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Clock } from '../clock.js';
+import type { DbOrTx } from '../db/client.js';
+import { inboundEvents, tickets, userIdentities } from '../db/schema.js';
+import { messageRefs } from '../db/schema-delivery.js';
+import { notFound } from '../http/errors.js';
+
+/** Record a provider event id (Slack event_id, Teams activity id): true only the first time. */
+export async function recordInboundEvent(
+  db: DbOrTx,
+  clock: Clock,
+  event: { provider: string; eventId: string },
+): Promise<boolean> {
+  const rows = await db
+    .insert(inboundEvents)
+    .values({ provider: event.provider, providerEventId: event.eventId, receivedAt: clock.now() })
+    .onConflictDoNothing()
+    .returning({ id: inboundEvents.id });
+  return rows.length === 1;
+}
+
+/** Which ticket a chat message Deskmate sent belongs to (404 when it is none of ours). */
+export async function lookupMessageRef(
+  db: DbOrTx,
+  query: { channel: 'slack' | 'teams'; conversation: string; message: string },
+) {
+  const [row] = await db
+    .select()
+    .from(messageRefs)
+    .where(
+      and(
+        eq(messageRefs.channel, query.channel),
+        sql`${messageRefs.ref}->>'conversation' = ${query.conversation}`,
+        sql`${messageRefs.ref}->>'message' = ${query.message}`,
+      ),
+    );
+  // Ref keys are `<channel>:<kind>:<ticketId>[:<userId>]`.
+  const [, kind, ticketId, userId] = row?.refKey.split(':') ?? [];
+  const [ticket] = ticketId ? await db.select({ key: tickets.key }).from(tickets).where(eq(tickets.id, ticketId)) : [];
+  if (!row || !kind || !ticket) throw notFound('Message');
+  return { kind, ticketKey: ticket.key, userId: userId ?? null };
+}
+
+/**
+ * Provider data kept with a chat identity (a Teams personal-chat conversation reference), merged
+ * key by key, and returned: the bot keeps what it needs there rather than in its memory.
+ */
+export async function mergeIdentityData(
+  db: DbOrTx,
+  identity: { provider: 'slack' | 'teams'; providerUserId: string },
+  data: Record<string, unknown> | undefined,
+): Promise<Record<string, unknown>> {
+  const which = and(
+    eq(userIdentities.provider, identity.provider),
+    eq(userIdentities.providerUserId, identity.providerUserId),
+  );
+  const [stored] =
+    data && Object.keys(data).length
+      ? await db
+          .update(userIdentities)
+          .set({ data: sql`${userIdentities.data} || ${JSON.stringify(data)}::jsonb` })
+          .where(which)
+          .returning({ data: userIdentities.data })
+      : await db.select({ data: userIdentities.data }).from(userIdentities).where(which);
+  return (stored?.data ?? {}) as Record<string, unknown>;
+}
