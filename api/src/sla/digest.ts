@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { TWeekday } from '@deskmate/shared';
+import { isAdmin, type TWeekday } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import { users } from '../db/schema.js';
@@ -109,10 +109,10 @@ export async function writeWeeklyDigests(db: Db, clock: Clock, schedule: DigestS
   });
   const digests: Digest[] = people.map((p) => ({
     userId: p.id,
-    scope: p.role === 'admin' ? 'desk' : 'agent',
+    scope: isAdmin(p) ? 'desk' : 'agent',
     from: from.toISOString(),
     to: to.toISOString(),
-    ...stats(p.role === 'admin' ? desk : byAgent.get(p.id)),
+    ...stats(isAdmin(p) ? desk : byAgent.get(p.id)),
   }));
   if (!digests.length) return [];
   const written = await writeOutbox(

@@ -75,13 +75,13 @@ describe('planning', () => {
       notification: null,
       event: null,
       recipient: null,
-      payload: { action: 'ticket.created' },
+      payload: { ticketId: ticket.id, key: ticket.key, action: 'ticket.created' },
     };
     expect(sender().plan(facts)).toEqual([
       { kind: 'triage.card', target: 'C0TRIAGE1', refKey: `slack:triage:${ticket.id}` },
       { kind: 'dm.created', target: 'rita@example.test', refKey: `slack:dm:${ticket.id}:req-1` },
     ]);
-    expect(sender(null).plan({ ...facts, payload: { action: 'ticket.updated' } })).toEqual([]);
+    expect(sender(null).plan({ ...facts, payload: { ...facts.payload, action: 'ticket.updated' } })).toEqual([]);
   });
 
   it('a notification is a DM in the ticket’s thread, only to someone with a Slack account', () => {

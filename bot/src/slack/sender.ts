@@ -1,6 +1,7 @@
 import type { WebAPIPlatformError, WebAPIRateLimitedError, WebClient, WebClientOptions } from '@slack/web-api';
 import {
   PermanentDeliveryError,
+  outboxPayload,
   RetryAfterError,
   type TDeliveryEnvelope,
   type TDeliveryFacts,
@@ -77,7 +78,7 @@ export class SlackSender implements TDeliverySender {
         plans.push({ kind: 'triage.card', target: this.options.triageChannel, refKey: `slack:triage:${t.id}` });
       }
       // The requester's Slack account is found by email when sending (ticket facts name no identities).
-      if (facts.payload.action === 'ticket.created') {
+      if (outboxPayload(facts, 'ticket.changed')?.action === 'ticket.created') {
         plans.push({ kind: 'dm.created', target: t.requester.email, refKey: `slack:dm:${t.id}:${t.requester.id}` });
       }
     }

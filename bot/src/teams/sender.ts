@@ -1,5 +1,6 @@
 import {
   PermanentDeliveryError,
+  outboxPayload,
   RetryAfterError,
   type TDeliveryEnvelope,
   type TDeliveryFacts,
@@ -59,7 +60,7 @@ export class TeamsSender implements TDeliverySender {
     // No triage channel chosen yet (or the ticket is gone): nothing to show.
     if (!ticket || !triage) return {};
     // Cards are for new tickets: one that predates the triage channel does not get one now.
-    if (!ref && facts.payload.action !== 'ticket.created') return {};
+    if (!ref && outboxPayload(facts, 'ticket.changed')?.action !== 'ticket.created') return {};
     const audience = await this.deps.api.ticketAudience(ticket.key);
     const message = cardMessage(
       renderTriageCard(ticket, this.deps.links(), { audience }),

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { TTicketCategory, TTicketPriority, TTicketStatus } from '@deskmate/shared';
+import { isAgent, type TTicketCategory, type TTicketPriority, type TTicketStatus } from '@deskmate/shared';
 import { recordCorrection } from '../../classifier/feedback.js';
 import type { DbOrTx } from '../../db/client.js';
 import { groups, users } from '../../db/schema.js';
@@ -22,7 +22,7 @@ async function applyAssign(
   if (ticket.assigneeId === assigneeId) return ticket;
   if (assigneeId) {
     const [agent] = await tx.select().from(users).where(eq(users.id, assigneeId));
-    if (!agent?.active || agent.role === 'requester')
+    if (!agent?.active || !isAgent(agent))
       throw new AppError('validation_failed', 'Invalid body.assigneeId: tickets can only be assigned to active agents');
   }
   const after = await applyRaw(tx, ctx, ticket, {
