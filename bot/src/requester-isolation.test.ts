@@ -74,7 +74,7 @@ describe('requester isolation in chat: internal content never reaches a requeste
     expect(slack.plan(reply).map((p) => p.kind)).toEqual(['dm.notification']);
     const mirrored = publicEvent();
     expect(slack.plan(mirrored)).toEqual([
-      { kind: 'triage.thread', target: 'C0TRIAGE', refKey: `slack:triage:${mirrored.ticket!.id}` },
+      { kind: 'triage.thread', target: 'C0TRIAGE', refKey: { purpose: 'triage_card', ticketId: mirrored.ticket!.id } },
     ]);
     expect(planTeamsDeliveries(mirrored).map((p) => p.kind)).toEqual(['triage.thread']);
   });

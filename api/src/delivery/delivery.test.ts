@@ -1,9 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import {
   PermanentDeliveryError,
   RetryAfterError,
   type TDeliveryEnvelope,
   type TDeliveryFacts,
+  type TDeliveryPlan,
   type TDeliverySender,
   type TTicket,
 } from '@deskmate/shared';
@@ -28,9 +29,13 @@ class RecordingSender implements TDeliverySender {
   during: (() => Promise<string>) | undefined;
   duringSaid: string[] = [];
   plan(facts: TDeliveryFacts) {
-    const plans = [];
+    const plans: TDeliveryPlan[] = [];
     if (facts.kind === 'ticket.changed' && facts.ticket)
-      plans.push({ kind: 'triage.card', target: 'C-TRIAGE', refKey: `slack:triage:${facts.ticket.id}` });
+      plans.push({
+        kind: 'triage.card',
+        target: 'C-TRIAGE',
+        refKey: { purpose: 'triage_card', ticketId: facts.ticket.id },
+      });
     if (facts.kind === 'notification.deliver' && facts.recipient && facts.notification) {
       plans.push({ kind: 'dm.notification', target: facts.recipient.user.email, refKey: null });
     }
@@ -97,11 +102,17 @@ describe('deliveries through the outbox', () => {
     });
     // Facts are read when sending: the card shows the ticket as it is now.
     expect(update.facts.ticket?.assignee?.id).toBe(agent.id);
-    const [ref] = await database.db
-      .select()
-      .from(messageRefs)
-      .where(eq(messageRefs.refKey, `slack:triage:${id}`));
-    expect(ref?.ref).toMatchObject({ conversation: 'C-TRIAGE' });
+    const refs = await database.db.select().from(messageRefs).where(eq(messageRefs.ticketId, id));
+    expect(refs).toMatchObject([
+      {
+        provider: 'slack',
+        purpose: 'triage_card',
+        userId: null,
+        visibility: 'internal',
+        conversationId: 'C-TRIAGE',
+        messageId: update.ref!.message,
+      },
+    ]);
   });
 
   it('a notification reaches its recipient with the public reply in full, once, even with two workers', async () => {
@@ -196,7 +207,7 @@ describe('deliveries through the outbox', () => {
       const [card] = await database.db
         .select()
         .from(deliveries)
-        .where(eq(deliveries.refKey, `slack:triage:${id}`));
+        .where(and(eq(deliveries.refPurpose, 'triage_card'), eq(deliveries.refTicketId, id)));
       expect(card).toMatchObject({ status: 'sent', lastError: null, attempts: 1 });
     } finally {
       sender.during = undefined;

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { deliverySend } from '../jobs/definitions/delivery-send.js';
 import { factsFor } from './facts.js';
 import { readOutboxRow } from './outbox.js';
+import { refKeyColumns } from './message-refs.js';
 
 export const OUTBOX_CHANNEL = 'deskmate_outbox';
 const BATCH = 100;
@@ -104,7 +105,7 @@ export class OutboxRelay {
                 channel: sender.channel,
                 kind: plan.kind,
                 target: plan.target,
-                refKey: plan.refKey,
+                ...refKeyColumns(plan.refKey),
               })
               .onConflictDoNothing()
               .returning({ id: deliveries.id });

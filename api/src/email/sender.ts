@@ -10,6 +10,7 @@ import {
   type TDeliveryResult,
   type TDeliverySender,
   type TMessageRef,
+  type TMessageRefKey,
   type TTicket,
   isRequester,
 } from '@deskmate/shared';
@@ -44,7 +45,7 @@ import { smtpTransport, type MailTransport, type OutgoingAttachment, type Outgoi
 export type EmailKind =
   'email.notification' | 'email.ticket_created' | 'email.digest_weekly' | 'email.notification_digest' | 'email.direct';
 
-const threadKey = (ticketId: string, userId: string) => `email:thread:${ticketId}:${userId}`;
+const threadKey = (ticketId: string, userId: string): TMessageRefKey => ({ purpose: 'email_thread', ticketId, userId });
 
 /** Tickets opened in a chat already told the person their key there: no confirmation by email. */
 const confirmedInChat = new Set(['slack', 'teams']);

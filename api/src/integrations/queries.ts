@@ -1,8 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { DbOrTx } from '../db/client.js';
-import { inboundEvents, tickets, userIdentities } from '../db/schema.js';
-import { messageRefs } from '../db/schema-delivery.js';
+import type { TMessageRefLookupQuery, TMessageRefTicket } from '@deskmate/shared';
+import { inboundEvents, userIdentities } from '../db/schema.js';
+import { findMessageRefTicket } from '../delivery/message-refs.js';
 import { notFound } from '../http/errors.js';
 
 /** Record a provider event id (Slack event_id, Teams activity id): true only the first time. */
@@ -20,25 +21,10 @@ export async function recordInboundEvent(
 }
 
 /** Which ticket a chat message Deskmate sent belongs to (404 when it is none of ours). */
-export async function lookupMessageRef(
-  db: DbOrTx,
-  query: { channel: 'slack' | 'teams'; conversation: string; message: string },
-) {
-  const [row] = await db
-    .select()
-    .from(messageRefs)
-    .where(
-      and(
-        eq(messageRefs.channel, query.channel),
-        sql`${messageRefs.ref}->>'conversation' = ${query.conversation}`,
-        sql`${messageRefs.ref}->>'message' = ${query.message}`,
-      ),
-    );
-  // Ref keys are `<channel>:<kind>:<ticketId>[:<userId>]`.
-  const [, kind, ticketId, userId] = row?.refKey.split(':') ?? [];
-  const [ticket] = ticketId ? await db.select({ key: tickets.key }).from(tickets).where(eq(tickets.id, ticketId)) : [];
-  if (!row || !kind || !ticket) throw notFound('Message');
-  return { kind, ticketKey: ticket.key, userId: userId ?? null };
+export async function lookupMessageRef(db: DbOrTx, query: TMessageRefLookupQuery): Promise<TMessageRefTicket> {
+  const ref = await findMessageRefTicket(db, query);
+  if (!ref) throw notFound('Message');
+  return ref;
 }
 
 /**

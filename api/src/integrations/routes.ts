@@ -7,6 +7,8 @@ import {
   ZInboxRequest,
   ZInboxResponse,
   ZIntegrationsStatus,
+  ZMessageRefLookupQuery,
+  ZMessageRefTicket,
   ZResolveIdentityRequest,
   ZResolveIdentityResponse,
   ZTeamsTicketAudience,
@@ -23,14 +25,6 @@ import { lookupMessageRef, mergeIdentityData, recordInboundEvent } from './queri
 import { forgetTeam, readTeamsTriage, rememberTeam, setTeamsTriage } from './teams-settings.js';
 
 const ZInboundEvent = z.object({ provider: z.string().min(1).max(50), eventId: z.string().min(1).max(300) }).strict();
-
-const ZRefLookupQuery = z
-  .object({
-    channel: z.enum(['slack', 'teams']),
-    conversation: z.string().min(1).max(300),
-    message: z.string().min(1).max(300),
-  })
-  .strict();
 
 const ZIdentityData = z
   .record(z.string().min(1).max(64), z.unknown())
@@ -109,8 +103,8 @@ export const integrationRoutes = [
     access: 'integration',
     scopes: ['chat:act'],
     summary: 'Which ticket a chat message Deskmate sent belongs to (a triage card, a DM thread)',
-    query: ZRefLookupQuery,
-    response: z.object({ kind: z.string(), ticketKey: z.string(), userId: z.string().nullable() }),
+    query: ZMessageRefLookupQuery,
+    response: ZMessageRefTicket,
     handler: async (ctx) => lookupMessageRef(ctx.services.db, ctx.query),
   }),
   defineRoute({

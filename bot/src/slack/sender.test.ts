@@ -78,15 +78,23 @@ describe('planning', () => {
       payload: { ticketId: ticket.id, key: ticket.key, action: 'ticket.created' },
     };
     expect(sender().plan(facts)).toEqual([
-      { kind: 'triage.card', target: 'C0TRIAGE1', refKey: `slack:triage:${ticket.id}` },
-      { kind: 'dm.created', target: 'rita@example.test', refKey: `slack:dm:${ticket.id}:req-1` },
+      { kind: 'triage.card', target: 'C0TRIAGE1', refKey: { purpose: 'triage_card', ticketId: ticket.id } },
+      {
+        kind: 'dm.created',
+        target: 'rita@example.test',
+        refKey: { purpose: 'dm_thread', ticketId: ticket.id, userId: 'req-1' },
+      },
     ]);
     expect(sender(null).plan({ ...facts, payload: { ...facts.payload, action: 'ticket.updated' } })).toEqual([]);
   });
 
   it('a notification is a DM in the ticket’s thread, only to someone with a Slack account', () => {
     expect(sender().plan(notificationFacts('requester', 'public'))).toEqual([
-      { kind: 'dm.notification', target: 'U0RITA', refKey: `slack:dm:${ticket.id}:req-1` },
+      {
+        kind: 'dm.notification',
+        target: 'U0RITA',
+        refKey: { purpose: 'dm_thread', ticketId: ticket.id, userId: 'req-1' },
+      },
     ]);
     expect(sender().plan(notificationFacts('requester', 'public', false))).toEqual([]);
   });
@@ -105,7 +113,11 @@ describe('planning', () => {
 describe('sending', () => {
   const envelope = (ref: { conversation: string; message: string } | null = null) => ({
     id: 'd1',
-    plan: { kind: 'triage.card', target: 'C0TRIAGE1', refKey: `slack:triage:${ticket.id}` },
+    plan: {
+      kind: 'triage.card',
+      target: 'C0TRIAGE1',
+      refKey: { purpose: 'triage_card' as const, ticketId: ticket.id },
+    },
     facts: {
       kind: 'ticket.changed',
       ticket,

@@ -75,11 +75,19 @@ export class SlackSender implements TDeliverySender {
     if (!t) return plans;
     if (facts.kind === 'ticket.changed') {
       if (this.options.triageChannel) {
-        plans.push({ kind: 'triage.card', target: this.options.triageChannel, refKey: `slack:triage:${t.id}` });
+        plans.push({
+          kind: 'triage.card',
+          target: this.options.triageChannel,
+          refKey: { purpose: 'triage_card', ticketId: t.id },
+        });
       }
       // The requester's Slack account is found by email when sending (ticket facts name no identities).
       if (outboxPayload(facts, 'ticket.changed')?.action === 'ticket.created') {
-        plans.push({ kind: 'dm.created', target: t.requester.email, refKey: `slack:dm:${t.id}:${t.requester.id}` });
+        plans.push({
+          kind: 'dm.created',
+          target: t.requester.email,
+          refKey: { purpose: 'dm_thread', ticketId: t.id, userId: t.requester.id },
+        });
       }
     }
     // The public conversation (replies, status changes) also goes into the triage card's thread.
@@ -88,7 +96,11 @@ export class SlackSender implements TDeliverySender {
       facts.events?.some((e) => e.visibility === 'public') &&
       this.options.triageChannel
     ) {
-      plans.push({ kind: 'triage.thread', target: this.options.triageChannel, refKey: `slack:triage:${t.id}` });
+      plans.push({
+        kind: 'triage.thread',
+        target: this.options.triageChannel,
+        refKey: { purpose: 'triage_card', ticketId: t.id },
+      });
     }
     if (facts.kind === 'notification.deliver' && facts.notification && facts.recipient) {
       const { user, identities } = facts.recipient;
@@ -97,7 +109,11 @@ export class SlackSender implements TDeliverySender {
       const allowed = facts.notification.visibility === 'public' || isAgent(user);
       // People who asked for email or the digest only get no notification DMs.
       if (slackId && allowed && facts.recipient.wantsChat)
-        plans.push({ kind: 'dm.notification', target: slackId, refKey: `slack:dm:${t.id}:${user.id}` });
+        plans.push({
+          kind: 'dm.notification',
+          target: slackId,
+          refKey: { purpose: 'dm_thread', ticketId: t.id, userId: user.id },
+        });
     }
     return plans;
   }

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliveries } from '../../../api/src/db/schema-delivery.js';
+import { loadMessageRef } from '../../../api/src/delivery/message-refs.js';
 import { ticketCsat, ticketEvents, tickets } from '../../../api/src/db/schema.js';
 import { call, sessionCookie } from '../../../api/src/test/auth.js';
 import { createUser, type UserRow } from '../../../api/src/test/factories.js';
@@ -37,6 +38,8 @@ let key: string;
 let ticketId: string;
 /** What the worker sent for the new ticket (recorded before the next test resets the calls). */
 let sentForNewTicket: WebCall[] = [];
+/** The stored handle of the ticket's triage card, as the delivery job reads it. */
+const cardRef = async () => (await loadMessageRef(h.database.db, 'slack', { purpose: 'triage_card', ticketId }))!;
 
 async function ticketRow() {
   const [t] = await h.database.db.select().from(tickets).where(eq(tickets.id, ticketId));
@@ -154,7 +157,13 @@ describe('the triage card', () => {
     const [row] = await h.database.db
       .select()
       .from(deliveries)
-      .where(and(eq(deliveries.kind, 'triage.card'), eq(deliveries.refKey, `slack:triage:${ticketId}`)));
+      .where(
+        and(
+          eq(deliveries.kind, 'triage.card'),
+          eq(deliveries.refPurpose, 'triage_card'),
+          eq(deliveries.refTicketId, ticketId),
+        ),
+      );
     expect(row?.status).toBe('sent');
 
     // A change from the console updates the same message (a change: not the priority the
@@ -164,12 +173,7 @@ describe('the triage card', () => {
     await until(() => h.web.of('chat.update').some((c) => c.body.channel === TRIAGE));
     const update = h.web.of('chat.update').find((c) => c.body.channel === TRIAGE)!;
     cardTs = String(update.body.ts);
-    const [cardRef] = await h.database.pool
-      .query<{ ref: { message: string } }>(`SELECT ref FROM message_refs WHERE ref_key = $1`, [
-        `slack:triage:${ticketId}`,
-      ])
-      .then((r) => r.rows);
-    expect(cardTs).toBe(cardRef?.ref.message);
+    expect(cardTs).toBe((await cardRef()).message);
     expect(text(update)).toContain(priority === 'low' ? ':white_circle: Low' : ':large_blue_circle: Medium');
     expect(h.web.of('chat.postMessage').filter((c) => c.body.channel === TRIAGE)).toEqual([]);
   });
@@ -229,12 +233,7 @@ describe('the triage card', () => {
 });
 
 describe('the triage card’s forms (modals)', () => {
-  const cardTsNow = async () =>
-    (
-      await h.database.pool.query<{ ref: { message: string } }>(`SELECT ref FROM message_refs WHERE ref_key = $1`, [
-        `slack:triage:${ticketId}`,
-      ])
-    ).rows[0]!.ref.message;
+  const cardTsNow = async () => (await cardRef()).message;
   const submit = (callbackId: string, meta: string, values: Record<string, unknown>) =>
     h.interaction({
       type: 'view_submission',
@@ -327,13 +326,9 @@ describe('two-way sync', () => {
   let dmRoot: { channel: string; ts: string };
 
   it('the requester got a DM opening the ticket’s thread; an agent’s public reply from the console arrives in it', async () => {
-    const [ref] = await h.database.pool
-      .query<{ ref: { conversation: string; message: string } }>(`SELECT ref FROM message_refs WHERE ref_key = $1`, [
-        `slack:dm:${ticketId}:${bob.id}`,
-      ])
-      .then((r) => r.rows);
-    expect(ref?.ref.conversation).toBe('D0BOB');
-    dmRoot = { channel: ref!.ref.conversation, ts: ref!.ref.message };
+    const ref = await loadMessageRef(h.database.db, 'slack', { purpose: 'dm_thread', ticketId, userId: bob.id });
+    expect(ref?.conversation).toBe('D0BOB');
+    dmRoot = { channel: ref!.conversation, ts: ref!.message };
 
     await call(h.app, 'POST', `/tickets/${key}/replies`, {
       cookie: sessionCookie(h.app, agent),
@@ -392,11 +387,7 @@ describe('two-way sync', () => {
   });
 
   it('a message in the triage card’s thread is an internal note that never reaches the requester', async () => {
-    const [cardRef] = await h.database.pool
-      .query<{ ref: { conversation: string; message: string } }>(`SELECT ref FROM message_refs WHERE ref_key = $1`, [
-        `slack:triage:${ticketId}`,
-      ])
-      .then((r) => r.rows);
+    const card = await cardRef();
     const secret = 'Internal: the S: share moved to the new NAS, do not tell users yet';
     // A requester cannot write notes, even in the card's thread.
     await h.event({
@@ -406,7 +397,7 @@ describe('two-way sync', () => {
       user: BOB,
       text: 'let me in',
       ts: '1700000400.000001',
-      thread_ts: cardRef!.ref.message,
+      thread_ts: card.message,
     });
     await h.event({
       type: 'message',
@@ -415,7 +406,7 @@ describe('two-way sync', () => {
       user: AGENT2,
       text: secret,
       ts: '1700000400.000002',
-      thread_ts: cardRef!.ref.message,
+      thread_ts: card.message,
     });
     await h.settle();
     const notes = await h.database.db
@@ -437,13 +428,6 @@ describe('two-way sync', () => {
     expect(toBob.some((c) => text(c).includes('do not tell users yet'))).toBe(false);
   });
 
-  const cardRef = async () =>
-    (
-      await h.database.pool.query<{ ref: { conversation: string; message: string } }>(
-        `SELECT ref FROM message_refs WHERE ref_key = $1`,
-        [`slack:triage:${ticketId}`],
-      )
-    ).rows[0]!.ref;
   const inCardThread = async () => {
     const card = await cardRef();
     return h.web.of('chat.postMessage').filter((c) => c.body.channel === TRIAGE && c.body.thread_ts === card.message);
@@ -669,12 +653,7 @@ describe('two-way sync', () => {
   });
 
   it('Resolve on the card: the requester is told in the thread and asked to rate; the rating is kept', async () => {
-    const [cardRef] = await h.database.pool
-      .query<{ ref: { conversation: string; message: string } }>(`SELECT ref FROM message_refs WHERE ref_key = $1`, [
-        `slack:triage:${ticketId}`,
-      ])
-      .then((r) => r.rows);
-    await cardAction(AGENT, { type: 'button', action_id: 'triage:resolve', value: key }, cardRef!.ref.message);
+    await cardAction(AGENT, { type: 'button', action_id: 'triage:resolve', value: key }, (await cardRef()).message);
     await h.settle();
     // Resolve opens a form: a message to the requester (public) and an internal note, both optional.
     expect((await ticketRow()).status).not.toBe('resolved');
@@ -767,7 +746,7 @@ describe('rate limits', () => {
         await h.database.db
           .select()
           .from(deliveries)
-          .where(eq(deliveries.refKey, `slack:triage:${ticketId}`))
+          .where(and(eq(deliveries.refPurpose, 'triage_card'), eq(deliveries.refTicketId, ticketId)))
       ).filter((r) => r.attempts === 2);
     await until(async () => (await retried()).some((r) => r.status !== 'pending'));
     expect((await retried()).map((r) => r.status)).toEqual(['sent']);

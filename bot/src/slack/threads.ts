@@ -1,17 +1,23 @@
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
-import { ApiError, refusedRole, ZTicketEventResponse } from '@deskmate/shared';
+import {
+  ApiError,
+  refusedRole,
+  ZMessageRefTicket,
+  ZTicketEventResponse,
+  type TMessageRefTicket,
+} from '@deskmate/shared';
 import { attachToEvent, sharedLine, type TChatFile } from '../files.js';
 import { userMessage, type SlackContext } from './context.js';
 
-const ZMessageRef = z.object({ kind: z.string(), ticketKey: z.string(), userId: z.string().nullable() });
-type TThread = z.infer<typeof ZMessageRef>;
-
 /** Which ticket a thread belongs to, when its first message is one Deskmate sent (a DM thread, a triage card). */
-export async function ticketThread(ctx: SlackContext, conversation: string, threadTs: string): Promise<TThread | null> {
+export async function ticketThread(
+  ctx: SlackContext,
+  conversation: string,
+  threadTs: string,
+): Promise<TMessageRefTicket | null> {
   const q = new URLSearchParams({ channel: 'slack', conversation, message: threadTs });
   try {
-    return await ctx.api().request('GET', `/api/integrations/message-refs?${q}`, ZMessageRef);
+    return await ctx.api().request('GET', `/api/integrations/message-refs?${q}`, ZMessageRefTicket);
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;
     throw err;
@@ -36,7 +42,7 @@ export interface ThreadMessage {
 export async function threadMessage(
   ctx: SlackContext,
   client: WebClient,
-  thread: TThread,
+  thread: TMessageRefTicket,
   m: ThreadMessage,
 ): Promise<void> {
   // The identity first: the API acts for this Slack user (and decides what they may do).
@@ -44,7 +50,7 @@ export async function threadMessage(
   const path = `/api/tickets/${encodeURIComponent(thread.ticketKey)}`;
   const api = ctx.as(m.user);
   const body = m.text || sharedLine(m.files);
-  if (thread.kind === 'triage') {
+  if (thread.visibility === 'internal') {
     // Notes are for agents: the API refuses anyone else, and that refusal is told to them alone.
     const notAnAgent = async (err: unknown) => {
       if (refusedRole(err) !== 'agent') return false;
@@ -67,16 +73,14 @@ export async function threadMessage(
     );
     return;
   }
-  if (thread.kind === 'dm') {
-    await act(
-      ctx,
-      client,
-      m,
-      thread.ticketKey,
-      () => api.request('POST', `${path}/replies`, ZTicketEventResponse, { body }),
-      'white_check_mark',
-    );
-  }
+  await act(
+    ctx,
+    client,
+    m,
+    thread.ticketKey,
+    () => api.request('POST', `${path}/replies`, ZTicketEventResponse, { body }),
+    'white_check_mark',
+  );
 }
 
 /**

@@ -10,6 +10,8 @@ import {
   ZTicketList,
   ZTicketResponse,
   ZTeamsTicketAudience,
+  ZMessageRefTicket,
+  type TMessageRefTicket,
   type ApiClient,
   type TTeamsTicketAudience,
   type TChatSession,
@@ -62,8 +64,6 @@ export const ZTeamsTriage = z.object({
 export type TTeamsTriage = z.infer<typeof ZTeamsTriage>;
 
 const ZFirst = z.object({ first: z.boolean() });
-const ZMessageTicket = z.object({ kind: z.string(), ticketKey: z.string(), userId: z.string().nullable() });
-export type TMessageTicket = z.infer<typeof ZMessageTicket>;
 const ZTriageResponse = z.object({ triage: ZTeamsTriage.nullable() });
 const ZAny = z.unknown();
 
@@ -124,10 +124,10 @@ export class TeamsApi {
   }
 
   /** Which ticket a message the bot sent belongs to (its triage card, say), or null. */
-  async messageRef(conversation: string, message: string): Promise<TMessageTicket | null> {
+  async messageRef(conversation: string, message: string): Promise<TMessageRefTicket | null> {
     const q = new URLSearchParams({ channel: 'teams', conversation, message });
     try {
-      return await this.client().request('GET', `/api/integrations/message-refs?${q}`, ZMessageTicket);
+      return await this.client().request('GET', `/api/integrations/message-refs?${q}`, ZMessageRefTicket);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) return null;
       throw err;

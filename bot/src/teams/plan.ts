@@ -17,18 +17,22 @@ export function personalReference(recipient: TRecipient | null): TConversationRe
 
 /**
  * What Teams sends for a delivery fact (no SDK needed, so the worker plans without loading it):
- * - ticket.changed → the ticket's card in the triage channel (ref key `teams:triage:<ticketId>`);
+ * - ticket.changed → the ticket's card in the triage channel (ref key: its triage card);
  * - ticket.event (a public reply, a status change) → a message in that card's thread;
  * - notification.deliver → a card in the recipient's personal chat, when they have one with the
  *   bot (no threads in Teams personal chats, so no ref key: each notification is a new message).
  */
 export function planTeamsDeliveries(facts: TDeliveryFacts): TDeliveryPlan[] {
   if (facts.kind === 'ticket.changed' && facts.ticket) {
-    return [{ kind: 'triage.card', target: TRIAGE_TARGET, refKey: `teams:triage:${facts.ticket.id}` }];
+    return [
+      { kind: 'triage.card', target: TRIAGE_TARGET, refKey: { purpose: 'triage_card', ticketId: facts.ticket.id } },
+    ];
   }
   if (facts.kind === 'ticket.event' && facts.ticket && facts.events?.some((e) => e.visibility === 'public')) {
     // Into the thread of the ticket's triage card (the same ref key: the card's message).
-    return [{ kind: 'triage.thread', target: TRIAGE_TARGET, refKey: `teams:triage:${facts.ticket.id}` }];
+    return [
+      { kind: 'triage.thread', target: TRIAGE_TARGET, refKey: { purpose: 'triage_card', ticketId: facts.ticket.id } },
+    ];
   }
   if (facts.kind === 'notification.deliver' && facts.notification) {
     // Internal content is never planned for a requester, whatever the notification says.

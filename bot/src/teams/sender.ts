@@ -27,7 +27,7 @@ interface SenderDeps {
 /**
  * Teams deliveries, sent by the worker's delivery jobs from stored conversation references:
  * - ticket.changed → the ticket's card in the triage channel (posted for a new ticket, then
- *   updated in place: ref key `teams:triage:<ticketId>`);
+ *   updated in place: its `triage_card` ref key);
  * - notification.deliver → a card in the recipient's personal chat, when they have one with the
  *   bot (no threads in Teams personal chats, so no ref key: each notification is a new message).
  * 429 becomes RetryAfterError; a conversation that is gone (403, 404) a PermanentDeliveryError.

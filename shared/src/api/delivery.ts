@@ -65,6 +65,34 @@ export const ZDeliveryFacts = z.object({
 });
 export type TDeliveryFacts = z.infer<typeof ZDeliveryFacts>;
 
+/**
+ * What a sent message is for, and so which one it is: a ticket's triage card (one per ticket and
+ * channel, updated in place; its thread is where agents talk), a person's DM thread of a ticket
+ * (Slack), a person's email thread of a ticket. Stored with the message's handle in
+ * `message_refs`, one row per key and channel.
+ */
+export const messageRefPurposes = ['triage_card', 'dm_thread', 'email_thread'] as const;
+export const ZMessageRefPurpose = z.enum(messageRefPurposes);
+export type TMessageRefPurpose = z.infer<typeof ZMessageRefPurpose>;
+
+export const ZMessageRefKey = z.discriminatedUnion('purpose', [
+  z.object({ purpose: z.literal('triage_card'), ticketId: z.uuid() }).strict(),
+  z.object({ purpose: z.literal('dm_thread'), ticketId: z.uuid(), userId: z.uuid() }).strict(),
+  z.object({ purpose: z.literal('email_thread'), ticketId: z.uuid(), userId: z.uuid() }).strict(),
+]);
+export type TMessageRefKey = z.infer<typeof ZMessageRefKey>;
+
+/**
+ * What a message written in the thread of a stored message becomes: in a triage card's thread an
+ * internal note (agents only), in a person's DM thread a public reply. Email threads have none:
+ * each mail carries its own scope (its signed reply address).
+ */
+export const messageRefVisibility = {
+  triage_card: 'internal',
+  dm_thread: 'public',
+  email_thread: null,
+} as const satisfies Record<TMessageRefPurpose, 'public' | 'internal' | null>;
+
 /** One message to send, as a channel plans it. */
 export const ZDeliveryPlan = z.object({
   /** What the channel sends: triage.card, dm.notification, email.notification, … */
@@ -72,23 +100,49 @@ export const ZDeliveryPlan = z.object({
   /** Where: a Slack channel or user id, a Teams conversation id, an email address. */
   target: z.string().min(1).max(500),
   /**
-   * Messages with the same ref key are one message, updated in place (a triage card per ticket,
-   * a DM thread per ticket and person); deliveries with one ref key never run at the same time.
-   * Form: `<channel>:<kind>:<ticketId>[:<userId>]`, e.g. `slack:triage:<ticketId>`,
-   * `slack:dm:<ticketId>:<userId>` — the API finds the ticket of a message by it.
+   * Messages with the same ref key on one channel are one message, updated in place or threaded
+   * under (a triage card per ticket, a DM thread per ticket and person); deliveries with one ref
+   * key never run at the same time. Null: a message of its own.
    */
-  refKey: z.string().max(300).nullable(),
+  refKey: ZMessageRefKey.nullable(),
 });
 export type TDeliveryPlan = z.infer<typeof ZDeliveryPlan>;
 
 /**
  * A sent message's handle, kept per ref key. `conversation` (Slack channel id, Teams conversation
- * id) and `message` (Slack ts, Teams activity id) are required so that a reply in the message's
- * thread can be traced back to its ticket (GET /api/integrations/message-refs); anything else a
- * channel needs (a Teams service URL) may ride along.
+ * id, email thread root) and `message` (Slack ts, Teams activity id, email Message-ID) are
+ * required so that a reply in the message's thread can be traced back to its ticket
+ * (GET /api/integrations/message-refs); anything else a channel needs (a Teams service URL, an
+ * email References chain) may ride along.
  */
 export const ZMessageRef = z.object({ conversation: z.string(), message: z.string() }).catchall(z.unknown());
 export type TMessageRef = z.infer<typeof ZMessageRef>;
+
+/** GET /api/integrations/message-refs: which chat message Deskmate sent is this? */
+export const ZMessageRefLookupQuery = z
+  .object({
+    channel: z.enum(['slack', 'teams']),
+    conversation: z.string().min(1).max(300),
+    message: z.string().min(1).max(300),
+  })
+  .strict();
+export type TMessageRefLookupQuery = z.infer<typeof ZMessageRefLookupQuery>;
+
+/** The ticket a chat message belongs to, and what a message in its thread becomes. */
+export const ZMessageRefTicket = z.discriminatedUnion('purpose', [
+  z.object({
+    purpose: z.literal('triage_card'),
+    visibility: z.literal(messageRefVisibility.triage_card),
+    ticketKey: z.string(),
+  }),
+  z.object({
+    purpose: z.literal('dm_thread'),
+    visibility: z.literal(messageRefVisibility.dm_thread),
+    ticketKey: z.string(),
+    userId: z.uuid(),
+  }),
+]);
+export type TMessageRefTicket = z.infer<typeof ZMessageRefTicket>;
 
 export interface TDeliveryEnvelope {
   id: string;

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   PermanentDeliveryError,
@@ -7,13 +7,13 @@ import {
   type TDeliveryPlan,
   type TDeliveryResult,
   type TDeliverySender,
-  type TMessageRef,
 } from '@deskmate/shared';
 import type { DbOrTx } from '../../db/client.js';
 import { outbox } from '../../db/schema.js';
-import { deliveries, messageRefs } from '../../db/schema-delivery.js';
+import { deliveries } from '../../db/schema-delivery.js';
 import { LockTimeoutError } from '../../db/session.js';
 import { factsFor } from '../../delivery/facts.js';
+import { loadMessageRef, lockRefKey, refKeyOf, refLockName, saveMessageRef } from '../../delivery/message-refs.js';
 import { isTransactional, type TransactionalSender } from '../../email/sender.js';
 import { defineJob, PermanentJobError, type JobContext } from '../registry.js';
 
@@ -67,13 +67,14 @@ export const deliverySend = defineJob({
 const planOf = (delivery: DeliveryRow): TDeliveryPlan => ({
   kind: delivery.kind,
   target: delivery.target,
-  refKey: delivery.refKey,
+  refKey: refKeyOf({ purpose: delivery.refPurpose, ticketId: delivery.refTicketId, userId: delivery.refUserId }),
 });
 
 /** The envelope of a delivery still pending, or null when another run got to it first. */
 async function envelopeFor(
   db: DbOrTx,
   ctx: JobContext,
+  sender: TDeliverySender,
   delivery: DeliveryRow,
   row: OutboxRow,
   lockRow: boolean,
@@ -82,15 +83,9 @@ async function envelopeFor(
   const status = db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, delivery.id));
   const [current] = lockRow ? await status.for('update') : await status;
   if (current?.status !== 'pending') return null;
-  const [ref] = plan.refKey ? await db.select().from(messageRefs).where(eq(messageRefs.refKey, plan.refKey)) : [];
+  const ref = plan.refKey ? await loadMessageRef(db, sender.channel, plan.refKey) : null;
   const facts = await factsFor(db, row, ctx.clock.now());
-  return {
-    id: delivery.id,
-    plan,
-    facts,
-    ref: (ref?.ref as TMessageRef | undefined) ?? null,
-    attempt: ctx.attempt,
-  };
+  return { id: delivery.id, plan, facts, ref, attempt: ctx.attempt };
 }
 
 async function recordFailure(db: DbOrTx, ctx: JobContext, deliveryId: string, err: Error): Promise<void> {
@@ -100,13 +95,15 @@ async function recordFailure(db: DbOrTx, ctx: JobContext, deliveryId: string, er
     .where(eq(deliveries.id, deliveryId));
 }
 
-async function recordSent(db: DbOrTx, ctx: JobContext, delivery: DeliveryRow, result: TDeliveryResult): Promise<void> {
-  if (delivery.refKey && result.ref) {
-    await db
-      .insert(messageRefs)
-      .values({ refKey: delivery.refKey, channel: delivery.channel, ref: result.ref })
-      .onConflictDoUpdate({ target: messageRefs.refKey, set: { ref: result.ref, updatedAt: ctx.clock.now() } });
-  }
+async function recordSent(
+  db: DbOrTx,
+  ctx: JobContext,
+  sender: TDeliverySender,
+  delivery: DeliveryRow,
+  result: TDeliveryResult,
+): Promise<void> {
+  const refKey = planOf(delivery).refKey;
+  if (refKey && result.ref) await saveMessageRef(db, sender.channel, refKey, result.ref, ctx.clock.now());
   await db
     .update(deliveries)
     .set(
@@ -124,10 +121,10 @@ async function sendInTransaction(
   delivery: DeliveryRow,
   row: OutboxRow,
 ): Promise<Error | null> {
+  const refKey = planOf(delivery).refKey;
   return ctx.db.transaction(async (tx) => {
-    if (delivery.refKey)
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`ref:${delivery.refKey}`}, 0))`);
-    const envelope = await envelopeFor(tx, ctx, delivery, row, true);
+    if (refKey) await lockRefKey(tx, sender.channel, refKey);
+    const envelope = await envelopeFor(tx, ctx, sender, delivery, row, true);
     if (!envelope) return null;
     let result;
     try {
@@ -136,7 +133,7 @@ async function sendInTransaction(
       await recordFailure(tx, ctx, delivery.id, err as Error);
       return err as Error;
     }
-    await recordSent(tx, ctx, delivery, result);
+    await recordSent(tx, ctx, sender, delivery, result);
     return null;
   });
 }
@@ -153,12 +150,13 @@ async function sendOutsideTransaction(
   row: OutboxRow,
 ): Promise<Error | null> {
   if (!ctx.session) throw new Error('delivery.send needs the session connection for its lock');
-  const key = delivery.refKey ? `ref:${delivery.refKey}` : `delivery:${delivery.id}`;
+  const refKey = planOf(delivery).refKey;
+  const key = refKey ? refLockName(sender.channel, refKey) : `delivery:${delivery.id}`;
   try {
     return await ctx.session.withLockWaiting(
       key,
       async () => {
-        const envelope = await envelopeFor(ctx.db, ctx, delivery, row, false);
+        const envelope = await envelopeFor(ctx.db, ctx, sender, delivery, row, false);
         if (!envelope) return null;
         let result;
         try {
@@ -167,7 +165,7 @@ async function sendOutsideTransaction(
           await recordFailure(ctx.db, ctx, delivery.id, err as Error);
           return err as Error;
         }
-        await ctx.db.transaction((tx) => recordSent(tx, ctx, delivery, result));
+        await ctx.db.transaction((tx) => recordSent(tx, ctx, sender, delivery, result));
         return null;
       },
       REF_LOCK_WAIT_MS,

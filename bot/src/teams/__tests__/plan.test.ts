@@ -21,7 +21,7 @@ describe('what Teams plans for a delivery (no SDK needed)', () => {
   it('a ticket change is the triage card, one per ticket', () => {
     const f = facts({ kind: 'ticket.changed', notification: null, recipient: null });
     expect(planTeamsDeliveries(f)).toEqual([
-      { kind: 'triage.card', target: TRIAGE_TARGET, refKey: `teams:triage:${f.ticket!.id}` },
+      { kind: 'triage.card', target: TRIAGE_TARGET, refKey: { purpose: 'triage_card', ticketId: f.ticket!.id } },
     ]);
   });
 

@@ -2,6 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import {
   PermanentDeliveryError,
   RetryAfterError,
+  ZMessageRefTicket,
   ZNotificationList,
   ZTicketResponse,
   ZTimeline,
@@ -9,7 +10,6 @@ import {
   type TTicket,
 } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { settings, userIdentities } from '../../../../api/src/db/schema.js';
 import { deliveries } from '../../../../api/src/db/schema-delivery.js';
 import { call, sessionCookie } from '../../../../api/src/test/auth.js';
@@ -43,8 +43,6 @@ import {
 } from './activities.js';
 import type { TCaptured } from './connector.js';
 import { buttons, cardOf, startTeamsHarness, until, type TeamsHarness } from './harness.js';
-
-const ZAnyRef = z.object({ kind: z.string(), ticketKey: z.string(), userId: z.string().nullable() });
 
 let h: TeamsHarness;
 let url: string;
@@ -342,16 +340,16 @@ describe('the triage channel', () => {
     });
     cardId = post.id!;
     const [refRow] = await h.app.database.db.select().from(deliveries).where(eq(deliveries.target, TRIAGE_TARGET));
-    expect(refRow?.refKey).toBe(`teams:triage:${ticket.id}`);
+    expect(refRow).toMatchObject({ refPurpose: 'triage_card', refTicketId: ticket.id, refUserId: null });
     // The message's handle is stored when the delivery commits, just after the post: wait for it.
     const query = `channel=teams&conversation=${encodeURIComponent(triageChannel.id)}&message=${cardId}`;
     const lookup = await until(() =>
       h
         .as(aggie)
-        .request('GET', `/api/integrations/message-refs?${query}`, ZAnyRef)
+        .request('GET', `/api/integrations/message-refs?${query}`, ZMessageRefTicket)
         .catch(() => null),
     );
-    expect(lookup).toEqual({ kind: 'triage', ticketKey: key, userId: null });
+    expect(lookup).toEqual({ purpose: 'triage_card', visibility: 'internal', ticketKey: key });
   });
 
   it('only agents can act on a triage card: a requester’s Claim is refused and changes nothing', async () => {

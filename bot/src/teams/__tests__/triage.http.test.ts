@@ -59,9 +59,10 @@ async function newTicket(title: string): Promise<{ key: string; card: string }> 
   const posted = await until(() => cardPosts(mark).find((r) => JSON.stringify(r.body).includes(key)));
   // The card's handle is stored when its delivery commits: later updates go to the same message.
   await until(async () => {
-    const { rows: refs } = await h.app.database.pool.query(`SELECT 1 FROM message_refs WHERE ref->>'message' = $1`, [
-      posted.id,
-    ]);
+    const { rows: refs } = await h.app.database.pool.query(
+      `SELECT 1 FROM message_refs WHERE provider = 'teams' AND message_id = $1`,
+      [posted.id],
+    );
     return refs.length > 0;
   });
   return { key, card: posted.id! };

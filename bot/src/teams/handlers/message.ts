@@ -88,7 +88,8 @@ async function onChannelMessage(
   const root = threadRoot(context.activity);
   const channelId = channelConversationId(context.activity);
   const thread = root && channelId ? await deps.api.messageRef(channelId, root) : null;
-  if (thread?.kind === 'triage') return onTriageThread(deps, context, thread.ticketKey, text, files, unreadable);
+  if (thread?.purpose === 'triage_card')
+    return onTriageThread(deps, context, thread.ticketKey, text, files, unreadable);
   if (!mentionsBot(context.activity)) return;
   if (!TRIAGE_COMMAND.test(text)) {
     await context.sendActivity(channelHelp);
