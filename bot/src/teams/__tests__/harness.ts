@@ -1,5 +1,6 @@
 import { ApiClient, ZTeamsTicketAudience, type TChatSession, type TTicket } from '@deskmate/shared';
 // The whole product in-process: the real API on a real database, with the Teams channel mounted.
+import { inProcessFetch } from '../../../../api/src/http/in-process.js';
 import { startTestApp, type TestApp } from '../../../../api/src/test/app.js';
 import { loadBotConfig } from '../../config.js';
 import { createTeamsChannel, type TeamsChannel } from '../channel.js';
@@ -37,7 +38,7 @@ export async function startTeamsHarness(overrides: { invokeDeadlineMs?: number }
   const connector = new FakeConnector();
   await connector.start();
   // The app's URL and token are known once it listens: the bot reads them through functions.
-  const ref: { app?: TestApp } = {};
+  const ref: { app?: TestApp; inProcess?: typeof fetch } = {};
   // No credentials: the Emulator mode, which posts replies to the activity's serviceUrl.
   const logs: TLogLine[] = [];
   const log = (level: TLogLine['level']) => (obj: object, msg?: string) => void logs.push({ level, obj, msg });
@@ -47,6 +48,9 @@ export async function startTeamsHarness(overrides: { invokeDeadlineMs?: number }
       logger: { info: log('info'), warn: log('warn'), error: log('error') },
       apiUrl: () => ref.app!.url,
       apiToken: () => ref.app!.runtime.services.secrets.integrationToken,
+      // The API in this process, as `npm start` wires it (ADR 17).
+      apiFetch: (input, init) =>
+        (ref.inProcess ??= inProcessFetch(ref.app!.runtime.services, { version: 'test' }))(input, init),
     },
     overrides,
   );
