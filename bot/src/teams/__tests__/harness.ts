@@ -57,6 +57,7 @@ export async function startTeamsHarness(overrides: { invokeDeadlineMs?: number }
   const started = await startTestApp({
     botRouters: teams.routers,
     senders: teams.senders,
+    inbound: teams.inbound ?? [],
     env: { JOBS_PROCESS_EVERY: '100ms', OUTBOX_POLL_INTERVAL: '200ms' },
   });
   ref.app = started;
@@ -68,12 +69,16 @@ export async function startTeamsHarness(overrides: { invokeDeadlineMs?: number }
     teams,
     connector,
     links: { console: PUBLIC_URL },
-    post: (activity, headers = {}) =>
-      fetch(new URL('/api/messages', started.url), {
+    // A message is recorded, answered, then acted on by the inbound.process job: wait for that too.
+    post: async (activity, headers = {}) => {
+      const res = await fetch(new URL('/api/messages', started.url), {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(activity),
-      }),
+      });
+      await settleInbox(started);
+      return res;
+    },
     as: (user) => api().actingAs('teams', user.aadObjectId),
     async triageCard(ticket, options = {}) {
       const q = new URLSearchParams({ ticket: ticket.key });
@@ -122,4 +127,18 @@ export function buttons(card: unknown): Map<string, Record<string, unknown>> {
 /** The card of a captured request body. */
 export function cardOf(body: Record<string, unknown> | null): unknown {
   return (body?.attachments as { content: unknown }[] | undefined)?.[0]?.content;
+}
+
+/** Wait until every Teams activity recorded so far has been acted on by the inbound.process job. */
+export async function settleInbox(app: TestApp, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const { rows } = await app.database.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM inbound_events
+       WHERE provider = 'teams' AND payload IS NOT NULL AND processed_at IS NULL AND failed_at IS NULL`,
+    );
+    if (rows[0]?.n === 0) return;
+    if (Date.now() > deadline) throw new Error('Teams activities still waiting in the inbox');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
