@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tickets } from '../../../api/src/db/schema.js';
+import { auditEvents, tickets } from '../../../api/src/db/schema.js';
 import { createUser } from '../../../api/src/test/factories.js';
 import { startSlackHarness, type SlackHarness } from './__tests__/harness.js';
 
@@ -24,7 +24,7 @@ type Block = { type: string; elements?: { action_id?: string; value?: string }[]
  * A whole wizard DM through the real Slack endpoint, from the first message to the ticket: the
  * requests that reached an HTTP server meanwhile, Slack's own (POST /slack/events) apart.
  */
-async function wizardDm(h: SlackHarness): Promise<{ slack: string[]; api: string[] }> {
+async function wizardDm(h: SlackHarness): Promise<{ slack: string[]; api: string[]; audit: unknown[] }> {
   const alice = await createUser(h.database.db, { email: 'inproc@example.test', name: 'Ida Process' });
   h.web.people.set(ALICE, { id: ALICE, email: alice.email, name: 'Ida Process' });
   const wizardMessages = () =>
@@ -67,11 +67,29 @@ async function wizardDm(h: SlackHarness): Promise<{ slack: string[]; api: string
 
   const [ticket] = await h.database.db.select().from(tickets).where(eq(tickets.requesterId, alice.id));
   expect(ticket).toMatchObject({ channel: 'slack', category: 'hardware' });
+  // Who the audit trail says did it: Ida, from Slack, through the integration.
+  const audit = await h.database.db
+    .select({
+      action: auditEvents.action,
+      actorId: auditEvents.actorId,
+      actorType: auditEvents.actorType,
+      channel: auditEvents.channel,
+      ip: auditEvents.ip,
+    })
+    .from(auditEvents)
+    .where(eq(auditEvents.entityId, ticket!.id));
+  expect(audit.length).toBeGreaterThan(0);
   return {
+    audit: audit.map((a) => ({ ...a, actorId: a.actorId === alice.id ? 'Ida' : a.actorId })),
     slack: served.filter((r) => r.startsWith('POST /slack/')),
     api: served.filter((r) => !r.startsWith('POST /slack/')),
   };
 }
+
+/** The ticket's audit trail: created by Ida, from Slack, through the integration, from this machine. */
+const createdBySlack = [
+  { action: 'ticket.created', actorId: 'Ida', actorType: 'integration', channel: 'slack', ip: '127.0.0.1' },
+];
 
 describe('in one process (npm start)', () => {
   let h: SlackHarness;
@@ -81,10 +99,11 @@ describe('in one process (npm start)', () => {
   afterAll(() => h.stop());
 
   it('a whole wizard DM, from the first message to the ticket, makes no HTTP request to the API', async () => {
-    const { slack, api } = await wizardDm(h);
+    const { slack, api, audit } = await wizardDm(h);
     // Slack's requests arrive over HTTP, as from Slack (a message and six clicks); nothing else does.
     expect(slack).toHaveLength(7);
     expect(api).toEqual([]);
+    expect(audit).toEqual(createdBySlack);
   });
 });
 
@@ -96,8 +115,10 @@ describe('a split bot process (--role bot, DESKMATE_API_URL)', () => {
   afterAll(() => h.stop());
 
   it('reaches the API over HTTP with the typed client: the inbox, the identity, the conversation', async () => {
-    const { slack, api } = await wizardDm(h);
+    const { slack, api, audit } = await wizardDm(h);
     expect(slack).toHaveLength(7);
+    // The audit trail reads the same whichever way the bot reached the API.
+    expect(audit).toEqual(createdBySlack);
     // Each Slack request is recorded through the inbox, then acted on through the API.
     expect(api.filter((r) => r === 'POST /api/integrations/inbox')).toHaveLength(7);
     expect(api).toContain('POST /api/integrations/identities');
