@@ -15,6 +15,7 @@ import {
   StartupError,
   createLogger,
   demoUsers,
+  inProcessFetch,
   loadConfig,
   plainHttpWarning,
   startRuntime,
@@ -123,14 +124,21 @@ async function main(): Promise<void> {
   const httpWarning = plainHttpWarning(config);
   if (httpWarning) logger.warn(httpWarning);
   let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
-  // The bots reach the API over HTTP, with the desk's integration token: this process's own API,
-  // or DESKMATE_API_URL when this process does not serve it.
+  // The bots reach the API with the desk's integration token: in this process when it serves the
+  // API (no HTTP, ADR 17), else over HTTP at DESKMATE_API_URL.
+  let inProcess: typeof fetch | undefined;
+  const apiFetch: typeof fetch = (input, init) => {
+    if (!runtime) return Promise.reject(new Error('The API has not started yet'));
+    inProcess ??= inProcessFetch(runtime.services, { version });
+    return inProcess(input, init);
+  };
   let bot;
   try {
     bot = createBot({
       config: botConfig,
       apiUrl: () => (servesApi ? (runtime?.url ?? `http://127.0.0.1:${config.PORT}`) : apiUrl!),
       apiToken: () => runtime?.services.secrets.integrationToken ?? '',
+      ...(servesApi ? { apiFetch } : {}),
       logger,
     });
   } catch (err) {

@@ -12,3 +12,4 @@ export { StartupError } from './startup-error.js';
 export { createAdminFromCli } from './setup/cli.js';
 export { importArticlesFromCli } from './kb/import/cli.js';
 export { passwordProblem } from './auth/password-policy.js';
+export { inProcessFetch, type InProcessOptions } from './http/in-process.js';

@@ -22,6 +22,11 @@ export interface BotOptions {
   apiUrl: () => string;
   /** The integration token (scope chat:act). */
   apiToken: () => string;
+  /**
+   * How requests reach the API: the API in this same process (the default single process, no
+   * HTTP) or, when absent, `fetch` over HTTP to `apiUrl` (a split `--role bot` or worker). ADR 17.
+   */
+  apiFetch?: typeof fetch;
   logger?: {
     info(obj: object, msg?: string): void;
     warn(obj: object, msg?: string): void;
@@ -46,8 +51,13 @@ export interface Bot {
 }
 
 /** A typed client for the API, as the bot itself or acting for a chat user. */
-export function apiClient(options: BotOptions): ApiClient {
-  return new ApiClient({ baseUrl: options.apiUrl(), token: options.apiToken() });
+export function apiClient(options: BotOptions, fetchImpl = apiFetch(options)): ApiClient {
+  return new ApiClient({ baseUrl: options.apiUrl(), token: options.apiToken(), fetch: fetchImpl });
+}
+
+/** The bots' transport to the API: in this process when the composition root gives one, else HTTP. */
+export function apiFetch(options: BotOptions): typeof fetch {
+  return options.apiFetch ?? ((input, init) => fetch(input, init));
 }
 
 const notConfigured = (what: string): TErrorBody => ({

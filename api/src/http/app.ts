@@ -8,6 +8,7 @@ import type { THealth } from '@deskmate/shared';
 import { pingDatabase } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { apiNotFound, errorHandler } from './errors.js';
+import { JSON_BODY_LIMIT_BYTES, refuseNul } from './json-body.js';
 
 export interface AppOptions {
   pool: pg.Pool;
@@ -26,14 +27,6 @@ export interface AppOptions {
   https?: boolean;
   /** Set while the process shuts down: /healthz answers 503 so load balancers drain it. */
   isShuttingDown?: () => boolean;
-}
-
-export const JSON_BODY_LIMIT = '1mb';
-
-/** PostgreSQL text cannot hold U+0000: refuse it at the door as bad JSON rather than fail later. */
-function refuseNul(_key: string, value: unknown): unknown {
-  if (typeof value === 'string' && value.includes('\u0000')) throw new SyntaxError('strings may not contain U+0000');
-  return value;
 }
 
 export function createApp(options: AppOptions): Express {
@@ -109,7 +102,7 @@ export function createApp(options: AppOptions): Express {
     app.use(
       '/api',
       noStore,
-      express.json({ limit: JSON_BODY_LIMIT, strict: true, reviver: refuseNul }),
+      express.json({ limit: JSON_BODY_LIMIT_BYTES, strict: true, reviver: refuseNul }),
       options.api,
       apiNotFound,
     );

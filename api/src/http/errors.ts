@@ -94,6 +94,8 @@ export function toAppError(err: unknown): AppError {
       return new AppError('bad_request', 'Request aborted');
   }
   const status = e?.status ?? e?.statusCode;
+  // Express's router cannot decode a path parameter (`/tickets/%E0%A4%A`): the client's mistake.
+  if (err instanceof URIError && status === 400) return new AppError('bad_request', err.message);
   if (e?.expose && status && status >= 400 && status < 500) {
     return new AppError(
       status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request',

@@ -102,6 +102,52 @@ export function actorOf(req: Request, auth: Auth | null | undefined): Actor {
   return { ...base, userId: auth.user.id, type: 'user' };
 }
 
+/**
+ * One call to a route, whatever brought it: an HTTP request (`buildRouter`) or a chat request in
+ * this process (`inProcessFetch`). Params, query and body are as they arrived, not yet parsed.
+ */
+export interface RouteCall {
+  auth: Auth | null;
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  actor: Actor;
+  req: Request;
+  res: Response;
+}
+
+/** What a route answered: a status and the JSON to send (none for 204). */
+export interface RouteOutcome {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * The one pipeline every route runs, over HTTP or in process: authorize, parse params, query and
+ * body with the route's schemas, run the handler. Errors are thrown, for `toAppError` to shape.
+ */
+export async function runRoute(route: RouteDefinition, services: Services, call: RouteCall): Promise<RouteOutcome> {
+  const user = authorize(route, call.auth);
+  const params = parse(route.params, call.params, 'params');
+  const query = parse(route.query, call.query, 'query');
+  const body =
+    route.method === 'get' || route.method === 'delete' ? undefined : parse(route.body, call.body ?? {}, 'body');
+  const result = await route.handler({
+    body,
+    query,
+    params,
+    auth: call.auth,
+    user: user as UserRow,
+    actor: call.actor,
+    services,
+    req: call.req,
+    res: call.res,
+  });
+  return result === undefined
+    ? { status: route.status ?? 204, body: undefined }
+    : { status: route.status ?? 200, body: result };
+}
+
 /** Build an Express router from route definitions: validate, authorize, run, answer JSON. */
 export function buildRouter(routes: RouteDefinition[], services: Services): Router {
   const router = Router();
@@ -109,25 +155,19 @@ export function buildRouter(routes: RouteDefinition[], services: Services): Rout
     router[route.method](route.path, async (req, res, next) => {
       try {
         const auth = req.auth ?? null;
-        const user = authorize(route, auth);
-        const params = parse(route.params, req.params, 'params');
-        const query = parse(route.query, req.query, 'query');
-        const body =
-          route.method === 'get' || route.method === 'delete' ? undefined : parse(route.body, req.body ?? {}, 'body');
-        const result = await route.handler({
-          body,
-          query,
-          params,
+        const outcome = await runRoute(route, services, {
           auth,
-          user: user as UserRow,
+          params: req.params,
+          query: req.query,
+          body: req.body,
           actor: actorOf(req, auth),
-          services,
           req,
           res,
         });
+        // A handler that answered itself (a redirect, a stream) has nothing more to send.
         if (res.headersSent) return;
-        if (result === undefined) res.status(route.status ?? 204).end();
-        else res.status(route.status ?? 200).json(result);
+        if (outcome.body === undefined) res.status(outcome.status).end();
+        else res.status(outcome.status).json(outcome.body);
       } catch (err) {
         next(err);
       }

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { ApiClient, ApiError, KbClient, ZResolveIdentityResponse, type TUser } from '@deskmate/shared';
-import type { BotOptions } from '../index.js';
+import { ApiError, KbClient, ZResolveIdentityResponse, type ApiClient, type TUser } from '@deskmate/shared';
+import { apiClient, apiFetch, type BotOptions } from '../index.js';
 import type { TChatFile } from '../files.js';
 import { slackFiles } from './files.js';
 import type { Links } from './render/ids.js';
@@ -162,9 +162,10 @@ export function createContext(options: BotOptions, logger: SlackLogger, extra: C
   const identities = new BoundedMap<string, { user: Promise<TUser>; until: number }>(10_000);
   const dms = new BoundedMap<string, string>(10_000);
   const scheduler = extra.scheduler ?? new AckFirstScheduler();
-  const limitedFetch: typeof fetch = (input, init) => scheduler.run(() => fetch(input, init));
+  const transport = apiFetch(options);
+  const limitedFetch: typeof fetch = (input, init) => scheduler.run(() => transport(input, init));
   // The same client as `apiClient(options)`, with its requests taking turns.
-  const api = () => new ApiClient({ baseUrl: options.apiUrl(), token: options.apiToken(), fetch: limitedFetch });
+  const api = () => apiClient(options, limitedFetch);
 
   return {
     triageChannel: options.config.SLACK_TRIAGE_CHANNEL,

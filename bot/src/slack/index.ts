@@ -1,6 +1,6 @@
 import type { WebClientOptions } from '@slack/web-api';
-import { ApiClient, ZInboxResponse, type TInboxEvent } from '@deskmate/shared';
-import type { BotOptions } from '../index.js';
+import { ZInboxResponse, type TInboxEvent } from '@deskmate/shared';
+import { apiClient, apiFetch, type BotOptions } from '../index.js';
 import type { ChatChannel } from '../channel.js';
 import { createSlackApp, type SlackApp } from './app.js';
 import { AckFirstScheduler, createContext, type SlackLogger } from './context.js';
@@ -50,12 +50,11 @@ export function createSlack(options: BotOptions, overrides: SlackOverrides = {})
     ...(overrides.identityTtlMs !== undefined ? { identityTtlMs: overrides.identityTtlMs } : {}),
   });
   // Not through the scheduler: requests are recorded before they are answered, never after a burst.
+  const transport = apiFetch(options);
   const inbox = new InboxBatcher(async (events: TInboxEvent[]) => {
-    const api = new ApiClient({
-      baseUrl: options.apiUrl(),
-      token: options.apiToken(),
-      fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(RECORD_TIMEOUT_MS) }),
-    });
+    const api = apiClient(options, (input, init) =>
+      transport(input, { ...init, signal: AbortSignal.timeout(RECORD_TIMEOUT_MS) }),
+    );
     const res = await api.request('POST', '/api/integrations/inbox', ZInboxResponse, { provider: 'slack', events });
     return res.first;
   });

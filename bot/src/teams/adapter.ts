@@ -52,12 +52,15 @@ export function createAdapter(config: BotConfig): TeamsAdapter {
     { MicrosoftAppId: appId, ...(tenantId ? { MicrosoftAppTenantId: tenantId } : {}) },
     credentials,
   );
-  return { adapter: new CheckedCloudAdapter(auth), appId, authenticated: Boolean(appId) };
+  return { adapter: new CheckedCloudAdapter(auth, appId), appId, authenticated: Boolean(appId) };
 }
 
 /** The turn of an activity runs only after botbuilder has authenticated its token. */
 export class CheckedCloudAdapter extends CloudAdapter {
-  constructor(private readonly authentication: ConfigurationBotFrameworkAuthentication) {
+  constructor(
+    private readonly authentication: ConfigurationBotFrameworkAuthentication,
+    private readonly appId: string,
+  ) {
     super(authentication);
   }
 
@@ -74,12 +77,21 @@ export class CheckedCloudAdapter extends CloudAdapter {
   runTurn(authenticated: Authenticated, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
     return this.processActivity(authenticated, activity, logic);
   }
+
+  /**
+   * Runs the turn of an activity recorded earlier (the inbox): its token was checked when it
+   * arrived, and the replies go out with this bot's own credentials, as a proactive message does.
+   * A failure goes to `onTurnError`, which tells the person.
+   */
+  replayTurn(activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    return this.processProactive(this.createClaimsIdentity(this.appId), activity, undefined, logic);
+  }
 }
 
 type Authenticated = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
 
 /** botbuilder reads timestamps as dates (its own `validateAndFixActivity`, which it does not export). */
-function toActivity(parsed: TInboundActivity): Activity {
+export function toActivity(parsed: TInboundActivity): Activity {
   const activity = { ...parsed } as Record<string, unknown>;
   for (const [field, raw] of [
     ['timestamp', 'rawTimestamp'],
@@ -113,6 +125,8 @@ export function messagesRouter(
   teams: TeamsAdapter,
   onTurn: (context: TurnContext) => Promise<void>,
   logger: TeamsLogger,
+  /** Record a message or conversation update for the inbound.process job (ADR 8, ADR 17). */
+  record?: (activity: Activity, payload: TInboundActivity) => Promise<void>,
 ): Router {
   const router = Router();
   router.post(
@@ -150,6 +164,13 @@ export function messagesRouter(
           );
           if (refused) res.status(401).json(tokenRefused);
           else res.status(503).set('Retry-After', '30').json(tokenUnchecked);
+          return;
+        }
+        // What needs no answer of its own is recorded and answered, then acted on by a job; an
+        // invoke's answer is the work's result, so it runs now (within Teams' time limit).
+        if (record && activity.id && (activity.type === 'message' || activity.type === 'conversationUpdate')) {
+          await record(activity, parsed.data);
+          res.status(200).end();
           return;
         }
         const invoke = await teams.adapter.runTurn(authenticated, activity, onTurn);

@@ -4,6 +4,7 @@ import {
   ApiError,
   KbClient,
   ZChatSession,
+  ZInboxResponse,
   ZChatSessionResponse,
   ZResolveIdentityResponse,
   ZTicketEventResponse,
@@ -92,6 +93,15 @@ export class TeamsApi {
       eventId,
     });
     return res.first;
+  }
+
+  /** Record an activity for the inbound.process job: false when it was recorded already (a redelivery). */
+  async record(key: string, payload: Record<string, unknown>): Promise<boolean> {
+    const res = await this.client().request('POST', '/api/integrations/inbox', ZInboxResponse, {
+      provider: 'teams',
+      events: [{ key, payload }],
+    });
+    return res.first[0] ?? false;
   }
 
   /** Map a Teams user to a Deskmate user (by stored id, else email, else a new requester), keeping `data`. */

@@ -1,10 +1,11 @@
 import { apiClient, type BotOptions } from '../index.js';
 import type { ChatChannel } from '../channel.js';
-import { createAdapter, messagesRouter, type TeamsAdapter } from './adapter.js';
+import { createAdapter, messagesRouter, toActivity, type TeamsAdapter } from './adapter.js';
+import { ZInboundActivity } from './guard.js';
 import { TeamsApi } from './api.js';
 import { createTurnHandler, type TeamsDeps } from './handlers/index.js';
 import { Identities, type TeamsLogger } from './identity.js';
-import { peopleMessage } from './handlers/deps.js';
+import { eventId, peopleMessage } from './handlers/deps.js';
 import { TeamsSender } from './sender.js';
 
 export interface TeamsChannel extends ChatChannel {
@@ -34,6 +35,7 @@ export function createTeamsChannel(options: BotOptions, overrides: { invokeDeadl
     ...overrides,
   };
 
+  const recorded = createTurnHandler(deps, { recorded: true });
   teams.adapter.onTurnError = async (context, error) => {
     logger.error({ err: error.message, activity: context.activity.type }, 'Teams turn failed');
     if (context.activity.type !== 'message') return;
@@ -45,8 +47,18 @@ export function createTeamsChannel(options: BotOptions, overrides: { invokeDeadl
     name: 'teams',
     teams,
     sender,
-    routers: [messagesRouter(teams, createTurnHandler(deps), logger)],
+    routers: [
+      messagesRouter(teams, createTurnHandler(deps), logger, async (activity, payload) => {
+        await api.record(eventId(activity), payload);
+      }),
+    ],
     senders: [sender],
+    inbound: [
+      {
+        provider: 'teams',
+        handle: (payload) => teams.adapter.replayTurn(toActivity(ZInboundActivity.parse(payload)), recorded),
+      },
+    ],
     start: async () => undefined,
     stop: async () => undefined,
   };

@@ -57,6 +57,16 @@ export function createTeams(options: BotOptions): ChatChannel {
     name: 'teams',
     routers: [router],
     senders: [sender],
+    // Messages recorded by POST /api/messages, acted on in the worker (the SDK loads for them).
+    inbound: [
+      {
+        provider: 'teams',
+        handle: async (payload, meta) => {
+          const [recorded] = (await load()).inbound ?? [];
+          await recorded!.handle(payload, meta);
+        },
+      },
+    ],
     start: async () => {
       if (!authenticated) {
         options.logger?.warn(

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { loadBotConfig } from '../../config.js';
 import { createSlack, type SlackChannel } from '../index.js';
+import { inProcessFetch } from '../../../../api/src/http/in-process.js';
 import { startTestApp, type TestApp } from '../../../../api/src/test/app.js';
 import type { TestDatabase } from '../../../../api/src/test/db.js';
 import { until } from '../../../../api/src/test/until.js';
@@ -175,12 +176,20 @@ let counter = 0;
 export const unique = (prefix: string) =>
   `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`.toUpperCase();
 
+export interface SlackHarnessOptions {
+  /**
+   * How the bot reaches the API: in this process, as `npm start` wires it (default), or over HTTP
+   * to the API's URL, as a split `--role bot` process does.
+   */
+  transport?: 'in-process' | 'http';
+}
+
 /** The real stack in-process: the API on a cloned database, the worker, and Slack mounted at /slack/events. */
-export async function startSlackHarness(): Promise<SlackHarness> {
+export async function startSlackHarness(options: SlackHarnessOptions = {}): Promise<SlackHarness> {
   const web = new SlackStandIn();
   web.install();
   // The API's URL and token are known once it listens; the bot reads them lazily.
-  const started: { app?: TestApp } = {};
+  const started: { app?: TestApp; inProcess?: typeof fetch } = {};
   const config = loadBotConfig({
     SLACK_BOT_TOKEN: 'xoxb-test',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -193,6 +202,12 @@ export async function startSlackHarness(): Promise<SlackHarness> {
       config,
       apiUrl: () => started.app!.url,
       apiToken: () => started.app!.runtime.services.secrets.integrationToken,
+      ...(options.transport === 'http'
+        ? {}
+        : {
+            apiFetch: (input, init) =>
+              (started.inProcess ??= inProcessFetch(started.app!.runtime.services, { version: 'test' }))(input, init),
+          }),
     },
     { clientOptions: { retryConfig: { retries: 0 } } },
   );

@@ -1,5 +1,6 @@
 import { ApiClient, ZTeamsTicketAudience, type TChatSession, type TTicket } from '@deskmate/shared';
 // The whole product in-process: the real API on a real database, with the Teams channel mounted.
+import { inProcessFetch } from '../../../../api/src/http/in-process.js';
 import { startTestApp, type TestApp } from '../../../../api/src/test/app.js';
 import { loadBotConfig } from '../../config.js';
 import { createTeamsChannel, type TeamsChannel } from '../channel.js';
@@ -37,7 +38,7 @@ export async function startTeamsHarness(overrides: { invokeDeadlineMs?: number }
   const connector = new FakeConnector();
   await connector.start();
   // The app's URL and token are known once it listens: the bot reads them through functions.
-  const ref: { app?: TestApp } = {};
+  const ref: { app?: TestApp; inProcess?: typeof fetch } = {};
   // No credentials: the Emulator mode, which posts replies to the activity's serviceUrl.
   const logs: TLogLine[] = [];
   const log = (level: TLogLine['level']) => (obj: object, msg?: string) => void logs.push({ level, obj, msg });
@@ -47,12 +48,16 @@ export async function startTeamsHarness(overrides: { invokeDeadlineMs?: number }
       logger: { info: log('info'), warn: log('warn'), error: log('error') },
       apiUrl: () => ref.app!.url,
       apiToken: () => ref.app!.runtime.services.secrets.integrationToken,
+      // The API in this process, as `npm start` wires it (ADR 17).
+      apiFetch: (input, init) =>
+        (ref.inProcess ??= inProcessFetch(ref.app!.runtime.services, { version: 'test' }))(input, init),
     },
     overrides,
   );
   const started = await startTestApp({
     botRouters: teams.routers,
     senders: teams.senders,
+    inbound: teams.inbound ?? [],
     env: { JOBS_PROCESS_EVERY: '100ms', OUTBOX_POLL_INTERVAL: '200ms' },
   });
   ref.app = started;
@@ -64,12 +69,16 @@ export async function startTeamsHarness(overrides: { invokeDeadlineMs?: number }
     teams,
     connector,
     links: { console: PUBLIC_URL },
-    post: (activity, headers = {}) =>
-      fetch(new URL('/api/messages', started.url), {
+    // A message is recorded, answered, then acted on by the inbound.process job: wait for that too.
+    post: async (activity, headers = {}) => {
+      const res = await fetch(new URL('/api/messages', started.url), {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(activity),
-      }),
+      });
+      await settleInbox(started);
+      return res;
+    },
     as: (user) => api().actingAs('teams', user.aadObjectId),
     async triageCard(ticket, options = {}) {
       const q = new URLSearchParams({ ticket: ticket.key });
@@ -111,4 +120,18 @@ export function buttons(card: unknown): Map<string, Record<string, unknown>> {
 /** The card of a captured request body. */
 export function cardOf(body: Record<string, unknown> | null): unknown {
   return (body?.attachments as { content: unknown }[] | undefined)?.[0]?.content;
+}
+
+/** Wait until every Teams activity recorded so far has been acted on by the inbound.process job. */
+export async function settleInbox(app: TestApp, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const { rows } = await app.database.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM inbound_events
+       WHERE provider = 'teams' AND payload IS NOT NULL AND processed_at IS NULL AND failed_at IS NULL`,
+    );
+    if (rows[0]?.n === 0) return;
+    if (Date.now() > deadline) throw new Error('Teams activities still waiting in the inbox');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

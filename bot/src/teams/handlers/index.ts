@@ -23,7 +23,11 @@ const invokeHandlers: Record<string, TInvokeHandler> = {
  * nothing), then go to their handler. Handlers render and forward; what happens next is decided
  * by the API and the wizard.
  */
-export function createTurnHandler(deps: TeamsDeps): (context: TurnContext) => Promise<void> {
+export function createTurnHandler(
+  deps: TeamsDeps,
+  /** The activity came from the inbox, which recorded its id already (a redelivery never gets here). */
+  options: { recorded?: boolean } = {},
+): (context: TurnContext) => Promise<void> {
   return async (context) => {
     const activity = context.activity;
     if (activity.type === 'invoke') {
@@ -36,7 +40,7 @@ export function createTurnHandler(deps: TeamsDeps): (context: TurnContext) => Pr
       return;
     }
     if (activity.type !== 'message' && activity.type !== 'conversationUpdate') return;
-    if (activity.id && !(await deps.api.firstDelivery(eventId(activity)))) return;
+    if (!options.recorded && activity.id && !(await deps.api.firstDelivery(eventId(activity)))) return;
     if (activity.type === 'conversationUpdate') return onConversationUpdate(deps, context);
     if (activity.value !== undefined) {
       const submitted = parseSubmitted(activity.value);
