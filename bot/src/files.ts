@@ -51,69 +51,70 @@ async function fetchBytes(file: TChatFile): Promise<Buffer> {
   return Buffer.concat(chunks, size);
 }
 
-const query = (values: Record<string, string>) => new URLSearchParams(values).toString();
+/** The file's name and declared type, as the upload routes take them in the query. */
+const fileQuery = (file: TChatFile, extra: Record<string, string> = {}) =>
+  new URLSearchParams({
+    ...extra,
+    filename: file.name.slice(0, 255) || 'file',
+    ...(file.type ? { type: file.type.slice(0, 255) } : {}),
+  }).toString();
 
-async function send(
-  file: TChatFile,
-  upload: (bytes: Buffer) => Promise<unknown>,
-  keptMessage: string,
-): Promise<TFileOutcome> {
-  try {
-    await upload(await fetchBytes(file));
-    return { name: file.name, kept: true, message: keptMessage };
-  } catch (err) {
-    if (err instanceof FileUnavailable)
-      return { name: file.name, kept: false, message: `${file.name} was not attached: ${err.message}` };
-    // The API's refusal is written for people ("… was not attached: a program").
-    if (err instanceof ApiError && err.status < 500) return { name: file.name, kept: false, message: err.message };
-    throw err;
+/**
+ * Fetch each file from the chat and upload its bytes to `pathOf(file)`, one at a time; a file that
+ * cannot be fetched or that the API refuses is told, not thrown.
+ */
+async function uploadEach(
+  api: ApiClient,
+  files: readonly TChatFile[],
+  pathOf: (file: TChatFile) => string,
+  schema: typeof ZTicketFileResponse | typeof ZChatFileResponse,
+  keptMessage: (file: TChatFile) => string,
+): Promise<TFileOutcome[]> {
+  const out: TFileOutcome[] = [];
+  for (const file of files) {
+    try {
+      const bytes = await fetchBytes(file);
+      await api.upload('POST', pathOf(file), schema, new Uint8Array(bytes), 'application/octet-stream');
+      out.push({ name: file.name, kept: true, message: keptMessage(file) });
+    } catch (err) {
+      if (err instanceof FileUnavailable)
+        out.push({ name: file.name, kept: false, message: `${file.name} was not attached: ${err.message}` });
+      // The API's refusal is written for people ("… was not attached: a program").
+      else if (err instanceof ApiError && err.status < 500)
+        out.push({ name: file.name, kept: false, message: err.message });
+      else throw err;
+    }
   }
+  return out;
 }
 
 /** Attach files to the reply or note the person just wrote (its visibility is theirs). */
-export async function attachToEvent(
+export function attachToEvent(
   api: ApiClient,
   key: string,
   eventId: string,
   files: readonly TChatFile[],
 ): Promise<TFileOutcome[]> {
-  const out: TFileOutcome[] = [];
-  for (const file of files) {
-    const path = `/api/tickets/${encodeURIComponent(key)}/attachments?${query({
-      event: eventId,
-      filename: file.name.slice(0, 255) || 'file',
-      ...(file.type ? { type: file.type.slice(0, 255) } : {}),
-    })}`;
-    out.push(
-      await send(
-        file,
-        (bytes) => api.upload('POST', path, ZTicketFileResponse, new Uint8Array(bytes), 'application/octet-stream'),
-        `${file.name} is attached to ${key}.`,
-      ),
-    );
-  }
-  return out;
+  return uploadEach(
+    api,
+    files,
+    (file) => `/api/tickets/${encodeURIComponent(key)}/attachments?${fileQuery(file, { event: eventId })}`,
+    ZTicketFileResponse,
+    (file) => `${file.name} is attached to ${key}.`,
+  );
 }
 
 /** Keep files with the wizard's conversation: they go with the ticket it files. */
-export async function attachToSession(
+export function attachToSession(
   api: ApiClient,
   sessionId: string,
   files: readonly TChatFile[],
 ): Promise<TFileOutcome[]> {
-  const out: TFileOutcome[] = [];
-  for (const file of files) {
-    const path = `/api/chat/sessions/${encodeURIComponent(sessionId)}/files?${query({
-      filename: file.name.slice(0, 255) || 'file',
-      ...(file.type ? { type: file.type.slice(0, 255) } : {}),
-    })}`;
-    out.push(
-      await send(
-        file,
-        (bytes) => api.upload('POST', path, ZChatFileResponse, new Uint8Array(bytes), 'application/octet-stream'),
-        `${file.name} will be attached to your ticket.`,
-      ),
-    );
-  }
-  return out;
+  return uploadEach(
+    api,
+    files,
+    (file) => `/api/chat/sessions/${encodeURIComponent(sessionId)}/files?${fileQuery(file)}`,
+    ZChatFileResponse,
+    (file) => `${file.name} will be attached to your ticket.`,
+  );
 }

@@ -1,45 +1,16 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabase } from '../db/client.js';
-import { migrationsFolder, runMigrations } from '../db/migrate.js';
-import { silentLogger } from '../logger.js';
-import { createEmptyDatabase, dropDatabase } from '../test/db.js';
+import { describe, expect, it } from 'vitest';
+import { databaseBeforeMigration } from '../test/migration.js';
 import { createTicket, createUser } from '../test/factories.js';
 import { findMessageRefTicket, loadMessageRef } from './message-refs.js';
 
 const MIGRATION = '0018_message_refs_typed';
 
 describe(`migration ${MIGRATION}`, () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'dm-migrations-'));
-  let name: string | undefined;
-  afterAll(async () => {
-    rmSync(scratch, { recursive: true, force: true });
-    if (name) await dropDatabase(name);
-  });
-
   it('backfills typed columns from the old string keys, so upgraded installs keep their cards and threads', async () => {
     // The migrations before this one, as an install that has sent cards, DMs and emails has them.
-    const before = join(scratch, 'drizzle');
-    cpSync(migrationsFolder, before, { recursive: true });
-    const journalPath = join(before, 'meta', '_journal.json');
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-    const at = journal.entries.findIndex((e) => e.tag === MIGRATION);
-    expect(at).toBeGreaterThan(0);
-    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
-
-    const empty = await createEmptyDatabase();
-    name = empty.name;
-    const client = new pg.Client({ connectionString: empty.url });
-    await client.connect();
-    const database = createDatabase(empty.url, { max: 1 });
+    const { client, database, upgrade, close } = await databaseBeforeMigration(MIGRATION);
     try {
-      await migrate(drizzle(client), { migrationsFolder: before });
       const ticket = await createTicket(database.db);
       const person = ticket.requesterId;
       const gone = await createUser(database.db);
@@ -71,7 +42,7 @@ describe(`migration ${MIGRATION}`, () => {
       await client.query(delivery, ['dm.created', 'rita@example.test', null]);
       await client.query(delivery, ['dm.odd', 'U0ODD', 'slack:dm:nonsense']);
 
-      expect((await runMigrations(empty.url, silentLogger())).applied).toBeGreaterThanOrEqual(1);
+      expect((await upgrade()).applied).toBeGreaterThanOrEqual(1);
 
       const { rows } = await client.query<Record<string, unknown>>(
         `SELECT provider, purpose, ticket_id, user_id, visibility, conversation_id, message_id, data
@@ -158,8 +129,7 @@ describe(`migration ${MIGRATION}`, () => {
       await expect(client.query(card, [ticket.id, null])).rejects.toThrow(/message_refs_card_idx/);
       await expect(client.query(card, [ticket.id, person])).rejects.toThrow(/message_refs_purpose_shape/);
     } finally {
-      await client.end();
-      await database.close();
+      await close();
     }
   });
 });
