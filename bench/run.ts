@@ -20,7 +20,8 @@ import { benchClassifier, benchKbSearch } from '@deskmate/kb';
 import { channelBenchmarks, channelResults, copyDatabase, isChannelBenchmark } from './channels.js';
 import { benchPasswordReset } from './password-reset.js';
 import { benchPooler } from './pooler.js';
-import { startBenchServer, withBenchDatabase } from './server.js';
+import { profileStatements, resetStatements, startBenchServer, topStatements, withBenchDatabase } from './server.js';
+import { createResults } from './create.js';
 
 interface Result {
   name: string;
@@ -41,7 +42,8 @@ const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
  * Slack ack; `password-reset`: only "forgot password", known vs unknown address; `http`: only the
  * API benchmarks at 100,000 tickets; `sse`, `teams` or `email`: only that channel benchmark
  * (bench/channels.ts), on a freshly seeded database; `pooler`: only the scale-out rows (1, 2 and 4
- * API processes behind PgBouncer, bench/pooler.ts) at 100,000 tickets.
+ * API processes behind PgBouncer, bench/pooler.ts) at 100,000 tickets; `create`: only the write path
+ * (bench/create.ts) at BENCH_TICKETS tickets (default 100,000).
  */
 const only = process.env.BENCH_ONLY;
 const SWEEP_LIMIT_MS = 1000;
@@ -164,16 +166,7 @@ const benchmarks: { name: string; run: (ctx: BenchContext) => Promise<Result> }[
         path: '/api/tickets?q=outlook%20syncing&limit=25',
       }),
   },
-  // Last: the tickets it creates leave delivery jobs behind, which would compete with the reads.
-  {
-    name: 'create ticket',
-    run: (ctx) =>
-      http('POST /api/tickets (create, round-robin, audit, outbox)', ctx, {
-        path: '/api/tickets',
-        method: 'POST',
-        body: JSON.stringify({ title: 'Bench: VPN keeps disconnecting', description: 'Created by the benchmark.' }),
-      }),
-  },
+  // Creates are timed after the reads (bench/create.ts): they leave delivery jobs behind.
 ];
 
 async function peakRssMb(pid: number): Promise<number> {
@@ -466,6 +459,56 @@ async function main(): Promise<void> {
   await withBenchDatabase((databaseUrl, postgresPid) => benchAll(databaseUrl, agentEmail, postgresPid), seed);
 }
 
+/**
+ * Deskmate's settings for the HTTP rows: a session that outlives the run, and a requester create
+ * limit the requester row cannot reach (it measures the check, not refusals).
+ */
+const CREATE_SERVER_ENV = { SESSION_TTL: '1 hour', TICKET_CREATE_LIMIT: '100000' };
+/** A requester of the scale dataset (bench/seed.ts: users 13 and up). */
+const REQUESTER_EMAIL = 'user13@bench.test';
+
+/** `BENCH_ONLY=create`: the write path alone, on a freshly seeded database. */
+async function createOnly(): Promise<void> {
+  const tickets = Number(process.env.BENCH_TICKETS ?? 100_000);
+  let agentEmail = '';
+  const { results, problems, rss } = await withBenchDatabase(
+    async (databaseUrl) => {
+      const server = await startBenchServer(databaseUrl, serverFlags, CREATE_SERVER_ENV);
+      try {
+        if (profileStatements) await resetStatements(databaseUrl);
+        const r = await createResults({
+          url: server.url,
+          databaseUrl,
+          agentEmail,
+          requesterEmail: REQUESTER_EMAIL,
+          serverFlags,
+        });
+        if (profileStatements) console.table(await topStatements(databaseUrl));
+        return { ...r, rss: await peakRssMb(server.child.pid!) };
+      } finally {
+        await server.stop();
+      }
+    },
+    async (url) => ({ agentEmail } = await seedScale(url, { tickets })),
+  );
+  console.log(
+    `\nCreate — ${machine()}; ${tickets.toLocaleString('en')} tickets seeded; ${durationSec} s per row after a 2 s warm-up\n`,
+  );
+  console.table(
+    results.map((r) => ({
+      benchmark: r.name,
+      'p50 ms': r.p50Ms,
+      'p99 ms': r.p99Ms,
+      throughput: `${r.throughput} ${r.unit}`,
+    })),
+  );
+  console.log(`Peak RSS of the Deskmate process: ${rss} MB`);
+  if (problems.length) {
+    console.log(`Goals not met:\n  ${problems.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+}
+
 /** `BENCH_ONLY=pooler`: the scale-out rows alone, on a freshly seeded database. */
 async function poolerOnly(): Promise<void> {
   let agentEmail = '';
@@ -491,7 +534,7 @@ const machine = () =>
 async function benchAll(databaseUrl: string, agentEmail: string, postgresPid: number): Promise<void> {
   // The channel benchmarks run last, on their own copy of the seeded data (see bench/channels.ts).
   const channelsUrl = only === undefined ? await copyDatabase(databaseUrl, 'deskmate_channels') : undefined;
-  const server = await startBenchServer(databaseUrl, serverFlags, { SESSION_TTL: '1 hour' });
+  const server = await startBenchServer(databaseUrl, serverFlags, CREATE_SERVER_ENV);
   const { url, child } = server;
   const results: Result[] = [];
   try {
@@ -504,6 +547,12 @@ async function benchAll(databaseUrl: string, agentEmail: string, postgresPid: nu
         `  p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.throughput} ${r.unit}; peak RSS so far ${await peakRssMb(child.pid!)} MB\n`,
       );
       results.push(r);
+    }
+    const created = await createResults({ url, databaseUrl, agentEmail, requesterEmail: REQUESTER_EMAIL, serverFlags });
+    results.push(...created.results);
+    if (created.problems.length) {
+      process.stderr.write(`create goals not met:\n  ${created.problems.join('\n  ')}\n`);
+      process.exitCode = 1;
     }
     const rss = await peakRssMb(child.pid!);
     // The sweep is timed with the server stopped, so that its own recurring sweep cannot interfere.
@@ -556,10 +605,12 @@ await (only === 'sla'
   ? slaOnly()
   : only === 'pooler'
     ? poolerOnly()
-    : only === 'slack'
-      ? slackOnly()
-      : only === 'password-reset'
-        ? passwordResetOnly()
-        : isChannelBenchmark(only)
-          ? channelOnly(only)
-          : main());
+    : only === 'create'
+      ? createOnly()
+      : only === 'slack'
+        ? slackOnly()
+        : only === 'password-reset'
+          ? passwordResetOnly()
+          : isChannelBenchmark(only)
+            ? channelOnly(only)
+            : main());

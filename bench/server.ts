@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMigrations, silentLogger, startEmbeddedPostgres } from '@deskmate/api';
+import pgModule from 'pg';
 import { freePort, repoRoot, waitForHealthy } from '../test/process.js';
 
 export interface BenchServer {
@@ -51,6 +52,42 @@ export async function startBenchServer(
   return { url, child, stop };
 }
 
+/** `BENCH_PG_STATEMENTS=1`: load pg_stat_statements, to see where the database's time goes (#19). */
+export const profileStatements = process.env.BENCH_PG_STATEMENTS === '1';
+
+/** Start pg_stat_statements' counts afresh (after seeding, before the rows to profile). */
+export const resetStatements = (url: string) => execute(url, 'SELECT pg_stat_statements_reset()');
+
+async function execute(url: string, statement: string): Promise<void> {
+  const client = new pgModule.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The statements that took the database's time since `pg_stat_statements_reset()`, most first:
+ * calls, total and mean ms, and the statement (shortened).
+ */
+export async function topStatements(url: string, limit = 25): Promise<Record<string, string | number>[]> {
+  const client = new pgModule.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ calls: string; total: number; mean: number; query: string }>(
+      `SELECT calls, round(total_exec_time::numeric, 1)::float AS total, round(mean_exec_time::numeric, 3)::float AS mean,
+              left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ calls: Number(r.calls), 'total ms': r.total, 'mean ms': r.mean, query: r.query }));
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * A throwaway embedded PostgreSQL, migrated and then made ready by `prepare` (seeding), for `run`
  * (given its URL and its postmaster's pid); stopped and removed afterwards.
@@ -61,9 +98,14 @@ export async function withBenchDatabase<T>(
 ): Promise<T> {
   const base = await mkdtemp(join(tmpdir(), 'dm-bench-'));
   await chmod(base, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: join(base, 'data'), logger: silentLogger() });
+  const pg = await startEmbeddedPostgres({
+    dataDir: join(base, 'data'),
+    logger: silentLogger(),
+    ...(profileStatements ? { settings: { shared_preload_libraries: 'pg_stat_statements' } } : {}),
+  });
   try {
     await runMigrations(pg.url, silentLogger());
+    if (profileStatements) await execute(pg.url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await prepare?.(pg.url);
     return await run(pg.url, pg.pid);
   } finally {
