@@ -613,7 +613,9 @@ export const userSessions = pgTable(
 
 /**
  * Rate-limit counters live in the database so limits hold across instances: one row per counted
- * event, counted over a sliding window.
+ * event, numbered per key (`seq`, from `rate_limit_keys`), so that a check is one lookup of the
+ * max-th newest hit by number whatever the number of hits (ADR 18). Pruned by the maintenance job
+ * once older than any window.
  */
 export const rateLimitHits = pgTable(
   'rate_limit_hits',
@@ -621,9 +623,16 @@ export const rateLimitHits = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     key: text('key').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
   },
-  (t) => [index('rate_limit_hits_key_idx').on(t.key, t.at), index('rate_limit_hits_at_idx').on(t.at)],
+  (t) => [uniqueIndex('rate_limit_hits_key_seq_idx').on(t.key, t.seq), index('rate_limit_hits_at_idx').on(t.at)],
 );
+
+/** The number of the latest hit per rate-limit key (see rateLimitHits). */
+export const rateLimitKeys = pgTable('rate_limit_keys', {
+  key: text('key').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+});
 
 /** Outgoing email. Without SMTP configured this is the dev outbox an admin can read. */
 export const mailMessages = pgTable(
