@@ -11,7 +11,7 @@ import { syncSla } from '../../sla/sync.js';
 import { nextTicketKey } from '../keys.js';
 import { isAgent } from '../policy.js';
 import { ticketColumns, type TicketRow } from '../presenter.js';
-import { channelOf, recordChange, recordEvent } from '../recorder.js';
+import { channelOf, recordChange, recordEvents } from '../recorder.js';
 import { pickRoundRobinAssignee } from '../round-robin.js';
 import { notifyAssigned } from './apply.js';
 import type { TicketContext } from './context.js';
@@ -131,23 +131,26 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
       const used = { priority: input.priority === undefined, category: input.category === undefined };
       await recordPrediction(tx, t, guess.classification, used, guess.modelVersion);
     }
-    await recordEvent(tx, ctx, t, {
-      kind: 'system',
-      visibility: 'public',
-      body: 'Ticket created',
-      data: { type: 'created' },
-    });
+    // Created, then assigned by round-robin: one statement for both (the recorder keeps the order).
+    await recordEvents(tx, ctx, [
+      { ticket: t, event: { kind: 'system', visibility: 'public', body: 'Ticket created', data: { type: 'created' } } },
+      ...(assigneeId
+        ? [
+            {
+              ticket: t,
+              event: {
+                kind: 'system' as const,
+                visibility: 'public' as const,
+                body: 'Assigned by round-robin',
+                data: { type: 'assigned', to: assigneeId },
+                authorId: null,
+              },
+            },
+          ]
+        : []),
+    ]);
     await attachUploads(tx, viewer.user, input.attachmentIds ?? [], { ticketId: t.id, eventId: null }, now);
-    if (assigneeId) {
-      await recordEvent(tx, ctx, t, {
-        kind: 'system',
-        visibility: 'public',
-        body: 'Assigned by round-robin',
-        data: { type: 'assigned', to: assigneeId },
-        authorId: null,
-      });
-      await notifyAssigned(tx, t, assigneeId, null);
-    }
+    if (assigneeId) await notifyAssigned(tx, t, assigneeId, null);
     await recordChange(tx, ctx, 'ticket.created', null, t);
     return t;
   });
