@@ -11,6 +11,7 @@ import { deliverySend } from '../jobs/definitions/delivery-send.js';
 import { factsFor } from './facts.js';
 import { readOutboxRow } from './outbox.js';
 import { refKeyColumns } from './message-refs.js';
+import { readTeamsTriage } from '../integrations/teams-settings.js';
 
 export const OUTBOX_CHANNEL = 'deskmate_outbox';
 const BATCH = 100;
@@ -83,6 +84,9 @@ export class OutboxRelay {
         .orderBy(outbox.id)
         .limit(BATCH)
         .for('update', { skipLocked: true });
+      // Read once per batch: whether Teams has a triage channel to plan cards for.
+      const teamsTriageChosen =
+        rows.length && senders.some((s) => s.channel === 'teams') ? (await readTeamsTriage(tx)) != null : undefined;
       for (const row of rows) {
         // A row that breaks the contract (an unknown kind, a payload that does not fit it) can never
         // be delivered: it is set aside as dead, with why, instead of failing every pass.
@@ -95,7 +99,7 @@ export class OutboxRelay {
           this.options.logger.warn({ outboxId: row.id, kind: row.kind, err: invalid }, 'outbox row set aside');
           continue;
         }
-        const facts = senders.length ? await factsFor(tx, row, clock.now()) : null;
+        const facts = senders.length ? { ...(await factsFor(tx, row, clock.now())), teamsTriageChosen } : null;
         for (const sender of senders) {
           for (const plan of facts ? sender.plan(facts) : []) {
             const [delivery] = await tx
