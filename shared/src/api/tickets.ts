@@ -83,6 +83,8 @@ export const ZCreateTicketRequest = z
  */
 export const ZTicketActionVia = z.enum(['triage']);
 export type TTicketActionVia = z.infer<typeof ZTicketActionVia>;
+/** What the bots add to each call they make for a triage card's button (a body field, or a query). */
+export const fromTriageCard: { readonly via: TTicketActionVia } = { via: 'triage' };
 /** Where the action was taken from (see ZTicketActionVia); absent: the person's own view. */
 const via = ZTicketActionVia.optional();
 
