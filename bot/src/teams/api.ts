@@ -17,6 +17,7 @@ import {
   type TTeamsTicketAudience,
   type TChatSession,
   type TTicket,
+  type TTicketActionVia,
   type TTicketPriority,
   type wizard,
 } from '@deskmate/shared';
@@ -225,9 +226,11 @@ export class UserApi {
     return (await this.client.request('GET', `/api/tickets?${query}`, ZTicketList)).items;
   }
 
-  async reply(key: string, body: string): Promise<TTicket> {
-    return (await this.client.request('POST', `/api/tickets/${path(key)}/replies`, ZTicketEventResponse, { body }))
-      .ticket;
+  /** A public reply; `from` says it is sent from the triage card (the API refuses non-agents there). */
+  async reply(key: string, body: string, from?: { via: TTicketActionVia }): Promise<TTicket> {
+    return (
+      await this.client.request('POST', `/api/tickets/${path(key)}/replies`, ZTicketEventResponse, { body, ...from })
+    ).ticket;
   }
 
   /** An internal note (the API lets only the ticket's agents write one); the ticket and the note's id. */
@@ -256,11 +259,14 @@ export class UserApi {
     return (await this.client.request('POST', `/api/tickets/${path(key)}/claim`, ZTicketResponse)).ticket;
   }
 
+  /** Change a ticket; `from` says it is done from the triage card (the API refuses non-agents there). */
   async update(
     key: string,
     change: { status?: 'resolved'; priority?: TTicketPriority; assigneeId?: string },
+    from?: { via: TTicketActionVia },
   ): Promise<TTicket> {
-    return (await this.client.request('PATCH', `/api/tickets/${path(key)}`, ZTicketResponse, change)).ticket;
+    return (await this.client.request('PATCH', `/api/tickets/${path(key)}`, ZTicketResponse, { ...change, ...from }))
+      .ticket;
   }
 
   async ticket(key: string): Promise<TTicket> {
