@@ -55,10 +55,17 @@ function slaState(states: NonNullable<TTicketListQuery['sla']>, now: Date): SQL 
   return parts.length ? sql`(${sql.join(parts, sql` OR `)})` : sql`TRUE`;
 }
 
+type Filters = Omit<TTicketListQuery, 'sort' | 'limit' | 'cursor'>;
+
 /** What a list query asks of a ticket, the viewer's visibility included (not the page cursor). */
-function ticketConditions(viewer: Viewer, query: Omit<TTicketListQuery, 'sort' | 'limit' | 'cursor'>, now: Date) {
+function ticketConditions(viewer: Viewer, query: Filters, now: Date) {
+  return [visibleTo(viewer), ...filterConditions(viewer, query, now)];
+}
+
+/** What a list query asks of a ticket besides the viewer's visibility. */
+function filterConditions(viewer: Viewer, query: Filters, now: Date) {
   const me = viewer.user.id;
-  const where: (SQL | undefined)[] = [visibleTo(viewer)];
+  const where: (SQL | undefined)[] = [];
   if (query.status) where.push(inArray(tickets.status, query.status));
   if (query.priority) where.push(inArray(tickets.priority, query.priority));
   if (query.category) where.push(inArray(tickets.category, query.category));
@@ -141,8 +148,9 @@ export async function countTickets<K extends string>(
   const columns = Object.fromEntries(
     entries.map(([, query], i) => [
       `q${i}`,
-      // No condition at all (an admin's "All tickets") is every row.
-      sql<number>`count(*) FILTER (WHERE ${and(...ticketConditions(viewer, query, now)) ?? sql`TRUE`})`.mapWith(Number),
+      // Visibility is the scan's own condition, not repeated per queue (each repeat is a watcher
+      // lookup per ticket); no condition at all (an admin's "All tickets") is every row.
+      sql<number>`count(*) FILTER (WHERE ${and(...filterConditions(viewer, query, now)) ?? sql`TRUE`})`.mapWith(Number),
     ]),
   );
   const [row] = await db.select(columns).from(tickets).where(visibleTo(viewer));
