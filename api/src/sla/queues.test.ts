@@ -151,23 +151,29 @@ describe('SLA state in the ticket list', () => {
     expect(await keys('sla=breached&limit=100')).toContain(a.key);
     expect(await keys('sla=at_risk&limit=100')).toContain(b.key);
 
-    const expected = [
-      ...(await list('sla=breached&limit=100')).body.items,
-      ...(await list('sla=at_risk&limit=100')).body.items,
-    ]
-      .sort((x, y) => y.updatedAt.localeCompare(x.updatedAt) || y.id.localeCompare(x.id))
-      .map((i) => i.key);
-    const paged: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const res: Awaited<ReturnType<typeof list>> = await list(
-        `sla=at_risk,breached&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
-      );
-      expect(res.status).toBe(200);
-      paged.push(...res.body.items.map((i) => i.key));
-      cursor = res.body.nextCursor;
-    } while (cursor);
-    expect(paged).toEqual(expected);
+    // In the default order and in another one (the union is merged by the page's own sort).
+    for (const [sort, compare] of [
+      ['-updatedAt', (x: TTicket, y: TTicket) => y.updatedAt.localeCompare(x.updatedAt) || y.id.localeCompare(x.id)],
+      ['createdAt', (x: TTicket, y: TTicket) => x.createdAt.localeCompare(y.createdAt) || x.id.localeCompare(y.id)],
+    ] as const) {
+      const expected = [
+        ...(await list(`sla=breached&limit=100&sort=${sort}`)).body.items,
+        ...(await list(`sla=at_risk&limit=100&sort=${sort}`)).body.items,
+      ]
+        .sort(compare)
+        .map((i) => i.key);
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: Awaited<ReturnType<typeof list>> = await list(
+          `sla=at_risk,breached&limit=1&sort=${sort}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(res.status).toBe(200);
+        paged.push(...res.body.items.map((i) => i.key));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      expect(paged).toEqual(expected);
+    }
   });
 
   it('an unknown state is a 400 that names the parameter', async () => {

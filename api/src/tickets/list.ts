@@ -110,13 +110,14 @@ export async function listTickets(
       ? sql`(${column}, ${tickets.id}) < (${typed}, ${id}::uuid)`
       : sql`(${column}, ${tickets.id}) > (${typed}, ${id}::uuid)`;
   }
-  const order = descending ? [desc(column), desc(tickets.id)] : [asc(column), asc(tickets.id)];
+  // Fresh terms for each use: Drizzle rewrites a union's ORDER BY terms in place.
+  const order = () => (descending ? [desc(column), desc(tickets.id)] : [asc(column), asc(tickets.id)]);
   const pageOf = (q: TTicketListQuery) =>
     db
       .select(ticketColumns)
       .from(tickets)
       .where(and(...ticketConditions(viewer, q, now), after))
-      .orderBy(...order)
+      .orderBy(...order())
       .limit(query.limit + 1)
       .$dynamic();
   // The SLA states are disjoint (at risk is "warned, not yet breached") and each has an index in
@@ -126,7 +127,7 @@ export async function listTickets(
   const rows = await (first && more.length
     ? more
         .reduce((union, next) => union.unionAll(next), first)
-        .orderBy(...order)
+        .orderBy(...order())
         .limit(query.limit + 1)
     : pageOf(query));
   const page = rows.slice(0, query.limit);
