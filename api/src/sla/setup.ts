@@ -40,6 +40,22 @@ export async function loadSlaSetup(db: DbOrTx): Promise<SlaSetup> {
   };
 }
 
+/**
+ * The setup as a ticket that has no clock yet needs it — the active policies and their calendars
+ * (no earlier calendar to measure past time on) — in one query: what a create loads.
+ */
+export async function loadSlaSetupForNew(db: DbOrTx): Promise<SlaSetup> {
+  const rows = await db
+    .select({ policy: slaPolicies, calendar: slaCalendars })
+    .from(slaPolicies)
+    .leftJoin(slaCalendars, eq(slaCalendars.id, slaPolicies.calendarId))
+    .where(eq(slaPolicies.active, true));
+  const calendars = new Map<string, SlaCalendar>();
+  for (const { calendar: c } of rows)
+    if (c && !calendars.has(c.id)) calendars.set(c.id, { id: c.id, name: c.name, calendar: calendarOf(c) });
+  return { policies: rows.map((r) => r.policy), calendars };
+}
+
 export interface PolicyScope {
   priority: TTicketPriority;
   groupId: string | null;

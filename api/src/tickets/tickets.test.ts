@@ -264,6 +264,13 @@ describe('round-robin assignment', () => {
       ),
     );
     expect(made.every((r) => r.status === 201)).toBe(true);
+    // Each key is its own number's, numbers all distinct, under concurrency.
+    const stored = await database.db
+      .select({ number: tickets.number, key: tickets.key })
+      .from(tickets)
+      .where(sql`${tickets.id} IN ${made.map((r) => r.body.ticket.id)}`);
+    expect(stored.every((t) => t.key === `IT-${t.number}`)).toBe(true);
+    expect(new Set(stored.map((t) => t.number)).size).toBe(30);
     const perAgent = new Map<string, number>();
     for (const r of made) perAgent.set(r.body.ticket.assignee!.id, (perAgent.get(r.body.ticket.assignee!.id) ?? 0) + 1);
     expect([...perAgent.keys()].sort()).toEqual([members[0]!.id, members[1]!.id, members[2]!.id].sort());

@@ -7,8 +7,8 @@ import type { DbOrTx } from '../../db/client.js';
 import { groups, settings, tickets, users } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import { consume } from '../../security/rate-limit.js';
+import { loadSlaSetupForNew } from '../../sla/setup.js';
 import { syncSla } from '../../sla/sync.js';
-import { nextTicketKey } from '../keys.js';
 import { isAgent } from '../policy.js';
 import { ticketColumns, type TicketRow } from '../presenter.js';
 import { channelOf, recordChange, recordEvents } from '../recorder.js';
@@ -108,12 +108,14 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
   const assigneeId = group?.roundRobin ? await pickRoundRobinAssignee(services.db, group.id) : null;
   return services.db.transaction(async (tx) => {
     const now = services.clock.now();
-    const { number, key } = await nextTicketKey(tx, services.config.TICKET_KEY_PREFIX);
+
     const [ticket] = await tx
       .insert(tickets)
       .values({
-        number,
-        key,
+        // The next number and its key (`IT-1042`) in the insert itself: currval is this session's
+        // nextval of the column before, so the two agree under any concurrency.
+        number: sql`nextval('ticket_number_seq')`,
+        key: sql`${`${services.config.TICKET_KEY_PREFIX}-`} || currval('ticket_number_seq')`,
         title: input.title,
         description: input.description,
         category,
@@ -126,7 +128,7 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
         updatedAt: now,
       })
       .returning(ticketColumns);
-    const t = await syncSla(tx, ticket!, now);
+    const t = await syncSla(tx, ticket!, now, await loadSlaSetupForNew(tx));
     if (guess) {
       const used = { priority: input.priority === undefined, category: input.category === undefined };
       await recordPrediction(tx, t, guess.classification, used, guess.modelVersion);
