@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { systemClock, type Clock } from './clock.js';
-import { defaultHost, servedOverHttps, type Config } from './config.js';
+import { defaultHost, namedStatementsAllowed, servedOverHttps, type Config } from './config.js';
 import { createDatabase, pingDatabase, type Database } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
 import { runMigrations } from './db/migrate.js';
@@ -154,7 +154,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   try {
     const migration = await runMigrations(directUrl, logger);
-    database = createDatabase(databaseUrl, { max: config.DATABASE_POOL_MAX, applicationName: `deskmate-${role}` });
+    // Named statements on the primary when allowed (no untracking pooler in between); the read
+    // replica's connections stay unnamed (a pooler in front of it is not declared anywhere).
+    const namedStatements = namedStatementsAllowed(config);
+    database = createDatabase(databaseUrl, {
+      max: config.DATABASE_POOL_MAX,
+      applicationName: `deskmate-${role}`,
+      namedStatements,
+    });
     if (!(await pingDatabase(database.pool, 5000))) throw new Error('The database does not answer');
     if (config.DATABASE_READ_URL)
       readDatabase = createDatabase(config.DATABASE_READ_URL, {
@@ -212,7 +219,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // Agenda's own bookkeeping (its LISTEN connection, locking, lock refreshes) gets a pool of its
       // own: handlers hold connections of the main pool while they run (a delivery waits on SMTP
       // inside its transaction), and ten slow sends must not stop locks from being refreshed.
-      jobsDatabase = createDatabase(databaseUrl, { max: 4, applicationName: `deskmate-${role}-jobs` });
+      jobsDatabase = createDatabase(databaseUrl, { max: 4, applicationName: `deskmate-${role}-jobs`, namedStatements });
       worker = await startWorker({
         pool: jobsDatabase.pool,
         session,

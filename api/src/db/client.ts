@@ -1,5 +1,6 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 /**
@@ -20,7 +21,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function createDatabase(url: string, options: { max?: number; applicationName?: string } = {}): Database {
+export function createDatabase(
+  url: string,
+  options: {
+    max?: number;
+    applicationName?: string;
+    /** Name (and so prepare once per connection) the statements sent with parameters: `nameStatements`. */
+    namedStatements?: boolean;
+  } = {},
+): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
@@ -34,6 +43,7 @@ export function createDatabase(url: string, options: { max?: number; application
   pool.on('error', () => undefined);
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
+    if (options.namedStatements) nameStatements(client);
   });
   const db = drizzle(pool);
   batchTransactions(db);
@@ -86,6 +96,48 @@ export function untilCommit<T>(db: DbOrTx, name: string, flush: (items: T[]) => 
   let batch = batches.get(name);
   if (!batch) batches.set(name, (batch = { items: [], flush: flush as (items: unknown[]) => Promise<void> }));
   return batch.items as T[];
+}
+
+/** Distinct statements one connection keeps prepared; later new ones are sent unnamed. */
+const NAMED_PER_CONNECTION = 500;
+
+/**
+ * Give every statement this connection sends with parameters a name derived from its text, so that
+ * PostgreSQL parses and plans it once per connection and then only binds and runs it (node-postgres
+ * skips the Parse message for a name it has sent before). The same shapes come back on every
+ * request — the create path alone is some twenty statements — and parsing and planning each one
+ * again was a large share of the database's time per request (#19). Only with parameters: text
+ * sent without (BEGIN, migrations' scripts) may hold several statements, which a prepared
+ * statement cannot. Off through a transaction-mode pooler that does not track them
+ * (DATABASE_PREPARED_STATEMENTS).
+ */
+function nameStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const named = new Set<string>();
+  const nameFor = (text: string): string | undefined => {
+    const name = `dm_${createHash('sha1').update(text).digest('hex').slice(0, 30)}`;
+    if (named.has(name)) return name;
+    if (named.size >= NAMED_PER_CONNECTION) return undefined;
+    named.add(name);
+    return name;
+  };
+  Object.assign(client, {
+    query: (config: unknown, values?: unknown, callback?: unknown) => {
+      const params = Array.isArray(values) ? values : undefined;
+      if (typeof config === 'string' && params?.length) {
+        const name = nameFor(config);
+        if (name) return query({ text: config, name }, values, callback);
+      } else if (config && typeof config === 'object' && !('submit' in config)) {
+        const c = config as { text?: unknown; name?: unknown; values?: unknown };
+        const hasParams = params?.length || (Array.isArray(c.values) && c.values.length > 0);
+        if (typeof c.text === 'string' && c.name === undefined && hasParams) {
+          const name = nameFor(c.text);
+          if (name) return query({ ...c, name }, values, callback);
+        }
+      }
+      return query(config, values, callback);
+    },
+  });
 }
 
 /** True when the database answers within `timeoutMs`. */
