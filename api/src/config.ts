@@ -146,7 +146,7 @@ export const configSchema = {
   DATABASE_PREPARED_STATEMENTS: {
     schema: z.enum(['auto', 'on', 'off']).default('auto'),
     secret: false,
-    doc: 'Named prepared statements on the primary's pooled connections (every statement sent with parameters is prepared once per connection, up to 500). A transaction-mode pooler breaks them unless it tracks them (PgBouncer 1.21+ with max_prepared_statements: set on). auto: off when DATABASE_DIRECT_URL is set and differs from DATABASE_URL (a pooler in front), on otherwise.',
+    doc: 'Named prepared statements on pooled connections to the primary (every statement sent with parameters is prepared once per connection, up to 500). A transaction-mode pooler breaks them unless it tracks them (PgBouncer 1.21+ with max_prepared_statements: set on). auto: off when DATABASE_DIRECT_URL is set and differs from DATABASE_URL (a pooler in front), on otherwise.',
   },
   DESKMATE_DATA_DIR: {
     schema: z.string().min(1).default('.deskmate'),
