@@ -2,6 +2,15 @@ import { ZErrorBody, type TErrorBody, type TErrorCode } from './errors.js';
 import { ZHealth, type THealth } from './health.js';
 import { z } from 'zod';
 import { ZUserRole, type TUserRole } from './domain.js';
+import {
+  fillPath,
+  queryString,
+  type Endpoint,
+  type EndpointGroup,
+  type EndpointInput,
+  type EndpointOutput,
+} from './api/endpoint.js';
+import { endpoints, type TypedApi } from './endpoints/index.js';
 
 /** An error answered by the Deskmate API, in the one error shape. */
 export class ApiError extends Error {
@@ -31,9 +40,36 @@ export interface ApiClientOptions {
  */
 export class ApiClient {
   private readonly fetchImpl: typeof fetch;
+  /** One typed method per endpoint of the table (`api.tickets.claim({ params: { key } })`). */
+  readonly api: TypedApi;
 
   constructor(private readonly options: ApiClientOptions) {
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.api = Object.fromEntries(
+      Object.entries(endpoints).map(([resource, group]) => [resource, this.methodsOf(group)]),
+    ) as unknown as TypedApi;
+  }
+
+  /**
+   * Call one endpoint: the path filled from `params`, `query` as a query string, `body` as JSON,
+   * the answer parsed with the endpoint's response schema (nothing for 204).
+   */
+  async call<E extends Endpoint>(endpoint: E, input?: EndpointInput<E>): Promise<EndpointOutput<E>> {
+    const { params, query, body } = (input ?? {}) as { params?: object; query?: object; body?: unknown };
+    const path = `/api${fillPath(endpoint.path, params as Record<string, unknown>)}${queryString(query as Record<string, unknown>)}`;
+    const json = await this.send(
+      endpoint.method,
+      path,
+      endpoint.response ?? ZNoContent,
+      body === undefined ? undefined : { type: 'application/json', data: JSON.stringify(body) },
+    );
+    return (endpoint.response ? json : undefined) as EndpointOutput<E>;
+  }
+
+  private methodsOf(group: EndpointGroup) {
+    return Object.fromEntries(
+      Object.entries(group).map(([name, endpoint]) => [name, (input?: never) => this.call(endpoint, input)]),
+    );
   }
 
   async request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
@@ -113,6 +149,9 @@ export class ApiClient {
     return ZHealth.parse(await res.json());
   }
 }
+
+/** A 204 (or any answer an endpoint declares no schema for): nothing to read. */
+const ZNoContent = z.unknown();
 
 /** What a refusal by role says in its `details`: the least role the request takes. */
 export const ZRoleRefusal = z.object({ requiredRole: ZUserRole });
