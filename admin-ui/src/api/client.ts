@@ -16,7 +16,6 @@ import {
   ZNotification,
   ZUser,
   ZAuditList,
-  ZBulkTicketResponse,
   ZChatSessionResponse,
   ZDeflectionReport,
   ZClassifierReport,
@@ -32,17 +31,11 @@ import {
   ZSlaCalendarList,
   ZSlaPolicyList,
   ZSlaReport,
-  ZTicketDetailResponse,
-  ZTicketEventResponse,
   ZUploadResponse,
   ZAttachmentList,
-  ZTicketList,
-  ZQueueCounts,
   ZTicketReport,
-  ZTicketResponse,
   ZTicketAuditList,
   ZTicketSlaExplanation,
-  ZTimeline,
   ZTotpSetupResponse,
   ZUnverifiedEmailDecision,
   ZUserList,
@@ -56,6 +49,7 @@ import {
   type TTicketStatus,
   type TUserRole,
   type wizard,
+  type TTicketListQueryInput,
   ZSavedViewList,
   ZSavedViewResponse,
   ZSsoLoginOptions,
@@ -127,47 +121,42 @@ export interface TTicketPatch {
   title?: string;
 }
 
+const tickets = client.api.tickets;
+const byKey = (key: string) => ({ params: { key } });
+
 export const ticketApi = {
-  list: (params: Record<string, string>) => get(withQuery('/api/tickets', params), ZTicketList),
+  // The console's filters come from the address bar as plain strings: the server validates them.
+  list: (params: Record<string, string>) => tickets.list({ query: params as TTicketListQueryInput }),
   /** How many tickets each console queue holds for the signed-in agent. */
-  counts: () => get('/api/tickets/counts', ZQueueCounts),
+  counts: () => tickets.counts(),
   /** One ticket, with the files of the ticket itself. */
-  get: (key: string) => get(`/api/tickets/${enc(key)}`, ZTicketDetailResponse),
+  get: (key: string) => tickets.get(byKey(key)),
   /** Open a ticket (agents may file for someone else); `attachmentIds`: your uploads. */
   create: (body: { title: string; description: string; requesterId?: string; attachmentIds?: string[] }) =>
-    send('POST', '/api/tickets', ZTicketResponse, body),
+    tickets.create({ body }),
   /** Every file of the ticket you may see. */
   attachments: (key: string) => get(`/api/tickets/${enc(key)}/attachments`, ZAttachmentList),
-  timeline: (key: string) => get(`/api/tickets/${enc(key)}/timeline`, ZTimeline),
+  timeline: (key: string) => tickets.timeline(byKey(key)),
   /** The ticket's audit rows, newest first (for the agents who work it). */
   audit: (key: string, cursor?: string) =>
     get(withQuery(`/api/tickets/${enc(key)}/audit`, { cursor }), ZTicketAuditList),
-  update: (key: string, patch: TTicketPatch) => send('PATCH', `/api/tickets/${enc(key)}`, ZTicketResponse, patch),
-  claim: (key: string) => send('POST', `/api/tickets/${enc(key)}/claim`, ZTicketResponse),
+  update: (key: string, patch: TTicketPatch) => tickets.update({ ...byKey(key), body: patch }),
+  claim: (key: string) => tickets.claim(byKey(key)),
   reply: (key: string, body: string, attachmentIds: string[] = []) =>
-    send('POST', `/api/tickets/${enc(key)}/replies`, ZTicketEventResponse, {
-      body,
-      ...(attachmentIds.length ? { attachmentIds } : {}),
-    }),
+    tickets.reply({ ...byKey(key), body: { body, ...(attachmentIds.length ? { attachmentIds } : {}) } }),
   note: (key: string, body: string, attachmentIds: string[] = []) =>
-    send('POST', `/api/tickets/${enc(key)}/notes`, ZTicketEventResponse, {
-      body,
-      ...(attachmentIds.length ? { attachmentIds } : {}),
-    }),
-  merge: (key: string, intoKey: string) => send('POST', `/api/tickets/${enc(key)}/merge`, ZTicketResponse, { intoKey }),
-  reopen: (key: string) => send('POST', `/api/tickets/${enc(key)}/reopen`, ZTicketResponse),
-  watch: (key: string, userId?: string) =>
-    send('POST', `/api/tickets/${enc(key)}/watchers`, ZTicketResponse, userId ? { userId } : {}),
-  unwatch: (key: string, userId: string) =>
-    send('DELETE', `/api/tickets/${enc(key)}/watchers/${enc(userId)}`, ZTicketResponse),
+    tickets.note({ ...byKey(key), body: { body, ...(attachmentIds.length ? { attachmentIds } : {}) } }),
+  merge: (key: string, intoKey: string) => tickets.merge({ ...byKey(key), body: { intoKey } }),
+  reopen: (key: string) => tickets.reopen(byKey(key)),
+  watch: (key: string, userId?: string) => tickets.watch({ ...byKey(key), body: userId ? { userId } : {} }),
+  unwatch: (key: string, userId: string) => tickets.unwatch({ params: { key, userId } }),
   csat: (key: string, rating: number, comment?: string) =>
-    send('POST', `/api/tickets/${enc(key)}/csat`, ZTicketResponse, { rating, ...(comment ? { comment } : {}) }),
+    tickets.csat({ ...byKey(key), body: { rating, ...(comment ? { comment } : {}) } }),
   /** A mail from an unverified sender (an internal note): accept it as their public reply, or discard it. */
   decideUnverifiedEmail: (key: string, eventId: string, decision: 'accept' | 'discard') =>
     send('POST', `/api/tickets/${enc(key)}/unverified-emails/${enc(eventId)}/${decision}`, ZUnverifiedEmailDecision),
   /** One change (or a claim) on up to 100 tickets: one result per key, in order. */
-  bulk: (ticketKeys: string[], action: TBulkTicketAction) =>
-    send('POST', '/api/tickets/bulk', ZBulkTicketResponse, { keys: ticketKeys, action }),
+  bulk: (ticketKeys: string[], action: TBulkTicketAction) => tickets.bulk({ body: { keys: ticketKeys, action } }),
 };
 
 export const attachmentApi = {

@@ -1,11 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import {
-  ApiError,
-  refusedRole,
-  ZMessageRefTicket,
-  ZTicketEventResponse,
-  type TMessageRefTicket,
-} from '@deskmate/shared';
+import { ApiError, refusedRole, ZMessageRefTicket, type TMessageRefTicket } from '@deskmate/shared';
 import { attachToEvent, sharedLine, type TChatFile } from '../files.js';
 import { userMessage, type SlackContext } from './context.js';
 
@@ -47,7 +41,7 @@ export async function threadMessage(
 ): Promise<void> {
   // The identity first: the API acts for this Slack user (and decides what they may do).
   await ctx.identity(client, m.user);
-  const path = `/api/tickets/${encodeURIComponent(thread.ticketKey)}`;
+  const params = { key: thread.ticketKey };
   const api = ctx.as(m.user);
   const body = m.text || sharedLine(m.files);
   if (thread.visibility === 'internal') {
@@ -67,7 +61,7 @@ export async function threadMessage(
       client,
       m,
       thread.ticketKey,
-      () => api.request('POST', `${path}/notes`, ZTicketEventResponse, { body }),
+      () => api.api.tickets.note({ params, body: { body } }),
       'lock',
       notAnAgent,
     );
@@ -78,7 +72,7 @@ export async function threadMessage(
     client,
     m,
     thread.ticketKey,
-    () => api.request('POST', `${path}/replies`, ZTicketEventResponse, { body }),
+    () => api.api.tickets.reply({ params, body: { body } }),
     'white_check_mark',
   );
 }

@@ -7,9 +7,6 @@ import {
   ZInboxResponse,
   ZChatSessionResponse,
   ZResolveIdentityResponse,
-  ZTicketEventResponse,
-  ZTicketList,
-  ZTicketResponse,
   ZTeamsTicketAudience,
   ZMessageRefTicket,
   type TMessageRefTicket,
@@ -216,29 +213,28 @@ export class UserApi {
 
   /** The person's own tickets that are still open, most recently updated first. */
   async openTickets(limit: number): Promise<TTicket[]> {
-    const query = new URLSearchParams({
+    const query = {
       requester: 'me',
       status: 'new,open,pending,on_hold',
       sort: '-updatedAt',
       limit: String(limit),
-    });
-    return (await this.client.request('GET', `/api/tickets?${query}`, ZTicketList)).items;
+    } as const;
+    return (await this.client.api.tickets.list({ query })).items;
   }
 
   async reply(key: string, body: string): Promise<TTicket> {
-    return (await this.client.request('POST', `/api/tickets/${path(key)}/replies`, ZTicketEventResponse, { body }))
-      .ticket;
+    return (await this.client.api.tickets.reply({ params: { key }, body: { body } })).ticket;
   }
 
   /** An internal note (the API lets only the ticket's agents write one); the ticket and the note's id. */
   async note(key: string, body: string): Promise<{ ticket: TTicket; eventId: string }> {
-    const res = await this.client.request('POST', `/api/tickets/${path(key)}/notes`, ZTicketEventResponse, { body });
+    const res = await this.client.api.tickets.note({ params: { key }, body: { body } });
     return { ticket: res.ticket, eventId: res.event.id };
   }
 
   /** A public reply; the ticket and the reply's id (files shared with it are attached to it). */
   async replyWithId(key: string, body: string): Promise<{ ticket: TTicket; eventId: string }> {
-    const res = await this.client.request('POST', `/api/tickets/${path(key)}/replies`, ZTicketEventResponse, { body });
+    const res = await this.client.api.tickets.reply({ params: { key }, body: { body } });
     return { ticket: res.ticket, eventId: res.event.id };
   }
 
@@ -253,22 +249,22 @@ export class UserApi {
   }
 
   async claim(key: string): Promise<TTicket> {
-    return (await this.client.request('POST', `/api/tickets/${path(key)}/claim`, ZTicketResponse)).ticket;
+    return (await this.client.api.tickets.claim({ params: { key } })).ticket;
   }
 
   async update(
     key: string,
     change: { status?: 'resolved'; priority?: TTicketPriority; assigneeId?: string },
   ): Promise<TTicket> {
-    return (await this.client.request('PATCH', `/api/tickets/${path(key)}`, ZTicketResponse, change)).ticket;
+    return (await this.client.api.tickets.update({ params: { key }, body: change })).ticket;
   }
 
   async ticket(key: string): Promise<TTicket> {
-    return (await this.client.request('GET', `/api/tickets/${path(key)}`, ZTicketResponse)).ticket;
+    return (await this.client.api.tickets.get({ params: { key } })).ticket;
   }
 
   async rate(key: string, rating: number): Promise<void> {
-    await this.client.request('POST', `/api/tickets/${path(key)}/csat`, ZAny, { rating });
+    await this.client.api.tickets.csat({ params: { key }, body: { rating } });
   }
 
   /** Make a channel the triage channel; the API allows it for admins only. */

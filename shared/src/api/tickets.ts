@@ -134,6 +134,8 @@ export const ZTicketListQuery = z
   })
   .strict();
 export type TTicketListQuery = z.infer<typeof ZTicketListQuery>;
+/** The list query as a caller writes it (strings, as in an address). */
+export type TTicketListQueryInput = z.input<typeof ZTicketListQuery>;
 
 export const ZTicketList = z.object({ items: z.array(ZTicket), nextCursor: z.string().nullable() });
 

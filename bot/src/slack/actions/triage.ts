@@ -1,6 +1,6 @@
 import type { BlockElementAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { assignableAgents, isAgent, refusedRole, ZDirectoryAgentList, ZTicketResponse } from '@deskmate/shared';
+import { assignableAgents, isAgent, refusedRole, ZDirectoryAgentList, type TTicketPriority } from '@deskmate/shared';
 import { userMessage, type SlackContext } from '../context.js';
 import { ids } from '../render/ids.js';
 import { assignModal, priorityModal, replyModal, resolveModal } from '../render/modals.js';
@@ -34,15 +34,15 @@ export const triageButtons: ActionHandler = {
     const tell = (text: string) => client.chat.postEphemeral({ channel, user: body.user.id, text });
     const me = await ctx.identity(client, body.user.id);
     const api = ctx.as(body.user.id);
-    const path = `/api/tickets/${encodeURIComponent(key)}`;
+    const params = { key };
     const where = { key, channel };
     const open = async (view: Parameters<WebClient['views']['open']>[0]['view']) =>
       client.views.open({ trigger_id: body.trigger_id, view });
-    const ticket = async () => (await api.request('GET', path, ZTicketResponse)).ticket;
+    const ticket = async () => (await api.api.tickets.get({ params })).ticket;
     try {
       // Claim is asked of the API, which refuses anyone but agents (worded below).
       if (action.type === 'button' && action.action_id === ids.triageClaim) {
-        await api.request('POST', `${path}/claim`, ZTicketResponse);
+        await api.api.tickets.claim({ params });
         return;
       }
       // The other buttons open a modal, and the API lets a ticket's requester reply to it or
@@ -72,9 +72,11 @@ export const triageButtons: ActionHandler = {
           }
         }
       } else if (action.type === 'static_select' && action.selected_option) {
-        await api.request('PATCH', path, ZTicketResponse, { priority: action.selected_option.value });
+        // A card's priority menu offers the priorities; the API checks the value all the same.
+        const priority = action.selected_option.value as TTicketPriority;
+        await api.api.tickets.update({ params, body: { priority } });
       } else if (action.type === 'users_select' && action.selected_user) {
-        await assign(ctx, client, api, path, action.selected_user, tell);
+        await assign(ctx, client, api, key, action.selected_user, tell);
       }
     } catch (err) {
       await tell(refusedRole(err) === 'agent' ? notAgent : `:warning: ${userMessage(err)}`);
@@ -86,7 +88,7 @@ async function assign(
   ctx: SlackContext,
   client: WebClient,
   api: ReturnType<SlackContext['as']>,
-  path: string,
+  key: string,
   slackUserId: string,
   tell: (text: string) => Promise<unknown>,
 ): Promise<void> {
@@ -95,5 +97,5 @@ async function assign(
     await tell(`<@${slackUserId}> is not an IT agent in Deskmate, so tickets cannot be assigned to them.`);
     return;
   }
-  await api.request('PATCH', path, ZTicketResponse, { assigneeId: assignee.id });
+  await api.api.tickets.update({ params: { key }, body: { assigneeId: assignee.id } });
 }

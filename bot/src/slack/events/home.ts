@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZAnnouncement, ZTicketList, type TTicket, isAgent } from '@deskmate/shared';
+import { ZAnnouncement, type TTicket, type TTicketListQueryInput, isAgent } from '@deskmate/shared';
 import type { SlackContext } from '../context.js';
 import type { EventArgs } from './types.js';
 import { homeView } from '../render/home.js';
@@ -12,15 +12,15 @@ export async function onHomeOpened({ event, client }: EventArgs<'app_home_opened
   if (event.tab !== 'home') return;
   const me = await ctx.identity(client, event.user);
   const api = ctx.as(event.user);
-  const tickets = async (query: string): Promise<TTicket[]> =>
-    (await api.request('GET', `/api/tickets?${query}`, ZTicketList)).items;
+  const tickets = async (query: TTicketListQueryInput): Promise<TTicket[]> =>
+    (await api.api.tickets.list({ query })).items;
   // Rendering, not authorisation: an agent's Home also lists what is assigned to them (the API
   // decides what each list holds).
   const agent = isAgent(me);
   const [open, recent, assigned, announcements] = await Promise.all([
-    tickets(`requester=me&status=${openStatuses}&limit=10`),
-    tickets('requester=me&status=resolved,closed&limit=5'),
-    agent ? tickets(`assignee=me&status=${openStatuses}&limit=10`) : Promise.resolve([]),
+    tickets({ requester: 'me', status: openStatuses, limit: '10' }),
+    tickets({ requester: 'me', status: 'resolved,closed', limit: '5' }),
+    agent ? tickets({ assignee: 'me', status: openStatuses, limit: '10' }) : Promise.resolve([]),
     api.request('GET', '/api/announcements/active', ZAnnouncements).then((r) => r.items),
   ]);
   await client.views.publish({

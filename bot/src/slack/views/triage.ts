@@ -1,5 +1,5 @@
 import type { App, SlackViewMiddlewareArgs, AllMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { ZTicketEventResponse, ZTicketResponse, isAgent } from '@deskmate/shared';
+import { isAgent, type TTicketPriority } from '@deskmate/shared';
 import { userMessage, type SlackContext } from '../context.js';
 import { ids } from '../render/ids.js';
 import { modalContext, type TModalContext } from '../render/modals.js';
@@ -42,28 +42,27 @@ async function asAgent(
   }
 }
 
-const ticketPath = (key: string) => `/api/tickets/${encodeURIComponent(key)}`;
-
 /** The triage card's modals. What they change reaches the card and its thread through the deliveries. */
 export function registerTriageModals(app: App, ctx: SlackContext): void {
   app.view<ViewSubmitAction>(ids.replyModal, (args) =>
     asAgent(args, ctx, async (api, { key }) => {
       const body = typed(args, ids.replyInput);
-      if (body) await api.request('POST', `${ticketPath(key)}/replies`, ZTicketEventResponse, { body });
+      if (body) await api.api.tickets.reply({ params: { key }, body: { body } });
     }),
   );
   app.view<ViewSubmitAction>(ids.assignModal, (args) =>
     asAgent(args, ctx, async (api, { key }) => {
       const assigneeId = picked(args, ids.assignInput);
-      if (assigneeId) await api.request('PATCH', ticketPath(key), ZTicketResponse, { assigneeId });
+      if (assigneeId) await api.api.tickets.update({ params: { key }, body: { assigneeId } });
     }),
   );
   app.view<ViewSubmitAction>(ids.priorityModal, (args) =>
     asAgent(args, ctx, async (api, { key }) => {
-      const priority = picked(args, ids.priorityInput);
+      // The modal's menu offers the priorities; the API checks the value all the same.
+      const priority = picked(args, ids.priorityInput) as TTicketPriority | undefined;
       const reason = typed(args, ids.reasonInput);
       if (priority)
-        await api.request('PATCH', ticketPath(key), ZTicketResponse, { priority, ...(reason ? { reason } : {}) });
+        await api.api.tickets.update({ params: { key }, body: { priority, ...(reason ? { reason } : {}) } });
     }),
   );
   // Resolve with a note: the internal note first, then the message to the requester (a public
@@ -72,9 +71,9 @@ export function registerTriageModals(app: App, ctx: SlackContext): void {
     asAgent(args, ctx, async (api, { key }) => {
       const note = typed(args, ids.resolveNoteInput);
       const message = typed(args, ids.resolutionInput);
-      if (note) await api.request('POST', `${ticketPath(key)}/notes`, ZTicketEventResponse, { body: note });
-      if (message) await api.request('POST', `${ticketPath(key)}/replies`, ZTicketEventResponse, { body: message });
-      await api.request('PATCH', ticketPath(key), ZTicketResponse, { status: 'resolved' });
+      if (note) await api.api.tickets.note({ params: { key }, body: { body: note } });
+      if (message) await api.api.tickets.reply({ params: { key }, body: { body: message } });
+      await api.api.tickets.update({ params: { key }, body: { status: 'resolved' } });
     }),
   );
 }
