@@ -9,6 +9,7 @@ import {
   type EndpointGroup,
   type EndpointInput,
   type EndpointOutput,
+  type UploadInput,
 } from './api/endpoint.js';
 import { endpoints, type TypedApi } from './endpoints/index.js';
 
@@ -55,14 +56,21 @@ export class ApiClient {
    * the answer parsed with the endpoint's response schema (nothing for 204).
    */
   async call<E extends Endpoint>(endpoint: E, input?: EndpointInput<E>): Promise<EndpointOutput<E>> {
-    const { params, query, body } = (input ?? {}) as { params?: object; query?: object; body?: unknown };
+    const { params, query, body, file, bytes } = (input ?? {}) as {
+      params?: object;
+      query?: object;
+      body?: unknown;
+    } & Partial<UploadInput>;
     const path = `/api${fillPath(endpoint.path, params as Record<string, unknown>)}${queryString(query as Record<string, unknown>)}`;
-    const json = await this.send(
-      endpoint.method,
-      path,
-      endpoint.response ?? ZNoContent,
-      body === undefined ? undefined : { type: 'application/json', data: JSON.stringify(body) },
-    );
+    let sent: SentBody | undefined;
+    if (file) {
+      const form = new FormData();
+      form.append('file', file.data, file.filename);
+      // No content-type of ours: fetch writes multipart/form-data with its boundary.
+      sent = { type: null, data: form };
+    } else if (bytes) sent = { type: bytes.contentType, data: bytes.data };
+    else if (body !== undefined) sent = { type: 'application/json', data: JSON.stringify(body) };
+    const json = await this.send(endpoint.method, path, endpoint.response ?? ZNoContent, sent);
     return (endpoint.response ? json : undefined) as EndpointOutput<E>;
   }
 
@@ -72,6 +80,10 @@ export class ApiClient {
     );
   }
 
+  /**
+   * A call by method and path, parsed with the given schema: for paths outside the endpoint table
+   * (tests probing what the table does not declare). Everything else goes through `api`.
+   */
   async request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
     return this.send(
       method,
@@ -92,19 +104,11 @@ export class ApiClient {
     return this.send(method, path, schema, { type: contentType, data: body });
   }
 
-  /** POST one file as multipart/form-data (field `file`), answered like `request`. */
-  async uploadFile<S extends z.ZodType>(path: string, file: Blob, filename: string, schema: S): Promise<z.infer<S>> {
-    const form = new FormData();
-    form.append('file', file, filename);
-    // No content-type of ours: fetch writes multipart/form-data with its boundary.
-    return this.send('POST', path, schema, { type: null, data: form });
-  }
-
   private async send<S extends z.ZodType>(
     method: string,
     path: string,
     schema: S,
-    body: { type: string | null; data: string | Blob | Uint8Array<ArrayBuffer> | FormData } | undefined,
+    body: SentBody | undefined,
   ): Promise<z.infer<S>> {
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
     if (body?.type) headers['content-type'] = body.type;
@@ -148,6 +152,12 @@ export class ApiClient {
     const res = await this.fetchImpl(new URL('/healthz', this.options.baseUrl));
     return ZHealth.parse(await res.json());
   }
+}
+
+/** A request body as sent: JSON text, bytes, or a form (fetch then writes the content type). */
+interface SentBody {
+  type: string | null;
+  data: string | Blob | Uint8Array<ArrayBuffer> | FormData;
 }
 
 /** A 204 (or any answer an endpoint declares no schema for): nothing to read. */

@@ -162,6 +162,17 @@ export interface RouteOutcome {
   body: unknown;
 }
 
+let checkAnswers = false;
+
+/**
+ * Tests only: parse every answer with its route's response schema, as the typed client will, and
+ * fail the request (a 500) when it does not fit. The compiler checks a handler's type; this checks
+ * what it really sends (JSON of it), across every test that calls the API.
+ */
+export function checkAnswersAgainstSchemas(): void {
+  checkAnswers = true;
+}
+
 /**
  * The one pipeline every route runs, over HTTP or in process: authorize, parse params, query and
  * body with the route's schemas, run the handler. Errors are thrown, for `toAppError` to shape.
@@ -183,6 +194,11 @@ export async function runRoute(route: RouteDefinition, services: Services, call:
     req: call.req,
     res: call.res,
   });
+  if (checkAnswers && route.response && result !== undefined) {
+    const parsed = route.response.safeParse(JSON.parse(JSON.stringify(result)));
+    if (!parsed.success)
+      throw new Error(`${route.method} ${route.path} answered outside its response schema: ${parsed.error.message}`);
+  }
   return result === undefined
     ? { status: route.status ?? 204, body: undefined }
     : { status: route.status ?? 200, body: result };

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { ApiError, refusedRole, ZMessageRefTicket, type TMessageRefTicket } from '@deskmate/shared';
+import { ApiError, refusedRole, type TMessageRefTicket } from '@deskmate/shared';
 import { attachToEvent, sharedLine, type TChatFile } from '../files.js';
 import { userMessage, type SlackContext } from './context.js';
 
@@ -9,9 +9,10 @@ export async function ticketThread(
   conversation: string,
   threadTs: string,
 ): Promise<TMessageRefTicket | null> {
-  const q = new URLSearchParams({ channel: 'slack', conversation, message: threadTs });
   try {
-    return await ctx.api().request('GET', `/api/integrations/message-refs?${q}`, ZMessageRefTicket);
+    return await ctx
+      .api()
+      .api.integrations.messageRef({ query: { channel: 'slack', conversation, message: threadTs } });
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;
     throw err;

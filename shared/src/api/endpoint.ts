@@ -10,6 +10,7 @@ export interface Endpoint<
   Q extends z.ZodType | undefined = z.ZodType | undefined,
   B extends z.ZodType | undefined = z.ZodType | undefined,
   R extends z.ZodType | undefined = z.ZodType | undefined,
+  U extends Upload | undefined = Upload | undefined,
 > {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path under /api, Express syntax (`/tickets/:key`). */
@@ -23,7 +24,14 @@ export interface Endpoint<
   response?: R;
   /** Success status (default 200, or 204 without a response). */
   status?: number;
+  /**
+   * A request that carries a file rather than JSON: `file` as multipart/form-data (field `file`),
+   * `bytes` as the raw body with its content type (the server reads either from the stream).
+   */
+  upload?: U;
 }
+
+export type Upload = 'file' | 'bytes';
 
 /** Declare an endpoint, keeping its literal schema types (what binder and client are typed from). */
 export function endpoint<
@@ -31,16 +39,24 @@ export function endpoint<
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   R extends z.ZodType | undefined = undefined,
->(definition: Endpoint<P, Q, B, R>): Endpoint<P, Q, B, R> {
+  U extends Upload | undefined = undefined,
+>(definition: Endpoint<P, Q, B, R, U>): Endpoint<P, Q, B, R, U> {
   return definition;
 }
 
 type Part<Name extends string, S> = S extends z.ZodType ? { [K in Name]: z.input<S> } : { [K in Name]?: never };
 
-/** What a caller sends: `params`, `query` and `body` as the endpoint's schemas accept them. */
+/** A file for an upload endpoint: a multipart file with its name, or raw bytes with their type. */
+export interface UploadInput {
+  file: { data: Blob; filename: string };
+  bytes: { data: Blob | Uint8Array<ArrayBuffer>; contentType: string };
+}
+type UploadPart<U> = U extends Upload ? { [K in U]: UploadInput[K] } : unknown;
+
+/** What a caller sends: `params`, `query` and `body` as the endpoint's schemas accept them (and an upload's file). */
 export type EndpointInput<E> =
-  E extends Endpoint<infer P, infer Q, infer B, z.ZodType | undefined>
-    ? Part<'params', P> & Part<'query', Q> & Part<'body', B>
+  E extends Endpoint<infer P, infer Q, infer B, z.ZodType | undefined, infer U>
+    ? Part<'params', P> & Part<'query', Q> & Part<'body', B> & UploadPart<U>
     : never;
 
 /** What a caller gets back: the parsed response, or nothing for 204. */

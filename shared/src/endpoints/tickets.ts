@@ -20,7 +20,7 @@ import {
 } from '../api/index.js';
 import { endpoint } from '../api/endpoint.js';
 
-export const ticketEndpoints = {
+export const ticketsEndpoints = {
   create: endpoint({
     method: 'POST',
     path: '/tickets',

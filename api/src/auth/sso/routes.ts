@@ -1,21 +1,9 @@
 import type { Response } from 'express';
 import { z } from 'zod';
-import {
-  ZCreateSsoProviderRequest,
-  ZSsoLoginOptions,
-  ZSsoPolicy,
-  ZSsoPolicyRequest,
-  ZSsoProvider,
-  ZSsoProviderId,
-  ZSsoProviderInput,
-  ZSsoProviderParams,
-  ZSsoSettings,
-  ZSsoTestResult,
-  ZUpdateEnvSsoProviderRequest,
-} from '@deskmate/shared';
+import { endpoints, ZSsoProviderId } from '@deskmate/shared';
 import { servedOverHttps } from '../../config.js';
 import type { Services } from '../../http/context.js';
-import { defineRoute, type RouteContext } from '../../http/route.js';
+import { bindRoute, defineRoute, type RouteContext } from '../../http/route.js';
 import { HALF_TOKEN_TTL_SEC } from '../jwt.js';
 import { setSessionCookie, startSession } from '../session.js';
 import { SsoError } from './errors.js';
@@ -63,12 +51,8 @@ function wantsPage(ctx: RouteContext<unknown, unknown, unknown>): boolean {
 }
 
 export const ssoRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/auth/oidc/providers',
+  bindRoute(endpoints.sso.loginOptions, {
     access: 'public',
-    summary: 'The single sign-on providers the sign-in page offers ("Sign in with …")',
-    response: ZSsoLoginOptions,
     handler: async (ctx) => ({
       providers: (await listSsoProviders(ctx.services))
         .filter((p) => p.enabled)
@@ -135,12 +119,8 @@ export const ssoRoutes = [
       }
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/admin/sso',
+  bindRoute(endpoints.sso.settings, {
     access: 'admin',
-    summary: 'Single sign-on: providers, the redirect URI to register, the sign-in policy and break-glass admins',
-    response: ZSsoSettings,
     handler: async (ctx) => {
       const policy = await ssoPolicy(ctx.services.db);
       return {
@@ -152,65 +132,32 @@ export const ssoRoutes = [
       };
     },
   }),
-  defineRoute({
-    method: 'put',
-    path: '/admin/sso/policy',
+  bindRoute(endpoints.sso.setPolicy, {
     access: 'admin',
-    summary:
-      'Require single sign-on per role, trust (or not) the provider’s MFA, choose break-glass admins (refused when no admin could sign in with a password and 2FA)',
-    body: ZSsoPolicyRequest,
-    response: ZSsoPolicy,
     handler: async (ctx) => updateSsoPolicy(ctx.services, ctx.body, ctx.actor),
   }),
-  defineRoute({
-    method: 'post',
-    path: '/admin/sso/providers',
+  bindRoute(endpoints.sso.create, {
     access: 'admin',
-    summary: 'Add a single sign-on provider (generic OIDC, or the Entra ID, Google or Slack preset)',
-    body: ZCreateSsoProviderRequest,
-    response: ZSsoProvider,
-    status: 201,
     handler: async (ctx) => presentSsoProvider(await createSsoProvider(ctx.services, ctx.body, ctx.actor)),
   }),
-  defineRoute({
-    method: 'put',
-    path: '/admin/sso/env-provider',
+  bindRoute(endpoints.sso.updateEnv, {
     access: 'admin',
-    summary:
-      'Options of the provider from OIDC_* (claim mapping, tenants, domains, MFA); its connection stays the environment’s',
-    body: ZUpdateEnvSsoProviderRequest,
-    response: ZSsoProvider,
     handler: async (ctx) => presentSsoProvider(await updateEnvSsoProvider(ctx.services, ctx.body, ctx.actor)),
   }),
-  defineRoute({
-    method: 'put',
-    path: '/admin/sso/providers/:id',
+  bindRoute(endpoints.sso.update, {
     access: 'admin',
-    summary: 'Change a provider added on the console (an absent clientSecret keeps the stored one)',
-    params: ZSsoProviderParams,
-    body: ZSsoProviderInput,
-    response: ZSsoProvider,
     handler: async (ctx) =>
       presentSsoProvider(await updateSsoProvider(ctx.services, ctx.params.id, ctx.body, ctx.actor)),
   }),
-  defineRoute({
-    method: 'delete',
-    path: '/admin/sso/providers/:id',
+  bindRoute(endpoints.sso.remove, {
     access: 'admin',
-    summary: 'Remove a provider added on the console',
-    params: ZSsoProviderParams,
     handler: async (ctx) => {
       await deleteSsoProvider(ctx.services, ctx.params.id, ctx.actor);
       return undefined;
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/admin/sso/providers/:id/test',
+  bindRoute(endpoints.sso.test, {
     access: 'admin',
-    summary: 'Test a provider: discovery, its signing keys, and a dry-run of the authorization request',
-    params: ZSsoProviderParams,
-    response: ZSsoTestResult,
     handler: async (ctx) => testSsoProvider(ctx.services, await getSsoProvider(ctx.services, ctx.params.id)),
   }),
 ];

@@ -1,6 +1,6 @@
 import type { BlockElementAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { assignableAgents, isAgent, refusedRole, ZDirectoryAgentList, type TTicketPriority } from '@deskmate/shared';
+import { assignableAgents, isAgent, refusedRole, type TTicketPriority } from '@deskmate/shared';
 import { userMessage, type SlackContext } from '../context.js';
 import { ids } from '../render/ids.js';
 import { assignModal, priorityModal, replyModal, resolveModal } from '../render/modals.js';
@@ -63,10 +63,7 @@ export const triageButtons: ActionHandler = {
             await open(priorityModal(await ticket(), where));
             return;
           case ids.triageAssign: {
-            const [t, directory] = await Promise.all([
-              ticket(),
-              api.request('GET', '/api/directory/agents', ZDirectoryAgentList),
-            ]);
+            const [t, directory] = await Promise.all([ticket(), api.api.users.directoryAgents()]);
             await open(assignModal(t, assignableAgents(directory.items, t), where));
             return;
           }

@@ -1,10 +1,8 @@
-import { z } from 'zod';
-import { ZAnnouncement, type TTicket, type TTicketListQueryInput, isAgent } from '@deskmate/shared';
+import { type TTicket, type TTicketListQueryInput, isAgent } from '@deskmate/shared';
 import type { SlackContext } from '../context.js';
 import type { EventArgs } from './types.js';
 import { homeView } from '../render/home.js';
 
-const ZAnnouncements = z.object({ items: z.array(ZAnnouncement) });
 const openStatuses = 'new,open,pending,on_hold';
 
 /** App Home: published afresh each time the person opens it. */
@@ -21,7 +19,7 @@ export async function onHomeOpened({ event, client }: EventArgs<'app_home_opened
     tickets({ requester: 'me', status: openStatuses, limit: '10' }),
     tickets({ requester: 'me', status: 'resolved,closed', limit: '5' }),
     agent ? tickets({ assignee: 'me', status: openStatuses, limit: '10' }) : Promise.resolve([]),
-    api.request('GET', '/api/announcements/active', ZAnnouncements).then((r) => r.items),
+    api.api.announcements.active().then((r) => r.items),
   ]);
   await client.views.publish({
     user_id: event.user,
