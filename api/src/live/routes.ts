@@ -1,4 +1,4 @@
-import { isRequester } from '@deskmate/shared';
+import { isRequester, type TLiveStreamEvents, type TLiveTicketEvent } from '@deskmate/shared';
 import type { Services } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
@@ -37,6 +37,8 @@ export async function mayReceive(services: Services, viewer: Viewer, event: Live
   return event.visibility === 'public' || canWork(viewer, access);
 }
 
+const isTicketChange = (type: LiveEvent['type']): type is TLiveTicketEvent['type'] => type.startsWith('ticket.');
+
 export const liveRoutes = [
   defineRoute({
     method: 'get',
@@ -55,13 +57,15 @@ export const liveRoutes = [
         'x-accel-buffering': 'no',
       });
       res.write('retry: 3000\n: connected\n\n');
-      const send = (name: string, data: object) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+      const send = <N extends keyof TLiveStreamEvents>(name: N, data: TLiveStreamEvents[N]) =>
+        res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
       const onEvent = (event: LiveEvent) => {
         mayReceive(services, viewer, event)
           .then((ok) => {
             if (!ok || res.writableEnded) return;
             if (event.type === 'notification.created') send('notification', { type: event.type });
-            else
+            // Every ticket change names its ticket (the recorder sets both id and key).
+            else if (isTicketChange(event.type) && event.ticketKey)
               send('ticket', {
                 type: event.type,
                 key: event.ticketKey,
