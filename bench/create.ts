@@ -13,6 +13,7 @@ import pg from 'pg';
 import { freePort, repoRoot, waitForHealthy } from '../test/process.js';
 import { BENCH_PASSWORD } from './seed.js';
 import { sleep, type BenchResult } from './measure.js';
+import { profileStatements } from './server.js';
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
 /** The drain goal (#19): everything the creates caused is done this long after the run. */
@@ -177,6 +178,21 @@ export async function createResults(options: {
     }),
   );
   const requesterDrain = await drainSeconds(databaseUrl);
+  if (profileStatements) {
+    // Round trips are what a create costs here (each one a context switch between Node and
+    // PostgreSQL on two cores): every statement since the reset, per ticket created meanwhile.
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    const { rows } = await db.query<{ statements: number; created: number }>(
+      `SELECT (SELECT sum(calls)::int FROM pg_stat_statements) AS statements,
+              (SELECT count(*)::int FROM tickets WHERE created_at > (SELECT stats_reset FROM pg_stat_statements_info)) AS created`,
+    );
+    await db.end();
+    const r = rows[0]!;
+    process.stderr.write(
+      `  ${r.statements} statements for ${r.created} creates and the work they caused: ${(r.statements / r.created).toFixed(1)} per create\n`,
+    );
+  }
   step({
     name: `Drain after the creates: outbox and jobs empty (${agentDrain.backlogAtEnd} and ${requesterDrain.backlogAtEnd} waiting at the end of each run)`,
     p50Ms: Math.round(Math.min(agentDrain.seconds, requesterDrain.seconds) * 1000),

@@ -36,6 +36,7 @@ export function createDatabase(url: string, options: { max?: number; application
     client.on('error', () => undefined);
   });
   const db = drizzle(pool);
+  batchTransactions(db);
   if (refuseNested) guardNesting(db, pool, options.applicationName ?? 'deskmate');
   let closed = false;
   return {
@@ -47,6 +48,44 @@ export function createDatabase(url: string, options: { max?: number; application
       await pool.end();
     },
   };
+}
+
+/** What a transaction has put off to its end, by name, each with how to write it. */
+type Batches = Map<string, { items: unknown[]; flush: (items: unknown[]) => Promise<void> }>;
+const batchesOf = new WeakMap<object, Batches>();
+
+/**
+ * Every `db.transaction` of this database (not the savepoints inside it) may put writes off to its
+ * end: `untilCommit` collects them, and they are written in one statement per kind just before the
+ * transaction commits — a NOTIFY, say, that is only delivered at commit anyway. A transaction that
+ * fails writes none of them.
+ */
+function batchTransactions(db: Db): void {
+  type Transaction = (fn: (tx: object) => Promise<unknown>, config?: unknown) => Promise<unknown>;
+  const transaction = db.transaction.bind(db) as unknown as Transaction;
+  const batched: Transaction = (fn, config) =>
+    transaction(async (tx) => {
+      const batches: Batches = new Map();
+      batchesOf.set(tx, batches);
+      const result = await fn(tx);
+      for (const batch of batches.values()) if (batch.items.length) await batch.flush(batch.items);
+      batchesOf.delete(tx);
+      return result;
+    }, config);
+  Object.assign(db, { transaction: batched });
+}
+
+/**
+ * The list to add to for a write of kind `name` put off to the end of `db`'s transaction (flushed
+ * with `flush`, once, with everything added), or null when `db` is not the handle of such a
+ * transaction (the pool, a savepoint): then the caller writes at once.
+ */
+export function untilCommit<T>(db: DbOrTx, name: string, flush: (items: T[]) => Promise<void>): T[] | null {
+  const batches = batchesOf.get(db);
+  if (!batches) return null;
+  let batch = batches.get(name);
+  if (!batch) batches.set(name, (batch = { items: [], flush: flush as (items: unknown[]) => Promise<void> }));
+  return batch.items as T[];
 }
 
 /** True when the database answers within `timeoutMs`. */

@@ -185,6 +185,18 @@ export const tickets = pgTable(
     resolutionWarnedAt: timestamp('resolution_warned_at', { withTimezone: true }),
     resolutionBreachedAt: timestamp('resolution_breached_at', { withTimezone: true }),
     resolutionReminded: boolean('resolution_reminded').notNull().default(false),
+    /**
+     * The instant after which the ticket counts as breached (`-infinity` once a breach is recorded,
+     * null while no running clock has a due time): the SLA state of presentSla (sla/clock.ts) as one
+     * indexable column, so the breached queue is a range scan (`sla_breach_at < now`).
+     */
+    slaBreachAt: timestamp('sla_breach_at', { withTimezone: true }).generatedAlwaysAs(
+      sql`CASE WHEN first_response_breached_at IS NOT NULL OR resolution_breached_at IS NOT NULL THEN '-infinity'::timestamptz ELSE LEAST(CASE WHEN first_response_running_since IS NOT NULL THEN first_response_due_at END, CASE WHEN resolution_running_since IS NOT NULL THEN resolution_due_at END) END`,
+    ),
+    /** The earliest warning time over the running clocks (null: none runs): at risk from then until breached. */
+    slaWarnAt: timestamp('sla_warn_at', { withTimezone: true }).generatedAlwaysAs(
+      sql`LEAST(CASE WHEN first_response_running_since IS NOT NULL THEN first_response_warn_at END, CASE WHEN resolution_running_since IS NOT NULL THEN resolution_warn_at END)`,
+    ),
     /** Waiting on the requester since (stale-ticket rules); the reminder sent for that wait. */
     pendingSince: timestamp('pending_since', { withTimezone: true }),
     pendingRemindedAt: timestamp('pending_reminded_at', { withTimezone: true }),
@@ -226,6 +238,19 @@ export const tickets = pgTable(
     index('tickets_pending_since_idx')
       .on(t.pendingSince)
       .where(sql`${t.pendingSince} IS NOT NULL`),
+    // The at-risk and breached queues (tickets/list.ts slaState), in the default page order: a
+    // page is read from the newest down and stops after it, the state checked in the index (no
+    // table read for a ticket not in it), so even a desk where nothing is late costs one walk of
+    // the running tickets' entries. Status is in the key because recorded breaches stay on
+    // resolved and closed tickets, which the queue does not list.
+    index('tickets_sla_breach_page_idx')
+      .on(t.updatedAt, t.id, t.status, t.slaBreachAt)
+      .where(sql`${t.slaBreachAt} IS NOT NULL`),
+    // At risk is "warned and not yet breached": the breach time in the key, never null there, is
+    // the condition's own expression, so the index drops the breached ones too.
+    index('tickets_sla_warn_page_idx')
+      .on(t.updatedAt, t.id, t.slaWarnAt, sql`COALESCE(${t.slaBreachAt}, 'infinity'::timestamptz)`)
+      .where(sql`${t.slaWarnAt} IS NOT NULL`),
   ],
 );
 
@@ -613,7 +638,9 @@ export const userSessions = pgTable(
 
 /**
  * Rate-limit counters live in the database so limits hold across instances: one row per counted
- * event, counted over a sliding window.
+ * event, numbered per key (`seq`, from `rate_limit_keys`), so that a check is one lookup of the
+ * max-th newest hit by number whatever the number of hits (ADR 18). Pruned by the maintenance job
+ * once older than any window.
  */
 export const rateLimitHits = pgTable(
   'rate_limit_hits',
@@ -621,9 +648,16 @@ export const rateLimitHits = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     key: text('key').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
   },
-  (t) => [index('rate_limit_hits_key_idx').on(t.key, t.at), index('rate_limit_hits_at_idx').on(t.at)],
+  (t) => [uniqueIndex('rate_limit_hits_key_seq_idx').on(t.key, t.seq), index('rate_limit_hits_at_idx').on(t.at)],
 );
+
+/** The number of the latest hit per rate-limit key (see rateLimitHits). */
+export const rateLimitKeys = pgTable('rate_limit_keys', {
+  key: text('key').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+});
 
 /** Outgoing email. Without SMTP configured this is the dev outbox an admin can read. */
 export const mailMessages = pgTable(

@@ -1,16 +1,17 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { TDeliverySender } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { SessionConnection } from '../db/session.js';
 import { outbox } from '../db/schema.js';
 import { deliveries } from '../db/schema-delivery.js';
-import { enqueue } from '../jobs/enqueue.js';
+import { enqueueMany } from '../jobs/enqueue.js';
 import type { Logger } from '../logger.js';
 import { deliverySend } from '../jobs/definitions/delivery-send.js';
 import { factsFor } from './facts.js';
 import { readOutboxRow } from './outbox.js';
 import { refKeyColumns } from './message-refs.js';
+import { readTeamsTriage } from '../integrations/teams-settings.js';
 
 export const OUTBOX_CHANNEL = 'deskmate_outbox';
 const BATCH = 100;
@@ -83,6 +84,12 @@ export class OutboxRelay {
         .orderBy(outbox.id)
         .limit(BATCH)
         .for('update', { skipLocked: true });
+      // Read once per batch: whether Teams has a triage channel to plan cards for.
+      const teamsTriageChosen =
+        rows.length && senders.some((s) => s.channel === 'teams') ? (await readTeamsTriage(tx)) != null : undefined;
+      // Each row's plans, then one statement each for the deliveries, their jobs and the rows.
+      const planned: (typeof deliveries.$inferInsert)[] = [];
+      const relayed: number[] = [];
       for (const row of rows) {
         // A row that breaks the contract (an unknown kind, a payload that does not fit it) can never
         // be delivered: it is set aside as dead, with why, instead of failing every pass.
@@ -95,28 +102,33 @@ export class OutboxRelay {
           this.options.logger.warn({ outboxId: row.id, kind: row.kind, err: invalid }, 'outbox row set aside');
           continue;
         }
-        const facts = senders.length ? await factsFor(tx, row, clock.now()) : null;
+        const facts = senders.length ? { ...(await factsFor(tx, row, clock.now())), teamsTriageChosen } : null;
         for (const sender of senders) {
           for (const plan of facts ? sender.plan(facts) : []) {
-            const [delivery] = await tx
-              .insert(deliveries)
-              .values({
-                outboxId: row.id,
-                channel: sender.channel,
-                kind: plan.kind,
-                target: plan.target,
-                ...refKeyColumns(plan.refKey),
-              })
-              .onConflictDoNothing()
-              .returning({ id: deliveries.id });
-            if (delivery)
-              await enqueue(tx, deliverySend, { deliveryId: delivery.id }, { dedupeKey: `delivery:${delivery.id}` });
+            planned.push({
+              outboxId: row.id,
+              channel: sender.channel,
+              kind: plan.kind,
+              target: plan.target,
+              ...refKeyColumns(plan.refKey),
+            });
           }
         }
+        relayed.push(row.id);
+      }
+      const created = planned.length
+        ? await tx.insert(deliveries).values(planned).onConflictDoNothing().returning({ id: deliveries.id })
+        : [];
+      await enqueueMany(
+        tx,
+        deliverySend,
+        created.map((d) => ({ payload: { deliveryId: d.id }, dedupeKey: `delivery:${d.id}` })),
+      );
+      if (relayed.length) {
         await tx
           .update(outbox)
-          .set({ status: 'delivered', deliveredAt: clock.now(), attempts: row.attempts + 1 })
-          .where(eq(outbox.id, row.id));
+          .set({ status: 'delivered', deliveredAt: clock.now(), attempts: sql`${outbox.attempts} + 1` })
+          .where(inArray(outbox.id, relayed));
       }
       return rows.length;
     });

@@ -682,21 +682,43 @@ function relationOf(ticket: TTicket, recipient: Recipient): 'requester' | 'watch
 
 const ticketUrlFor = (base: string, key: string, role: Recipient['role']) => ticketUrl(base, key, !isRequester(role));
 
+/**
+ * One formatter per time zone and shape, kept: building an Intl.DateTimeFormat costs far more than
+ * formatting with one (it showed in the create benchmark's profile, once per email).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string, shape: 'dateTime' | 'day'): Intl.DateTimeFormat {
+  const key = `${shape}:${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(
+      'en-GB',
+      shape === 'dateTime'
+        ? {
+            timeZone,
+            day: 'numeric',
+            month: 'short',
+            year: 'numeric',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+            timeZoneName: 'short',
+          }
+        : { timeZone, weekday: 'short', day: 'numeric', month: 'short' },
+    );
+    // Time zones are a few per desk (a person's or the desk's); a bound guards against a flood.
+    if (formatters.size > 500) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 function formatDateTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).format(at);
+  return formatter(timeZone, 'dateTime').format(at);
 }
 
 function formatDay(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short' }).format(at);
+  return formatter(timeZone, 'day').format(at);
 }
 
 /** A sender that needs the process's services before it can send (see runtime.ts). */

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { errorStatus, type TErrorBody, type TErrorCode } from '@deskmate/shared';
+import { errorStatus, type TErrorBody, type TErrorCode, type TRoleRefusal, type TUserRole } from '@deskmate/shared';
 import { ZodError } from 'zod';
 
 /** An error meant for the client: a code from the catalogue, a message a person can act on. */
@@ -20,6 +20,16 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = 'Resource'): AppError => new AppError('not_found', `${what} not found`);
+
+/**
+ * A refusal by role: 403 with the least role the request takes in `details`, so that a chat
+ * adapter can word it for its people (it asks the API and renders the answer; it does not check
+ * roles itself).
+ */
+export function roleRefusal(requiredRole: TUserRole, message: string): AppError {
+  const details: TRoleRefusal = { requiredRole };
+  return new AppError('forbidden', message, details);
+}
 
 /** zod issues as `details`: where (path) and what is wrong. */
 export function validationError(error: ZodError, where: 'body' | 'query' | 'params' = 'body'): AppError {

@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { hasRole, type Endpoint, type EndpointResult, type TRoleRefusal } from '@deskmate/shared';
+import { hasRole, type Endpoint, type EndpointResult } from '@deskmate/shared';
 import type { Actor } from '../audit/record.js';
-import { AppError, validationError } from './errors.js';
+import { AppError, roleRefusal, validationError } from './errors.js';
 import type { Auth, Services, UserRow } from './context.js';
 
 /**
@@ -119,16 +119,8 @@ function authorize(route: RouteDefinition, auth: Auth | null): UserRow | null {
     throw new AppError('forbidden', 'An API token must act for a user here (X-Deskmate-Act-As-Provider and -User)');
   // The route table stays declarative; the ranking of roles is the shared helper's.
   const least = route.access === 'user' ? 'requester' : route.access;
-  if (!hasRole(auth.user, least)) {
-    // The role it takes goes with the refusal, so that a chat adapter can word it for its people
-    // (it asks the API and renders the answer; it does not check roles itself).
-    const details: TRoleRefusal = { requiredRole: least };
-    throw new AppError(
-      'forbidden',
-      route.access === 'admin' ? 'Only admins can do this' : 'Only agents can do this',
-      details,
-    );
-  }
+  if (!hasRole(auth.user, least))
+    throw roleRefusal(least, route.access === 'admin' ? 'Only admins can do this' : 'Only agents can do this');
   return auth.user;
 }
 

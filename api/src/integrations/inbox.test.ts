@@ -46,6 +46,16 @@ const jobsFor = async (keyPrefix: string) => {
   return jobs;
 };
 
+/** Inbox inserts run so far, as PostgreSQL counts them for the test database (xact stats flushed). */
+async function inboxStatements(): Promise<number> {
+  // The number of INSERT statements is not kept per table; inserted rows per statement vary. What
+  // is counted is the backend's transactions that wrote inbound_events: one per statement.
+  const r = await database.pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM (SELECT DISTINCT xmin FROM inbound_events WHERE provider_event_id LIKE 'burst:%') t`,
+  );
+  return Number(r.rows[0]!.n);
+}
+
 describe('POST /api/integrations/inbox', () => {
   it('records each new request with its payload and queues one inbound.process job for it', async () => {
     const request: TInboxRequest = {
@@ -85,6 +95,28 @@ describe('POST /api/integrations/inbox', () => {
     expect(await jobsFor('dup:')).toHaveLength(2);
     // The same key from another provider is another request.
     expect((await record({ provider: 'teams', events: [event('dup:a')] })).body.first).toEqual([true]);
+  });
+
+  it('answers a burst of requests each for its own events, written together in a few statements', async () => {
+    const event = (key: string) => ({ key, payload: { body: { n: key } } });
+    const statementsBefore = await inboxStatements();
+    // 60 requests at once, two of them redeliveries of one key, one for another provider's key.
+    const burst = Array.from({ length: 60 }, (_, i) =>
+      record({
+        provider: i === 59 ? 'teams' : 'slack',
+        events: [event(`burst:${i === 10 || i === 11 || i === 59 ? 'same' : i}`), event(`burst:x${i}`)],
+      }),
+    );
+    const answers = await Promise.all(burst);
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    const firsts = answers.map((r) => r.body.first);
+    // Exactly one of the two Slack requests carrying `burst:same` recorded it; Teams' is its own.
+    expect([firsts[10]![0], firsts[11]![0]].sort()).toEqual([false, true]);
+    expect(firsts[59]).toEqual([true, true]);
+    expect(firsts.filter((_, i) => i !== 10 && i !== 11).every((f) => f.every(Boolean))).toBe(true);
+    expect(await jobsFor('burst:')).toHaveLength(60 * 2 - 1);
+    // Fewer statements than requests: those arriving while one is written go in the next.
+    expect((await inboxStatements()) - statementsBefore).toBeLessThan(60);
   });
 
   it('takes the integration token only: no session, no one else', async () => {

@@ -12,43 +12,113 @@ import { jobNotification } from '../jobs/enqueue.js';
  * request's order, whether each event was recorded now.
  *
  * One statement, so one round trip to PostgreSQL: the bot waits for it before it answers Slack.
- * The jobs are queued like `enqueue()` does (same columns, dedupe key per row), with one NOTIFY
- * for the lot: a worker that hears it locks every due run of the job.
+ * Requests that arrive while a statement is in flight wait for it and then go together in the next
+ * one (group commit): a burst of 200 acks is a handful of statements, not 200 waiting for a pooled
+ * connection each, and a lone request waits for nothing. The jobs are queued like `enqueue()` does
+ * (same columns, dedupe key per row), with one NOTIFY per statement: a worker that hears it locks
+ * every due run of the job.
  */
-export async function recordInbox(db: Db, clock: Clock, request: TInboxRequest): Promise<boolean[]> {
+export function recordInbox(db: Db, clock: Clock, request: TInboxRequest): Promise<boolean[]> {
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = new InboxBatcher(db)));
+  return batcher.record(clock, request);
+}
+
+interface Waiting {
+  clock: Clock;
+  request: TInboxRequest;
+  resolve(first: boolean[]): void;
+  reject(err: unknown): void;
+}
+
+const batchers = new WeakMap<Db, InboxBatcher>();
+/** At most this many requests in one statement (each has at most INBOX_BATCH_MAX events). */
+const REQUESTS_PER_STATEMENT = 100;
+
+class InboxBatcher {
+  private waiting: Waiting[] = [];
+  private writing = false;
+
+  constructor(private readonly db: Db) {}
+
+  record(clock: Clock, request: TInboxRequest): Promise<boolean[]> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ clock, request, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.waiting.length) {
+        const batch = this.waiting.splice(0, REQUESTS_PER_STATEMENT);
+        try {
+          const recorded = await writeBatch(this.db, batch);
+          // The first request in the batch to carry a key is the one that recorded it.
+          const answered = new Set<string>();
+          for (const { request, resolve } of batch) {
+            resolve(
+              request.events.map((e) => {
+                const id = `${request.provider}\u0000${e.key}`;
+                if (answered.has(id) || !recorded.has(id)) return false;
+                answered.add(id);
+                return true;
+              }),
+            );
+          }
+        } catch (err) {
+          for (const w of batch) w.reject(err);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}
+
+/** One statement for the batch; the (provider, key) pairs recorded now. */
+async function writeBatch(db: Db, batch: readonly Waiting[]): Promise<Set<string>> {
   const seen = new Set<string>();
-  const fresh = request.events
-    .filter((e) => !seen.has(e.key) && seen.add(e.key))
-    .map((e) => ({ key: e.key, payload: e.payload, priority: e.priority ?? 0 }));
-  const now = clock.now().toISOString();
+  const fresh = batch.flatMap(({ clock, request }) => {
+    const receivedAt = clock.now().toISOString();
+    return request.events
+      .filter((e) => {
+        const id = `${request.provider}\u0000${e.key}`;
+        return !seen.has(id) && seen.add(id);
+      })
+      .map((e) => ({
+        provider: request.provider,
+        key: e.key,
+        payload: e.payload,
+        priority: e.priority ?? 0,
+        receivedAt,
+      }));
+  });
   // Jobs are due on the worker's time (real time, as enqueue() does), the record on the desk's clock.
   const runAt = new Date();
-  const result = await db.execute<{ keys: string[] | null }>(sql`
+  const result = await db.execute<{ recorded: { provider: string; key: string }[] | null }>(sql`
     WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(fresh)}::jsonb) AS x(key text, payload jsonb, priority int)
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(fresh)}::jsonb)
+        AS x(provider text, key text, payload jsonb, priority int, "receivedAt" timestamptz)
     ), recorded AS (
       INSERT INTO inbound_events (provider, provider_event_id, payload, received_at)
-      SELECT ${request.provider}, key, payload, ${now}::timestamptz FROM input
+      SELECT provider, key, payload, "receivedAt" FROM input
       ON CONFLICT DO NOTHING
-      RETURNING id, provider_event_id
+      RETURNING id, provider, provider_event_id
     ), queued AS (
       INSERT INTO agenda_jobs (name, priority, next_run_at, type, data, dedupe_key, last_modified_by)
       SELECT ${inboundProcess.name}, input.priority, ${runAt.toISOString()}::timestamptz, 'normal',
              jsonb_build_object('id', recorded.id),
              'inbound:' || recorded.id, 'deskmate-enqueue'
-      FROM recorded JOIN input ON input.key = recorded.provider_event_id
+      FROM recorded JOIN input ON input.provider = recorded.provider AND input.key = recorded.provider_event_id
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING id, priority
     ), notified AS (
       SELECT ${jobNotification(sql`q.id`, inboundProcess.name, runAt, sql`q.priority`)}
       FROM (SELECT id, priority FROM queued LIMIT 1) q
     )
-    SELECT (SELECT array_agg(provider_event_id) FROM recorded) AS keys, (SELECT count(*) FROM notified) AS notified`);
-  const recorded = new Set(result.rows[0]?.keys ?? []);
-  const answered = new Set<string>();
-  return request.events.map((e) => {
-    if (answered.has(e.key) || !recorded.has(e.key)) return false;
-    answered.add(e.key);
-    return true;
-  });
+    SELECT (SELECT json_agg(json_build_object('provider', provider, 'key', provider_event_id)) FROM recorded) AS recorded,
+           (SELECT count(*) FROM notified) AS notified`);
+  return new Set((result.rows[0]?.recorded ?? []).map((r) => `${r.provider}\u0000${r.key}`));
 }

@@ -38,6 +38,31 @@ export async function enqueue<Schema extends z.ZodType>(
 }
 
 /**
+ * Queue many jobs of one kind in one statement, each with its NOTIFY (as `enqueue` does for one):
+ * for a batch (the outbox relay's deliveries). Returns the ids of the jobs queued (not those whose
+ * dedupe key was queued already).
+ */
+export async function enqueueMany<Schema extends z.ZodType>(
+  db: DbOrTx,
+  definition: JobDefinition<string, Schema>,
+  jobs: readonly { payload: z.input<Schema>; dedupeKey: string }[],
+): Promise<string[]> {
+  if (!jobs.length) return [];
+  const input = jobs.map((j) => ({ data: definition.payload.parse(j.payload) as unknown, key: j.dedupeKey }));
+  const runAt = new Date();
+  const result = await db.execute<{ id: string }>(sql`
+    WITH queued AS (
+      INSERT INTO agenda_jobs (name, priority, next_run_at, type, data, dedupe_key, last_modified_by)
+      SELECT ${definition.name}, 0, ${runAt.toISOString()}::timestamptz, 'normal', j.data, j.key, 'deskmate-enqueue'
+        FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb) AS j(data jsonb, key text)
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING id, priority
+    )
+    SELECT id, ${jobNotification(sql`id::text`, definition.name, runAt, sql`priority`)} FROM queued`);
+  return result.rows.map((r) => r.id);
+}
+
+/**
  * The channel the workers LISTEN on (given to Agenda's PostgreSQL backend, whose own default is
  * `agenda:jobs`: a NOTIFY anywhere else wakes no one).
  */

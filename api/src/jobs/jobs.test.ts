@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
 import { FakeClock } from '../test/clock.js';
 import { loadConfig } from '../config.js';
-import { agendaJobs, inboundEvents, outbox } from '../db/schema.js';
+import { agendaJobs, inboundEvents, outbox, rateLimitHits } from '../db/schema.js';
 import { SessionConnection } from '../db/session.js';
 import { silentLogger } from '../logger.js';
 import { useTestDatabase } from '../test/db.js';
@@ -394,6 +394,11 @@ describe('maintenance.purge-expired', () => {
       { name: 'x', lastFinishedAt: old, nextRunAt: null, deadAt: old, dedupeKey: 'dead-old' },
       { name: 'x', lastFinishedAt: recent, nextRunAt: null, dedupeKey: 'finished-recent' },
     ]);
+    // Rate-limit hits: kept while inside the longest window (a day), then gone.
+    await d.insert(rateLimitHits).values([
+      { key: 'login:ip:old', at: new Date('2026-02-27T11:00:00Z'), seq: 1 },
+      { key: 'login:ip:old', at: new Date('2026-02-28T13:00:00Z'), seq: 2 },
+    ]);
     await purgeExpired.handler(purgeExpired.payload.parse({}), {
       db: d,
       clock,
@@ -406,6 +411,7 @@ describe('maintenance.purge-expired', () => {
     expect((await d.select().from(inboundEvents)).map((r) => r.providerEventId)).toEqual(['recent']);
     expect((await d.select().from(outbox)).map((r) => r.dedupeKey).sort()).toEqual(['dead-old', 'pending-old']);
     expect((await d.select().from(agendaJobs)).map((r) => r.dedupeKey).sort()).toEqual(['dead-old', 'finished-recent']);
+    expect((await d.select().from(rateLimitHits)).map((r) => r.seq)).toEqual([2]);
   });
 
   it('is scheduled as a recurring job by a worker, once however many workers start', async () => {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DbOrTx } from '../db/client.js';
+import { untilCommit, type DbOrTx } from '../db/client.js';
 import type { SessionConnection } from '../db/session.js';
 
 export const LIVE_CHANNEL = 'deskmate_live';
@@ -31,13 +31,24 @@ export type LiveEvent = z.infer<typeof ZLiveEvent>;
 
 /** Announce a change to every instance; sent when the transaction commits, not before. */
 export async function publishLive(db: DbOrTx, event: LiveEvent): Promise<void> {
-  await db.execute(sql`SELECT pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(event)})`);
+  await publishLiveMany(db, [event]);
 }
 
-/** Several announcements in one statement (a bulk change), in order. */
+/**
+ * Several announcements, in order. In a transaction they are sent in one statement at its end
+ * (`untilCommit`: a NOTIFY is only delivered at commit anyway), so a command's events cost one
+ * round trip however many records it writes; elsewhere (the pool, a savepoint) at once.
+ */
 export async function publishLiveMany(db: DbOrTx, events: readonly LiveEvent[]): Promise<void> {
-  if (events.length <= 1) {
-    if (events[0]) await publishLive(db, events[0]);
+  if (!events.length) return;
+  const later = untilCommit<LiveEvent>(db, 'live', (all) => notifyLive(db, all));
+  if (later) later.push(...events);
+  else await notifyLive(db, events);
+}
+
+async function notifyLive(db: DbOrTx, events: readonly LiveEvent[]): Promise<void> {
+  if (events.length === 1) {
+    await db.execute(sql`SELECT pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(events[0])})`);
     return;
   }
   const texts = events.map((e) => JSON.stringify(e));

@@ -1,7 +1,7 @@
-import { and, count, gt, min, eq, sql } from 'drizzle-orm';
+import { and, gt, eq, sql } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
-import type { Db, DbOrTx } from '../db/client.js';
-import { rateLimitHits } from '../db/schema.js';
+import type { DbOrTx } from '../db/client.js';
+import { rateLimitHits, rateLimitKeys } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 
 export interface RateLimit {
@@ -17,22 +17,39 @@ export interface RateState {
   retryAfterSec: number;
 }
 
-/** How the counter stands now (sliding window over the recorded hits). */
+/**
+ * How the counter stands now (sliding window over the recorded hits). The limit is reached when
+ * the max-th newest hit is inside the window; a slot frees when it ages out. Hits are numbered per
+ * key, so that hit is found by its number: one index lookup, whatever the number of hits (ADR 18).
+ */
 export async function rateState(db: DbOrTx, limit: RateLimit, clock: Clock): Promise<RateState> {
   const now = clock.now().getTime();
   const [row] = await db
-    .select({ n: count(), oldest: min(rateLimitHits.at) })
-    .from(rateLimitHits)
-    .where(and(eq(rateLimitHits.key, limit.key), gt(rateLimitHits.at, new Date(now - limit.windowMs))));
-  const n = Number(row?.n ?? 0);
-  if (n < limit.max) return { limited: false, retryAfterSec: 0 };
-  // The window frees a slot when the oldest hits in it age out.
-  const oldest = row?.oldest ? new Date(row.oldest).getTime() : now;
-  return { limited: true, retryAfterSec: Math.max(1, Math.ceil((oldest + limit.windowMs - now) / 1000)) };
+    .select({ at: rateLimitHits.at })
+    .from(rateLimitKeys)
+    .innerJoin(
+      rateLimitHits,
+      and(
+        eq(rateLimitHits.key, rateLimitKeys.key),
+        eq(rateLimitHits.seq, sql`${rateLimitKeys.seq} - ${limit.max} + 1`),
+      ),
+    )
+    .where(and(eq(rateLimitKeys.key, limit.key), gt(rateLimitHits.at, new Date(now - limit.windowMs))));
+  if (!row) return { limited: false, retryAfterSec: 0 };
+  return {
+    limited: true,
+    retryAfterSec: Math.max(1, Math.ceil((new Date(row.at).getTime() + limit.windowMs - now) / 1000)),
+  };
 }
 
+/** Count one hit on `key`, numbered after the key's latest (the key's row is locked until the transaction ends). */
 export async function recordHit(db: DbOrTx, key: string, clock: Clock): Promise<void> {
-  await db.insert(rateLimitHits).values({ key, at: clock.now() });
+  await db.execute(
+    sql`WITH k AS (
+          INSERT INTO ${rateLimitKeys} AS k (key, seq) VALUES (${key}, 1)
+          ON CONFLICT (key) DO UPDATE SET seq = k.seq + 1 RETURNING seq)
+        INSERT INTO ${rateLimitHits} (key, at, seq) SELECT ${key}, ${clock.now()}::timestamptz, seq FROM k`,
+  );
 }
 
 export function rateLimitedError(state: RateState, message = 'Too many attempts; try again later'): AppError {
@@ -45,19 +62,20 @@ export function rateLimitedError(state: RateState, message = 'Too many attempts;
 }
 
 /**
- * Count one attempt against each limit and refuse it when any limit is already reached. Attempts
- * on one key are serialised with a transaction-scoped advisory lock, so two instances cannot both
- * slip in the last allowed attempt.
+ * Count one attempt against each limit and refuse it when any limit is already reached (Retry-After:
+ * until every limit has a free slot). Attempts on one key are serialised with a transaction-scoped
+ * advisory lock, so two instances cannot both slip in the last allowed attempt. One round trip:
+ * the lock, the checks and the hits are one database function (migration 0019, ADR 18), so that
+ * each check reads after the lock is granted.
  */
-export async function consume(db: Db, limits: RateLimit[], clock: Clock): Promise<void> {
-  await db.transaction(async (tx) => {
-    for (const limit of [...limits].sort((a, b) => a.key.localeCompare(b.key))) await lockRateKey(tx, limit.key);
-    for (const limit of limits) {
-      const state = await rateState(tx, limit, clock);
-      if (state.limited) throw rateLimitedError(state);
-    }
-    for (const limit of limits) await recordHit(tx, limit.key, clock);
-  });
+export async function consume(db: DbOrTx, limits: RateLimit[], clock: Clock): Promise<void> {
+  if (!limits.length) return;
+  const sorted = [...limits].sort((a, b) => a.key.localeCompare(b.key));
+  const result = await db.execute<{ retry: number }>(
+    sql`SELECT deskmate_rate_consume(${sql.param(sorted.map((l) => l.key))}::text[], ${sql.param(sorted.map((l) => l.max))}::int[], ${sql.param(sorted.map((l) => l.windowMs))}::bigint[], ${clock.now()}::timestamptz) AS retry`,
+  );
+  const retry = Number(result.rows[0]?.retry ?? 0);
+  if (retry > 0) throw rateLimitedError({ limited: true, retryAfterSec: retry });
 }
 
 /**

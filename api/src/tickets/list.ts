@@ -40,27 +40,32 @@ function decodeCursor(cursor: string, field: keyof typeof sortColumn): [string, 
   }
 }
 
-type ClockPrefix = 'first_response' | 'resolution';
-
-/** A clock's breach at `now`, as presentSla (sla/clock.ts) says it: recorded, or due time passed while running. */
-const clockBreached = (c: ClockPrefix, now: Date) =>
-  sql`(${sql.identifier(`${c}_breached_at`)} IS NOT NULL OR (${sql.identifier(`${c}_running_since`)} IS NOT NULL AND ${sql.identifier(`${c}_due_at`)} < ${now}))`;
-/** A running clock past its warning time. */
-const clockWarned = (c: ClockPrefix, now: Date) =>
-  sql`(${sql.identifier(`${c}_running_since`)} IS NOT NULL AND ${sql.identifier(`${c}_warn_at`)} <= ${now})`;
-
-/** The ticket's SLA state at `now`: breached (either clock), or at risk (warned, neither breached). */
+/**
+ * A ticket's SLA state at `now`, as presentSla (sla/clock.ts) says it, read from the two generated
+ * columns that hold it (schema.ts): breached once `now` is past `sla_breach_at` (a recorded breach
+ * is `-infinity`); at risk from `sla_warn_at` until then. Written as comparisons of those columns,
+ * which tickets_sla_breach_page_idx and tickets_sla_warn_page_idx hold in their keys (the at-risk
+ * condition repeats the latter's COALESCE exactly), so a queue page checks the state in the index.
+ */
 function slaState(states: NonNullable<TTicketListQuery['sla']>, now: Date): SQL {
-  const breached = sql`(${clockBreached('first_response', now)} OR ${clockBreached('resolution', now)})`;
-  const atRisk = sql`(NOT ${breached} AND (${clockWarned('first_response', now)} OR ${clockWarned('resolution', now)}))`;
+  const breached = sql`${tickets.slaBreachAt} < ${now}`;
+  // A null breach time is "never": not breached, so still at risk.
+  const atRisk = sql`(${tickets.slaWarnAt} <= ${now} AND COALESCE(${tickets.slaBreachAt}, 'infinity'::timestamptz) >= ${now})`;
   const parts = [...(states.includes('breached') ? [breached] : []), ...(states.includes('at_risk') ? [atRisk] : [])];
   return parts.length ? sql`(${sql.join(parts, sql` OR `)})` : sql`TRUE`;
 }
 
+type Filters = Omit<TTicketListQuery, 'sort' | 'limit' | 'cursor'>;
+
 /** What a list query asks of a ticket, the viewer's visibility included (not the page cursor). */
-function ticketConditions(viewer: Viewer, query: Omit<TTicketListQuery, 'sort' | 'limit' | 'cursor'>, now: Date) {
+function ticketConditions(viewer: Viewer, query: Filters, now: Date) {
+  return [visibleTo(viewer), ...filterConditions(viewer, query, now)];
+}
+
+/** What a list query asks of a ticket besides the viewer's visibility. */
+function filterConditions(viewer: Viewer, query: Filters, now: Date) {
   const me = viewer.user.id;
-  const where: (SQL | undefined)[] = [visibleTo(viewer)];
+  const where: (SQL | undefined)[] = [];
   if (query.status) where.push(inArray(tickets.status, query.status));
   if (query.priority) where.push(inArray(tickets.priority, query.priority));
   if (query.category) where.push(inArray(tickets.category, query.category));
@@ -96,24 +101,35 @@ export async function listTickets(
   query: TTicketListQuery,
   now: Date,
 ): Promise<{ rows: TicketRow[]; nextCursor: string | null }> {
-  const where = ticketConditions(viewer, query, now);
   const { field, descending, column } = parseSort(query.sort);
+  let after: SQL | undefined;
   if (query.cursor) {
     const [value, id] = decodeCursor(query.cursor, field);
     const typed = field === 'priority' ? sql`${value}::ticket_priority` : sql`${value}::timestamptz`;
-    where.push(
-      descending
-        ? sql`(${column}, ${tickets.id}) < (${typed}, ${id}::uuid)`
-        : sql`(${column}, ${tickets.id}) > (${typed}, ${id}::uuid)`,
-    );
+    after = descending
+      ? sql`(${column}, ${tickets.id}) < (${typed}, ${id}::uuid)`
+      : sql`(${column}, ${tickets.id}) > (${typed}, ${id}::uuid)`;
   }
-  const order = descending ? [desc(column), desc(tickets.id)] : [asc(column), asc(tickets.id)];
-  const rows = await db
-    .select(ticketColumns)
-    .from(tickets)
-    .where(and(...where))
-    .orderBy(...order)
-    .limit(query.limit + 1);
+  // Fresh terms for each use: Drizzle rewrites a union's ORDER BY terms in place.
+  const order = () => (descending ? [desc(column), desc(tickets.id)] : [asc(column), asc(tickets.id)]);
+  const pageOf = (q: TTicketListQuery) =>
+    db
+      .select(ticketColumns)
+      .from(tickets)
+      .where(and(...ticketConditions(viewer, q, now), after))
+      .orderBy(...order())
+      .limit(query.limit + 1)
+      .$dynamic();
+  // The SLA states are disjoint (at risk is "warned, not yet breached") and each has an index in
+  // page order: several states are a page of each, merged, where one query would walk the whole
+  // desk in page order for the few tickets in either state (no single index holds both).
+  const [first, ...more] = [...new Set(query.sla ?? [])].map((state) => pageOf({ ...query, sla: [state] }));
+  const rows = await (first && more.length
+    ? more
+        .reduce((union, next) => union.unionAll(next), first)
+        .orderBy(...order())
+        .limit(query.limit + 1)
+    : pageOf(query));
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last, field) : null };
@@ -133,8 +149,9 @@ export async function countTickets<K extends string>(
   const columns = Object.fromEntries(
     entries.map(([, query], i) => [
       `q${i}`,
-      // No condition at all (an admin's "All tickets") is every row.
-      sql<number>`count(*) FILTER (WHERE ${and(...ticketConditions(viewer, query, now)) ?? sql`TRUE`})`.mapWith(Number),
+      // Visibility is the scan's own condition, not repeated per queue (each repeat is a watcher
+      // lookup per ticket); no condition at all (an admin's "All tickets") is every row.
+      sql<number>`count(*) FILTER (WHERE ${and(...filterConditions(viewer, query, now)) ?? sql`TRUE`})`.mapWith(Number),
     ]),
   );
   const [row] = await db.select(columns).from(tickets).where(visibleTo(viewer));

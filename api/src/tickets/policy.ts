@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { isAdmin, isAgent } from '@deskmate/shared';
+import { isAdmin, isAgent, type TTicketActionVia } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { groupMembers, ticketEvents, ticketWatchers, tickets } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
@@ -46,6 +46,16 @@ export function canWork(viewer: Viewer, ticket: Access): boolean {
   if (isAdmin(user)) return true;
   if (!isAgent(user)) return false;
   return ticket.assigneeId === user.id || ticket.groupId === null || viewer.groupIds.includes(ticket.groupId);
+}
+
+/**
+ * Who may act on a ticket from where the request says it came (`via`). The triage card is the
+ * desk's: only agents act from it, even on a ticket they requested themselves, although a
+ * requester may reply to or resolve their own ticket from their DM or the portal (no `via`).
+ * The bots say where a click came from and show the refusal; they do not check roles (#17).
+ */
+export function canActVia(viewer: Viewer, via: TTicketActionVia | undefined): boolean {
+  return via === undefined || isAgent(viewer.user);
 }
 
 /**

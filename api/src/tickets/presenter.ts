@@ -6,10 +6,19 @@ import { attachmentsByEvent } from '../attachments/service.js';
 import { presentSla } from '../sla/clock.js';
 import type { Viewer, Visible } from './policy.js';
 
-/** Every ticket column but the search material (a long text and its vector), which no reader needs. */
-const { searchVector: _searchVector, repliesText: _repliesText, ...ticketColumnsRest } = getTableColumns(tickets);
+/**
+ * Every ticket column but the search material (a long text and its vector) and the SLA state kept
+ * for the queues' indexes (presentSla reads it from the clocks), which no reader needs.
+ */
+const {
+  searchVector: _searchVector,
+  repliesText: _repliesText,
+  slaBreachAt: _slaBreachAt,
+  slaWarnAt: _slaWarnAt,
+  ...ticketColumnsRest
+} = getTableColumns(tickets);
 export const ticketColumns = ticketColumnsRest;
-export type TicketRow = Omit<typeof tickets.$inferSelect, 'searchVector' | 'repliesText'>;
+export type TicketRow = Omit<typeof tickets.$inferSelect, 'searchVector' | 'repliesText' | 'slaBreachAt' | 'slaWarnAt'>;
 export type TicketEventRow = typeof ticketEvents.$inferSelect;
 
 interface Related {

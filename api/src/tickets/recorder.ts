@@ -74,7 +74,7 @@ export async function recordEvents(
   const rows = await tx
     .insert(ticketEvents)
     .values(
-      items.map(({ ticket, event }) => ({
+      items.map(({ ticket, event }, i) => ({
         ticketId: ticket.id,
         kind: event.kind,
         // A note is internal by construction, whatever the caller says.
@@ -83,7 +83,8 @@ export async function recordEvents(
         body: event.body,
         data: event.data ?? {},
         channel: channelOf(ctx.actor),
-        createdAt: now,
+        // One microsecond apart: the timeline (ordered by time) keeps the order given.
+        createdAt: i === 0 ? now : sql`${now.toISOString()}::timestamptz + ${i} * interval '1 microsecond'`,
       })),
     )
     .returning();

@@ -1,33 +1,17 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { groupMembers, users } from '../db/schema.js';
 
 /**
  * The next agent of a round-robin group: active, not away, longest since their last round-robin
- * ticket (never first). A transaction-scoped advisory lock per group serialises picks across
- * instances, so N tickets created at once for k agents give each N/k ± 1.
+ * ticket (never first), marked as picked — one call of `deskmate_round_robin_pick` (migration
+ * 0019). It takes a transaction-scoped advisory lock per group, so N tickets created at once for
+ * k agents give each N/k ± 1. Called on the pool (its own short transaction), the lock is held for
+ * the pick only, and creates in one group do not wait on each other's whole transaction (ADR 18);
+ * called inside a caller's transaction, it holds the lock until that one ends.
  */
-export async function pickRoundRobinAssignee(tx: DbOrTx, groupId: string): Promise<string | null> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`round-robin:${groupId}`}, 0))`);
-  const [next] = await tx
-    .select({ userId: groupMembers.userId })
-    .from(groupMembers)
-    .innerJoin(users, eq(users.id, groupMembers.userId))
-    .where(
-      and(
-        eq(groupMembers.groupId, groupId),
-        eq(users.active, true),
-        eq(users.away, false),
-        sql`${users.role} IN ('agent', 'admin')`,
-      ),
-    )
-    .orderBy(sql`${groupMembers.lastAssignedAt} ASC NULLS FIRST`, asc(groupMembers.userId))
-    .limit(1);
-  if (!next) return null;
-  await tx
-    .update(groupMembers)
-    // The database's clock, read after the lock: picks are ordered exactly as they happened.
-    .set({ lastAssignedAt: sql`clock_timestamp()` })
-    .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, next.userId)));
-  return next.userId;
+export async function pickRoundRobinAssignee(db: DbOrTx, groupId: string): Promise<string | null> {
+  const result = await db.execute<{ picked: string | null }>(
+    sql`SELECT deskmate_round_robin_pick(${groupId}) AS picked`,
+  );
+  return result.rows[0]?.picked ?? null;
 }

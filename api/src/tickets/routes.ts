@@ -1,9 +1,18 @@
-import { endpoints, queueDefinitions, ZTicketListQuery, type TQueueId, type TTicketListQuery } from '@deskmate/shared';
+import {
+  endpoints,
+  queueDefinitions,
+  ZTicketListQuery,
+  type TQueueId,
+  type TTicketActionVia,
+  type TTicketListQuery,
+} from '@deskmate/shared';
 import { ticketLevelAttachments } from '../attachments/service.js';
 import type { Services } from '../http/context.js';
+import { roleRefusal } from '../http/errors.js';
 import { bindRoute, type RouteContext } from '../http/route.js';
 import { bulkChangeTickets } from './bulk.js';
 import { countTickets, listTickets } from './list.js';
+import { canActVia } from './policy.js';
 import { presentEvents, presentTickets, type TicketRow } from './presenter.js';
 import { visibleTimeline } from './queries.js';
 import {
@@ -27,6 +36,17 @@ const queueQueries = Object.fromEntries(
 
 const context = (ctx: RouteContext<unknown, unknown, unknown>) =>
   ticketContext(ctx.services, ctx.actor, ctx.user, ctx.auth?.kind === 'session' ? ctx.auth.groupIds : undefined);
+
+/**
+ * The context of a request that says where it was taken from (`via`), refused when its viewer may
+ * not act from there (the triage card is agents'). Refused before the ticket is read, so the
+ * answer is the same whichever ticket it names.
+ */
+async function contextVia(ctx: RouteContext<unknown, unknown, unknown>, via: TTicketActionVia | undefined) {
+  const c = await context(ctx);
+  if (!canActVia(c.viewer, via)) throw roleRefusal('agent', 'Only agents can work tickets from the triage card');
+  return c;
+}
 
 async function one(services: Services, row: TicketRow) {
   const [ticket] = await presentTickets(services.db, [row], services.clock.now());
@@ -58,7 +78,7 @@ export const ticketRoutes = [
   bindRoute(endpoints.tickets.get, {
     access: 'user',
     handler: async (ctx) => {
-      const { viewer } = await context(ctx);
+      const { viewer } = await contextVia(ctx, ctx.query.via);
       const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
       return {
         ...(await one(ctx.services, ticket)),
@@ -68,7 +88,10 @@ export const ticketRoutes = [
   }),
   bindRoute(endpoints.tickets.update, {
     access: 'user',
-    handler: async (ctx) => one(ctx.services, await updateTicket(await context(ctx), ctx.params.key, ctx.body)),
+    handler: async (ctx) => {
+      const { via, ...change } = ctx.body;
+      return one(ctx.services, await updateTicket(await contextVia(ctx, via), ctx.params.key, change));
+    },
   }),
   bindRoute(endpoints.tickets.claim, {
     access: 'agent',
@@ -89,7 +112,7 @@ export const ticketRoutes = [
   bindRoute(endpoints.tickets.reply, {
     access: 'user',
     handler: async (ctx) => {
-      const c = await context(ctx);
+      const c = await contextVia(ctx, ctx.body.via);
       const { ticket, event } = await addReply(c, ctx.params.key, ctx.body.body, ctx.body.attachmentIds);
       const [presented] = await presentEvents(ctx.services.db, [event], { viewer: c.viewer, ticket });
       return { ...(await one(ctx.services, ticket)), event: presented! };

@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
 import { useTestDatabase, type TestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
+import { until } from '../test/until.js';
 import { transitions } from './status.js';
 
 const testDatabase = useTestDatabase();
@@ -267,6 +268,60 @@ describe('round-robin assignment', () => {
     for (const r of made) perAgent.set(r.body.ticket.assignee!.id, (perAgent.get(r.body.ticket.assignee!.id) ?? 0) + 1);
     expect([...perAgent.keys()].sort()).toEqual([members[0]!.id, members[1]!.id, members[2]!.id].sort());
     for (const n of perAgent.values()) expect(Math.abs(n - 10)).toBeLessThanOrEqual(1);
+  });
+
+  it('a create held up inside its transaction does not hold up the next create in its group', async () => {
+    const members = await Promise.all(
+      Array.from({ length: 2 }, (_, i) => createUserWithPassword(database.db, { role: 'agent', name: `Held ${i}` })),
+    );
+    const rr = await createGroup(database.db, { name: 'Held up', roundRobin: true, members: members.map((m) => m.id) });
+    // The first create attaches an upload whose row another transaction holds: it waits inside
+    // its own transaction, after it has taken its round-robin turn.
+    const [file] = await database.db
+      .insert(attachments)
+      .values({
+        source: 'upload',
+        uploaderId: admin.id,
+        filename: 'held.txt',
+        contentType: 'text/plain',
+        size: 4,
+        sha256: 'held',
+        content: Buffer.from('held'),
+      })
+      .returning({ id: attachments.id });
+    const holder = await database.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM attachments WHERE id = $1 FOR UPDATE', [file!.id]);
+      const first = call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+        cookie: as(admin),
+        body: { title: 'Held', description: 'x', groupId: rr.id, attachmentIds: [file!.id] },
+      });
+      let firstDone = false;
+      void first.then(() => (firstDone = true));
+      await until(async () => {
+        const waiting = await database.pool.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'update "attachments"%'`,
+        );
+        return waiting.rows[0].n === 1;
+      });
+      const second = await call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+        cookie: as(admin),
+        body: { title: 'Not held', description: 'x', groupId: rr.id },
+      });
+      expect(second.status).toBe(201);
+      expect(firstDone).toBe(false);
+      await holder.query('COMMIT');
+      const done = await first;
+      expect(done.status).toBe(201);
+      // Each took its own turn: one ticket per agent.
+      expect([done.body.ticket.assignee!.id, second.body.ticket.assignee!.id].sort()).toEqual(
+        members.map((m) => m.id).sort(),
+      );
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
   });
 
   it('leaves tickets unassigned in a group with round-robin off', async () => {

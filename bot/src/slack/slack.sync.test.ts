@@ -220,9 +220,13 @@ describe('the triage card', () => {
     );
     await h.settle();
     expect((await ticketRow()).priority).toBe('urgent');
+    // Whom a ticket can be assigned to is the API's to say, in the same words as for the Assign form.
     await cardAction(AGENT, { type: 'users_select', action_id: 'triage:assign', selected_user: BOB }, cardTs);
     await h.settle();
-    expect(String(h.web.of('chat.postEphemeral').at(-1)?.body.text)).toContain('is not an IT agent');
+    expect(String(h.web.of('chat.postEphemeral').at(-1)?.body.text)).toContain(
+      'tickets can only be assigned to active agents',
+    );
+    expect((await ticketRow()).assigneeId).toBe(agent.id);
     await cardAction(AGENT, { type: 'users_select', action_id: 'triage:assign', selected_user: AGENT2 }, cardTs);
     await h.settle();
     expect((await ticketRow()).assigneeId).toBe(agent2.id);
@@ -234,10 +238,10 @@ describe('the triage card', () => {
 
 describe('the triage card’s forms (modals)', () => {
   const cardTsNow = async () => (await cardRef()).message;
-  const submit = (callbackId: string, meta: string, values: Record<string, unknown>) =>
+  const submit = (callbackId: string, meta: string, values: Record<string, unknown>, user = AGENT) =>
     h.interaction({
       type: 'view_submission',
-      user: { id: AGENT },
+      user: { id: user },
       view: {
         id: `V0${callbackId.toUpperCase()}${Date.now()}`,
         type: 'modal',
@@ -319,6 +323,50 @@ describe('the triage card’s forms (modals)', () => {
       cookie: sessionCookie(h.app, agent),
       body: { assigneeId: agent.id },
     });
+  });
+
+  it('the requester presses each of the card’s buttons and menus and submits each form: refused, told alone, nothing changes', async () => {
+    // Bob requested this ticket: the API would let him reply to it or resolve it from his DM, but
+    // not from the triage card. The bot only says where the click came from; the API refuses.
+    const state = async () => {
+      const t = await ticketRow();
+      const events = await h.database.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId));
+      return { status: t.status, priority: t.priority, assigneeId: t.assigneeId, updatedAt: t.updatedAt, events };
+    };
+    const before = await state();
+    const card = await cardTsNow();
+    const typed = (value: string) => ({ text: { type: 'plain_text_input', value } });
+    const option = (value: string) => ({
+      type: 'static_select',
+      selected_option: { value, text: { type: 'plain_text', text: value } },
+    });
+    const meta = JSON.stringify({ key, channel: TRIAGE });
+    const tries: (() => Promise<Response>)[] = [
+      ...['triage:reply', 'triage:resolve', 'triage:priority', 'triage:assign'].map(
+        (id) => () => cardAction(BOB, { type: 'button', action_id: id, value: key }, card),
+      ),
+      () => cardAction(BOB, { ...option('low'), action_id: 'triage:priority' }, card),
+      () => cardAction(BOB, { type: 'users_select', action_id: 'triage:assign', selected_user: AGENT2 }, card),
+      () => submit('triage_reply', meta, { reply: typed('Never mind, it works') }, BOB),
+      () => submit('triage_resolve', meta, { resolution: typed('Fixed it myself') }, BOB),
+      () => submit('triage_resolve', meta, {}, BOB),
+      () => submit('triage_priority', meta, { priority: { level: option('low') } }, BOB),
+      () => submit('triage_assign', meta, { assignee: { agent: option(agent2.id) } }, BOB),
+    ];
+    for (const press of tries) {
+      expect((await press()).status).toBe(200);
+      await h.settle();
+    }
+    expect(h.web.of('views.open')).toEqual([]);
+    const told = h.web.of('chat.postEphemeral').map((c) => [c.body.channel, c.body.user, c.body.text]);
+    expect(told).toEqual(
+      tries.map(() => [
+        TRIAGE,
+        BOB,
+        'Only IT agents can work tickets from the triage card. To ask for help yourself, DM me or use `/ticket`.',
+      ]),
+    );
+    expect(await state()).toEqual(before);
   });
 });
 

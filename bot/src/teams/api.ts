@@ -10,6 +10,7 @@ import {
   type TTeamsTicketAudience,
   type TChatSession,
   type TTicket,
+  type TTicketActionVia,
   type TTicketPriority,
   type wizard,
 } from '@deskmate/shared';
@@ -199,8 +200,9 @@ export class UserApi {
     return (await this.client.api.tickets.list({ query })).items;
   }
 
-  async reply(key: string, body: string): Promise<TTicket> {
-    return (await this.client.api.tickets.reply({ params: { key }, body: { body } })).ticket;
+  /** A public reply; `from` says it is sent from the triage card (the API refuses non-agents there). */
+  async reply(key: string, body: string, from?: { via: TTicketActionVia }): Promise<TTicket> {
+    return (await this.client.api.tickets.reply({ params: { key }, body: { body, ...from } })).ticket;
   }
 
   /** An internal note (the API lets only the ticket's agents write one); the ticket and the note's id. */
@@ -229,11 +231,13 @@ export class UserApi {
     return (await this.client.api.tickets.claim({ params: { key } })).ticket;
   }
 
+  /** Change a ticket; `from` says it is done from the triage card (the API refuses non-agents there). */
   async update(
     key: string,
     change: { status?: 'resolved'; priority?: TTicketPriority; assigneeId?: string },
+    from?: { via: TTicketActionVia },
   ): Promise<TTicket> {
-    return (await this.client.api.tickets.update({ params: { key }, body: change })).ticket;
+    return (await this.client.api.tickets.update({ params: { key }, body: { ...change, ...from } })).ticket;
   }
 
   async ticket(key: string): Promise<TTicket> {

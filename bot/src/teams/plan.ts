@@ -23,12 +23,14 @@ export function personalReference(recipient: TRecipient | null): TConversationRe
  *   bot (no threads in Teams personal chats, so no ref key: each notification is a new message).
  */
 export function planTeamsDeliveries(facts: TDeliveryFacts): TDeliveryPlan[] {
-  if (facts.kind === 'ticket.changed' && facts.ticket) {
+  // No triage channel chosen: no card to post, no thread to mirror into.
+  const triage = facts.teamsTriageChosen !== false;
+  if (facts.kind === 'ticket.changed' && facts.ticket && triage) {
     return [
       { kind: 'triage.card', target: TRIAGE_TARGET, refKey: { purpose: 'triage_card', ticketId: facts.ticket.id } },
     ];
   }
-  if (facts.kind === 'ticket.event' && facts.ticket && facts.events?.some((e) => e.visibility === 'public')) {
+  if (facts.kind === 'ticket.event' && facts.ticket && triage && facts.events?.some((e) => e.visibility === 'public')) {
     // Into the thread of the ticket's triage card (the same ref key: the card's message).
     return [
       { kind: 'triage.thread', target: TRIAGE_TARGET, refKey: { purpose: 'triage_card', ticketId: facts.ticket.id } },

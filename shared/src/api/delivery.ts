@@ -62,6 +62,13 @@ export const ZDeliveryFacts = z.object({
    * Read it with `outboxPayload(facts, kind)`, which checks it against that kind's schema.
    */
   payload: z.record(z.string(), z.unknown()),
+  /**
+   * Whether an admin has chosen a Teams triage channel (Slack's is configuration), as the relay
+   * found it when planning: no Teams triage card or thread is planned without one, so a desk that
+   * does not use Teams triage runs no job per ticket change for it. Absent (facts read again at
+   * send time): not known.
+   */
+  teamsTriageChosen: z.boolean().optional(),
 });
 export type TDeliveryFacts = z.infer<typeof ZDeliveryFacts>;
 

@@ -44,7 +44,12 @@ export function endpoint<
   return definition;
 }
 
-type Part<Name extends string, S> = S extends z.ZodType ? { [K in Name]: z.input<S> } : { [K in Name]?: never };
+/** A request part: required when its schema needs something, optional when it takes `{}` (all optional). */
+type Part<Name extends string, S> = S extends z.ZodType
+  ? object extends z.input<S>
+    ? { [K in Name]?: z.input<S> }
+    : { [K in Name]: z.input<S> }
+  : { [K in Name]?: never };
 
 /** A file for an upload endpoint: a multipart file with its name, or raw bytes with their type. */
 export interface UploadInput {

@@ -76,6 +76,18 @@ export const ZCreateTicketRequest = z
   })
   .strict();
 
+/**
+ * Where a person acts on a ticket from, when it is not their own view of it: `triage`, a button on
+ * the triage card in the desk's Slack or Teams channel. The API refuses non-agents there, even on
+ * their own ticket (they reply to it or resolve it from their DM or the portal instead).
+ */
+export const ZTicketActionVia = z.enum(['triage']);
+export type TTicketActionVia = z.infer<typeof ZTicketActionVia>;
+/** What the bots add to each call they make for a triage card's button (a body field, or a query). */
+export const fromTriageCard: { readonly via: TTicketActionVia } = { via: 'triage' };
+/** Where the action was taken from (see ZTicketActionVia); absent: the person's own view. */
+const via = ZTicketActionVia.optional();
+
 export const ZUpdateTicketRequest = z
   .object({
     status: ZTicketStatus.optional(),
@@ -87,9 +99,12 @@ export const ZUpdateTicketRequest = z
     description: description.optional(),
     /** Why the priority changes: kept with the change on the timeline (internal, as the change is). */
     reason: z.string().trim().min(1, 'is required').max(2000, 'must be at most 2,000 characters').optional(),
+    via,
   })
   .strict()
-  .refine((v) => Object.keys(v).some((k) => k !== 'reason'), { message: 'must change at least one field' })
+  .refine((v) => Object.keys(v).some((k) => k !== 'reason' && k !== 'via'), {
+    message: 'must change at least one field',
+  })
   .refine((v) => v.reason === undefined || v.priority !== undefined, {
     message: 'reason goes with a priority change',
     path: ['reason'],
@@ -187,17 +202,21 @@ export const ZUnverifiedEmailDecision = z.object({
 });
 
 /** A reply or note: words, files (your uploads, which become as visible as it is), or both. */
-const ZMessageRequest = z
-  .object({
-    body: z.string().trim().max(20_000, 'must be at most 20,000 characters'),
-    attachmentIds: ZAttachmentIds.optional(),
-  })
+const message = {
+  body: z.string().trim().max(20_000, 'must be at most 20,000 characters'),
+  attachmentIds: ZAttachmentIds.optional(),
+};
+const wordsOrFiles = (v: { body: string; attachmentIds?: string[] | undefined }, ctx: z.RefinementCtx) => {
+  if (!v.body && !v.attachmentIds?.length) ctx.addIssue({ code: 'custom', path: ['body'], message: 'is required' });
+};
+/** A public reply; `via: 'triage'` when it is sent from the triage card (agents only there). */
+export const ZReplyRequest = z
+  .object({ ...message, via })
   .strict()
-  .superRefine((v, ctx) => {
-    if (!v.body && !v.attachmentIds?.length) ctx.addIssue({ code: 'custom', path: ['body'], message: 'is required' });
-  });
-export const ZReplyRequest = ZMessageRequest;
-export const ZNoteRequest = ZMessageRequest;
+  .superRefine(wordsOrFiles);
+export const ZNoteRequest = z.object(message).strict().superRefine(wordsOrFiles);
+/** Reading one ticket; `via: 'triage'` before a triage card's form opens (agents only there). */
+export const ZTicketReadQuery = z.object({ via }).strict();
 export const ZMergeRequest = z.object({ intoKey: ZTicketKey }).strict();
 export const ZWatcherRequest = z.object({ userId: ZUuid.optional() }).strict();
 export const ZWatcherParams = z.object({ key: ZTicketKey, userId: ZUuid }).strict();

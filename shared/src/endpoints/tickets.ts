@@ -12,6 +12,7 @@ import {
   ZTicketKeyParams,
   ZTicketList,
   ZTicketListQuery,
+  ZTicketReadQuery,
   ZTicketResponse,
   ZTimeline,
   ZUpdateTicketRequest,
@@ -47,6 +48,7 @@ export const ticketsEndpoints = {
     path: '/tickets/:key',
     summary: 'One ticket, with the files of the ticket itself (those of replies and notes are on the timeline)',
     params: ZTicketKeyParams,
+    query: ZTicketReadQuery,
     response: ZTicketDetailResponse,
   }),
   update: endpoint({

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { priorityFloor, type TClassification } from '@deskmate/kb';
 import { wizard, type TTicketCategory, type TTicketPriority } from '@deskmate/shared';
 import { attachUploads } from '../../attachments/service.js';
@@ -11,16 +11,29 @@ import { syncSla } from '../../sla/sync.js';
 import { nextTicketKey } from '../keys.js';
 import { isAgent } from '../policy.js';
 import { ticketColumns, type TicketRow } from '../presenter.js';
-import { channelOf, recordChange, recordEvent } from '../recorder.js';
+import { channelOf, recordChange, recordEvents } from '../recorder.js';
 import { pickRoundRobinAssignee } from '../round-robin.js';
 import { notifyAssigned } from './apply.js';
 import type { TicketContext } from './context.js';
 
 const maxPriority = wizard.maxPriority;
 
-async function defaultGroupId(db: DbOrTx): Promise<string | null> {
-  const [row] = await db.select().from(settings).where(eq(settings.key, 'tickets.default_group_id'));
-  return typeof row?.value === 'string' ? row.value : null;
+/**
+ * The group a new ticket goes to: the one asked for, or the desk's default (the setting
+ * `tickets.default_group_id`), in one query. Null when neither names an existing group.
+ */
+async function targetGroup(
+  db: DbOrTx,
+  groupId: string | undefined,
+): Promise<{ id: string; roundRobin: boolean } | null> {
+  const chosen = groupId
+    ? sql`${groupId}`
+    : sql`(SELECT ${settings.value} #>> '{}' FROM ${settings} WHERE ${settings.key} = 'tickets.default_group_id')`;
+  const [group] = await db
+    .select({ id: groups.id, roundRobin: groups.roundRobin })
+    .from(groups)
+    .where(sql`${groups.id}::text = ${chosen}`);
+  return group ?? null;
 }
 
 export interface CreateTicketInput {
@@ -80,20 +93,21 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
     );
   }
   const { priority, category, guess } = classify(ctx, input);
+  const requesterId = input.requesterId ?? viewer.user.id;
+  if (requesterId !== viewer.user.id) {
+    const [requester] = await services.db
+      .select({ id: users.id, active: users.active })
+      .from(users)
+      .where(eq(users.id, requesterId));
+    if (!requester?.active) throw new AppError('validation_failed', 'Invalid body.requesterId: no such active user');
+  }
+  const group = await targetGroup(services.db, input.groupId);
+  if (input.groupId && !group) throw new AppError('validation_failed', 'Invalid body.groupId: no such group');
+  // Before the transaction, on its own: the group's round-robin lock is held for the pick only. A
+  // create that fails after it leaves the agent's turn taken (ADR 18).
+  const assigneeId = group?.roundRobin ? await pickRoundRobinAssignee(services.db, group.id) : null;
   return services.db.transaction(async (tx) => {
-    const requesterId = input.requesterId ?? viewer.user.id;
-    if (requesterId !== viewer.user.id) {
-      const [requester] = await tx
-        .select({ id: users.id, active: users.active })
-        .from(users)
-        .where(eq(users.id, requesterId));
-      if (!requester?.active) throw new AppError('validation_failed', 'Invalid body.requesterId: no such active user');
-    }
-    const groupId = input.groupId ?? (await defaultGroupId(tx));
-    const [group] = groupId ? await tx.select().from(groups).where(eq(groups.id, groupId)) : [];
-    if (input.groupId && !group) throw new AppError('validation_failed', 'Invalid body.groupId: no such group');
     const now = services.clock.now();
-    const assigneeId = group?.roundRobin ? await pickRoundRobinAssignee(tx, group.id) : null;
     const { number, key } = await nextTicketKey(tx, services.config.TICKET_KEY_PREFIX);
     const [ticket] = await tx
       .insert(tickets)
@@ -117,23 +131,26 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
       const used = { priority: input.priority === undefined, category: input.category === undefined };
       await recordPrediction(tx, t, guess.classification, used, guess.modelVersion);
     }
-    await recordEvent(tx, ctx, t, {
-      kind: 'system',
-      visibility: 'public',
-      body: 'Ticket created',
-      data: { type: 'created' },
-    });
+    // Created, then assigned by round-robin: one statement for both (the recorder keeps the order).
+    await recordEvents(tx, ctx, [
+      { ticket: t, event: { kind: 'system', visibility: 'public', body: 'Ticket created', data: { type: 'created' } } },
+      ...(assigneeId
+        ? [
+            {
+              ticket: t,
+              event: {
+                kind: 'system' as const,
+                visibility: 'public' as const,
+                body: 'Assigned by round-robin',
+                data: { type: 'assigned', to: assigneeId },
+                authorId: null,
+              },
+            },
+          ]
+        : []),
+    ]);
     await attachUploads(tx, viewer.user, input.attachmentIds ?? [], { ticketId: t.id, eventId: null }, now);
-    if (assigneeId) {
-      await recordEvent(tx, ctx, t, {
-        kind: 'system',
-        visibility: 'public',
-        body: 'Assigned by round-robin',
-        data: { type: 'assigned', to: assigneeId },
-        authorId: null,
-      });
-      await notifyAssigned(tx, t, assigneeId, null);
-    }
+    if (assigneeId) await notifyAssigned(tx, t, assigneeId, null);
     await recordChange(tx, ctx, 'ticket.created', null, t);
     return t;
   });

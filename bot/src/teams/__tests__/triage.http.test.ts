@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { ZChatSessionResponse, type TTicket } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ticketEvents } from '../../../../api/src/db/schema.js';
+import { ticketEvents, tickets } from '../../../../api/src/db/schema.js';
 import { chatSessionFiles } from '../../../../api/src/db/schema-chat.js';
 import { call, sessionCookie } from '../../../../api/src/test/auth.js';
 import { createGroup, createUser, type UserRow } from '../../../../api/src/test/factories.js';
@@ -253,6 +253,87 @@ describe('Action.Execute', () => {
       value: `Still working on ${slowKey}: the card updates as soon as it is done.`,
     });
     await until(async () => (await ticketAs(slowKey, rows.ada!)).assignee?.id === rows.sam!.id);
+  });
+});
+
+/**
+ * The requester of a ticket may reply to it and resolve it from her own chat, but not from the
+ * triage card: the bot says where the click came from and the API refuses her (#17).
+ */
+describe('the requester on the triage card of her own ticket', () => {
+  let key: string;
+  let card: string;
+  /** What a click could change: the ticket as an admin reads it, and every event on its timeline. */
+  const state = async () => {
+    const t = await ticketAs(key, rows.ada!);
+    const events = await h.app.database.db
+      .select({ id: ticketEvents.id })
+      .from(ticketEvents)
+      .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+      .where(eq(tickets.key, key));
+    return { status: t.status, priority: t.priority, assignee: t.assignee, updatedAt: t.updatedAt, events };
+  };
+  const refused = 'Only agents can work tickets from the triage channel, Alice (Deskmate).';
+  /** What the bot sent to the triage channel: its cards and their threads. */
+  const toTriage = (mark: number) =>
+    h.connector.since(mark).filter((r) => r.path.startsWith(`/v3/conversations/${triageChannel.id}`));
+  const clicks = () =>
+    [
+      ['Claim', data('claim', key)],
+      ['Resolve', data('resolve', key)],
+      ['Priority', data('priority', key, { priority: 'urgent' })],
+      ['Assign', data('assign', key, { assignee: rows.aggie!.id })],
+      ['Reply to requester', data('reply', key, { triageReply: 'Never mind, it works now' })],
+    ] as const;
+  beforeAll(async () => {
+    ({ key, card } = await newTicket('Teams calls drop after a minute'));
+    expect((await ticketAs(key, rows.ada!)).requester.id).toBe(rows.alice!.id);
+  });
+
+  it('Action.Execute: each button is answered to her alone with a refusal; nothing changes, nothing is posted', async () => {
+    const before = await state();
+    const mark = h.connector.mark;
+    for (const [name, action] of clicks()) {
+      const answer = await invokeAnswer(execute(url, alice, card, action, { channel: true }));
+      expect(answer, name).toEqual({
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value: refused,
+      });
+    }
+    expect(await state()).toEqual(before);
+    expect(toTriage(mark)).toEqual([]);
+  });
+
+  it('Action.Submit: each button is answered with the refusal; the card and the ticket stay as they are', async () => {
+    const before = await state();
+    for (const [name, { data: value }] of clicks()) {
+      const mark = h.connector.mark;
+      const activity = channelSubmit(url, alice, card, value);
+      expect((await h.post(activity)).status, name).toBe(200);
+      const answers = await until(() => {
+        const sent = toTriage(mark);
+        return sent.length ? sent : undefined;
+      });
+      expect(
+        answers.map((r) => [r.method, r.body?.text]),
+        name,
+      ).toEqual([['POST', refused]]);
+    }
+    expect(await state()).toEqual(before);
+  });
+
+  it('her own reply and resolution from her own view still go through (the API allows them there)', async () => {
+    const reply = await call<{ ticket: TTicket }>(h.app, 'POST', `/tickets/${key}/replies`, {
+      cookie: sessionCookie(h.app, rows.alice!),
+      body: { body: 'It works again after a restart' },
+    });
+    expect(reply.status).toBe(201);
+    const resolved = await call<{ ticket: TTicket }>(h.app, 'PATCH', `/tickets/${key}`, {
+      cookie: sessionCookie(h.app, rows.alice!),
+      body: { status: 'resolved' },
+    });
+    expect(resolved.body.ticket.status).toBe('resolved');
   });
 });
 

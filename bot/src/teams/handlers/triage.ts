@@ -1,4 +1,4 @@
-import { ApiError, isAgent, refusedRole, type TTicket } from '@deskmate/shared';
+import { ApiError, fromTriageCard, isAgent, refusedRole, type TTicket } from '@deskmate/shared';
 import type { TurnContext } from 'botbuilder';
 import type { TPerson } from '../identity.js';
 import {
@@ -15,19 +15,13 @@ import { clickedCard, peopleMessage, replaceCard, type TeamsDeps } from './deps.
 
 type TTriageAction = Extract<TCardAction, { dm: 'triage' }>;
 
-/**
- * Claim is asked of the API, which refuses anyone but agents (the refusal is worded below). The
- * other card actions are still checked here first: the API lets a ticket's requester reply to it
- * or resolve it, so it has no refusal yet for "not from the triage card" (see issue #17).
- */
-const preChecked = (action: TTriageAction): boolean => action.op !== 'claim';
-
-/** What a person reads when they may not work tickets from the triage card. */
+/** What a person reads when the API refuses them a triage card's action (it is agents' work). */
 export const notAnAgent = (name: string) => `Only agents can work tickets from the triage channel, ${name}.`;
 
 /**
- * One triage action, through the API as the agent who clicked (the API decides what they may
- * do). A form whose field is missing or wrong does nothing (null); the API's refusals throw.
+ * One triage action, through the API as the person who clicked, saying it comes from the triage
+ * card: the API decides what they may do there (agents only; Claim is agents' anywhere). A form
+ * whose field is missing or wrong does nothing (null); the API's refusals throw.
  */
 async function perform(
   person: TPerson,
@@ -39,18 +33,18 @@ async function perform(
     case 'claim':
       return api.claim(action.ticket);
     case 'resolve':
-      return api.update(action.ticket, { status: 'resolved' });
+      return api.update(action.ticket, { status: 'resolved' }, fromTriageCard);
     case 'priority': {
       const priority = ZPriorityField.safeParse(fields[inputIds.priority]);
-      return priority.success ? api.update(action.ticket, { priority: priority.data }) : null;
+      return priority.success ? api.update(action.ticket, { priority: priority.data }, fromTriageCard) : null;
     }
     case 'assign': {
       const assignee = fields[inputIds.assignee]?.trim();
-      return assignee ? api.update(action.ticket, { assigneeId: assignee }) : null;
+      return assignee ? api.update(action.ticket, { assigneeId: assignee }, fromTriageCard) : null;
     }
     case 'reply': {
       const body = fields[inputIds.triageReply]?.trim();
-      return body ? api.reply(action.ticket, body) : null;
+      return body ? api.reply(action.ticket, body, fromTriageCard) : null;
     }
   }
 }
@@ -62,7 +56,8 @@ async function baseCard(deps: TeamsDeps, ticket: TTicket) {
 
 /**
  * Claim / Resolve / Assign / Priority / Reply from a Teams client without Universal Actions
- * (Action.Submit): agents only; the card shows the result at once, for everyone.
+ * (Action.Submit): the card shows the result at once, for everyone; the API's refusal (agents
+ * only) is told in a message.
  */
 export async function onTriageSubmit(
   deps: TeamsDeps,
@@ -71,10 +66,6 @@ export async function onTriageSubmit(
   action: TTriageAction,
   fields: Record<string, string>,
 ): Promise<void> {
-  if (preChecked(action) && !isAgent(person.user.role)) {
-    await context.sendActivity(notAnAgent(person.user.name));
-    return;
-  }
   const card = clickedCard(context);
   try {
     const ticket = await perform(person, action, fields);
@@ -124,7 +115,8 @@ export async function onViewRefresh(deps: TeamsDeps, person: TPerson, key: strin
  * A triage button with Universal Actions (Action.Execute): the answer is the agent's own view of
  * the ticket after the action, shown to them at once; everyone else's card follows from the
  * delivery job, which updates the posted card (and Teams refreshes each viewer's own view). A
- * refusal from the API is shown on top of the ticket as it is now; a non-agent is told why.
+ * refusal from the API is shown on top of the ticket as it is now; one by role (a non-agent) is
+ * told to them alone, in place of their view.
  */
 export async function onTriageExecute(
   deps: TeamsDeps,
@@ -133,7 +125,6 @@ export async function onTriageExecute(
   fields: Record<string, string>,
   options: { repeated: boolean },
 ): Promise<TInvokeResponse> {
-  if (preChecked(action) && !isAgent(person.user.role)) return adaptiveCardAnswer.message(notAnAgent(person.user.name));
   let ticket: TTicket | null;
   let notice: string | undefined;
   try {
