@@ -4,19 +4,6 @@ import type { RouteDefinition } from './route.js';
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 
-/** The body of an upload endpoint: one multipart file, or the file's bytes as they are. */
-const uploadBody = {
-  file: {
-    required: true,
-    content: {
-      'multipart/form-data': {
-        schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
-      },
-    },
-  },
-  bytes: { required: true, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
-};
-
 /** OpenAPI 3.1, generated from the same route table and zod schemas the server validates with. */
 export function openApiDocument(routes: RouteDefinition[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -50,7 +37,6 @@ export function openApiDocument(routes: RouteDefinition[], version: string) {
             requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } },
           }
         : {}),
-      ...(route.endpoint?.upload ? { requestBody: uploadBody[route.endpoint.upload] } : {}),
       responses: {
         [status]: route.response
           ? { description: 'OK', content: { 'application/json': { schema: toSchema(route.response, 'output') } } }
