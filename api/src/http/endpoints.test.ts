@@ -1,5 +1,4 @@
 import { ApiClient, ApiError, endpoints, type Endpoint } from '@deskmate/shared';
-import { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/app.js';
 import { createUser, type UserRow } from '../test/factories.js';
@@ -34,11 +33,7 @@ beforeAll(async () => {
     [requester, 'U0REQENDPOINTS'],
     [agent, 'U0AGENTENDPOINTS'],
   ] as const) {
-    await service.request('POST', '/api/integrations/identities', z.unknown(), {
-      provider: 'slack',
-      providerUserId: id,
-      email: user.email,
-    });
+    await service.api.integrations.identify({ body: { provider: 'slack', providerUserId: id, email: user.email } });
   }
 });
 
@@ -84,6 +79,13 @@ describe('the endpoint table', () => {
       expect(mine.items.map((t) => t.key)).toContain(ticket.key);
       const { items: none } = await rita.api.tickets.list({ query: { requester: 'me', status: 'closed' } });
       expect(none.map((t) => t.key)).not.toContain(ticket.key);
+      // A file goes as bytes with its name in the query, and is kept with the reply.
+      const { attachment } = await rita.api.attachments.attachToEvent({
+        params: { key: ticket.key },
+        query: { event: event.id, filename: 'notes.txt', type: 'text/plain' },
+        bytes: { data: new TextEncoder().encode('tray 2 is jammed'), contentType: 'application/octet-stream' },
+      });
+      expect(attachment).toMatchObject({ filename: 'notes.txt', size: 16 });
       // An error comes back in the one shape, as an ApiError.
       const refused = await desk.api.tickets.get({ params: { key: 'IT-999999' } }).catch((err: unknown) => err);
       expect(refused).toBeInstanceOf(ApiError);
