@@ -41,14 +41,19 @@ export interface ApiClientOptions {
  */
 export class ApiClient {
   private readonly fetchImpl: typeof fetch;
-  /** One typed method per endpoint of the table (`api.tickets.claim({ params: { key } })`). */
-  readonly api: TypedApi;
+  private methods: TypedApi | undefined;
 
   constructor(private readonly options: ApiClientOptions) {
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
-    this.api = Object.fromEntries(
+  }
+
+  /** One typed method per endpoint of the table (`api.tickets.claim({ params: { key } })`). */
+  get api(): TypedApi {
+    // Built on first use: a bot makes a client per chat user (`actingAs`) and calls one or two.
+    this.methods ??= Object.fromEntries(
       Object.entries(endpoints).map(([resource, group]) => [resource, this.methodsOf(group)]),
     ) as unknown as TypedApi;
+    return this.methods;
   }
 
   /**
