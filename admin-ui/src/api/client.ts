@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import {
   ApiClient,
+  browserEndpoints,
+  endpointUrl,
   KbClient,
   queryString,
   ZAuditEvent,
@@ -109,17 +111,15 @@ export const ticketApi = {
   bulk: (ticketKeys: string[], action: TBulkTicketAction) => tickets.bulk({ body: { keys: ticketKeys, action } }),
 };
 
-const enc = encodeURIComponent;
-
 export const attachmentApi = {
   /** Upload one file; a reply, note or new ticket then attaches it by id. */
   upload: (file: Blob, filename: string) => api.attachments.upload({ file: { data: file, filename } }),
   /** Take back an upload not attached yet. */
   discard: (id: string) => api.attachments.discard(byId(id)),
   /** Where a file of a ticket downloads (as a file, after the same access check as its event). */
-  fileUrl: (key: string, id: string) => `/api/tickets/${enc(key)}/attachments/${enc(id)}`,
+  fileUrl: (key: string, id: string) => endpointUrl(browserEndpoints.attachmentFile, { params: { key, id } }),
   /** The small inline preview of an image file. */
-  thumbnailUrl: (key: string, id: string) => `/api/tickets/${enc(key)}/attachments/${enc(id)}/thumbnail`,
+  thumbnailUrl: (key: string, id: string) => endpointUrl(browserEndpoints.attachmentThumbnail, { params: { key, id } }),
 };
 
 export const notificationApi = {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { ZLiveTicketEvent } from '@deskmate/shared';
+import { browserEndpoints, endpointUrl, ZLiveTicketEvent } from '@deskmate/shared';
 import { authApi } from '../api/client';
 import { isStatus } from '../api/errors';
 import { keys } from '../api/keys';
@@ -34,7 +34,7 @@ export function useLiveUpdates(): TLiveState {
 
     const connect = () => {
       if (stopped) return;
-      source = new EventSource('/api/events');
+      source = new EventSource(endpointUrl(browserEndpoints.events));
       source.onopen = () => setState('live');
       source.addEventListener('ticket', (e) => {
         let data: unknown;

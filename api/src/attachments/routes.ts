@@ -1,6 +1,6 @@
-import { endpoints, ZAttachmentParams } from '@deskmate/shared';
+import { browserEndpoints, endpoints } from '@deskmate/shared';
 import { notFound } from '../http/errors.js';
-import { bindRoute, defineRoute, type RouteContext } from '../http/route.js';
+import { bindRoute, type RouteContext } from '../http/route.js';
 import { getVisibleTicket, ticketContext } from '../tickets/service.js';
 import { attachToEvent, readFileBody } from './chat-files.js';
 import { readUpload } from './multipart.js';
@@ -77,12 +77,8 @@ export const attachmentRoutes = [
       return { items: await listAttachments(ctx.services.db, viewer, ticket) };
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/tickets/:key/attachments/:id',
+  bindRoute(browserEndpoints.attachmentFile, {
     access: 'user',
-    summary: 'Download one file (always as a download, never shown inline)',
-    params: ZAttachmentParams,
     handler: async (ctx) => {
       const { viewer, ticket } = await visibleTicket(ctx);
       const file = await readAttachment(ctx.services.db, viewer, ticket, ctx.params.id, 'content');
@@ -99,13 +95,8 @@ export const attachmentRoutes = [
         .end(bytes);
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/tickets/:key/attachments/:id/thumbnail',
+  bindRoute(browserEndpoints.attachmentThumbnail, {
     access: 'user',
-    summary:
-      'A small preview of an image file (png, jpeg, gif, webp), shown inline; 404 for other files and for those you may not see',
-    params: ZAttachmentParams,
     handler: async (ctx) => {
       const { viewer, ticket } = await visibleTicket(ctx);
       const file = await readAttachment(ctx.services.db, viewer, ticket, ctx.params.id, 'thumbnail');

@@ -1,4 +1,4 @@
-import { ApiClient, ApiError, endpoints, type Endpoint } from '@deskmate/shared';
+import { ApiClient, ApiError, browserEndpoints, endpoints, type Endpoint } from '@deskmate/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/app.js';
 import { createUser, type UserRow } from '../test/factories.js';
@@ -9,9 +9,12 @@ const app = useTestApp();
 let requester: UserRow;
 let agent: UserRow;
 
-const table: [string, Endpoint][] = Object.entries(endpoints).flatMap(([resource, group]) =>
-  Object.entries(group).map(([name, e]) => [`${resource}.${name}`, e as Endpoint] as [string, Endpoint]),
-);
+const table: [string, Endpoint][] = [
+  ...Object.entries(endpoints).flatMap(([resource, group]) =>
+    Object.entries(group).map(([name, e]) => [`${resource}.${name}`, e as Endpoint] as [string, Endpoint]),
+  ),
+  ...Object.entries(browserEndpoints).map(([name, e]) => [`browser.${name}`, e as Endpoint] as [string, Endpoint]),
+];
 
 /** The typed client for a chat user, over HTTP or in this process. */
 function clientFor(providerUserId: string, local = false) {
@@ -49,6 +52,8 @@ describe('the endpoint table', () => {
         e.response,
       ]);
     }
+    // Every route but the generated description of the API is in the table.
+    expect(apiRoutes.filter((r) => !r.endpoint).map((r) => `${r.method} ${r.path}`)).toEqual(['get /openapi.json']);
     // No two routes answer the same method and path.
     const keys = apiRoutes.map((r) => `${r.method} ${r.path}`);
     expect(keys.length).toBe(new Set(keys).size);

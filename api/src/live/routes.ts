@@ -1,7 +1,7 @@
-import { isRequester, type TLiveStreamEvents, type TLiveTicketEvent } from '@deskmate/shared';
+import { browserEndpoints, isRequester, type TLiveStreamEvents, type TLiveTicketEvent } from '@deskmate/shared';
 import type { Services } from '../http/context.js';
 import { AppError } from '../http/errors.js';
-import { defineRoute } from '../http/route.js';
+import { bindRoute } from '../http/route.js';
 import { canView, canWork, viewerFor, type Viewer } from '../tickets/policy.js';
 import type { LiveEvent } from './bus.js';
 import { streamHolder, ticketAccess, type TicketAccess } from './queries.js';
@@ -40,11 +40,8 @@ export async function mayReceive(services: Services, viewer: Viewer, event: Live
 const isTicketChange = (type: LiveEvent['type']): type is TLiveTicketEvent['type'] => type.startsWith('ticket.');
 
 export const liveRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/events',
+  bindRoute(browserEndpoints.events, {
     access: 'user',
-    summary: 'Server-Sent Events: ticket and notification changes you may see',
     handler: async (ctx) => {
       const hub = ctx.services.live;
       if (!hub) throw new AppError('unavailable', 'Live updates are not running on this instance');

@@ -1,5 +1,6 @@
 import type { EndpointGroup, EndpointMethods } from '../api/endpoint.js';
 import { metaEndpoints } from './meta.js';
+export { browserEndpoints, endpointUrl } from './browser.js';
 import { ticketsEndpoints } from './tickets.js';
 import { announcementsEndpoints } from './announcements.js';
 import { attachmentsEndpoints } from './attachments.js';

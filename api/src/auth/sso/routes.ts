@@ -1,9 +1,8 @@
 import type { Response } from 'express';
-import { z } from 'zod';
-import { endpoints, ZSsoProviderId } from '@deskmate/shared';
+import { browserEndpoints, endpoints } from '@deskmate/shared';
 import { servedOverHttps } from '../../config.js';
 import type { Services } from '../../http/context.js';
-import { bindRoute, defineRoute, type RouteContext } from '../../http/route.js';
+import { bindRoute, type RouteContext } from '../../http/route.js';
 import { HALF_TOKEN_TTL_SEC } from '../jwt.js';
 import { setSessionCookie, startSession } from '../session.js';
 import { SsoError } from './errors.js';
@@ -39,12 +38,6 @@ function setBrowserCookie(res: Response, services: Services, value: string): voi
 const cookieOf = (ctx: RouteContext<unknown, unknown, unknown>) =>
   (ctx.req.cookies as Record<string, string> | undefined)?.[SSO_COOKIE];
 
-/** Where to go after signing in: a path of this site only (never `//host` or an absolute URL). */
-const ZReturnTo = z
-  .string()
-  .max(500)
-  .regex(/^\/(?![/\\])[^\s]*$/, 'must be a path of this site, such as /queue/mine');
-
 /** A browser (it asked for HTML) gets the sign-in page with the reason; a script gets the JSON error. */
 function wantsPage(ctx: RouteContext<unknown, unknown, unknown>): boolean {
   return ctx.req.accepts(['json', 'html']) === 'html';
@@ -62,13 +55,8 @@ export const ssoRoutes = [
         }),
     }),
   }),
-  defineRoute({
-    method: 'get',
-    path: '/auth/oidc/login',
+  bindRoute(browserEndpoints.oidcLogin, {
     access: 'public',
-    summary:
-      'Start single sign-on: redirects to the provider (authorization code flow with PKCE, state and nonce). `provider` is needed when several are configured; `next` is where to land afterwards',
-    query: z.object({ provider: ZSsoProviderId.optional(), next: ZReturnTo.optional() }).strict(),
     handler: async (ctx) => {
       try {
         const { url, browser } = await startSsoLogin(
@@ -88,13 +76,8 @@ export const ssoRoutes = [
       }
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/auth/oidc/callback',
+  bindRoute(browserEndpoints.oidcCallback, {
     access: 'public',
-    summary:
-      'Where the provider sends the browser back (the redirect URI: PUBLIC_URL/api/auth/oidc/callback). Signs in and redirects to the console, or to /login?sso_error=<reason>; JSON clients get the error',
-    query: z.record(z.string(), z.string()),
     handler: async (ctx) => {
       try {
         const query = new URLSearchParams(ctx.query);
