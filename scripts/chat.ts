@@ -7,15 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import {
-  ApiClient,
-  ApiError,
-  ticketUrl,
-  ZChatSessionResponse,
-  type TChatSession,
-  type TUser,
-  type wizard,
-} from '@deskmate/shared';
+import { ApiClient, ApiError, ticketUrl, type TChatSession, type TUser, type wizard } from '@deskmate/shared';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +19,7 @@ const { values } = parseArgs({
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
+/** Sign in by password: a plain fetch, since the session token comes back only as a cookie. */
 async function signIn(): Promise<{ token: string; role: TUser['role'] | undefined }> {
   const res = await fetch(new URL('/api/auth/login', values.url), {
     method: 'POST',
@@ -84,7 +77,7 @@ function inputFor(line: string, prompt: wizard.TWizardPrompt): wizard.TWizardInp
 async function main(): Promise<void> {
   const { token, role } = await signIn();
   const client = new ApiClient({ baseUrl: values.url, token });
-  let { session } = await client.request('POST', '/api/chat/sessions', ZChatSessionResponse, { channel: 'terminal' });
+  let { session } = await client.api.chat.start({ body: { channel: 'terminal' } });
   out(`Signed in to ${values.url} as ${values.email}.`);
   render(session.prompt);
   // In a terminal readline takes the keys itself (raw mode) and echoes them to `output`: without
@@ -101,9 +94,9 @@ async function main(): Promise<void> {
       continue;
     }
     try {
-      ({ session } = await client.request('POST', `/api/chat/sessions/${session.id}/input`, ZChatSessionResponse, {
-        input: inputFor(line, session.prompt),
-        version: session.version,
+      ({ session } = await client.api.chat.input({
+        params: { id: session.id },
+        body: { input: inputFor(line, session.prompt), version: session.version },
       }));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'conflict')

@@ -1,4 +1,4 @@
-import { ApiError, ZChatFileResponse, ZTicketFileResponse, type ApiClient } from '@deskmate/shared';
+import { ApiError, type ApiClient } from '@deskmate/shared';
 
 /**
  * Files people share in chat (Slack file shares, Teams attachments), the same for both channels:
@@ -52,29 +52,25 @@ async function fetchBytes(file: TChatFile): Promise<Buffer> {
 }
 
 /** The file's name and declared type, as the upload routes take them in the query. */
-const fileQuery = (file: TChatFile, extra: Record<string, string> = {}) =>
-  new URLSearchParams({
-    ...extra,
-    filename: file.name.slice(0, 255) || 'file',
-    ...(file.type ? { type: file.type.slice(0, 255) } : {}),
-  }).toString();
+const fileQuery = (file: TChatFile) => ({
+  filename: file.name.slice(0, 255) || 'file',
+  ...(file.type ? { type: file.type.slice(0, 255) } : {}),
+});
 
 /**
- * Fetch each file from the chat and upload its bytes to `pathOf(file)`, one at a time; a file that
+ * Fetch each file from the chat and upload its bytes with `send`, one at a time; a file that
  * cannot be fetched or that the API refuses is told, not thrown.
  */
 async function uploadEach(
-  api: ApiClient,
   files: readonly TChatFile[],
-  pathOf: (file: TChatFile) => string,
-  schema: typeof ZTicketFileResponse | typeof ZChatFileResponse,
+  send: (file: TChatFile, bytes: { data: Uint8Array<ArrayBuffer>; contentType: string }) => Promise<unknown>,
   keptMessage: (file: TChatFile) => string,
 ): Promise<TFileOutcome[]> {
   const out: TFileOutcome[] = [];
   for (const file of files) {
     try {
       const bytes = await fetchBytes(file);
-      await api.upload('POST', pathOf(file), schema, new Uint8Array(bytes), 'application/octet-stream');
+      await send(file, { data: new Uint8Array(bytes), contentType: 'application/octet-stream' });
       out.push({ name: file.name, kept: true, message: keptMessage(file) });
     } catch (err) {
       if (err instanceof FileUnavailable)
@@ -96,10 +92,9 @@ export function attachToEvent(
   files: readonly TChatFile[],
 ): Promise<TFileOutcome[]> {
   return uploadEach(
-    api,
     files,
-    (file) => `/api/tickets/${encodeURIComponent(key)}/attachments?${fileQuery(file, { event: eventId })}`,
-    ZTicketFileResponse,
+    (file, bytes) =>
+      api.api.attachments.attachToEvent({ params: { key }, query: { event: eventId, ...fileQuery(file) }, bytes }),
     (file) => `${file.name} is attached to ${key}.`,
   );
 }
@@ -111,10 +106,8 @@ export function attachToSession(
   files: readonly TChatFile[],
 ): Promise<TFileOutcome[]> {
   return uploadEach(
-    api,
     files,
-    (file) => `/api/chat/sessions/${encodeURIComponent(sessionId)}/files?${fileQuery(file)}`,
-    ZChatFileResponse,
+    (file, bytes) => api.api.chat.addFile({ params: { id: sessionId }, query: fileQuery(file), bytes }),
     (file) => `${file.name} will be attached to your ticket.`,
   );
 }

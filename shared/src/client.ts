@@ -2,6 +2,16 @@ import { ZErrorBody, type TErrorBody, type TErrorCode } from './errors.js';
 import { ZHealth, type THealth } from './health.js';
 import { z } from 'zod';
 import { ZUserRole, type TUserRole } from './domain.js';
+import {
+  fillPath,
+  queryString,
+  type Endpoint,
+  type EndpointGroup,
+  type EndpointInput,
+  type EndpointOutput,
+  type UploadInput,
+} from './api/endpoint.js';
+import { endpoints, type TypedApi } from './endpoints/index.js';
 
 /** An error answered by the Deskmate API, in the one error shape. */
 export class ApiError extends Error {
@@ -31,11 +41,54 @@ export interface ApiClientOptions {
  */
 export class ApiClient {
   private readonly fetchImpl: typeof fetch;
+  private methods: TypedApi | undefined;
 
   constructor(private readonly options: ApiClientOptions) {
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
+  /** One typed method per endpoint of the table (`api.tickets.claim({ params: { key } })`). */
+  get api(): TypedApi {
+    // Built on first use: a bot makes a client per chat user (`actingAs`) and calls one or two.
+    this.methods ??= Object.fromEntries(
+      Object.entries(endpoints).map(([resource, group]) => [resource, this.methodsOf(group)]),
+    ) as unknown as TypedApi;
+    return this.methods;
+  }
+
+  /**
+   * Call one endpoint: the path filled from `params`, `query` as a query string, `body` as JSON,
+   * the answer parsed with the endpoint's response schema (nothing for 204).
+   */
+  async call<E extends Endpoint>(endpoint: E, input?: EndpointInput<E>): Promise<EndpointOutput<E>> {
+    const { params, query, body, file, bytes } = (input ?? {}) as {
+      params?: object;
+      query?: object;
+      body?: unknown;
+    } & Partial<UploadInput>;
+    const path = `/api${fillPath(endpoint.path, params as Record<string, unknown>)}${queryString(query as Record<string, unknown>)}`;
+    let sent: SentBody | undefined;
+    if (file) {
+      const form = new FormData();
+      form.append('file', file.data, file.filename);
+      // No content-type of ours: fetch writes multipart/form-data with its boundary.
+      sent = { type: null, data: form };
+    } else if (bytes) sent = { type: bytes.contentType, data: bytes.data };
+    else if (body !== undefined) sent = { type: 'application/json', data: JSON.stringify(body) };
+    const json = await this.send(endpoint.method, path, endpoint.response ?? ZNoContent, sent);
+    return (endpoint.response ? json : undefined) as EndpointOutput<E>;
+  }
+
+  private methodsOf(group: EndpointGroup) {
+    return Object.fromEntries(
+      Object.entries(group).map(([name, endpoint]) => [name, (input?: never) => this.call(endpoint, input)]),
+    );
+  }
+
+  /**
+   * A call by method and path, parsed with the given schema: for paths outside the endpoint table
+   * (tests probing what the table does not declare). Everything else goes through `api`.
+   */
   async request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.infer<S>> {
     return this.send(
       method,
@@ -56,19 +109,11 @@ export class ApiClient {
     return this.send(method, path, schema, { type: contentType, data: body });
   }
 
-  /** POST one file as multipart/form-data (field `file`), answered like `request`. */
-  async uploadFile<S extends z.ZodType>(path: string, file: Blob, filename: string, schema: S): Promise<z.infer<S>> {
-    const form = new FormData();
-    form.append('file', file, filename);
-    // No content-type of ours: fetch writes multipart/form-data with its boundary.
-    return this.send('POST', path, schema, { type: null, data: form });
-  }
-
   private async send<S extends z.ZodType>(
     method: string,
     path: string,
     schema: S,
-    body: { type: string | null; data: string | Blob | Uint8Array<ArrayBuffer> | FormData } | undefined,
+    body: SentBody | undefined,
   ): Promise<z.infer<S>> {
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
     if (body?.type) headers['content-type'] = body.type;
@@ -113,6 +158,15 @@ export class ApiClient {
     return ZHealth.parse(await res.json());
   }
 }
+
+/** A request body as sent: JSON text, bytes, or a form (fetch then writes the content type). */
+interface SentBody {
+  type: string | null;
+  data: string | Blob | Uint8Array<ArrayBuffer> | FormData;
+}
+
+/** A 204 (or any answer an endpoint declares no schema for): nothing to read. */
+const ZNoContent = z.unknown();
 
 /** What a refusal by role says in its `details`: the least role the request takes. */
 export const ZRoleRefusal = z.object({ requiredRole: ZUserRole });

@@ -6,4 +6,6 @@ export * from './client.js';
 export * from './links.js';
 export * from './kb-client.js';
 export * from './api/index.js';
+export * from './api/endpoint.js';
+export * from './endpoints/index.js';
 export * as wizard from './wizard/index.js';

@@ -1,12 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
+import { browserEndpoints, endpointUrl, ZLiveTicketEvent } from '@deskmate/shared';
 import { authApi } from '../api/client';
 import { isStatus } from '../api/errors';
 import { keys } from '../api/keys';
 import { reportUnauthenticated } from '../auth/session';
-
-const ZTicketLiveEvent = z.object({ type: z.string(), key: z.string(), eventId: z.string().optional() });
 
 export type TLiveState = 'connecting' | 'live' | 'offline';
 
@@ -36,7 +34,7 @@ export function useLiveUpdates(): TLiveState {
 
     const connect = () => {
       if (stopped) return;
-      source = new EventSource('/api/events');
+      source = new EventSource(endpointUrl(browserEndpoints.events));
       source.onopen = () => setState('live');
       source.addEventListener('ticket', (e) => {
         let data: unknown;
@@ -45,7 +43,7 @@ export function useLiveUpdates(): TLiveState {
         } catch {
           return;
         }
-        const parsed = ZTicketLiveEvent.safeParse(data);
+        const parsed = ZLiveTicketEvent.safeParse(data);
         if (!parsed.success) return;
         void queryClient.invalidateQueries({ queryKey: keys.ticket(parsed.data.key) });
         void queryClient.invalidateQueries({ queryKey: keys.timeline(parsed.data.key) });

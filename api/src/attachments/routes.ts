@@ -1,14 +1,6 @@
-import {
-  ZAttachmentList,
-  ZAttachmentParams,
-  ZIdParams,
-  ZTicketFileQuery,
-  ZTicketFileResponse,
-  ZTicketKeyParams,
-  ZUploadResponse,
-} from '@deskmate/shared';
+import { browserEndpoints, endpoints } from '@deskmate/shared';
 import { notFound } from '../http/errors.js';
-import { defineRoute, type RouteContext } from '../http/route.js';
+import { bindRoute, type RouteContext } from '../http/route.js';
 import { getVisibleTicket, ticketContext } from '../tickets/service.js';
 import { attachToEvent, readFileBody } from './chat-files.js';
 import { readUpload } from './multipart.js';
@@ -49,39 +41,21 @@ async function visibleTicket(ctx: RouteContext<unknown, unknown, { key: string }
  * just wrote.
  */
 export const attachmentRoutes = [
-  defineRoute({
-    method: 'post',
-    path: '/attachments',
+  bindRoute(endpoints.attachments.upload, {
     access: 'user',
-    summary:
-      'Upload one file (multipart/form-data, field "file") to attach to your next reply, note or new ticket by its id within a day; judged by its bytes (413 too large, 415 a program or a type not allowed, with the reason in error.details)',
-    response: ZUploadResponse,
-    status: 201,
     handler: async (ctx) => {
       const file = await readUpload(ctx.req, ctx.services.config.ATTACHMENT_MAX_BYTES);
       return { upload: await createUpload(ctx.services, ctx.user, file) };
     },
   }),
-  defineRoute({
-    method: 'delete',
-    path: '/attachments/:id',
+  bindRoute(endpoints.attachments.discard, {
     access: 'user',
-    summary: 'Take back one of your uploads that is not attached yet',
-    params: ZIdParams,
     handler: async (ctx) => {
       await discardUpload(ctx.services.db, ctx.user, ctx.params.id);
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/tickets/:key/attachments',
+  bindRoute(endpoints.attachments.attachToEvent, {
     access: 'user',
-    summary:
-      'Attach a file shared in chat (the body, application/octet-stream; ?event=&filename=&type=) to your own reply or note: judged by its bytes like an upload, and as visible as that event',
-    params: ZTicketKeyParams,
-    query: ZTicketFileQuery,
-    response: ZTicketFileResponse,
-    status: 201,
     handler: async (ctx) => {
       const attachment = await attachToEvent(
         await ticketContext(ctx.services, ctx.actor, ctx.user),
@@ -96,24 +70,15 @@ export const attachmentRoutes = [
       return { attachment };
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/tickets/:key/attachments',
+  bindRoute(endpoints.attachments.listOfTicket, {
     access: 'user',
-    summary: 'Files on this ticket that you may see (files of internal notes only for its agents)',
-    params: ZTicketKeyParams,
-    response: ZAttachmentList,
     handler: async (ctx) => {
       const { viewer, ticket } = await visibleTicket(ctx);
       return { items: await listAttachments(ctx.services.db, viewer, ticket) };
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/tickets/:key/attachments/:id',
+  bindRoute(browserEndpoints.attachmentFile, {
     access: 'user',
-    summary: 'Download one file (always as a download, never shown inline)',
-    params: ZAttachmentParams,
     handler: async (ctx) => {
       const { viewer, ticket } = await visibleTicket(ctx);
       const file = await readAttachment(ctx.services.db, viewer, ticket, ctx.params.id, 'content');
@@ -130,13 +95,8 @@ export const attachmentRoutes = [
         .end(bytes);
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/tickets/:key/attachments/:id/thumbnail',
+  bindRoute(browserEndpoints.attachmentThumbnail, {
     access: 'user',
-    summary:
-      'A small preview of an image file (png, jpeg, gif, webp), shown inline; 404 for other files and for those you may not see',
-    params: ZAttachmentParams,
     handler: async (ctx) => {
       const { viewer, ticket } = await visibleTicket(ctx);
       const file = await readAttachment(ctx.services.db, viewer, ticket, ctx.params.id, 'thumbnail');

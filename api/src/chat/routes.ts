@@ -1,15 +1,6 @@
-import {
-  ZChatFileQuery,
-  ZChatFileResponse,
-  ZChatInputRequest,
-  ZChatSessionResponse,
-  ZChatStartRequest,
-  ZCurrentChatQuery,
-  ZIdParams,
-  type TChatChannel,
-} from '@deskmate/shared';
+import { endpoints, type TChatChannel } from '@deskmate/shared';
 import { AppError } from '../http/errors.js';
-import { defineRoute, type RouteContext } from '../http/route.js';
+import { bindRoute, type RouteContext } from '../http/route.js';
 import { readFileBody } from '../attachments/chat-files.js';
 import { addSessionFile } from './files.js';
 import { chatInput, currentChat, startChat } from './service.js';
@@ -32,25 +23,15 @@ function assertChannel(ctx: RouteContext<unknown, unknown, unknown>, channel: TC
 }
 
 export const chatRoutes = [
-  defineRoute({
-    method: 'post',
-    path: '/chat/sessions',
+  bindRoute(endpoints.chat.start, {
     access: 'user',
-    summary: 'Start or resume the intake wizard in a conversation',
-    body: ZChatStartRequest,
-    response: ZChatSessionResponse,
     handler: async (ctx) => {
       assertChannel(ctx, ctx.body.channel);
       return startChat(ctx.services, ctx.actor, ctx.user, ctx.body);
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/chat/sessions/current',
+  bindRoute(endpoints.chat.current, {
     access: 'user',
-    summary: 'The conversation in a channel, as it is now',
-    query: ZCurrentChatQuery,
-    response: ZChatSessionResponse,
     handler: async (ctx) => {
       assertChannel(ctx, ctx.query.channel);
       return {
@@ -59,26 +40,12 @@ export const chatRoutes = [
       };
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/chat/sessions/:id/input',
+  bindRoute(endpoints.chat.input, {
     access: 'user',
-    summary: 'Answer the wizard: text, a choice, back, cancel, restart',
-    params: ZIdParams,
-    body: ZChatInputRequest,
-    response: ZChatSessionResponse,
     handler: async (ctx) => chatInput(ctx.services, ctx.actor, ctx.user, ctx.params.id, ctx.body),
   }),
-  defineRoute({
-    method: 'post',
-    path: '/chat/sessions/:id/files',
+  bindRoute(endpoints.chat.addFile, {
     access: 'user',
-    summary:
-      'Add a file (the body, application/octet-stream; ?filename=&type=) to the ticket this conversation is about to file: judged by its bytes like an upload',
-    params: ZIdParams,
-    query: ZChatFileQuery,
-    response: ZChatFileResponse,
-    status: 201,
     handler: async (ctx) => {
       const file = await addSessionFile(ctx.services, ctx.user, ctx.params.id, {
         filename: ctx.query.filename,

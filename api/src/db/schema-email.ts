@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { notificationDeliveryModes } from '@deskmate/shared';
 import { ticketEvents, tickets, users, visibility } from './schema.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -62,7 +63,6 @@ export const emailInbound = pgTable(
   ],
 );
 
-export const notificationDeliveryModes = ['both', 'chat', 'email', 'digest'] as const;
 export const notificationDelivery = pgEnum('notification_delivery', notificationDeliveryModes);
 
 /**

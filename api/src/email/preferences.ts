@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { users } from '../db/schema.js';
-import { notificationPreferences, type notificationDeliveryModes } from '../db/schema-email.js';
+import type { notificationDeliveryModes } from '@deskmate/shared';
+import { notificationPreferences } from '../db/schema-email.js';
 
 export type DeliveryMode = (typeof notificationDeliveryModes)[number];
 

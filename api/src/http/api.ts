@@ -1,6 +1,6 @@
 import cookieParser from 'cookie-parser';
 import { Router } from 'express';
-import { z } from 'zod';
+import { endpoints } from '@deskmate/shared';
 import { authRoutes } from '../auth/routes.js';
 import { ssoRoutes } from '../auth/sso/routes.js';
 import { authenticate, originCheck } from '../auth/session.js';
@@ -25,14 +25,10 @@ import { viewRoutes } from '../views/routes.js';
 import { emailRoutes } from '../email/routes.js';
 import { setupRoutes } from '../setup/routes.js';
 import type { Services } from './context.js';
-import { buildRouter, defineRoute, type RouteDefinition } from './route.js';
+import { bindRoute, buildRouter, defineRoute, type RouteDefinition } from './route.js';
 
-const metaRoute = defineRoute({
-  method: 'get',
-  path: '/meta',
+const metaRoute = bindRoute(endpoints.meta.get, {
   access: 'public',
-  summary: 'Name and version of this Deskmate',
-  response: z.object({ name: z.string(), version: z.string(), ticketKeyPrefix: z.string() }),
   handler: async (ctx) => ({
     name: 'Deskmate',
     version: (ctx.req.app.get('deskmate version') as string | undefined) ?? 'unknown',

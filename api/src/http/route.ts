@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { hasRole } from '@deskmate/shared';
+import { hasRole, type Endpoint, type EndpointResult } from '@deskmate/shared';
 import type { Actor } from '../audit/record.js';
 import { AppError, roleRefusal, validationError } from './errors.js';
 import type { Auth, Services, UserRow } from './context.js';
@@ -46,12 +46,52 @@ export interface RouteDefinition<B = unknown, Q = unknown, P = unknown> {
   /** For `integration` routes: the scopes the token needs. */
   scopes?: string[];
   handler(ctx: RouteContext<B, Q, P>): Promise<unknown>;
+  /** The endpoint of the shared table this route serves (set by `bindRoute`). */
+  endpoint?: Endpoint;
 }
 
 export function defineRoute<B = undefined, Q = undefined, P = undefined>(
   route: RouteDefinition<B, Q, P>,
 ): RouteDefinition<B, Q, P> {
   return route;
+}
+
+type Parsed<S> = [S] extends [z.ZodType] ? z.output<S> : undefined;
+/** What a handler reads: params, query and body as the endpoint's schemas parsed them. */
+type ParsedContext<E> =
+  E extends Endpoint<infer P, infer Q, infer B, z.ZodType | undefined>
+    ? RouteContext<Parsed<B>, Parsed<Q>, Parsed<P>>
+    : never;
+
+/** How the server serves one endpoint of the shared table: who may call it, and the handler. */
+export interface RouteBinding<E extends Endpoint> {
+  access: Access;
+  allowEnrollment?: boolean;
+  halfMethods?: ('totp' | 'email' | 'enroll')[];
+  scopes?: string[];
+  /** Its answer must be what the endpoint's response schema accepts: a wrong shape fails to compile. */
+  handler(ctx: ParsedContext<E>): Promise<EndpointResult<E>>;
+}
+
+/**
+ * Serve an endpoint of the shared table (`endpoints` in @deskmate/shared): method, path, schemas
+ * and summary come from the table, access and the handler from here.
+ */
+export function bindRoute<E extends Endpoint>(endpoint: E, binding: RouteBinding<E>): RouteDefinition {
+  const { method, path, summary, params, query, body, response, status } = endpoint;
+  return {
+    method: method.toLowerCase() as RouteDefinition['method'],
+    path,
+    summary,
+    ...(params ? { params } : {}),
+    ...(query ? { query } : {}),
+    ...(body ? { body } : {}),
+    ...(response ? { response } : {}),
+    ...(status ? { status } : {}),
+    ...binding,
+    handler: binding.handler as RouteDefinition['handler'],
+    endpoint,
+  };
 }
 
 function authorize(route: RouteDefinition, auth: Auth | null): UserRow | null {
@@ -114,6 +154,17 @@ export interface RouteOutcome {
   body: unknown;
 }
 
+let checkAnswers = false;
+
+/**
+ * Tests only: parse every answer with its route's response schema, as the typed client will, and
+ * fail the request (a 500) when it does not fit. The compiler checks a handler's type; this checks
+ * what it really sends (JSON of it), across every test that calls the API.
+ */
+export function checkAnswersAgainstSchemas(): void {
+  checkAnswers = true;
+}
+
 /**
  * The one pipeline every route runs, over HTTP or in process: authorize, parse params, query and
  * body with the route's schemas, run the handler. Errors are thrown, for `toAppError` to shape.
@@ -135,6 +186,11 @@ export async function runRoute(route: RouteDefinition, services: Services, call:
     req: call.req,
     res: call.res,
   });
+  if (checkAnswers && route.response && result !== undefined) {
+    const parsed = route.response.safeParse(JSON.parse(JSON.stringify(result)));
+    if (!parsed.success)
+      throw new Error(`${route.method} ${route.path} answered outside its response schema: ${parsed.error.message}`);
+  }
   return result === undefined
     ? { status: route.status ?? 204, body: undefined }
     : { status: route.status ?? 200, body: result };

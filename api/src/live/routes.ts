@@ -1,7 +1,7 @@
-import { isRequester } from '@deskmate/shared';
+import { browserEndpoints, isRequester, type TLiveStreamEvents, type TLiveTicketEvent } from '@deskmate/shared';
 import type { Services } from '../http/context.js';
 import { AppError } from '../http/errors.js';
-import { defineRoute } from '../http/route.js';
+import { bindRoute } from '../http/route.js';
 import { canView, canWork, viewerFor, type Viewer } from '../tickets/policy.js';
 import type { LiveEvent } from './bus.js';
 import { streamHolder, ticketAccess, type TicketAccess } from './queries.js';
@@ -37,12 +37,11 @@ export async function mayReceive(services: Services, viewer: Viewer, event: Live
   return event.visibility === 'public' || canWork(viewer, access);
 }
 
+const isTicketChange = (type: LiveEvent['type']): type is TLiveTicketEvent['type'] => type.startsWith('ticket.');
+
 export const liveRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/events',
+  bindRoute(browserEndpoints.events, {
     access: 'user',
-    summary: 'Server-Sent Events: ticket and notification changes you may see',
     handler: async (ctx) => {
       const hub = ctx.services.live;
       if (!hub) throw new AppError('unavailable', 'Live updates are not running on this instance');
@@ -55,13 +54,15 @@ export const liveRoutes = [
         'x-accel-buffering': 'no',
       });
       res.write('retry: 3000\n: connected\n\n');
-      const send = (name: string, data: object) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+      const send = <N extends keyof TLiveStreamEvents>(name: N, data: TLiveStreamEvents[N]) =>
+        res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
       const onEvent = (event: LiveEvent) => {
         mayReceive(services, viewer, event)
           .then((ok) => {
             if (!ok || res.writableEnded) return;
             if (event.type === 'notification.created') send('notification', { type: event.type });
-            else
+            // Every ticket change names its ticket (the recorder sets both id and key).
+            else if (isTicketChange(event.type) && event.ticketKey)
               send('ticket', {
                 type: event.type,
                 key: event.ticketKey,

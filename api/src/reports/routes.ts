@@ -1,6 +1,6 @@
-import { maxReportDays, ZTicketReport, ZTicketReportQuery } from '@deskmate/shared';
+import { endpoints, maxReportDays } from '@deskmate/shared';
 import { AppError } from '../http/errors.js';
-import { defineRoute } from '../http/route.js';
+import { bindRoute } from '../http/route.js';
 import { ticketReport } from './tickets.js';
 import { requestViewer } from '../tickets/viewer.js';
 
@@ -8,14 +8,8 @@ const DAY = 86_400_000;
 
 /** The ticket report (agents over the tickets they may see, admins over all). */
 export const reportRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/reports/tickets',
+  bindRoute(endpoints.reports.tickets, {
     access: 'agent',
-    summary:
-      'Ticket report: volume per day, response and resolution times, SLA compliance, backlog age and CSAT, by priority, group, category and assignee',
-    query: ZTicketReportQuery,
-    response: ZTicketReport,
     handler: async (ctx) => {
       const now = ctx.services.clock.now();
       const to = ctx.query.to ? new Date(ctx.query.to) : now;

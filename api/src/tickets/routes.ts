@@ -1,24 +1,7 @@
 import {
+  endpoints,
   queueDefinitions,
-  ZBulkTicketRequest,
-  ZBulkTicketResponse,
-  ZCreateTicketRequest,
-  ZCsatRequest,
-  ZMergeRequest,
-  ZNoteRequest,
-  ZReplyRequest,
-  ZTicketEventResponse,
-  ZTicketKeyParams,
-  ZTicketList,
   ZTicketListQuery,
-  ZTicketDetailResponse,
-  ZTicketReadQuery,
-  ZTicketResponse,
-  ZTimeline,
-  ZUpdateTicketRequest,
-  ZWatcherParams,
-  ZWatcherRequest,
-  ZQueueCounts,
   type TQueueId,
   type TTicketActionVia,
   type TTicketListQuery,
@@ -26,7 +9,7 @@ import {
 import { ticketLevelAttachments } from '../attachments/service.js';
 import type { Services } from '../http/context.js';
 import { roleRefusal } from '../http/errors.js';
-import { defineRoute, type RouteContext } from '../http/route.js';
+import { bindRoute, type RouteContext } from '../http/route.js';
 import { bulkChangeTickets } from './bulk.js';
 import { countTickets, listTickets } from './list.js';
 import { canActVia } from './policy.js';
@@ -71,23 +54,12 @@ async function one(services: Services, row: TicketRow) {
 }
 
 export const ticketRoutes = [
-  defineRoute({
-    method: 'post',
-    path: '/tickets',
+  bindRoute(endpoints.tickets.create, {
     access: 'user',
-    summary: 'Open a ticket; attachmentIds: your uploads, attached to the ticket itself',
-    body: ZCreateTicketRequest,
-    response: ZTicketResponse,
-    status: 201,
     handler: async (ctx) => one(ctx.services, await createTicket(await context(ctx), ctx.body)),
   }),
-  defineRoute({
-    method: 'get',
-    path: '/tickets',
+  bindRoute(endpoints.tickets.list, {
     access: 'user',
-    summary: 'Tickets you may see: filter, search, sort, page with a cursor',
-    query: ZTicketListQuery,
-    response: ZTicketList,
     handler: async (ctx) => {
       const { viewer } = await context(ctx);
       // A heavy read: from the replica when there is one (a ticket changed a moment ago may lag).
@@ -96,25 +68,15 @@ export const ticketRoutes = [
       return { items: await presentTickets(readDb, rows, clock.now()), nextCursor };
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/tickets/counts',
+  bindRoute(endpoints.tickets.counts, {
     access: 'agent',
-    summary: "How many tickets each of the console's queues holds for you now (the queues' own list queries)",
-    response: ZQueueCounts,
     handler: async (ctx) => {
       const { viewer } = await context(ctx);
       return { counts: await countTickets(ctx.services.readDb, viewer, queueQueries, ctx.services.clock.now()) };
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/tickets/:key',
+  bindRoute(endpoints.tickets.get, {
     access: 'user',
-    summary: 'One ticket, with the files of the ticket itself (those of replies and notes are on the timeline)',
-    params: ZTicketKeyParams,
-    query: ZTicketReadQuery,
-    response: ZTicketDetailResponse,
     handler: async (ctx) => {
       const { viewer } = await contextVia(ctx, ctx.query.via);
       const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
@@ -124,35 +86,19 @@ export const ticketRoutes = [
       };
     },
   }),
-  defineRoute({
-    method: 'patch',
-    path: '/tickets/:key',
+  bindRoute(endpoints.tickets.update, {
     access: 'user',
-    summary: 'Change status, priority, category, assignee, group, title or description',
-    params: ZTicketKeyParams,
-    body: ZUpdateTicketRequest,
-    response: ZTicketResponse,
     handler: async (ctx) => {
       const { via, ...change } = ctx.body;
       return one(ctx.services, await updateTicket(await contextVia(ctx, via), ctx.params.key, change));
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/tickets/:key/claim',
+  bindRoute(endpoints.tickets.claim, {
     access: 'agent',
-    summary: 'Claim an unassigned ticket (409 naming the winner when someone was first)',
-    params: ZTicketKeyParams,
-    response: ZTicketResponse,
     handler: async (ctx) => one(ctx.services, await claimTicket(await context(ctx), ctx.params.key)),
   }),
-  defineRoute({
-    method: 'post',
-    path: '/tickets/bulk',
+  bindRoute(endpoints.tickets.bulk, {
     access: 'agent',
-    summary: 'Change or claim up to 100 tickets, each on its own (one result per key, in order)',
-    body: ZBulkTicketRequest,
-    response: ZBulkTicketResponse,
     handler: async (ctx) => {
       const outcomes = await bulkChangeTickets(await context(ctx), ctx.body.keys, ctx.body.action);
       const changed = outcomes.flatMap((o) => (o.ok ? [o.row] : []));
@@ -163,15 +109,8 @@ export const ticketRoutes = [
       };
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/tickets/:key/replies',
+  bindRoute(endpoints.tickets.reply, {
     access: 'user',
-    summary: 'Add a public reply; attachmentIds: your uploads, which become as public as the reply',
-    params: ZTicketKeyParams,
-    body: ZReplyRequest,
-    response: ZTicketEventResponse,
-    status: 201,
     handler: async (ctx) => {
       const c = await contextVia(ctx, ctx.body.via);
       const { ticket, event } = await addReply(c, ctx.params.key, ctx.body.body, ctx.body.attachmentIds);
@@ -179,15 +118,8 @@ export const ticketRoutes = [
       return { ...(await one(ctx.services, ticket)), event: presented! };
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/tickets/:key/notes',
+  bindRoute(endpoints.tickets.note, {
     access: 'agent',
-    summary: 'Add an internal note (agents only; never shown to the requester, nor are its files)',
-    params: ZTicketKeyParams,
-    body: ZNoteRequest,
-    response: ZTicketEventResponse,
-    status: 201,
     handler: async (ctx) => {
       const c = await context(ctx);
       const { ticket, event } = await addNote(c, ctx.params.key, ctx.body.body, ctx.body.attachmentIds);
@@ -195,13 +127,8 @@ export const ticketRoutes = [
       return { ...(await one(ctx.services, ticket)), event: presented! };
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/tickets/:key/timeline',
+  bindRoute(endpoints.tickets.timeline, {
     access: 'user',
-    summary: 'Replies, notes and events, oldest first (internal ones only for the ticket’s agents)',
-    params: ZTicketKeyParams,
-    response: ZTimeline,
     handler: async (ctx) => {
       const { viewer } = await context(ctx);
       const ticket = await getVisibleTicket(ctx.services.db, viewer, ctx.params.key);
@@ -209,55 +136,26 @@ export const ticketRoutes = [
       return { items: await presentEvents(ctx.services.db, rows, { viewer, ticket }) };
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/tickets/:key/merge',
+  bindRoute(endpoints.tickets.merge, {
     access: 'agent',
-    summary: 'Merge this ticket (a duplicate) into another',
-    params: ZTicketKeyParams,
-    body: ZMergeRequest,
-    response: ZTicketResponse,
     handler: async (ctx) => one(ctx.services, await mergeTicket(await context(ctx), ctx.params.key, ctx.body.intoKey)),
   }),
-  defineRoute({
-    method: 'post',
-    path: '/tickets/:key/reopen',
+  bindRoute(endpoints.tickets.reopen, {
     access: 'user',
-    summary: 'Reopen a resolved (requester or agent) or closed (agent) ticket',
-    params: ZTicketKeyParams,
-    response: ZTicketResponse,
     handler: async (ctx) => one(ctx.services, await reopenTicket(await context(ctx), ctx.params.key)),
   }),
-  defineRoute({
-    method: 'post',
-    path: '/tickets/:key/watchers',
+  bindRoute(endpoints.tickets.watch, {
     access: 'user',
-    summary: 'Add a watcher (yourself when no userId is given)',
-    params: ZTicketKeyParams,
-    body: ZWatcherRequest,
-    response: ZTicketResponse,
     handler: async (ctx) =>
       one(ctx.services, await setWatcher(await context(ctx), ctx.params.key, ctx.body.userId ?? ctx.user.id, true)),
   }),
-  defineRoute({
-    method: 'delete',
-    path: '/tickets/:key/watchers/:userId',
+  bindRoute(endpoints.tickets.unwatch, {
     access: 'user',
-    summary: 'Remove a watcher',
-    params: ZWatcherParams,
-    response: ZTicketResponse,
     handler: async (ctx) =>
       one(ctx.services, await setWatcher(await context(ctx), ctx.params.key, ctx.params.userId, false)),
   }),
-  defineRoute({
-    method: 'post',
-    path: '/tickets/:key/csat',
+  bindRoute(endpoints.tickets.csat, {
     access: 'user',
-    summary: 'Rate a resolved ticket (its requester, once)',
-    params: ZTicketKeyParams,
-    body: ZCsatRequest,
-    response: ZTicketResponse,
-    status: 201,
     handler: async (ctx) =>
       one(ctx.services, await rateTicket(await context(ctx), ctx.params.key, ctx.body.rating, ctx.body.comment)),
   }),

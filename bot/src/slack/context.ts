@@ -1,6 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
-import { ApiError, KbClient, ZResolveIdentityResponse, type ApiClient, type TUser } from '@deskmate/shared';
+import { ApiError, KbClient, type ApiClient, type TUser } from '@deskmate/shared';
 import { apiClient, apiFetch, type BotOptions } from '../index.js';
 import type { TChatFile } from '../files.js';
 import { slackFiles } from './files.js';
@@ -32,8 +31,6 @@ export interface SlackContext {
   files(raw: unknown): TChatFile[];
   logger: SlackLogger;
 }
-
-const ZFirst = z.object({ first: z.boolean() });
 
 /** A small map that forgets its oldest entries, so that caches cannot grow without bound. */
 class BoundedMap<K, V> extends Map<K, V> {
@@ -178,12 +175,14 @@ export function createContext(options: BotOptions, logger: SlackLogger, extra: C
       if (cached && cached.until > Date.now()) return cached.user;
       const user = (async () => {
         const profile = await slackProfile(client, slackUserId);
-        const res = await api().request('POST', '/api/integrations/identities', ZResolveIdentityResponse, {
-          provider: 'slack',
-          providerUserId: slackUserId,
-          ...(profile.teamId ? { providerTeamId: profile.teamId } : {}),
-          ...(profile.email ? { email: profile.email } : {}),
-          ...(profile.name ? { name: profile.name.slice(0, 200) } : {}),
+        const res = await api().api.integrations.identify({
+          body: {
+            provider: 'slack',
+            providerUserId: slackUserId,
+            ...(profile.teamId ? { providerTeamId: profile.teamId } : {}),
+            ...(profile.email ? { email: profile.email } : {}),
+            ...(profile.name ? { name: profile.name.slice(0, 200) } : {}),
+          },
         });
         return res.user;
       })();
@@ -193,9 +192,8 @@ export function createContext(options: BotOptions, logger: SlackLogger, extra: C
       return user;
     },
     async firstTime(eventId) {
-      const res = await api().request('POST', '/api/integrations/inbound-events', ZFirst, {
-        provider: 'slack',
-        eventId: eventId.slice(0, 300),
+      const res = await api().api.integrations.inboundEvent({
+        body: { provider: 'slack', eventId: eventId.slice(0, 300) },
       });
       return res.first;
     },

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { ApiError, ZChatSession, ZChatSessionResponse, type TChatSession, type wizard } from '@deskmate/shared';
+import { ApiError, ZChatSession, type TChatSession, type wizard } from '@deskmate/shared';
 import { attachToSession, type TChatFile } from '../files.js';
 import type { SlackContext } from './context.js';
 import { userMessage } from './context.js';
@@ -26,8 +26,7 @@ export interface TPrefill {
 
 async function current(ctx: SlackContext, slackUserId: string, dm: string): Promise<TChatSession | null> {
   try {
-    const q = new URLSearchParams({ channel: 'slack', conversation: dm });
-    const res = await ctx.as(slackUserId).request('GET', `/api/chat/sessions/current?${q}`, ZChatSessionResponse);
+    const res = await ctx.as(slackUserId).api.chat.current({ query: { channel: 'slack', conversation: dm } });
     return res.session;
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;
@@ -37,13 +36,15 @@ async function current(ctx: SlackContext, slackUserId: string, dm: string): Prom
 
 async function start(ctx: SlackContext, slackUserId: string, dm: string, prefill: TPrefill): Promise<TChatSession> {
   const text = prefill.text?.trim();
-  const res = await ctx.as(slackUserId).request('POST', '/api/chat/sessions', ZChatSessionResponse, {
-    channel: 'slack',
-    conversation: dm,
-    ...(text ? { text: text.slice(0, startTextMax) } : {}),
-    ...(text && prefill.sourceUrl ? { sourceUrl: prefill.sourceUrl } : {}),
-    ...(text && prefill.sourceAuthor ? { sourceAuthor: prefill.sourceAuthor.slice(0, 200) } : {}),
-    ...(text && prefill.offerArticles === false ? { offerArticles: false } : {}),
+  const res = await ctx.as(slackUserId).api.chat.start({
+    body: {
+      channel: 'slack',
+      conversation: dm,
+      ...(text ? { text: text.slice(0, startTextMax) } : {}),
+      ...(text && prefill.sourceUrl ? { sourceUrl: prefill.sourceUrl } : {}),
+      ...(text && prefill.sourceAuthor ? { sourceAuthor: prefill.sourceAuthor.slice(0, 200) } : {}),
+      ...(text && prefill.offerArticles === false ? { offerArticles: false } : {}),
+    },
   });
   return res.session;
 }
@@ -55,11 +56,7 @@ async function input(
   value: wizard.TWizardInput,
 ): Promise<TChatSession> {
   try {
-    const res = await ctx
-      .as(slackUserId)
-      .request('POST', `/api/chat/sessions/${encodeURIComponent(sessionId)}/input`, ZChatSessionResponse, {
-        input: value,
-      });
+    const res = await ctx.as(slackUserId).api.chat.input({ params: { id: sessionId }, body: { input: value } });
     return res.session;
   } catch (err) {
     // Someone else moved the conversation on (another device): show where it is now.

@@ -1,5 +1,5 @@
 import type { WebClientOptions } from '@slack/web-api';
-import { ZInboxResponse, type TInboxEvent } from '@deskmate/shared';
+import { type TInboxEvent } from '@deskmate/shared';
 import { apiClient, apiFetch, type BotOptions } from '../index.js';
 import type { ChatChannel } from '../channel.js';
 import { createSlackApp, type SlackApp } from './app.js';
@@ -55,7 +55,7 @@ export function createSlack(options: BotOptions, overrides: SlackOverrides = {})
     const api = apiClient(options, (input, init) =>
       transport(input, { ...init, signal: AbortSignal.timeout(RECORD_TIMEOUT_MS) }),
     );
-    const res = await api.request('POST', '/api/integrations/inbox', ZInboxResponse, { provider: 'slack', events });
+    const res = await api.api.integrations.inbox({ body: { provider: 'slack', events } });
     return res.first;
   });
   const slack = createSlackApp(

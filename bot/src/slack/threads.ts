@@ -1,11 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import {
-  ApiError,
-  refusedRole,
-  ZMessageRefTicket,
-  ZTicketEventResponse,
-  type TMessageRefTicket,
-} from '@deskmate/shared';
+import { ApiError, refusedRole, type TMessageRefTicket } from '@deskmate/shared';
 import { attachToEvent, sharedLine, type TChatFile } from '../files.js';
 import { userMessage, type SlackContext } from './context.js';
 
@@ -15,9 +9,10 @@ export async function ticketThread(
   conversation: string,
   threadTs: string,
 ): Promise<TMessageRefTicket | null> {
-  const q = new URLSearchParams({ channel: 'slack', conversation, message: threadTs });
   try {
-    return await ctx.api().request('GET', `/api/integrations/message-refs?${q}`, ZMessageRefTicket);
+    return await ctx
+      .api()
+      .api.integrations.messageRef({ query: { channel: 'slack', conversation, message: threadTs } });
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;
     throw err;
@@ -47,7 +42,7 @@ export async function threadMessage(
 ): Promise<void> {
   // The identity first: the API acts for this Slack user (and decides what they may do).
   await ctx.identity(client, m.user);
-  const path = `/api/tickets/${encodeURIComponent(thread.ticketKey)}`;
+  const params = { key: thread.ticketKey };
   const api = ctx.as(m.user);
   const body = m.text || sharedLine(m.files);
   if (thread.visibility === 'internal') {
@@ -67,7 +62,7 @@ export async function threadMessage(
       client,
       m,
       thread.ticketKey,
-      () => api.request('POST', `${path}/notes`, ZTicketEventResponse, { body }),
+      () => api.api.tickets.note({ params, body: { body } }),
       'lock',
       notAnAgent,
     );
@@ -78,7 +73,7 @@ export async function threadMessage(
     client,
     m,
     thread.ticketKey,
-    () => api.request('POST', `${path}/replies`, ZTicketEventResponse, { body }),
+    () => api.api.tickets.reply({ params, body: { body } }),
     'white_check_mark',
   );
 }

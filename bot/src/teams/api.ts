@@ -4,16 +4,9 @@ import {
   ApiError,
   KbClient,
   ZChatSession,
-  ZInboxResponse,
-  ZChatSessionResponse,
-  ZResolveIdentityResponse,
-  ZTicketEventResponse,
-  ZTicketList,
-  ZTicketResponse,
-  ZTeamsTicketAudience,
-  ZMessageRefTicket,
   type TMessageRefTicket,
   type ApiClient,
+  type TResolveIdentityWithDataResponse,
   type TTeamsTicketAudience,
   type TChatSession,
   type TTicket,
@@ -53,8 +46,7 @@ export const ZTeamsIdentityData = z.object({
 });
 export type TTeamsIdentityData = z.infer<typeof ZTeamsIdentityData>;
 
-const ZIdentityResult = ZResolveIdentityResponse.extend({ data: z.record(z.string(), z.unknown()).default({}) });
-export type TIdentityResult = z.infer<typeof ZIdentityResult>;
+export type TIdentityResult = TResolveIdentityWithDataResponse;
 
 export const ZTeamsTriage = z.object({
   teamId: z.string(),
@@ -64,12 +56,6 @@ export const ZTeamsTriage = z.object({
   reference: ZConversationReference,
 });
 export type TTeamsTriage = z.infer<typeof ZTeamsTriage>;
-
-const ZFirst = z.object({ first: z.boolean() });
-const ZTriageResponse = z.object({ triage: ZTeamsTriage.nullable() });
-const ZAny = z.unknown();
-
-const path = (key: string) => encodeURIComponent(key);
 
 export interface TIdentityRequest {
   providerUserId: string;
@@ -89,56 +75,50 @@ export class TeamsApi {
 
   /** Record an activity id before acting on it: false when it was seen already (a redelivery). */
   async firstDelivery(eventId: string): Promise<boolean> {
-    const res = await this.client().request('POST', '/api/integrations/inbound-events', ZFirst, {
-      provider: 'teams',
-      eventId,
-    });
+    const res = await this.client().api.integrations.inboundEvent({ body: { provider: 'teams', eventId } });
     return res.first;
   }
 
   /** Record an activity for the inbound.process job: false when it was recorded already (a redelivery). */
   async record(key: string, payload: Record<string, unknown>): Promise<boolean> {
-    const res = await this.client().request('POST', '/api/integrations/inbox', ZInboxResponse, {
-      provider: 'teams',
-      events: [{ key, payload }],
-    });
+    const res = await this.client().api.integrations.inbox({ body: { provider: 'teams', events: [{ key, payload }] } });
     return res.first[0] ?? false;
   }
 
   /** Map a Teams user to a Deskmate user (by stored id, else email, else a new requester), keeping `data`. */
   async identify(request: TIdentityRequest): Promise<TIdentityResult> {
-    return this.client().request('POST', '/api/integrations/identities', ZIdentityResult, {
-      provider: 'teams',
-      providerUserId: request.providerUserId,
-      ...(request.providerTeamId ? { providerTeamId: request.providerTeamId } : {}),
-      ...(request.email ? { email: request.email } : {}),
-      ...(request.name ? { name: request.name } : {}),
-      ...(request.data ? { data: request.data } : {}),
+    return this.client().api.integrations.identify({
+      body: {
+        provider: 'teams',
+        providerUserId: request.providerUserId,
+        ...(request.providerTeamId ? { providerTeamId: request.providerTeamId } : {}),
+        ...(request.email ? { email: request.email } : {}),
+        ...(request.name ? { name: request.name } : {}),
+        ...(request.data ? { data: request.data } : {}),
+      },
     });
   }
 
   async rememberTeam(teamId: string, name: string | undefined, reference: TConversationReference): Promise<void> {
-    await this.client().request('PUT', `/api/integrations/teams/teams/${path(teamId)}`, ZAny, {
-      ...(name ? { name } : {}),
-      reference,
+    await this.client().api.integrations.rememberTeam({
+      params: { teamId },
+      body: { ...(name ? { name } : {}), reference },
     });
   }
 
   async forgetTeam(teamId: string): Promise<void> {
-    await this.client().request('DELETE', `/api/integrations/teams/teams/${path(teamId)}`, ZAny);
+    await this.client().api.integrations.forgetTeam({ params: { teamId } });
   }
 
   /** Whose card view of a ticket refreshes into their own, and whom its Assign menu offers. */
   async ticketAudience(key: string): Promise<TTeamsTicketAudience> {
-    const q = new URLSearchParams({ ticket: key });
-    return this.client().request('GET', `/api/integrations/teams/ticket-audience?${q}`, ZTeamsTicketAudience);
+    return this.client().api.integrations.teamsTicketAudience({ query: { ticket: key } });
   }
 
   /** Which ticket a message the bot sent belongs to (its triage card, say), or null. */
   async messageRef(conversation: string, message: string): Promise<TMessageRefTicket | null> {
-    const q = new URLSearchParams({ channel: 'teams', conversation, message });
     try {
-      return await this.client().request('GET', `/api/integrations/message-refs?${q}`, ZMessageRefTicket);
+      return await this.client().api.integrations.messageRef({ query: { channel: 'teams', conversation, message } });
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) return null;
       throw err;
@@ -146,7 +126,7 @@ export class TeamsApi {
   }
 
   async triage(): Promise<TTeamsTriage | null> {
-    return (await this.client().request('GET', '/api/integrations/teams/triage', ZTriageResponse)).triage;
+    return (await this.client().api.integrations.teamsTriage()).triage;
   }
 }
 
@@ -160,9 +140,8 @@ export class UserApi {
   }
 
   async currentSession(conversation: string): Promise<TChatSession | null> {
-    const query = new URLSearchParams({ channel: 'teams', conversation });
     try {
-      return (await this.client.request('GET', `/api/chat/sessions/current?${query}`, ZChatSessionResponse)).session;
+      return (await this.client.api.chat.current({ query: { channel: 'teams', conversation } })).session;
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) return null;
       throw err;
@@ -180,14 +159,14 @@ export class UserApi {
     options: { url?: string | undefined; author?: string | undefined; offerArticles?: false } = {},
   ): Promise<TChatSession> {
     const body = {
-      channel: 'teams',
+      channel: 'teams' as const,
       conversation,
       ...(text !== undefined ? { text } : {}),
       ...(text !== undefined && options.url ? { sourceUrl: options.url } : {}),
       ...(text !== undefined && options.author ? { sourceAuthor: options.author.slice(0, 200) } : {}),
       ...(text !== undefined && options.offerArticles === false ? { offerArticles: false } : {}),
     };
-    return (await this.client.request('POST', '/api/chat/sessions', ZChatSessionResponse, body)).session;
+    return (await this.client.api.chat.start({ body })).session;
   }
 
   /**
@@ -201,12 +180,7 @@ export class UserApi {
   ): Promise<{ session: TChatSession; stale: boolean }> {
     const body = { input, ...(version !== undefined ? { version } : {}) };
     try {
-      const res = await this.client.request(
-        'POST',
-        `/api/chat/sessions/${path(sessionId)}/input`,
-        ZChatSessionResponse,
-        body,
-      );
+      const res = await this.client.api.chat.input({ params: { id: sessionId }, body });
       return { session: res.session, stale: false };
     } catch (err) {
       const current = err instanceof ApiError && err.status === 409 ? staleSession(err.details) : null;
@@ -217,31 +191,29 @@ export class UserApi {
 
   /** The person's own tickets that are still open, most recently updated first. */
   async openTickets(limit: number): Promise<TTicket[]> {
-    const query = new URLSearchParams({
+    const query = {
       requester: 'me',
       status: 'new,open,pending,on_hold',
       sort: '-updatedAt',
       limit: String(limit),
-    });
-    return (await this.client.request('GET', `/api/tickets?${query}`, ZTicketList)).items;
+    } as const;
+    return (await this.client.api.tickets.list({ query })).items;
   }
 
   /** A public reply; `from` says it is sent from the triage card (the API refuses non-agents there). */
   async reply(key: string, body: string, from?: { via: TTicketActionVia }): Promise<TTicket> {
-    return (
-      await this.client.request('POST', `/api/tickets/${path(key)}/replies`, ZTicketEventResponse, { body, ...from })
-    ).ticket;
+    return (await this.client.api.tickets.reply({ params: { key }, body: { body, ...from } })).ticket;
   }
 
   /** An internal note (the API lets only the ticket's agents write one); the ticket and the note's id. */
   async note(key: string, body: string): Promise<{ ticket: TTicket; eventId: string }> {
-    const res = await this.client.request('POST', `/api/tickets/${path(key)}/notes`, ZTicketEventResponse, { body });
+    const res = await this.client.api.tickets.note({ params: { key }, body: { body } });
     return { ticket: res.ticket, eventId: res.event.id };
   }
 
   /** A public reply; the ticket and the reply's id (files shared with it are attached to it). */
   async replyWithId(key: string, body: string): Promise<{ ticket: TTicket; eventId: string }> {
-    const res = await this.client.request('POST', `/api/tickets/${path(key)}/replies`, ZTicketEventResponse, { body });
+    const res = await this.client.api.tickets.reply({ params: { key }, body: { body } });
     return { ticket: res.ticket, eventId: res.event.id };
   }
 
@@ -256,7 +228,7 @@ export class UserApi {
   }
 
   async claim(key: string): Promise<TTicket> {
-    return (await this.client.request('POST', `/api/tickets/${path(key)}/claim`, ZTicketResponse)).ticket;
+    return (await this.client.api.tickets.claim({ params: { key } })).ticket;
   }
 
   /** Change a ticket; `from` says it is done from the triage card (the API refuses non-agents there). */
@@ -265,26 +237,27 @@ export class UserApi {
     change: { status?: 'resolved'; priority?: TTicketPriority; assigneeId?: string },
     from?: { via: TTicketActionVia },
   ): Promise<TTicket> {
-    return (await this.client.request('PATCH', `/api/tickets/${path(key)}`, ZTicketResponse, { ...change, ...from }))
-      .ticket;
+    return (await this.client.api.tickets.update({ params: { key }, body: { ...change, ...from } })).ticket;
   }
 
   async ticket(key: string): Promise<TTicket> {
-    return (await this.client.request('GET', `/api/tickets/${path(key)}`, ZTicketResponse)).ticket;
+    return (await this.client.api.tickets.get({ params: { key } })).ticket;
   }
 
   async rate(key: string, rating: number): Promise<void> {
-    await this.client.request('POST', `/api/tickets/${path(key)}/csat`, ZAny, { rating });
+    await this.client.api.tickets.csat({ params: { key }, body: { rating } });
   }
 
   /** Make a channel the triage channel; the API allows it for admins only. */
   async chooseTriage(triage: TTeamsTriage): Promise<void> {
-    await this.client.request('PUT', '/api/integrations/teams/triage', ZAny, {
-      teamId: triage.teamId,
-      ...(triage.teamName ? { teamName: triage.teamName } : {}),
-      channelId: triage.channelId,
-      ...(triage.channelName ? { channelName: triage.channelName } : {}),
-      reference: triage.reference,
+    await this.client.api.integrations.setTeamsTriage({
+      body: {
+        teamId: triage.teamId,
+        ...(triage.teamName ? { teamName: triage.teamName } : {}),
+        channelId: triage.channelId,
+        ...(triage.channelName ? { channelName: triage.channelName } : {}),
+        reference: triage.reference,
+      },
     });
   }
 }

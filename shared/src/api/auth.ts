@@ -48,6 +48,10 @@ export const ZChangePasswordRequest = z
   .object({ currentPassword: ZPasswordInput, newPassword: ZPasswordInput })
   .strict();
 export const ZForgotPasswordRequest = z.object({ email: ZEmail }).strict();
+/** A forgotten-password request was taken (true whether or not the account exists). */
+export const ZAcceptedResponse = z.object({ accepted: z.boolean() });
+/** Whether a code was emailed (false when the send limit was reached). */
+export const ZSentResponse = z.object({ sent: z.boolean() });
 export const ZResetPasswordRequest = z
   .object({ token: z.string().min(10).max(200), password: ZPasswordInput })
   .strict();

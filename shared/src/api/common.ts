@@ -14,3 +14,6 @@ export const ZUuid = z.uuid({ message: 'must be an id (UUID)' });
 export const ZPasswordInput = z.string().min(1, 'is required').max(1024, 'must be at most 1024 characters');
 
 export const ZIdParams = z.object({ id: ZUuid }).strict();
+
+/** What GET /api/meta tells anyone: which Deskmate this is. */
+export const ZMeta = z.object({ name: z.string(), version: z.string(), ticketKeyPrefix: z.string() });

@@ -17,3 +17,5 @@ export * from './queues.js';
 export * from './classifier.js';
 export * from './kb-import.js';
 export * from './sso.js';
+export * from './email.js';
+export * from './live.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZTicketKey } from '../domain.js';
 import { ZDirectoryAgent } from './directory.js';
+import { ZResolveIdentityRequest, ZResolveIdentityResponse } from './auth.js';
 
 /**
  * What the composition root knows of the chat channels from the bot's configuration, handed to
@@ -136,3 +137,62 @@ export const ZTeamsTicketAudience = z.object({
 });
 export type TTeamsTicketAudience = z.infer<typeof ZTeamsTicketAudience>;
 export const ZTeamsTicketAudienceQuery = z.object({ ticket: ZTicketKey }).strict();
+
+/** Record a provider event id before acting on it (a redelivery is then a no-op). */
+export const ZInboundEvent = z
+  .object({ provider: z.string().min(1).max(50), eventId: z.string().min(1).max(300) })
+  .strict();
+
+export const ZIdentityData = z
+  .record(z.string().min(1).max(64), z.unknown())
+  .refine(
+    (d) => Object.keys(d).length <= 16 && JSON.stringify(d).length <= 16_384,
+    'must be at most 16 keys and 16 KB of JSON',
+  );
+export const ZResolveIdentityWithData = ZResolveIdentityRequest.extend({
+  /** Provider data to keep with the identity (merged into what is stored). */
+  data: ZIdentityData.optional(),
+});
+/** An identity with the provider data kept with it (what POST /integrations/identities answers). */
+export const ZResolveIdentityWithDataResponse = ZResolveIdentityResponse.extend({
+  // An answer without it (an older server) reads as no data kept.
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type TResolveIdentityWithDataResponse = z.infer<typeof ZResolveIdentityWithDataResponse>;
+
+/** A Bot Framework conversation reference: where and as whom the bot posts. */
+export const ZTeamsReference = z
+  .object({
+    serviceUrl: z.url({ protocol: /^https?$/ }).max(500),
+    channelId: z.string().min(1).max(50),
+    conversation: z.object({ id: z.string().min(1).max(500) }).catchall(z.unknown()),
+    bot: z.object({ id: z.string().min(1).max(300) }).catchall(z.unknown()),
+  })
+  .catchall(z.unknown())
+  .refine((r) => JSON.stringify(r).length <= 4096, 'must be at most 4 KB of JSON');
+export const ZTeamParams = z.object({ teamId: z.string().min(1).max(300) }).strict();
+export const ZTeamsTeamBody = z.object({ name: z.string().max(300).optional(), reference: ZTeamsReference }).strict();
+export const ZTeamsTeam = z.object({
+  teamId: z.string(),
+  name: z.string().nullable(),
+  reference: ZTeamsReference,
+  updatedAt: z.string(),
+});
+export const ZTeamsTriageBody = z
+  .object({
+    teamId: z.string().min(1).max(300),
+    teamName: z.string().max(300).optional(),
+    channelId: z.string().min(1).max(300),
+    channelName: z.string().max(300).optional(),
+    reference: ZTeamsReference,
+  })
+  .strict();
+export const ZTeamsTriage = z.object({
+  teamId: z.string(),
+  teamName: z.string().nullable(),
+  channelId: z.string(),
+  channelName: z.string().nullable(),
+  reference: ZTeamsReference,
+  setBy: z.string().nullable(),
+  setAt: z.string(),
+});

@@ -210,3 +210,13 @@ export const ssoErrorMessages = {
 } as const;
 export type TSsoErrorCode = keyof typeof ssoErrorMessages;
 export const ssoErrorCodes = Object.keys(ssoErrorMessages) as TSsoErrorCode[];
+
+/** Where to go after signing in: a path of this site only (never `//host` or an absolute URL). */
+export const ZReturnTo = z
+  .string()
+  .max(500)
+  .regex(/^\/(?![/\\])[^\s]*$/, 'must be a path of this site, such as /queue/mine');
+/** GET /auth/oidc/login: which provider (needed when several are on) and where to land afterwards. */
+export const ZSsoLoginQuery = z.object({ provider: ZSsoProviderId.optional(), next: ZReturnTo.optional() }).strict();
+/** GET /auth/oidc/callback: whatever the provider sends back (code, state, or an error), read by the flow. */
+export const ZSsoCallbackQuery = z.record(z.string(), z.string());

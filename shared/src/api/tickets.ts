@@ -149,6 +149,8 @@ export const ZTicketListQuery = z
   })
   .strict();
 export type TTicketListQuery = z.infer<typeof ZTicketListQuery>;
+/** The list query as a caller writes it (strings, as in an address). */
+export type TTicketListQueryInput = z.input<typeof ZTicketListQuery>;
 
 export const ZTicketList = z.object({ items: z.array(ZTicket), nextCursor: z.string().nullable() });
 
@@ -249,6 +251,7 @@ export const ZNotification = z.object({
   createdAt: z.string(),
 });
 export type TNotification = z.infer<typeof ZNotification>;
+export const ZNotificationResponse = z.object({ notification: ZNotification });
 export const ZNotificationList = z.object({ items: z.array(ZNotification), nextCursor: z.string().nullable() });
 export const ZNotificationListQuery = z
   .object({ unread: z.enum(['true', 'false']).optional(), cursor: z.string().max(500).optional() })
@@ -283,6 +286,8 @@ export const ZAuditQuery = z
     cursor: z.string().max(100).optional(),
   })
   .strict();
+/** The audit log's filters as a caller writes them (strings, as in an address). */
+export type TAuditQueryInput = z.input<typeof ZAuditQuery>;
 export const ZAuditList = z.object({ items: z.array(ZAuditEvent), nextCursor: z.string().nullable() });
 
 export const ZCannedResponse = z.object({
@@ -301,6 +306,9 @@ export const ZCannedResponseRequest = z
   })
   .strict();
 export const ZRenderCannedQuery = z.object({ ticket: ZTicketKey }).strict();
+
+/** An agent's saved reply, as answered when one is written. */
+export const ZCannedResponseResponse = z.object({ cannedResponse: ZCannedResponse });
 
 export const ZAnnouncement = z.object({
   id: z.string(),
@@ -323,6 +331,7 @@ export const ZAnnouncementRequest = z
     message: 'endsAt must be after startsAt',
     path: ['endsAt'],
   });
+export const ZAnnouncementList = z.object({ items: z.array(ZAnnouncement) });
 
 /**
  * A file sent to the API (a chat file share): the body is its bytes (application/octet-stream),

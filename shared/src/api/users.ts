@@ -66,6 +66,9 @@ export const ZUserListQuery = z
   })
   .strict();
 
+/** One user, as answered when one is changed. */
+export const ZUserResponse = z.object({ user: ZUser });
+
 export const ZGroup = z.object({
   id: z.string(),
   name: z.string(),
@@ -75,6 +78,7 @@ export const ZGroup = z.object({
   createdAt: z.string(),
 });
 export type TGroup = z.infer<typeof ZGroup>;
+export const ZGroupResponse = z.object({ group: ZGroup });
 
 export const ZCreateGroupRequest = z
   .object({

@@ -1,21 +1,8 @@
 import type { Response } from 'express';
-import { z } from 'zod';
-import {
-  ZCreateSsoProviderRequest,
-  ZSsoLoginOptions,
-  ZSsoPolicy,
-  ZSsoPolicyRequest,
-  ZSsoProvider,
-  ZSsoProviderId,
-  ZSsoProviderInput,
-  ZSsoProviderParams,
-  ZSsoSettings,
-  ZSsoTestResult,
-  ZUpdateEnvSsoProviderRequest,
-} from '@deskmate/shared';
+import { browserEndpoints, endpoints } from '@deskmate/shared';
 import { servedOverHttps } from '../../config.js';
 import type { Services } from '../../http/context.js';
-import { defineRoute, type RouteContext } from '../../http/route.js';
+import { bindRoute, type RouteContext } from '../../http/route.js';
 import { HALF_TOKEN_TTL_SEC } from '../jwt.js';
 import { setSessionCookie, startSession } from '../session.js';
 import { SsoError } from './errors.js';
@@ -51,24 +38,14 @@ function setBrowserCookie(res: Response, services: Services, value: string): voi
 const cookieOf = (ctx: RouteContext<unknown, unknown, unknown>) =>
   (ctx.req.cookies as Record<string, string> | undefined)?.[SSO_COOKIE];
 
-/** Where to go after signing in: a path of this site only (never `//host` or an absolute URL). */
-const ZReturnTo = z
-  .string()
-  .max(500)
-  .regex(/^\/(?![/\\])[^\s]*$/, 'must be a path of this site, such as /queue/mine');
-
 /** A browser (it asked for HTML) gets the sign-in page with the reason; a script gets the JSON error. */
 function wantsPage(ctx: RouteContext<unknown, unknown, unknown>): boolean {
   return ctx.req.accepts(['json', 'html']) === 'html';
 }
 
 export const ssoRoutes = [
-  defineRoute({
-    method: 'get',
-    path: '/auth/oidc/providers',
+  bindRoute(endpoints.sso.loginOptions, {
     access: 'public',
-    summary: 'The single sign-on providers the sign-in page offers ("Sign in with …")',
-    response: ZSsoLoginOptions,
     handler: async (ctx) => ({
       providers: (await listSsoProviders(ctx.services))
         .filter((p) => p.enabled)
@@ -78,13 +55,8 @@ export const ssoRoutes = [
         }),
     }),
   }),
-  defineRoute({
-    method: 'get',
-    path: '/auth/oidc/login',
+  bindRoute(browserEndpoints.oidcLogin, {
     access: 'public',
-    summary:
-      'Start single sign-on: redirects to the provider (authorization code flow with PKCE, state and nonce). `provider` is needed when several are configured; `next` is where to land afterwards',
-    query: z.object({ provider: ZSsoProviderId.optional(), next: ZReturnTo.optional() }).strict(),
     handler: async (ctx) => {
       try {
         const { url, browser } = await startSsoLogin(
@@ -104,13 +76,8 @@ export const ssoRoutes = [
       }
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/auth/oidc/callback',
+  bindRoute(browserEndpoints.oidcCallback, {
     access: 'public',
-    summary:
-      'Where the provider sends the browser back (the redirect URI: PUBLIC_URL/api/auth/oidc/callback). Signs in and redirects to the console, or to /login?sso_error=<reason>; JSON clients get the error',
-    query: z.record(z.string(), z.string()),
     handler: async (ctx) => {
       try {
         const query = new URLSearchParams(ctx.query);
@@ -135,12 +102,8 @@ export const ssoRoutes = [
       }
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/admin/sso',
+  bindRoute(endpoints.sso.settings, {
     access: 'admin',
-    summary: 'Single sign-on: providers, the redirect URI to register, the sign-in policy and break-glass admins',
-    response: ZSsoSettings,
     handler: async (ctx) => {
       const policy = await ssoPolicy(ctx.services.db);
       return {
@@ -152,65 +115,32 @@ export const ssoRoutes = [
       };
     },
   }),
-  defineRoute({
-    method: 'put',
-    path: '/admin/sso/policy',
+  bindRoute(endpoints.sso.setPolicy, {
     access: 'admin',
-    summary:
-      'Require single sign-on per role, trust (or not) the provider’s MFA, choose break-glass admins (refused when no admin could sign in with a password and 2FA)',
-    body: ZSsoPolicyRequest,
-    response: ZSsoPolicy,
     handler: async (ctx) => updateSsoPolicy(ctx.services, ctx.body, ctx.actor),
   }),
-  defineRoute({
-    method: 'post',
-    path: '/admin/sso/providers',
+  bindRoute(endpoints.sso.create, {
     access: 'admin',
-    summary: 'Add a single sign-on provider (generic OIDC, or the Entra ID, Google or Slack preset)',
-    body: ZCreateSsoProviderRequest,
-    response: ZSsoProvider,
-    status: 201,
     handler: async (ctx) => presentSsoProvider(await createSsoProvider(ctx.services, ctx.body, ctx.actor)),
   }),
-  defineRoute({
-    method: 'put',
-    path: '/admin/sso/env-provider',
+  bindRoute(endpoints.sso.updateEnv, {
     access: 'admin',
-    summary:
-      'Options of the provider from OIDC_* (claim mapping, tenants, domains, MFA); its connection stays the environment’s',
-    body: ZUpdateEnvSsoProviderRequest,
-    response: ZSsoProvider,
     handler: async (ctx) => presentSsoProvider(await updateEnvSsoProvider(ctx.services, ctx.body, ctx.actor)),
   }),
-  defineRoute({
-    method: 'put',
-    path: '/admin/sso/providers/:id',
+  bindRoute(endpoints.sso.update, {
     access: 'admin',
-    summary: 'Change a provider added on the console (an absent clientSecret keeps the stored one)',
-    params: ZSsoProviderParams,
-    body: ZSsoProviderInput,
-    response: ZSsoProvider,
     handler: async (ctx) =>
       presentSsoProvider(await updateSsoProvider(ctx.services, ctx.params.id, ctx.body, ctx.actor)),
   }),
-  defineRoute({
-    method: 'delete',
-    path: '/admin/sso/providers/:id',
+  bindRoute(endpoints.sso.remove, {
     access: 'admin',
-    summary: 'Remove a provider added on the console',
-    params: ZSsoProviderParams,
     handler: async (ctx) => {
       await deleteSsoProvider(ctx.services, ctx.params.id, ctx.actor);
       return undefined;
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/admin/sso/providers/:id/test',
+  bindRoute(endpoints.sso.test, {
     access: 'admin',
-    summary: 'Test a provider: discovery, its signing keys, and a dry-run of the authorization request',
-    params: ZSsoProviderParams,
-    response: ZSsoTestResult,
     handler: async (ctx) => testSsoProvider(ctx.services, await getSsoProvider(ctx.services, ctx.params.id)),
   }),
 ];

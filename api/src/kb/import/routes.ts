@@ -1,19 +1,13 @@
-import { ZKbImportQuery, ZKbImportResult } from '@deskmate/shared';
+import { endpoints } from '@deskmate/shared';
 import { AppError } from '../../http/errors.js';
 import { readRaw } from '../../http/raw-body.js';
-import { defineRoute } from '../../http/route.js';
+import { bindRoute } from '../../http/route.js';
 import { importArticles } from './apply.js';
 import { readZip } from './archive.js';
 
 export const kbImportRoutes = [
-  defineRoute({
-    method: 'post',
-    path: '/kb/import',
+  bindRoute(endpoints.kbImport.importZip, {
     access: 'admin',
-    summary:
-      'Import a zip of Markdown and HTML articles (Content-Type: application/zip): front matter or headings give title, category and keywords; a re-import updates the articles it matches (by slug, else by file path). Answers what was created, updated and skipped, with reasons',
-    query: ZKbImportQuery,
-    response: ZKbImportResult,
     handler: async (ctx) => {
       if (!ctx.req.is(['application/zip', 'application/x-zip-compressed']))
         throw new AppError('unsupported_media_type', 'Send a zip file with Content-Type: application/zip');

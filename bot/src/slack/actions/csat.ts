@@ -1,4 +1,3 @@
-import { ZTicketResponse } from '@deskmate/shared';
 import { userMessage } from '../context.js';
 import { ids } from '../render/ids.js';
 import { context, esc } from '../render/limits.js';
@@ -16,9 +15,7 @@ export const csatButtons: ActionHandler = {
     if (!key || !channel || !ts || !rating) return;
     await ctx.identity(client, body.user.id);
     try {
-      await ctx
-        .as(body.user.id)
-        .request('POST', `/api/tickets/${encodeURIComponent(key)}/csat`, ZTicketResponse, { rating });
+      await ctx.as(body.user.id).api.tickets.csat({ params: { key }, body: { rating } });
     } catch (err) {
       await client.chat.postEphemeral({ channel, user: body.user.id, text: `:warning: ${userMessage(err)}` });
       return;

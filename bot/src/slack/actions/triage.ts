@@ -1,6 +1,6 @@
 import type { BlockElementAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { assignableAgents, refusedRole, ZDirectoryAgentList, ZTicketResponse, fromTriageCard } from '@deskmate/shared';
+import { assignableAgents, refusedRole, fromTriageCard, type TTicketPriority } from '@deskmate/shared';
 import { userMessage, type SlackContext } from '../context.js';
 import { ids } from '../render/ids.js';
 import { assignModal, priorityModal, replyModal, resolveModal } from '../render/modals.js';
@@ -38,18 +38,17 @@ export const triageButtons: ActionHandler = {
     // Who clicked is known to the API before it is asked as them (their role is the API's to weigh).
     await ctx.identity(client, body.user.id);
     const api = ctx.as(body.user.id);
-    const path = `/api/tickets/${encodeURIComponent(key)}`;
+    const params = { key };
     const where = { key, channel };
     const open = async (view: Parameters<WebClient['views']['open']>[0]['view']) =>
       client.views.open({ trigger_id: body.trigger_id, view });
     // Read as from the triage card, so that the API refuses a non-agent before a modal opens.
-    const ticket = async () =>
-      (await api.request('GET', `${path}?${new URLSearchParams(fromTriageCard)}`, ZTicketResponse)).ticket;
+    const ticket = async () => (await api.api.tickets.get({ params, query: fromTriageCard })).ticket;
     try {
       if (action.type === 'button') {
         switch (action.action_id) {
           case ids.triageClaim:
-            await api.request('POST', `${path}/claim`, ZTicketResponse);
+            await api.api.tickets.claim({ params });
             return;
           case ids.triageReply:
             await open(replyModal(await ticket(), where));
@@ -61,21 +60,17 @@ export const triageButtons: ActionHandler = {
             await open(priorityModal(await ticket(), where));
             return;
           case ids.triageAssign: {
-            const [t, directory] = await Promise.all([
-              ticket(),
-              api.request('GET', '/api/directory/agents', ZDirectoryAgentList),
-            ]);
+            const [t, directory] = await Promise.all([ticket(), api.api.users.directoryAgents()]);
             await open(assignModal(t, assignableAgents(directory.items, t), where));
             return;
           }
         }
       } else if (action.type === 'static_select' && action.selected_option) {
-        await api.request('PATCH', path, ZTicketResponse, {
-          priority: action.selected_option.value,
-          ...fromTriageCard,
-        });
+        // A card's priority menu offers the priorities; the API checks the value all the same.
+        const priority = action.selected_option.value as TTicketPriority;
+        await api.api.tickets.update({ params, body: { priority, ...fromTriageCard } });
       } else if (action.type === 'users_select' && action.selected_user) {
-        await assign(ctx, client, api, path, action.selected_user);
+        await assign(ctx, client, api, key, action.selected_user);
       }
     } catch (err) {
       await tell(refusedRole(err) === 'agent' ? notAgent : `:warning: ${userMessage(err)}`);
@@ -91,9 +86,9 @@ async function assign(
   ctx: SlackContext,
   client: WebClient,
   api: ReturnType<SlackContext['as']>,
-  path: string,
+  key: string,
   slackUserId: string,
 ): Promise<void> {
   const assignee = await ctx.identity(client, slackUserId);
-  await api.request('PATCH', path, ZTicketResponse, { assigneeId: assignee.id, ...fromTriageCard });
+  await api.api.tickets.update({ params: { key }, body: { assigneeId: assignee.id, ...fromTriageCard } });
 }

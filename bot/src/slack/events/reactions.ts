@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { wizard, ZTicketResponse } from '@deskmate/shared';
+import { wizard } from '@deskmate/shared';
 import { userMessage, type SlackContext } from '../context.js';
 import type { EventArgs } from './types.js';
 import { esc } from '../render/limits.js';
@@ -57,9 +57,11 @@ export async function onReaction({ event, client }: EventArgs<'reaction_added'>,
     .catch(() => undefined);
   try {
     const title = wizard.deriveTitle(text);
-    const { ticket } = await ctx.as(author).request('POST', '/api/tickets', ZTicketResponse, {
-      title: title.length >= 3 ? title : 'Help request',
-      description: (permalink ? `${text}\n\n(From ${permalink})` : text).slice(0, 20_000),
+    const { ticket } = await ctx.as(author).api.tickets.create({
+      body: {
+        title: title.length >= 3 ? title : 'Help request',
+        description: (permalink ? `${text}\n\n(From ${permalink})` : text).slice(0, 20_000),
+      },
     });
     await client.chat.postMessage({
       channel,

@@ -1,5 +1,5 @@
 import type { App, SlackViewMiddlewareArgs, AllMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { fromTriageCard, refusedRole, ZTicketEventResponse, ZTicketResponse } from '@deskmate/shared';
+import { fromTriageCard, refusedRole, type TTicketPriority } from '@deskmate/shared';
 import { notAgent } from '../actions/triage.js';
 import { userMessage, type SlackContext } from '../context.js';
 import { ids } from '../render/ids.js';
@@ -39,32 +39,29 @@ async function fromCard(
   }
 }
 
-const ticketPath = (key: string) => `/api/tickets/${encodeURIComponent(key)}`;
-
 /** The triage card's modals. What they change reaches the card and its thread through the deliveries. */
 export function registerTriageModals(app: App, ctx: SlackContext): void {
   app.view<ViewSubmitAction>(ids.replyModal, (args) =>
     fromCard(args, ctx, async (api, { key }) => {
       const body = typed(args, ids.replyInput);
-      if (body)
-        await api.request('POST', `${ticketPath(key)}/replies`, ZTicketEventResponse, { body, ...fromTriageCard });
+      if (body) await api.api.tickets.reply({ params: { key }, body: { body, ...fromTriageCard } });
     }),
   );
   app.view<ViewSubmitAction>(ids.assignModal, (args) =>
     fromCard(args, ctx, async (api, { key }) => {
       const assigneeId = picked(args, ids.assignInput);
-      if (assigneeId) await api.request('PATCH', ticketPath(key), ZTicketResponse, { assigneeId, ...fromTriageCard });
+      if (assigneeId) await api.api.tickets.update({ params: { key }, body: { assigneeId, ...fromTriageCard } });
     }),
   );
   app.view<ViewSubmitAction>(ids.priorityModal, (args) =>
     fromCard(args, ctx, async (api, { key }) => {
-      const priority = picked(args, ids.priorityInput);
+      // The modal's menu offers the priorities; the API checks the value all the same.
+      const priority = picked(args, ids.priorityInput) as TTicketPriority | undefined;
       const reason = typed(args, ids.reasonInput);
       if (priority)
-        await api.request('PATCH', ticketPath(key), ZTicketResponse, {
-          priority,
-          ...(reason ? { reason } : {}),
-          ...fromTriageCard,
+        await api.api.tickets.update({
+          params: { key },
+          body: { priority, ...(reason ? { reason } : {}), ...fromTriageCard },
         });
     }),
   );
@@ -74,13 +71,9 @@ export function registerTriageModals(app: App, ctx: SlackContext): void {
     fromCard(args, ctx, async (api, { key }) => {
       const note = typed(args, ids.resolveNoteInput);
       const message = typed(args, ids.resolutionInput);
-      if (note) await api.request('POST', `${ticketPath(key)}/notes`, ZTicketEventResponse, { body: note });
-      if (message)
-        await api.request('POST', `${ticketPath(key)}/replies`, ZTicketEventResponse, {
-          body: message,
-          ...fromTriageCard,
-        });
-      await api.request('PATCH', ticketPath(key), ZTicketResponse, { status: 'resolved', ...fromTriageCard });
+      if (note) await api.api.tickets.note({ params: { key }, body: { body: note } });
+      if (message) await api.api.tickets.reply({ params: { key }, body: { body: message, ...fromTriageCard } });
+      await api.api.tickets.update({ params: { key }, body: { status: 'resolved', ...fromTriageCard } });
     }),
   );
 }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { isTimeZone } from '@deskmate/shared';
-import { notificationDeliveryModes } from '../db/schema-email.js';
+import { isTimeZone } from './sla.js';
 
-/**
- * The request and response shapes of the email routes (api/src/email/routes.ts). They live beside
- * the routes until a client (the console) needs them from `@deskmate/shared`.
- */
+/** How a person gets notifications: both (default), chat, email, or digest (one email a day). */
+export const notificationDeliveryModes = ['both', 'chat', 'email', 'digest'] as const;
+
+/** The request and response shapes of the email routes (api/src/email/routes.ts). */
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 22:00');
 
 export const ZNotificationPreferences = z.object({
