@@ -110,6 +110,25 @@ describe('search over the shipped articles', () => {
     expect(index.search(chatter)).toEqual([]);
   });
 
+  it.each([
+    'my brain needs a reboot',
+    'the coffee machine is offline again',
+    'the ethernet of my soul is disconnected tonight',
+    'my heart is frozen',
+    'how do i get a stain out of a white shirt',
+    'what is the meaning of life',
+    'lalala la la',
+  ])('shows nothing when IT words are used in jest or brushed in passing: "%s"', (chatter) => {
+    expect(index.search(chatter)).toEqual([]);
+  });
+
+  it('answers when a weak IT word stands beside the thing it is about', () => {
+    expect(top('printer offline')).toBe('print-queue-stuck');
+    expect(top('cant connect to the wifi in the coffee shop')).toBe('wifi-connect');
+    expect(top('on holiday and the vpn drops')).toBe('vpn-connect');
+    expect(top('outlook keeps crashing')).toBe('outlook-wont-open');
+  });
+
   it('still answers the IT question next to those words', () => {
     expect(top('how do I book a meeting room')).toBe('room-booking');
     expect(top('teams keeps crashing')).toBe('teams-not-loading');

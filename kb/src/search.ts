@@ -7,6 +7,7 @@ import {
   offTopicWords,
   processSearchTerm,
   tokenize,
+  weakSearchTerms,
 } from './text.js';
 import { bestSnippet } from './snippet.js';
 
@@ -98,6 +99,28 @@ function toDoc(article: TArticle): IndexedDoc {
   };
 }
 
+/** What an article says it is about, as search terms (see `hasEvidence`). */
+interface ArticleCues {
+  /** Terms of its one-word tags and synonyms (its title's, when it has none). */
+  subjects: Set<string>;
+  /** Its multi-word tags and synonyms, each as the terms it is searched by. */
+  phrases: string[][];
+}
+
+function cuesOf(article: TArticle): ArticleCues {
+  const subjects = new Set<string>();
+  const phrases: string[][] = [];
+  for (const phrase of [...article.tags, ...article.synonyms]) {
+    const words = tokenize(phrase)
+      .map((token) => processSearchTerm(token) ?? [])
+      .filter((terms) => terms.length > 0);
+    if (words.length === 1) for (const t of words[0] ?? []) subjects.add(t);
+    else if (words.length > 1) phrases.push(words.flat());
+  }
+  if (subjects.size === 0) for (const t of analyzeForSearch(article.title)) subjects.add(t);
+  return { subjects, phrases };
+}
+
 /** Builds a search index over any set of articles (shipped or admin-edited). */
 export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIndex {
   // Document frequency of every indexed term, kept in step with add/remove, so a query can tell
@@ -118,6 +141,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     searchOptions,
   });
   const bySlug = new Map<string, TArticle>();
+  const cuesBySlug = new Map<string, ArticleCues>();
 
   function count(terms: Iterable<string>, delta: 1 | -1): void {
     for (const t of terms) {
@@ -138,6 +162,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
       collecting = undefined;
     }
     bySlug.set(article.slug, article);
+    cuesBySlug.set(article.slug, cuesOf(article));
   }
 
   function remove(slug: string): boolean {
@@ -148,6 +173,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     const doc = toDoc(article);
     count(new Set([doc.title, doc.tags, doc.synonyms, doc.body].flatMap(analyzeForSearch)), -1);
     bySlug.delete(slug);
+    cuesBySlug.delete(slug);
     return true;
   }
 
@@ -187,7 +213,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
         {
           queries: [join((p) => everywhere.has(p))],
           fuzzy: (term) => (unknown(term) && term.length >= 5 ? 0.2 : false),
-          prefix: (term) => term === lastTerm && unknown(term),
+          prefix: (term) => term === lastTerm && term.length >= 3 && unknown(term),
         },
         ...(shortOnly ? [{ queries: [shortOnly], fields: shortFields }] : []),
       ],
@@ -195,21 +221,46 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
   }
 
   /**
-   * Whether a hit rests on more than everyday words. It must match a telling query word in its
-   * title, tags or synonyms, where articles name what they are about: a word found only in an
-   * article's prose ("paid", "per", "review") answers small talk as well. Generic words (see
-   * text.ts) never tell; off-topic ones (pay, lunch, birthday, funny…) only in a title (a desk's
-   * own "Kitchen fridge" article). A message with an off-topic word needs two telling words of its
-   * own, typed as such (not typo-corrected), matched: "on holiday and the vpn drops" is answered;
-   * "when do expenses get paid" and "my printer at home makes great coffee jokes" are not.
+   * Whether a hit rests on more than everyday words. It must match a telling query word where the
+   * article names what it is about: a one-word tag or synonym ("ethernet", "vpn"), a whole
+   * multi-word tag or synonym ("black and white"), or two telling words of its title, tags or
+   * synonyms. One word of a longer phrase is not enough: "white" in "Teams shows a white screen" or
+   * "life" in "battery life" answers small talk as well. A word found only in prose ("paid",
+   * "per", "review") never counts. Generic words (see text.ts) never tell; off-topic ones (pay,
+   * lunch, birthday, funny…) only in a title (a desk's own "Kitchen fridge" article); weak ones
+   * (restart, update, offline…) name something every device does, so they tell only beside a
+   * stronger word ("my brain needs a reboot" gets nothing).
+   *
+   * A message with off-topic words needs more telling words of its own, typed as such (not
+   * typo-corrected), matched: one more than the off-topic words, a weak word counting half. "On
+   * holiday and the vpn drops" is answered; "when do expenses get paid", "my printer at home makes
+   * great coffee jokes" and "the ethernet of my soul is disconnected" are not.
    */
-  function hasEvidence(hit: { match: Record<string, string[]> }, queryTerms: Set<string>, offTopic: number): boolean {
+  function hasEvidence(
+    hit: { id: unknown; match: Record<string, string[]> },
+    queryTerms: Set<string>,
+    offTopic: number,
+  ): boolean {
+    const cues = cuesBySlug.get(hit.id as string);
+    if (!cues) return false;
     const telling = Object.entries(hit.match).filter(
       ([term, fields]) => !genericSearchTerms.has(term) && (!offTopicTerms.has(term) || fields.includes('title')),
     );
-    if (!telling.some(([, fields]) => fields.some((f) => f !== 'body'))) return false;
+    const named = telling.filter(([, fields]) => fields.some((f) => f !== 'body'));
+    const strong = named.filter(([term]) => !weakSearchTerms.has(term));
+    if (strong.length === 0 && named.length < 2) return false;
+    const matched = new Set(Object.keys(hit.match));
+    const tellingTerms = new Set(named.map(([term]) => term));
+    const names =
+      strong.some(([term]) => cues.subjects.has(term)) ||
+      named.length >= 2 ||
+      cues.phrases.some((phrase) => phrase.every((t) => matched.has(t)) && phrase.some((t) => tellingTerms.has(t)));
+    if (!names) return false;
     if (offTopic === 0) return true;
-    return telling.filter(([term]) => queryTerms.has(term)).length >= Math.min(offTopic, 3) + 1;
+    const own = telling
+      .filter(([term]) => queryTerms.has(term))
+      .reduce((sum, [term]) => sum + (weakSearchTerms.has(term) ? 0.5 : 1), 0);
+    return own >= Math.min(offTopic, 3) + 1;
   }
 
   function search(query: string, options: TSearchOptions = {}): TSearchHit[] {

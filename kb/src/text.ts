@@ -276,7 +276,8 @@ const searchStopWords = new Set(
 
 /**
  * Words that mark a message as being about something other than IT: pay and leave (HR), food,
- * celebrations, sales chatter, thanks. A message with one of them needs two IT words matched
+ * celebrations, sales chatter, thanks; and the things IT words are said of in jest (a brain that
+ * needs a reboot, a coffee machine that is offline, the ethernet of one's soul). A message with one of them needs two IT words matched
  * before it gets an article ("when do we get paid this month" brushes the licence article's
  * "paid software"; "my expenses app crashes" is still answered).
  */
@@ -291,7 +292,10 @@ export const offTopicWords: ReadonlySet<string> = new Set(
   budgets receipts football rugby cricket tennis golf netflix christmas xmas easter dinner breakfast
   sandwich biscuits snacks farewell wedding engaged retirement dog cat pet kids nursery traffic snow
   son daughter husband wife mum dad funny story cute lovely awesome amazing weekend plans mate intern
-  interns`
+  interns
+  soul souls brain brains heart hearts mind minds mood feelings emotions sleepy tired hungover hangover
+  motivation relationship boyfriend girlfriend marriage kettle toaster oven fridge
+  vending shirt trousers laundry stain poem song lyrics movie film sitcom novel horoscope`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -386,3 +390,18 @@ export function analyzeForSearch(text: string): string[] {
 export function analyzeForClassifier(text: string): string[] {
   return tokenize(text).flatMap((t) => processClassifierTerm(t) ?? []);
 }
+
+/**
+ * What any device or app does or suffers ("restart", "update", "offline", "crash"): IT words, but
+ * said of brains, coffee machines and moods too. They tell which article fits only beside a word
+ * that names the thing (see search.ts).
+ */
+export const weakSearchTerms: ReadonlySet<string> = new Set(
+  `restart reboot update updates upgrade install installed connect connected connection disconnect
+  disconnected offline online crash crashes crashing reset sync setup broken stuck fail failed failing
+  error errors down work working run running open opening close load loading start starting stop
+  stopped`
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap((w) => processSearchTerm(w) ?? []),
+);
