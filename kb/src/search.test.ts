@@ -66,6 +66,20 @@ describe('search over the shipped articles', () => {
     expect(top('docking staton not working')).toBe('external-monitor-dock');
   });
 
+  it('corrects a misspelt word before phrases and synonyms are read', () => {
+    // "offce" is one edit from "office", and only "out of office" as a phrase names the article.
+    expect(top('out of offce')).toBe('out-of-office');
+  });
+
+  it('corrects a typo to a word the articles use, but never a real English word', () => {
+    const idx = createSearchIndex([
+      article('change-password', 'Change your password', 'Open the portal and change the password.'),
+    ]);
+    expect(idx.search('chnage passwrd')[0]?.slug).toBe('change-password');
+    // "chance" is a word of its own, not a typo of "change".
+    expect(idx.search('chance')).toEqual([]);
+  });
+
   it('does not fuzz short words, where one letter is a different word', () => {
     // "vpm" is one edit from "vpn" but too short to guess at.
     expect(index.search('vpm')).toEqual([]);

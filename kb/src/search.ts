@@ -6,10 +6,12 @@ import {
   offTopicTerms,
   offTopicWords,
   processSearchTerm,
+  synonymWords,
   tokenize,
   weakSearchTerms,
 } from './text.js';
 import { bestSnippet } from './snippet.js';
+import { isEnglishWord } from './english.js';
 
 export interface TSearchHit {
   slug: string;
@@ -99,6 +101,25 @@ function toDoc(article: TArticle): IndexedDoc {
   };
 }
 
+const letters = 'abcdefghijklmnopqrstuvwxyz';
+
+/** Every string one deletion, transposition, substitution or insertion of a letter away. */
+function oneEditAway(word: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i <= word.length; i++) {
+    const head = word.slice(0, i);
+    const tail = word.slice(i);
+    if (tail) out.add(head + tail.slice(1));
+    if (tail.length > 1) out.add(head + tail.charAt(1) + tail.charAt(0) + tail.slice(2));
+    for (const c of letters) {
+      if (tail) out.add(head + c + tail.slice(1));
+      out.add(head + c + tail);
+    }
+  }
+  out.delete(word);
+  return out;
+}
+
 /** What an article says it is about, as search terms (see `hasEvidence`). */
 interface ArticleCues {
   /** Terms of its one-word tags and synonyms (its title's, when it has none). */
@@ -127,6 +148,10 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
   // known words from typos and common words from telling ones.
   const docFreq = new Map<string, number>();
   let collecting: Set<string> | undefined;
+  // Document frequency of every word as typed (before stop words, synonyms and stemming), for
+  // spelling correction: a query word is corrected to a word the articles use.
+  const wordFreq = new Map<string, number>();
+  let collectingWords: Set<string> | undefined;
   const mini = new MiniSearch<IndexedDoc>({
     idField: 'slug',
     fields: allFields,
@@ -136,6 +161,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
       const terms = processSearchTerm(token);
       // MiniSearch runs this synchronously for each token of a document while it is added.
       if (collecting && terms) for (const t of terms) collecting.add(t);
+      collectingWords?.add(token);
       return terms;
     },
     searchOptions,
@@ -143,11 +169,11 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
   const bySlug = new Map<string, TArticle>();
   const cuesBySlug = new Map<string, ArticleCues>();
 
-  function count(terms: Iterable<string>, delta: 1 | -1): void {
+  function count(terms: Iterable<string>, delta: 1 | -1, freq = docFreq): void {
     for (const t of terms) {
-      const n = (docFreq.get(t) ?? 0) + delta;
-      if (n > 0) docFreq.set(t, n);
-      else docFreq.delete(t);
+      const n = (freq.get(t) ?? 0) + delta;
+      if (n > 0) freq.set(t, n);
+      else freq.delete(t);
     }
   }
 
@@ -155,11 +181,14 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     const article = ZArticle.parse(input);
     if (bySlug.has(article.slug)) throw new Error(`an article with slug "${article.slug}" is already indexed`);
     collecting = new Set();
+    collectingWords = new Set();
     try {
       mini.add(toDoc(article));
       count(collecting, 1);
+      count(collectingWords, 1, wordFreq);
     } finally {
       collecting = undefined;
+      collectingWords = undefined;
     }
     bySlug.set(article.slug, article);
     cuesBySlug.set(article.slug, cuesOf(article));
@@ -171,7 +200,9 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     mini.discard(slug);
     // The same analysis MiniSearch ran field by field when the article was added.
     const doc = toDoc(article);
-    count(new Set([doc.title, doc.tags, doc.synonyms, doc.body].flatMap(analyzeForSearch)), -1);
+    const fields = [doc.title, doc.tags, doc.synonyms, doc.body];
+    count(new Set(fields.flatMap(analyzeForSearch)), -1);
+    count(new Set(fields.flatMap(tokenize)), -1, wordFreq);
     bySlug.delete(slug);
     cuesBySlug.delete(slug);
     return true;
@@ -263,16 +294,59 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     return own >= Math.min(offTopic, 3) + 1;
   }
 
+  /** Whether the index knows a word: articles use it, or its stem, or the terms it maps to. */
+  function knows(word: string): boolean {
+    if (wordFreq.has(word)) return true;
+    const terms = processSearchTerm(word);
+    return terms !== null && terms.length > 0 && terms.every((t) => docFreq.has(t));
+  }
+
+  /** How many articles use a word as written, or the terms a synonym-map word stands for (0: none). */
+  function wordWeight(word: string): number {
+    const direct = wordFreq.get(word);
+    if (direct !== undefined) return direct;
+    if (!synonymWords.has(word)) return 0;
+    return Math.min(...(processSearchTerm(word) ?? []).map((t) => docFreq.get(t) ?? 0));
+  }
+
+  /**
+   * Corrects words no article knows to the known word one edit away ("offce", "dowload",
+   * "calenders", "wirless"), the most used one when there are several, before the query is
+   * analysed: phrase rewrites ("out of office") and the synonym map then apply to what was meant,
+   * which typo tolerance inside the index cannot do. Words under five letters are left alone
+   * (one letter makes another word), and so are English words, stop words and off-topic words.
+   */
+  function correctSpelling(query: string): string {
+    let corrected = query;
+    for (const word of new Set(tokenize(query))) {
+      if (word.length < 5 || /\d/.test(word) || offTopicWords.has(word)) continue;
+      if (processSearchTerm(word) === null || knows(word) || isEnglishWord(word)) continue;
+      let best: string | undefined;
+      let bestWeight = 0;
+      for (const candidate of oneEditAway(word)) {
+        const weight = wordWeight(candidate);
+        if (weight > bestWeight || (weight === bestWeight && weight > 0 && best !== undefined && candidate < best)) {
+          best = candidate;
+          bestWeight = weight;
+        }
+      }
+      if (best) corrected = corrected.replace(new RegExp(`\\b${word}\\b`, 'gi'), best);
+    }
+    return corrected;
+  }
+
   function search(query: string, options: TSearchOptions = {}): TSearchHit[] {
     const limit = options.limit ?? 3;
-    const queryTerms = analyzeForSearch(query);
-    if (queryTerms.length === 0 || limit <= 0) return [];
+    const typedTerms = analyzeForSearch(query);
+    if (typedTerms.length === 0 || limit <= 0) return [];
     const offTopic = new Set(tokenize(query).filter((t) => offTopicWords.has(t))).size;
-    const results = mini.search(buildQuery(tokenize(query)));
+    const meant = correctSpelling(query);
+    const queryTerms = meant === query ? typedTerms : analyzeForSearch(meant);
+    const results = mini.search(buildQuery(tokenize(meant)));
     const minScore = minScoreFor(queryTerms.length, bySlug.size);
     // The best hit that rests on more than everyday words sets the bar; hits above it without such
     // words still show (a neighbour of the answer), those after it are not needed to answer.
-    const typed = new Set(queryTerms);
+    const typed = new Set(typedTerms);
     const top = results.slice(0, 3).find((r) => r.score >= minScore && hasEvidence(r, typed, offTopic));
     if (!top) return [];
     const floor = Math.max(minScore, top.score * relativeCutoff);

@@ -239,6 +239,8 @@ const synonymEntries: [string[], string[]][] = [
   [['tastatur', 'teclado', 'clavier', 'tastiera', 'toetsenbord'], ['keyboard']],
 ];
 const synonyms = new Map<string, string[]>();
+/** Every word the synonym map knows (spelling correction may correct a typo to one of them). */
+export const synonymWords: ReadonlySet<string> = new Set(synonymEntries.flatMap(([words]) => words));
 // '__self__' keeps the word itself beside the broader term it maps to.
 for (const [words, replacement] of synonymEntries)
   for (const w of words)
