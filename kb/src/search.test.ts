@@ -101,6 +101,16 @@ describe('search over the shipped articles', () => {
     expect(top('my pc is really sluggish')).toBe('laptop-slow');
   });
 
+  it('reads everyday IT wording that articles put differently', () => {
+    expect(top('my laptop got wet')).toBe('laptop-damage-spill');
+    expect(top('cant sign in to eduroam')).toBe('wifi-connect');
+  });
+
+  it('reads a short message in French or Italian, elided articles and all', () => {
+    expect(top("la wifi dell'ufficio non funziona")).toBe('wifi-connect');
+    expect(top("l'imprimante ne marche pas")).toMatch(/^print/);
+  });
+
   it('knows makers and products by what they are', () => {
     expect(top('thinkpad wont turn on')).toBe('laptop-wont-turn-on');
     expect(top('ricoh says offline')).toBe('print-queue-stuck');

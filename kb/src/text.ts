@@ -215,6 +215,22 @@ const synonymEntries: [string[], string[]][] = [
     ],
     ['__self__', 'app'],
   ],
+  // Symptoms and names from everyday IT that articles word differently.
+  [['wet', 'soaked', 'drenched', 'spilt'], ['spill']],
+  [['eduroam'], ['eduroam', 'wifi']],
+  [
+    ['speedtest', 'speedtests'],
+    ['speed', 'test'],
+  ],
+  [['mbps', 'mbit', 'kbps', 'mb/s'], ['speed']],
+  [
+    ['ads', 'adverts', 'advert', 'advertising'],
+    ['__self__', 'popups'],
+  ],
+  [
+    ['vanished', 'vanish', 'disappeared', 'disappear', 'disappears', 'disappearing'],
+    ['__self__', 'deleted'],
+  ],
   // The commonest IT words in German, Spanish, Portuguese, French, Italian and Dutch (accents are
   // folded first), so a message typed in one of them still finds the English article.
   [['passwort', 'kennwort', 'contrasena', 'senha', 'wachtwoord', 'haslo'], ['password']],
@@ -237,6 +253,8 @@ const synonymEntries: [string[], string[]][] = [
   [['installieren', 'instalar', 'installer', 'installare', 'installeren'], ['install']],
   [['anmelden', 'anmeldung', 'einloggen', 'connecter', 'accedere', 'inloggen'], ['signin']],
   [['tastatur', 'teclado', 'clavier', 'tastiera', 'toetsenbord'], ['keyboard']],
+  [['ufficio', 'oficina', 'bureau', 'buro', 'escritorio', 'kantoor'], ['office']],
+  [['funziona', 'funciona', 'fonctionne', 'marche', 'funktioniert', 'werkt'], ['work']],
 ];
 const synonyms = new Map<string, string[]>();
 /** Every word the synonym map knows (spelling correction may correct a typo to one of them). */
@@ -271,7 +289,13 @@ const searchStopWords = new Set(
   january february march april june july august september october november december
   lol haha hahaha omg btw fyi yay congrats congratulations birthday bday lunch dinner breakfast pizza cake
   drinks party weather sunny recipe joke jokes payday payslip payslips salary salaries wage wages pension
-  pensions bonus vacation vacations annual allowance entitlement`
+  pensions bonus vacation vacations annual allowance entitlement
+  la ne pas il lo gli della delle dei degli con non che una uno mio mia oggi anche sono
+  el las del por para que esta este hoy tambien muy pero
+  les une est avec pour mes dans aujourdhui aussi
+  der und ist nicht ein eine mein meine heute auch bei
+  nao uma meu minha tambem
+  het een niet mijn vandaag ook`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -340,6 +364,8 @@ export function normalize(text: string): string {
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/ß/g, 'ss')
+    // French and Italian elide an article into the next word ("l'ordinateur", "dell'ufficio").
+    .replace(/\b(?:l|d|dell|nell|all|dall|sull|qu)['’](?=[a-z]{3})/g, ' ')
     .replace(/['’`]/g, '');
   for (const [pattern, replacement] of phraseRewrites) out = out.replace(pattern, replacement);
   return out;
