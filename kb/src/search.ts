@@ -101,6 +101,22 @@ function toDoc(article: TArticle): IndexedDoc {
   };
 }
 
+/**
+ * "…but Google and the BBC work fine", "works in Zoom", "fine on my phone": what a message says
+ * works is the comparison, not the problem, and naming it would pull in that thing's articles.
+ * The clause is left out of the search (only there: article text keeps every word).
+ */
+const worksClause =
+  /\b(?:but|while|whereas|though|although|yet)\b(?:(?:\s+[\w'’]+){0,5}?\s+(?:works?|working|is fine|are fine|is ok|are ok|loads?|opens?)\b(?:\s+(?:fine|ok|okay|normally|perfectly|great))?(?:\s+(?:in|on|from|with|for|at)(?:\s+(?:the|my|a|an))?\s+[\w'’]+)?|\s+(?:it\s+)?(?:works?|is fine|fine|ok)\s+(?:in|on|from|with|for|at)(?:\s+(?:the|my|a|an))?\s+[\w'’]+)/gi;
+
+/** The same said first: "browser works but Teams says I'm offline". */
+const worksThenBut =
+  /(^|[,.;:!?]\s*)(?:[\w'’]+\s+){1,3}?(?:works?|is fine|are fine|is ok|are ok)(?:\s+(?:fine|ok|okay|normally))?\s*,?\s+but\b/gi;
+
+function withoutWhatWorks(query: string): string {
+  return query.replace(worksThenBut, '$1 ').replace(worksClause, ' ');
+}
+
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 
 /** Every string one deletion, transposition, substitution or insertion of a letter away. */
@@ -340,7 +356,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     const typedTerms = analyzeForSearch(query);
     if (typedTerms.length === 0 || limit <= 0) return [];
     const offTopic = new Set(tokenize(query).filter((t) => offTopicWords.has(t))).size;
-    const meant = correctSpelling(query);
+    const meant = correctSpelling(withoutWhatWorks(query));
     const queryTerms = meant === query ? typedTerms : analyzeForSearch(meant);
     const results = mini.search(buildQuery(tokenize(meant)));
     const minScore = minScoreFor(queryTerms.length, bySlug.size);
