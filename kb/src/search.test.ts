@@ -66,6 +66,20 @@ describe('search over the shipped articles', () => {
     expect(top('docking staton not working')).toBe('external-monitor-dock');
   });
 
+  it('corrects a misspelt word before phrases and synonyms are read', () => {
+    // "offce" is one edit from "office", and only "out of office" as a phrase names the article.
+    expect(top('out of offce')).toBe('out-of-office');
+  });
+
+  it('corrects a typo to a word the articles use, but never a real English word', () => {
+    const idx = createSearchIndex([
+      article('change-password', 'Change your password', 'Open the portal and change the password.'),
+    ]);
+    expect(idx.search('chnage passwrd')[0]?.slug).toBe('change-password');
+    // "chance" is a word of its own, not a typo of "change".
+    expect(idx.search('chance')).toEqual([]);
+  });
+
   it('does not fuzz short words, where one letter is a different word', () => {
     // "vpm" is one edit from "vpn" but too short to guess at.
     expect(index.search('vpm')).toEqual([]);
@@ -85,6 +99,24 @@ describe('search over the shipped articles', () => {
     expect(top('2fa on a new phone')).toBe('mfa-new-phone');
     expect(top('ooo message')).toBe('out-of-office');
     expect(top('my pc is really sluggish')).toBe('laptop-slow');
+  });
+
+  it('reads everyday IT wording that articles put differently', () => {
+    expect(top('my laptop got wet')).toBe('laptop-damage-spill');
+    expect(top('cant sign in to eduroam')).toBe('wifi-connect');
+  });
+
+  it('reads a short message in French or Italian, elided articles and all', () => {
+    expect(top("la wifi dell'ufficio non funziona")).toBe('wifi-connect');
+    expect(top("l'imprimante ne marche pas")).toMatch(/^print/);
+  });
+
+  it('leaves out what the message says works: it is the comparison, not the problem', () => {
+    // Without the clause "phone" pulls in the hotspot and roaming articles.
+    expect(top('no internet on my laptop but my phone works fine')).not.toMatch(/^phone-/);
+    expect(
+      index.search('webcam black in google meet but it works in zoom', { limit: 10 }).map((h) => h.slug),
+    ).not.toContain('zoom-meetings');
   });
 
   it('knows makers and products by what they are', () => {
@@ -108,6 +140,25 @@ describe('search over the shipped articles', () => {
     'thanks, all sorted now',
   ])('shows nothing for small talk or an HR question that brushes article words: "%s"', (chatter) => {
     expect(index.search(chatter)).toEqual([]);
+  });
+
+  it.each([
+    'my brain needs a reboot',
+    'the coffee machine is offline again',
+    'the ethernet of my soul is disconnected tonight',
+    'my heart is frozen',
+    'how do i get a stain out of a white shirt',
+    'what is the meaning of life',
+    'lalala la la',
+  ])('shows nothing when IT words are used in jest or brushed in passing: "%s"', (chatter) => {
+    expect(index.search(chatter)).toEqual([]);
+  });
+
+  it('answers when a weak IT word stands beside the thing it is about', () => {
+    expect(top('printer offline')).toBe('print-queue-stuck');
+    expect(top('cant connect to the wifi in the coffee shop')).toBe('wifi-connect');
+    expect(top('on holiday and the vpn drops')).toBe('vpn-connect');
+    expect(top('outlook keeps crashing')).toBe('outlook-wont-open');
   });
 
   it('still answers the IT question next to those words', () => {

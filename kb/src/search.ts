@@ -6,9 +6,12 @@ import {
   offTopicTerms,
   offTopicWords,
   processSearchTerm,
+  synonymWords,
   tokenize,
+  weakSearchTerms,
 } from './text.js';
 import { bestSnippet } from './snippet.js';
+import { isEnglishWord } from './english.js';
 
 export interface TSearchHit {
   slug: string;
@@ -98,12 +101,73 @@ function toDoc(article: TArticle): IndexedDoc {
   };
 }
 
+/**
+ * "…but Google and the BBC work fine", "works in Zoom", "fine on my phone": what a message says
+ * works is the comparison, not the problem, and naming it would pull in that thing's articles.
+ * The clause is left out of the search (only there: article text keeps every word).
+ */
+const worksClause =
+  /\b(?:but|while|whereas|though|although|yet)\b(?:(?:\s+[\w'’]+){0,5}?\s+(?:works?|working|is fine|are fine|is ok|are ok|loads?|opens?)\b(?:\s+(?:fine|ok|okay|normally|perfectly|great))?(?:\s+(?:in|on|from|with|for|at)(?:\s+(?:the|my|a|an))?\s+[\w'’]+)?|\s+(?:it\s+)?(?:works?|is fine|fine|ok)\s+(?:in|on|from|with|for|at)(?:\s+(?:the|my|a|an))?\s+[\w'’]+)/gi;
+
+/** The same said first: "browser works but Teams says I'm offline". */
+const worksThenBut =
+  /(^|[,.;:!?]\s*)(?:[\w'’]+\s+){1,3}?(?:works?|is fine|are fine|is ok|are ok)(?:\s+(?:fine|ok|okay|normally))?\s*,?\s+but\b/gi;
+
+function withoutWhatWorks(query: string): string {
+  return query.replace(worksThenBut, '$1 ').replace(worksClause, ' ');
+}
+
+const letters = 'abcdefghijklmnopqrstuvwxyz';
+
+/** Every string one deletion, transposition, substitution or insertion of a letter away. */
+function oneEditAway(word: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i <= word.length; i++) {
+    const head = word.slice(0, i);
+    const tail = word.slice(i);
+    if (tail) out.add(head + tail.slice(1));
+    if (tail.length > 1) out.add(head + tail.charAt(1) + tail.charAt(0) + tail.slice(2));
+    for (const c of letters) {
+      if (tail) out.add(head + c + tail.slice(1));
+      out.add(head + c + tail);
+    }
+  }
+  out.delete(word);
+  return out;
+}
+
+/** What an article says it is about, as search terms (see `hasEvidence`). */
+interface ArticleCues {
+  /** Terms of its one-word tags and synonyms (its title's, when it has none). */
+  subjects: Set<string>;
+  /** Its multi-word tags and synonyms, each as the terms it is searched by. */
+  phrases: string[][];
+}
+
+function cuesOf(article: TArticle): ArticleCues {
+  const subjects = new Set<string>();
+  const phrases: string[][] = [];
+  for (const phrase of [...article.tags, ...article.synonyms]) {
+    const words = tokenize(phrase)
+      .map((token) => processSearchTerm(token) ?? [])
+      .filter((terms) => terms.length > 0);
+    if (words.length === 1) for (const t of words[0] ?? []) subjects.add(t);
+    else if (words.length > 1) phrases.push(words.flat());
+  }
+  if (subjects.size === 0) for (const t of analyzeForSearch(article.title)) subjects.add(t);
+  return { subjects, phrases };
+}
+
 /** Builds a search index over any set of articles (shipped or admin-edited). */
 export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIndex {
   // Document frequency of every indexed term, kept in step with add/remove, so a query can tell
   // known words from typos and common words from telling ones.
   const docFreq = new Map<string, number>();
   let collecting: Set<string> | undefined;
+  // Document frequency of every word as typed (before stop words, synonyms and stemming), for
+  // spelling correction: a query word is corrected to a word the articles use.
+  const wordFreq = new Map<string, number>();
+  let collectingWords: Set<string> | undefined;
   const mini = new MiniSearch<IndexedDoc>({
     idField: 'slug',
     fields: allFields,
@@ -113,17 +177,19 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
       const terms = processSearchTerm(token);
       // MiniSearch runs this synchronously for each token of a document while it is added.
       if (collecting && terms) for (const t of terms) collecting.add(t);
+      collectingWords?.add(token);
       return terms;
     },
     searchOptions,
   });
   const bySlug = new Map<string, TArticle>();
+  const cuesBySlug = new Map<string, ArticleCues>();
 
-  function count(terms: Iterable<string>, delta: 1 | -1): void {
+  function count(terms: Iterable<string>, delta: 1 | -1, freq = docFreq): void {
     for (const t of terms) {
-      const n = (docFreq.get(t) ?? 0) + delta;
-      if (n > 0) docFreq.set(t, n);
-      else docFreq.delete(t);
+      const n = (freq.get(t) ?? 0) + delta;
+      if (n > 0) freq.set(t, n);
+      else freq.delete(t);
     }
   }
 
@@ -131,13 +197,17 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     const article = ZArticle.parse(input);
     if (bySlug.has(article.slug)) throw new Error(`an article with slug "${article.slug}" is already indexed`);
     collecting = new Set();
+    collectingWords = new Set();
     try {
       mini.add(toDoc(article));
       count(collecting, 1);
+      count(collectingWords, 1, wordFreq);
     } finally {
       collecting = undefined;
+      collectingWords = undefined;
     }
     bySlug.set(article.slug, article);
+    cuesBySlug.set(article.slug, cuesOf(article));
   }
 
   function remove(slug: string): boolean {
@@ -146,8 +216,11 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     mini.discard(slug);
     // The same analysis MiniSearch ran field by field when the article was added.
     const doc = toDoc(article);
-    count(new Set([doc.title, doc.tags, doc.synonyms, doc.body].flatMap(analyzeForSearch)), -1);
+    const fields = [doc.title, doc.tags, doc.synonyms, doc.body];
+    count(new Set(fields.flatMap(analyzeForSearch)), -1);
+    count(new Set(fields.flatMap(tokenize)), -1, wordFreq);
     bySlug.delete(slug);
+    cuesBySlug.delete(slug);
     return true;
   }
 
@@ -187,7 +260,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
         {
           queries: [join((p) => everywhere.has(p))],
           fuzzy: (term) => (unknown(term) && term.length >= 5 ? 0.2 : false),
-          prefix: (term) => term === lastTerm && unknown(term),
+          prefix: (term) => term === lastTerm && term.length >= 3 && unknown(term),
         },
         ...(shortOnly ? [{ queries: [shortOnly], fields: shortFields }] : []),
       ],
@@ -195,33 +268,101 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
   }
 
   /**
-   * Whether a hit rests on more than everyday words. It must match a telling query word in its
-   * title, tags or synonyms, where articles name what they are about: a word found only in an
-   * article's prose ("paid", "per", "review") answers small talk as well. Generic words (see
-   * text.ts) never tell; off-topic ones (pay, lunch, birthday, funny…) only in a title (a desk's
-   * own "Kitchen fridge" article). A message with an off-topic word needs two telling words of its
-   * own, typed as such (not typo-corrected), matched: "on holiday and the vpn drops" is answered;
-   * "when do expenses get paid" and "my printer at home makes great coffee jokes" are not.
+   * Whether a hit rests on more than everyday words. It must match a telling query word where the
+   * article names what it is about: a one-word tag or synonym ("ethernet", "vpn"), a whole
+   * multi-word tag or synonym ("black and white"), or two telling words of its title, tags or
+   * synonyms. One word of a longer phrase is not enough: "white" in "Teams shows a white screen" or
+   * "life" in "battery life" answers small talk as well. A word found only in prose ("paid",
+   * "per", "review") never counts. Generic words (see text.ts) never tell; off-topic ones (pay,
+   * lunch, birthday, funny…) only in a title (a desk's own "Kitchen fridge" article); weak ones
+   * (restart, update, offline…) name something every device does, so they tell only beside a
+   * stronger word ("my brain needs a reboot" gets nothing).
+   *
+   * A message with off-topic words needs more telling words of its own, typed as such (not
+   * typo-corrected), matched: one more than the off-topic words, a weak word counting half. "On
+   * holiday and the vpn drops" is answered; "when do expenses get paid", "my printer at home makes
+   * great coffee jokes" and "the ethernet of my soul is disconnected" are not.
    */
-  function hasEvidence(hit: { match: Record<string, string[]> }, queryTerms: Set<string>, offTopic: number): boolean {
+  function hasEvidence(
+    hit: { id: unknown; match: Record<string, string[]> },
+    queryTerms: Set<string>,
+    offTopic: number,
+  ): boolean {
+    const cues = cuesBySlug.get(hit.id as string);
+    if (!cues) return false;
     const telling = Object.entries(hit.match).filter(
       ([term, fields]) => !genericSearchTerms.has(term) && (!offTopicTerms.has(term) || fields.includes('title')),
     );
-    if (!telling.some(([, fields]) => fields.some((f) => f !== 'body'))) return false;
+    const named = telling.filter(([, fields]) => fields.some((f) => f !== 'body'));
+    const strong = named.filter(([term]) => !weakSearchTerms.has(term));
+    if (strong.length === 0 && named.length < 2) return false;
+    const matched = new Set(Object.keys(hit.match));
+    const tellingTerms = new Set(named.map(([term]) => term));
+    const names =
+      strong.some(([term]) => cues.subjects.has(term)) ||
+      named.length >= 2 ||
+      cues.phrases.some((phrase) => phrase.every((t) => matched.has(t)) && phrase.some((t) => tellingTerms.has(t)));
+    if (!names) return false;
     if (offTopic === 0) return true;
-    return telling.filter(([term]) => queryTerms.has(term)).length >= Math.min(offTopic, 3) + 1;
+    const own = telling
+      .filter(([term]) => queryTerms.has(term))
+      .reduce((sum, [term]) => sum + (weakSearchTerms.has(term) ? 0.5 : 1), 0);
+    return own >= Math.min(offTopic, 3) + 1;
+  }
+
+  /** Whether the index knows a word: articles use it, or its stem, or the terms it maps to. */
+  function knows(word: string): boolean {
+    if (wordFreq.has(word)) return true;
+    const terms = processSearchTerm(word);
+    return terms !== null && terms.length > 0 && terms.every((t) => docFreq.has(t));
+  }
+
+  /** How many articles use a word as written, or the terms a synonym-map word stands for (0: none). */
+  function wordWeight(word: string): number {
+    const direct = wordFreq.get(word);
+    if (direct !== undefined) return direct;
+    if (!synonymWords.has(word)) return 0;
+    return Math.min(...(processSearchTerm(word) ?? []).map((t) => docFreq.get(t) ?? 0));
+  }
+
+  /**
+   * Corrects words no article knows to the known word one edit away ("offce", "dowload",
+   * "calenders", "wirless"), the most used one when there are several, before the query is
+   * analysed: phrase rewrites ("out of office") and the synonym map then apply to what was meant,
+   * which typo tolerance inside the index cannot do. Words under five letters are left alone
+   * (one letter makes another word), and so are English words, stop words and off-topic words.
+   */
+  function correctSpelling(query: string): string {
+    let corrected = query;
+    for (const word of new Set(tokenize(query))) {
+      if (word.length < 5 || /\d/.test(word) || offTopicWords.has(word)) continue;
+      if (processSearchTerm(word) === null || knows(word) || isEnglishWord(word)) continue;
+      let best: string | undefined;
+      let bestWeight = 0;
+      for (const candidate of oneEditAway(word)) {
+        const weight = wordWeight(candidate);
+        if (weight > bestWeight || (weight === bestWeight && weight > 0 && best !== undefined && candidate < best)) {
+          best = candidate;
+          bestWeight = weight;
+        }
+      }
+      if (best) corrected = corrected.replace(new RegExp(`\\b${word}\\b`, 'gi'), best);
+    }
+    return corrected;
   }
 
   function search(query: string, options: TSearchOptions = {}): TSearchHit[] {
     const limit = options.limit ?? 3;
-    const queryTerms = analyzeForSearch(query);
-    if (queryTerms.length === 0 || limit <= 0) return [];
+    const typedTerms = analyzeForSearch(query);
+    if (typedTerms.length === 0 || limit <= 0) return [];
     const offTopic = new Set(tokenize(query).filter((t) => offTopicWords.has(t))).size;
-    const results = mini.search(buildQuery(tokenize(query)));
+    const meant = correctSpelling(withoutWhatWorks(query));
+    const queryTerms = meant === query ? typedTerms : analyzeForSearch(meant);
+    const results = mini.search(buildQuery(tokenize(meant)));
     const minScore = minScoreFor(queryTerms.length, bySlug.size);
     // The best hit that rests on more than everyday words sets the bar; hits above it without such
     // words still show (a neighbour of the answer), those after it are not needed to answer.
-    const typed = new Set(queryTerms);
+    const typed = new Set(typedTerms);
     const top = results.slice(0, 3).find((r) => r.score >= minScore && hasEvidence(r, typed, offTopic));
     if (!top) return [];
     const floor = Math.max(minScore, top.score * relativeCutoff);

@@ -215,6 +215,22 @@ const synonymEntries: [string[], string[]][] = [
     ],
     ['__self__', 'app'],
   ],
+  // Symptoms and names from everyday IT that articles word differently.
+  [['wet', 'soaked', 'drenched', 'spilt'], ['spill']],
+  [['eduroam'], ['eduroam', 'wifi']],
+  [
+    ['speedtest', 'speedtests'],
+    ['speed', 'test'],
+  ],
+  [['mbps', 'mbit', 'kbps', 'mb/s'], ['speed']],
+  [
+    ['ads', 'adverts', 'advert', 'advertising'],
+    ['__self__', 'popups'],
+  ],
+  [
+    ['vanished', 'vanish', 'disappeared', 'disappear', 'disappears', 'disappearing'],
+    ['__self__', 'deleted'],
+  ],
   // The commonest IT words in German, Spanish, Portuguese, French, Italian and Dutch (accents are
   // folded first), so a message typed in one of them still finds the English article.
   [['passwort', 'kennwort', 'contrasena', 'senha', 'wachtwoord', 'haslo'], ['password']],
@@ -237,8 +253,12 @@ const synonymEntries: [string[], string[]][] = [
   [['installieren', 'instalar', 'installer', 'installare', 'installeren'], ['install']],
   [['anmelden', 'anmeldung', 'einloggen', 'connecter', 'accedere', 'inloggen'], ['signin']],
   [['tastatur', 'teclado', 'clavier', 'tastiera', 'toetsenbord'], ['keyboard']],
+  [['ufficio', 'oficina', 'bureau', 'buro', 'escritorio', 'kantoor'], ['office']],
+  [['funziona', 'funciona', 'fonctionne', 'marche', 'funktioniert', 'werkt'], ['work']],
 ];
 const synonyms = new Map<string, string[]>();
+/** Every word the synonym map knows (spelling correction may correct a typo to one of them). */
+export const synonymWords: ReadonlySet<string> = new Set(synonymEntries.flatMap(([words]) => words));
 // '__self__' keeps the word itself beside the broader term it maps to.
 for (const [words, replacement] of synonymEntries)
   for (const w of words)
@@ -269,14 +289,21 @@ const searchStopWords = new Set(
   january february march april june july august september october november december
   lol haha hahaha omg btw fyi yay congrats congratulations birthday bday lunch dinner breakfast pizza cake
   drinks party weather sunny recipe joke jokes payday payslip payslips salary salaries wage wages pension
-  pensions bonus vacation vacations annual allowance entitlement`
+  pensions bonus vacation vacations annual allowance entitlement
+  la ne pas il lo gli della delle dei degli con non che una uno mio mia oggi anche sono
+  el las del por para que esta este hoy tambien muy pero
+  les une est avec pour mes dans aujourdhui aussi
+  der und ist nicht ein eine mein meine heute auch bei
+  nao uma meu minha tambem
+  het een niet mijn vandaag ook`
     .split(/\s+/)
     .filter(Boolean),
 );
 
 /**
  * Words that mark a message as being about something other than IT: pay and leave (HR), food,
- * celebrations, sales chatter, thanks. A message with one of them needs two IT words matched
+ * celebrations, sales chatter, thanks; and the things IT words are said of in jest (a brain that
+ * needs a reboot, a coffee machine that is offline, the ethernet of one's soul). A message with one of them needs two IT words matched
  * before it gets an article ("when do we get paid this month" brushes the licence article's
  * "paid software"; "my expenses app crashes" is still answered).
  */
@@ -291,7 +318,10 @@ export const offTopicWords: ReadonlySet<string> = new Set(
   budgets receipts football rugby cricket tennis golf netflix christmas xmas easter dinner breakfast
   sandwich biscuits snacks farewell wedding engaged retirement dog cat pet kids nursery traffic snow
   son daughter husband wife mum dad funny story cute lovely awesome amazing weekend plans mate intern
-  interns`
+  interns
+  soul souls brain brains heart hearts mind minds mood feelings emotions sleepy tired hungover hangover
+  motivation relationship boyfriend girlfriend marriage kettle toaster oven fridge
+  vending shirt trousers laundry stain poem song lyrics movie film sitcom novel horoscope`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -334,6 +364,8 @@ export function normalize(text: string): string {
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/ß/g, 'ss')
+    // French and Italian elide an article into the next word ("l'ordinateur", "dell'ufficio").
+    .replace(/\b(?:l|d|dell|nell|all|dall|sull|qu)['’](?=[a-z]{3})/g, ' ')
     .replace(/['’`]/g, '');
   for (const [pattern, replacement] of phraseRewrites) out = out.replace(pattern, replacement);
   return out;
@@ -386,3 +418,18 @@ export function analyzeForSearch(text: string): string[] {
 export function analyzeForClassifier(text: string): string[] {
   return tokenize(text).flatMap((t) => processClassifierTerm(t) ?? []);
 }
+
+/**
+ * What any device or app does or suffers ("restart", "update", "offline", "crash"): IT words, but
+ * said of brains, coffee machines and moods too. They tell which article fits only beside a word
+ * that names the thing (see search.ts).
+ */
+export const weakSearchTerms: ReadonlySet<string> = new Set(
+  `restart reboot update updates upgrade install installed connect connected connection disconnect
+  disconnected offline online crash crashes crashing reset sync setup broken stuck fail failed failing
+  error errors down work working run running open opening close load loading start starting stop
+  stopped`
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap((w) => processSearchTerm(w) ?? []),
+);
