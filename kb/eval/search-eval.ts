@@ -11,6 +11,7 @@
  *   set may be used for tuning; the test set only for measuring. After four measurements that test
  *   set counts as spent (used for tuning since); blind2 took its place. blind2's test half is spent
  *   too (opened for tuning in issue #21 item 2): a third blind set takes its place.
+ * - `blind3/`: a third blind set, test only, measured and never tuned against (README there).
  * - `blind2/`: a second blind set (README there), with nonsense in files of its own
  *   (`nonsense-dev.jsonl`, `nonsense-test.jsonl`) and `covered: false` for questions no article
  *   answered when it was labelled. `relabel-dev.json` adds, for dev rows only, articles written
@@ -176,6 +177,16 @@ const sets: { name: string; m: Measure; listMisses: boolean }[] = [
           name: 'blind2 test (spent)',
           m: measure(index, blindSet(['./blind2/search-test.jsonl', './blind2/nonsense-test.jsonl'])),
           listMisses: process.argv.includes('--list-spent'),
+        },
+      ]
+    : []),
+  ...(withTest
+    ? [
+        {
+          // Never tuned against (blind3/README.md): its misses are not listed.
+          name: 'blind3 test',
+          m: measure(index, blindSet(['./blind3/search-test.jsonl', './blind3/nonsense-test.jsonl'])),
+          listMisses: false,
         },
       ]
     : []),
