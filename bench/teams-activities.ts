@@ -6,12 +6,13 @@
  * the card is replaced). Without MICROSOFT_APP_ID the endpoint serves the Emulator on this machine
  * and sends to a loopback serviceUrl only: a local stand-in for the Bot Connector answers the
  * bot's sends, updates and roster lookups, and records which activity each reply was for.
- * The turn runs before the HTTP answer, so each time below includes the bot's replies.
+ * An activity is recorded (the inbox) and acted on by a job after the HTTP answer: each time below
+ * runs until the bot's reply has reached the Bot Connector.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BenchCheckFailed, pct, timedPool, type BenchResult } from './measure.js';
+import { BenchCheckFailed, pct, sleep, timedPool, type BenchResult } from './measure.js';
 
 const NAME = 'Teams activities';
 const tenantId = '5b1d3f0e-8c1a-4f55-9a6e-2f3c4d5e6f70';
@@ -180,8 +181,14 @@ export async function benchTeams(options: { url: string; users?: number }): Prom
       body: JSON.stringify(activity),
     });
     const text = await res.text();
-    if (res.status < 200 || res.status >= 300)
+    if (res.status < 200 || res.status >= 300) {
       failures.push(`${kind} ${activity.id}: HTTP ${res.status} ${text.slice(0, 200)}`);
+      return;
+    }
+    // The bot answers after it has recorded the activity (the inbox, then a job): the time that
+    // counts is until its reply reaches the Bot Connector, and the next step needs that reply.
+    const deadline = Date.now() + 30_000;
+    while (!connector.byActivity.get(activity.id)?.length && Date.now() < deadline) await sleep(2);
   };
   const message = (u: TeamsUser, i: number) =>
     post(
