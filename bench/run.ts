@@ -166,6 +166,14 @@ const benchmarks: { name: string; run: (ctx: BenchContext) => Promise<Result> }[
         path: '/api/tickets?q=outlook%20syncing&limit=25',
       }),
   },
+  // The console's SLA queues (#19: indexed, a page stops after 25 whatever the desk's size).
+  ...(['at_risk', 'breached'] as const).map((sla) => ({
+    name: `${sla} queue`,
+    run: (ctx: BenchContext) =>
+      http(`GET /api/tickets?status=new,open,pending,on_hold&sla=${sla} (console queue)`, ctx, {
+        path: `/api/tickets?status=new,open,pending,on_hold&sla=${sla}&limit=25`,
+      }),
+  })),
   // Creates are timed after the reads (bench/create.ts): they leave delivery jobs behind.
 ];
 
