@@ -9,9 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import pgModule from 'pg';
 import { benchInboundEmail, SENDER_DOMAIN } from './email-inbound.js';
-import { startBenchServer } from './server.js';
+import { login, startBenchServer } from './server.js';
 import { sleep, type BenchResult } from './measure.js';
-import { BENCH_PASSWORD } from './seed.js';
 import { benchSseFanOut } from './sse-fanout.js';
 import { benchTeams } from './teams-activities.js';
 
@@ -52,19 +51,6 @@ export async function copyDatabase(url: string, name: string): Promise<string> {
   const copy = new URL(url);
   copy.pathname = `/${name}`;
   return copy.toString();
-}
-
-async function login(url: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
-  });
-  if (!res.ok) throw new Error(`login of ${email} failed: ${res.status}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
 }
 
 /**

@@ -8,59 +8,18 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort, repoRoot, waitForHealthy } from '../test/process.js';
-import { BENCH_PASSWORD } from './seed.js';
-import { sleep, type BenchResult } from './measure.js';
-import { profileStatements } from './server.js';
+import { load, sleep, type BenchResult } from './measure.js';
+import { login, profileStatements } from './server.js';
 
 const durationSec = Number(process.env.BENCH_SECONDS ?? 10);
 /** The drain goal (#19): everything the creates caused is done this long after the run. */
 export const DRAIN_LIMIT_SEC = 5;
 
-export async function login(url: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
-  });
-  if (!res.ok) throw new Error(`login as ${email} failed: ${res.status}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-}
-
-/** POST a JSON body for `durationSec` (after a 2 s warm-up) on `connections`; every answer must be a 2xx. */
-export async function postLoad(
-  name: string,
-  request: { url: string; cookie?: string; body: string; connections: number; seconds?: number },
-): Promise<BenchResult> {
-  const run = (duration: number) =>
-    autocannon({
-      url: request.url,
-      method: 'POST',
-      connections: request.connections,
-      duration,
-      headers: {
-        ...(request.cookie ? { cookie: request.cookie } : {}),
-        origin: new URL(request.url).origin,
-        'content-type': 'application/json',
-      },
-      body: request.body,
-    });
-  await run(2); // warm-up
-  const r = await run(request.seconds ?? durationSec);
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-  return {
-    name,
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    throughput: Math.round(r.requests.average),
-    unit: 'req/s',
-  };
-}
+/** POST a JSON body for `durationSec` on `connections` (bench/measure.ts `load`). */
+const postLoad = (name: string, request: { url: string; cookie?: string; body: string; connections: number }) =>
+  load(name, { ...request, method: 'POST', seconds: durationSec });
 
 /** Work the creates left behind: outbox rows not yet relayed and jobs not yet run (recurring ones aside). */
 async function backlog(db: pg.Client): Promise<number> {

@@ -4,6 +4,8 @@
  * only counts status codes would not do.
  */
 
+import autocannon from 'autocannon';
+
 /** One row of the results table, as bench/run.ts prints and stores it. */
 export interface BenchResult {
   name: string;
@@ -54,4 +56,44 @@ export class BenchCheckFailed extends Error {
     );
     this.name = 'BenchCheckFailed';
   }
+}
+
+/**
+ * A closed-loop HTTP load with autocannon: `seconds` (after a 2 s warm-up) on `connections`, every
+ * answer a 2xx or the run fails; the row of its p50, p99 and requests per second.
+ */
+export async function load(
+  name: string,
+  request: {
+    url: string;
+    method?: 'GET' | 'POST';
+    cookie?: string;
+    body?: string;
+    connections: number;
+    seconds: number;
+  },
+): Promise<BenchResult> {
+  const run = (duration: number) =>
+    autocannon({
+      url: request.url,
+      method: request.method ?? 'GET',
+      connections: request.connections,
+      duration,
+      headers: {
+        ...(request.cookie ? { cookie: request.cookie } : {}),
+        origin: new URL(request.url).origin,
+        'content-type': 'application/json',
+      },
+      ...(request.body ? { body: request.body } : {}),
+    });
+  await run(2); // warm-up
+  const r = await run(request.seconds);
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+  return {
+    name,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    throughput: Math.round(r.requests.average),
+    unit: 'req/s',
+  };
 }

@@ -15,8 +15,7 @@ import autocannon from 'autocannon';
 import pgModule from 'pg';
 import { startPgBouncer } from '../api/src/test/pgbouncer.js';
 import type { BenchResult } from './measure.js';
-import { BENCH_PASSWORD } from './seed.js';
-import { startBenchServer, type BenchServer } from './server.js';
+import { login, startBenchServer, type BenchServer } from './server.js';
 
 /** Server connections PgBouncer may open to the primary. */
 export const POOL_SIZE = 10;
@@ -37,19 +36,6 @@ interface Measured {
   p99Ms: number;
   cpuMsPerRequest: { api: number; pgbouncer: number; postgres: number };
   primary: { pooled: number; direct: number };
-}
-
-async function login(url: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
-  });
-  if (!res.ok) throw new Error(`login failed: ${res.status}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
 }
 
 /** utime + stime of a process, in clock ticks (0 once it is gone). */

@@ -10,18 +10,25 @@ import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import autocannon from 'autocannon';
 import pgModule from 'pg';
 import { runMigrations, silentLogger } from '@deskmate/api';
 import { repoRoot } from '../test/process.js';
-import { BENCH_PASSWORD, seedScale } from './seed.js';
+import { seedScale } from './seed.js';
 import { benchSlaSweep, median } from './sla-sweep.js';
 import { benchClassifier, benchKbSearch } from '@deskmate/kb';
 import { channelBenchmarks, channelResults, copyDatabase, isChannelBenchmark } from './channels.js';
 import { benchPasswordReset } from './password-reset.js';
 import { benchPooler } from './pooler.js';
-import { profileStatements, resetStatements, startBenchServer, topStatements, withBenchDatabase } from './server.js';
+import {
+  login,
+  profileStatements,
+  resetStatements,
+  startBenchServer,
+  topStatements,
+  withBenchDatabase,
+} from './server.js';
 import { createResults } from './create.js';
+import { load } from './measure.js';
 
 interface Result {
   name: string;
@@ -63,29 +70,14 @@ async function http(
   ctx: BenchContext,
   request: { path: string; method?: 'GET' | 'POST'; body?: string; connections?: number },
 ): Promise<Result> {
-  const run = (duration: number) =>
-    autocannon({
-      url: `${ctx.url}${request.path}`,
-      method: request.method ?? 'GET',
-      connections: request.connections ?? 10,
-      duration,
-      headers: {
-        cookie: ctx.agentCookie,
-        origin: ctx.url,
-        'content-type': 'application/json',
-      },
-      ...(request.body ? { body: request.body } : {}),
-    });
-  await run(2); // warm-up
-  const r = await run(durationSec);
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-  return {
-    name,
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    throughput: Math.round(r.requests.average),
-    unit: 'req/s',
-  };
+  return load(name, {
+    url: `${ctx.url}${request.path}`,
+    ...(request.method ? { method: request.method } : {}),
+    cookie: ctx.agentCookie,
+    ...(request.body ? { body: request.body } : {}),
+    connections: request.connections ?? 10,
+    seconds: durationSec,
+  });
 }
 
 /**
@@ -177,22 +169,21 @@ const benchmarks: { name: string; run: (ctx: BenchContext) => Promise<Result> }[
   // Creates are timed after the reads (bench/create.ts): they leave delivery jobs behind.
 ];
 
+/** The results as the table every part of the benchmark prints. */
+function printTable(results: readonly Result[]): void {
+  console.table(
+    results.map((r) => ({
+      benchmark: r.name,
+      'p50 ms': r.p50Ms,
+      'p99 ms': r.p99Ms,
+      throughput: `${r.throughput} ${r.unit}`,
+    })),
+  );
+}
+
 async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-}
-
-async function login(url: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
-  });
-  if (!res.ok) throw new Error(`login failed: ${res.status}`);
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
 }
 
 /** The SLA sweep, timed in-process on the seeded database (run with no Deskmate process sweeping it). */
@@ -502,14 +493,7 @@ async function createOnly(): Promise<void> {
   console.log(
     `\nCreate — ${machine()}; ${tickets.toLocaleString('en')} tickets seeded; ${durationSec} s per row after a 2 s warm-up\n`,
   );
-  console.table(
-    results.map((r) => ({
-      benchmark: r.name,
-      'p50 ms': r.p50Ms,
-      'p99 ms': r.p99Ms,
-      throughput: `${r.throughput} ${r.unit}`,
-    })),
-  );
+  printTable(results);
   console.log(`Peak RSS of the Deskmate process: ${rss} MB`);
   if (problems.length) {
     console.log(`Goals not met:\n  ${problems.join('\n  ')}`);
@@ -525,14 +509,7 @@ async function poolerOnly(): Promise<void> {
     async (url) => ({ agentEmail } = await seedScale(url)),
   );
   console.log(`\nScale-out behind PgBouncer — ${machine()}; ${durationSec} s per run after a 2 s warm-up\n`);
-  console.table(
-    results.map((r) => ({
-      benchmark: r.name,
-      'p50 ms': r.p50Ms,
-      'p99 ms': r.p99Ms,
-      throughput: `${r.throughput} ${r.unit}`,
-    })),
-  );
+  printTable(results);
 }
 
 const machine = () =>
@@ -578,14 +555,7 @@ async function benchAll(databaseUrl: string, agentEmail: string, postgresPid: nu
     console.log(
       `\nDeskmate benchmarks — ${machine()}; HTTP rows: ${durationSec} s after a 2 s warm-up, 10 connections (closed loop) unless the row says otherwise; the other rows print their method above\n`,
     );
-    console.table(
-      results.map((r) => ({
-        benchmark: r.name,
-        'p50 ms': r.p50Ms,
-        'p99 ms': r.p99Ms,
-        throughput: `${r.throughput} ${r.unit}`,
-      })),
-    );
+    printTable(results);
     console.log(`Peak RSS of the Deskmate process: ${rss} MB (limit 250 MB)`);
     await mkdir(join(repoRoot, 'bench', 'results'), { recursive: true });
     const file = join(repoRoot, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

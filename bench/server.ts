@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runMigrations, silentLogger, startEmbeddedPostgres } from '@deskmate/api';
 import pgModule from 'pg';
 import { freePort, repoRoot, waitForHealthy } from '../test/process.js';
+import { BENCH_PASSWORD } from './seed.js';
 
 export interface BenchServer {
   url: string;
@@ -112,4 +113,18 @@ export async function withBenchDatabase<T>(
     await pg.stop();
     await rm(base, { recursive: true, force: true });
   }
+}
+
+/** Sign in as a seeded user (password BENCH_PASSWORD); the session cookie to send. */
+export async function login(url: string, email: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`login as ${email} failed: ${res.status}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }

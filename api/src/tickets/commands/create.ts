@@ -108,7 +108,6 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
   const assigneeId = group?.roundRobin ? await pickRoundRobinAssignee(services.db, group.id) : null;
   return services.db.transaction(async (tx) => {
     const now = services.clock.now();
-
     const [ticket] = await tx
       .insert(tickets)
       .values({
