@@ -12,6 +12,8 @@
  *   set counts as spent (used for tuning since); blind2 took its place. blind2's test half is spent
  *   too (opened for tuning in issue #21 item 2): a third blind set takes its place.
  * - `blind3/`: a third blind set, test only, measured and never tuned against (README there).
+ * - `blind4/`: nonsense only (small talk, gibberish, IT words in jest, other departments' matters),
+ *   a dev half to tune on and a test half measured once (README there).
  * - `blind2/`: a second blind set (README there), with nonsense in files of its own
  *   (`nonsense-dev.jsonl`, `nonsense-test.jsonl`) and `covered: false` for questions no article
  *   answered when it was labelled. `relabel-dev.json` adds, for dev rows only, articles written
@@ -186,6 +188,17 @@ const sets: { name: string; m: Measure; listMisses: boolean }[] = [
           // Never tuned against (blind3/README.md): its misses are not listed.
           name: 'blind3 test',
           m: measure(index, blindSet(['./blind3/search-test.jsonl', './blind3/nonsense-test.jsonl'])),
+          listMisses: false,
+        },
+      ]
+    : []),
+  { name: 'blind4 nonsense dev', m: measure(index, blindSet(['./blind4/nonsense-dev.jsonl'])), listMisses: true },
+  ...(withTest
+    ? [
+        {
+          // Never tuned against (blind4/README.md): what it shows for nonsense is not listed.
+          name: 'blind4 nonsense test',
+          m: measure(index, blindSet(['./blind4/nonsense-test.jsonl'])),
           listMisses: false,
         },
       ]

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 /**
  * English words (about 275,000, from the an-array-of-english-words package), so that spelling
@@ -36,4 +37,28 @@ export function isEnglishWord(word: string): boolean {
     else hi = mid - 1;
   }
   return false;
+}
+
+/**
+ * Words whose every sense is food, an animal, a plant, the body or a feeling (kb/data/everyday-words.txt,
+ * from WordNet by kb/scripts/everyday-words.ts): "croissant", "flamingo", "physio" never name
+ * anything IT. Read on first use (6,700 words).
+ */
+let everyday: ReadonlySet<string> | undefined;
+
+/** Whether a lower-case word, or its singular, is an everyday word (see above). */
+export function isEverydayWord(word: string): boolean {
+  everyday ??= new Set(
+    readFileSync(fileURLToPath(new URL('../data/everyday-words.txt', import.meta.url)), 'utf8')
+      .split('\n')
+      .filter(Boolean),
+  );
+  const singulars = word.endsWith('ies')
+    ? [`${word.slice(0, -3)}y`]
+    : word.endsWith('es')
+      ? [word.slice(0, -2), word.slice(0, -1)]
+      : word.endsWith('s')
+        ? [word.slice(0, -1)]
+        : [];
+  return [word, ...singulars].some((w) => everyday?.has(w));
 }

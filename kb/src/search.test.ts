@@ -154,6 +154,22 @@ describe('search over the shipped articles', () => {
     expect(index.search(chatter)).toEqual([]);
   });
 
+  it.each([
+    'the new intern is really nice',
+    'need backup in the staffroom, everyone wants the last croissant',
+    'the giraffe screen saver is cute',
+    'my tummy is making more noise than the server room',
+  ])('shows nothing when everyday words (food, animals, the body) surround an IT word: "%s"', (chatter) => {
+    expect(index.search(chatter)).toEqual([]);
+  });
+
+  it('answers when the article itself names the off-topic word', () => {
+    expect(top('turn on automatic replies while im on holiday')).toBe('out-of-office');
+    expect(['onboarding-new-starter', 'contractor-account']).toContain(
+      top('intern starting in 2 weeks, what equipment can they have'),
+    );
+  });
+
   it('answers when a weak IT word stands beside the thing it is about', () => {
     expect(top('printer offline')).toBe('print-queue-stuck');
     expect(top('cant connect to the wifi in the coffee shop')).toBe('wifi-connect');
@@ -218,6 +234,20 @@ describe('a search index that changes', () => {
     expect(idx.has('kitchen-fridge')).toBe(false);
     expect(idx.search('fridge too warm')).toEqual([]);
     expect(idx.size).toBe(articles.length);
+  });
+
+  it('never takes a word an article names for an everyday one', () => {
+    const lost = article('lost-badge', 'Lost badge', 'Report a lost badge and collect a new one at reception.');
+    const idx = createSearchIndex([lost]);
+    expect(idx.search('badge')[0]?.slug).toBe('lost-badge');
+    // A banana is food: beside one IT word it is small talk, while two IT words still answer…
+    expect(idx.search('banana badge')).toEqual([]);
+    expect(idx.search('lost banana badge')[0]?.slug).toBe('lost-badge');
+    // …until the desk writes an article that names it.
+    idx.add(article('banana-badge', 'Banana badge for visitors', 'Visitors wear the yellow banana badge.'));
+    expect(idx.search('banana badge')[0]?.slug).toBe('banana-badge');
+    idx.remove('banana-badge');
+    expect(idx.search('banana badge')).toEqual([]);
   });
 
   it('replace adds an article whose slug is new', () => {

@@ -11,7 +11,7 @@ import {
   weakSearchTerms,
 } from './text.js';
 import { bestSnippet } from './snippet.js';
-import { isEnglishWord } from './english.js';
+import { isEnglishWord, isEverydayWord } from './english.js';
 
 export interface TSearchHit {
   slug: string;
@@ -184,6 +184,11 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
   });
   const bySlug = new Map<string, TArticle>();
   const cuesBySlug = new Map<string, ArticleCues>();
+  // How many articles name each word in their title, tags or synonyms: a word the desk names is
+  // never taken for an everyday one (an "Apple ID" article, a "Mouse" one).
+  const namedWordFreq = new Map<string, number>();
+  const namedWords = (article: TArticle) =>
+    new Set([article.title, ...article.tags, ...article.synonyms].flatMap(tokenize));
 
   function count(terms: Iterable<string>, delta: 1 | -1, freq = docFreq): void {
     for (const t of terms) {
@@ -208,6 +213,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     }
     bySlug.set(article.slug, article);
     cuesBySlug.set(article.slug, cuesOf(article));
+    count(namedWords(article), 1, namedWordFreq);
   }
 
   function remove(slug: string): boolean {
@@ -219,6 +225,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     const fields = [doc.title, doc.tags, doc.synonyms, doc.body];
     count(new Set(fields.flatMap(analyzeForSearch)), -1);
     count(new Set(fields.flatMap(tokenize)), -1, wordFreq);
+    count(namedWords(article), -1, namedWordFreq);
     bySlug.delete(slug);
     cuesBySlug.delete(slug);
     return true;
@@ -278,15 +285,16 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
    * (restart, update, offline…) name something every device does, so they tell only beside a
    * stronger word ("my brain needs a reboot" gets nothing).
    *
-   * A message with off-topic words needs more telling words of its own, typed as such (not
-   * typo-corrected), matched: one more than the off-topic words, a weak word counting half. "On
+   * A message with off-topic words (text.ts's list, and everyday words: english.ts) needs more
+   * telling words of its own, typed as such (not typo-corrected), matched: one more than the
+   * off-topic words the article does not name, a weak word counting half. "On
    * holiday and the vpn drops" is answered; "when do expenses get paid", "my printer at home makes
    * great coffee jokes" and "the ethernet of my soul is disconnected" are not.
    */
   function hasEvidence(
     hit: { id: unknown; match: Record<string, string[]> },
     queryTerms: Set<string>,
-    offTopic: number,
+    offTopicWords: readonly string[][],
   ): boolean {
     const cues = cuesBySlug.get(hit.id as string);
     if (!cues) return false;
@@ -303,11 +311,18 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
       named.length >= 2 ||
       cues.phrases.some((phrase) => phrase.every((t) => matched.has(t)) && phrase.some((t) => tellingTerms.has(t)));
     if (!names) return false;
-    if (offTopic === 0) return true;
+    if (offTopicWords.length === 0) return true;
+    // An off-topic word the article names in its title, tags or synonyms ("holiday" for automatic
+    // replies, "intern" for a new starter's account) is its subject, not a sign of small talk: it
+    // raises no bar, but proves nothing either — the rest of the message must.
+    const claimed = (terms: string[]) =>
+      terms.length > 0 && terms.every((t) => hit.match[t]?.some((f) => f !== 'body'));
+    const unclaimed = offTopicWords.filter((terms) => !claimed(terms)).length;
+    const offTopicQueryTerms = new Set(offTopicWords.flat());
     const own = telling
-      .filter(([term]) => queryTerms.has(term))
+      .filter(([term]) => queryTerms.has(term) && !offTopicQueryTerms.has(term))
       .reduce((sum, [term]) => sum + (weakSearchTerms.has(term) ? 0.5 : 1), 0);
-    return own >= Math.min(offTopic, 3) + 1;
+    return own >= Math.min(unclaimed, 3) + 1;
   }
 
   /** Whether the index knows a word: articles use it, or its stem, or the terms it maps to. */
@@ -351,11 +366,20 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     return corrected;
   }
 
+  /**
+   * Whether a word marks a message as being about something other than IT: the curated list
+   * (text.ts), or an everyday word (food, animals, the body, feelings: english.ts) that no article
+   * names.
+   */
+  function isOffTopic(word: string): boolean {
+    return offTopicWords.has(word) || (isEverydayWord(word) && !namedWordFreq.has(word));
+  }
+
   function search(query: string, options: TSearchOptions = {}): TSearchHit[] {
     const limit = options.limit ?? 3;
     const typedTerms = analyzeForSearch(query);
     if (typedTerms.length === 0 || limit <= 0) return [];
-    const offTopic = new Set(tokenize(query).filter((t) => offTopicWords.has(t))).size;
+    const offTopic = [...new Set(tokenize(query).filter(isOffTopic))].map((w) => processSearchTerm(w) ?? []);
     const meant = correctSpelling(withoutWhatWorks(query));
     const queryTerms = meant === query ? typedTerms : analyzeForSearch(meant);
     const results = mini.search(buildQuery(tokenize(meant)));

@@ -321,7 +321,9 @@ export const offTopicWords: ReadonlySet<string> = new Set(
   interns
   soul souls brain brains heart hearts mind minds mood feelings emotions sleepy tired hungover hangover
   motivation relationship boyfriend girlfriend marriage kettle toaster oven fridge
-  vending shirt trousers laundry stain poem song lyrics movie film sitcom novel horoscope`
+  vending shirt trousers laundry stain poem song lyrics movie film sitcom novel horoscope
+  chair chairs sofa sofas couch carpet carpets curtains radiator radiators sink sinks plumbing ceiling
+  furniture`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -341,7 +343,8 @@ export const genericSearchTerms: ReadonlySet<string> = new Set(
   better come coming came move moving moved bring love like look looks looking left right time times
   number numbers last next meet meeting meetings call calls send sent team book booking conference job
   launch train late early key keys table event trip bank holiday holidays parental maternity paternity
-  sick first set plan plans test tests testing red blue green yellow orange purple pink`
+  sick first set plan plans test tests testing red blue green yellow orange purple pink tip tips advice
+  idea ideas suggestion suggestions outside inside`
     .split(/\s+/)
     .filter(Boolean)
     .map((w) => PorterStemmer.stem(w)),

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { everydayWords, everydayWordsFile } from '../scripts/everyday-words.js';
+import { isEverydayWord } from './english.js';
+
+describe('everyday words (kb/data/everyday-words.txt, from WordNet)', () => {
+  const shipped = readFileSync(everydayWordsFile, 'utf8').split('\n').filter(Boolean);
+
+  it('is what the generator writes from WordNet today', () => {
+    expect(shipped).toEqual(everydayWords());
+  });
+
+  it('holds words whose every sense is food, an animal, a plant, the body or a feeling', () => {
+    for (const word of ['croissant', 'flamingo', 'lasagne', 'hedgehog', 'tummy', 'banana']) {
+      expect(shipped, word).toContain(word);
+    }
+  });
+
+  it('leaves out a word with one sense anywhere else: an IT sense, an object, an act', () => {
+    // mouse (a device), cookie (a browser's), spam (mail), virus and bug (software), python and
+    // java (the languages are capitalised in WordNet, but "python" is also a spirit), cloud,
+    // apple (a tree and a fruit, so it is in), chair (furniture), coffee (a colour too).
+    for (const word of ['mouse', 'cookie', 'spam', 'virus', 'bug', 'python', 'cloud', 'chair', 'coffee', 'kid']) {
+      expect(shipped, word).not.toContain(word);
+    }
+  });
+
+  it('reads plurals as their singular', () => {
+    expect(isEverydayWord('croissants')).toBe(true);
+    expect(isEverydayWord('blueberries')).toBe(true);
+    expect(isEverydayWord('tomatoes')).toBe(true);
+    expect(isEverydayWord('mice')).toBe(false);
+    expect(isEverydayWord('printers')).toBe(false);
+  });
+});
