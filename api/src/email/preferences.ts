@@ -20,11 +20,22 @@ export async function loadPreferences(db: DbOrTx, userId: string, fallbackZone: 
     .from(users)
     .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id))
     .where(eq(users.id, userId));
-  const pref = row?.pref;
+  return effectivePreferences(row?.pref ?? null, row?.userZone ?? null, fallbackZone);
+}
+
+/**
+ * Preferences from a person's row of notification_preferences (null: none) and their own zone:
+ * what `loadPreferences` reads, for a query that joins them to something else.
+ */
+export function effectivePreferences(
+  pref: typeof notificationPreferences.$inferSelect | null,
+  userZone: string | null,
+  fallbackZone: string,
+): Preferences {
   return {
     delivery: pref?.delivery ?? 'both',
     quietHours: pref?.quietStart && pref.quietEnd ? { start: pref.quietStart, end: pref.quietEnd } : null,
-    timeZone: pref?.timeZone ?? row?.userZone ?? fallbackZone,
+    timeZone: pref?.timeZone ?? userZone ?? fallbackZone,
   };
 }
 

@@ -351,6 +351,26 @@ describe('preferences and quiet hours', () => {
     await setPreferences(alice, { delivery: 'both' });
   });
 
+  it("tells the first-response due time in the requester's own time zone", async () => {
+    await setPreferences(bob, { timeZone: 'Asia/Tokyo' });
+    try {
+      const t = await fileTicket(app, bob, { title: 'Due in Tokyo', description: 'Which time is it due?' });
+      expect(t.sla.firstResponseDueAt).not.toBeNull();
+      await until(() => mailsTo(bob, t.key).length === 1);
+      const due = new Date(t.sla.firstResponseDueAt!);
+      const inTokyo = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Asia/Tokyo',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(due);
+      const text = mailsTo(bob, t.key)[0]!.parsed.text ?? '';
+      expect(text).toContain(`${inTokyo} GMT+9`);
+    } finally {
+      await setPreferences(bob, { timeZone: null });
+    }
+  });
+
   it('quiet hours defer the email to their end (an outbox row due then), and it is sent then', async () => {
     const t = await openTicket('Quiet hours');
     await until(() => mailsTo(alice, t.key).length === 1);

@@ -18,11 +18,11 @@ import { createDatabase, type Database, type DbOrTx } from '../db/client.js';
 import { mailMessages, notifications, users } from '../db/schema.js';
 import { writeOutbox } from '../delivery/outbox.js';
 import { attachments } from '../db/schema-attachments.js';
-import { emailMessageIds } from '../db/schema-email.js';
+import { emailMessageIds, notificationPreferences } from '../db/schema-email.js';
 import type { Services } from '../http/context.js';
 import { emailIdentity, replyAddress, replyKey, type EmailIdentity, type ReplyScope } from './addresses.js';
 import { emailPausedUntil } from './bounces.js';
-import { decideEmail, loadPreferences, type EmailDecision } from './preferences.js';
+import { decideEmail, effectivePreferences, type EmailDecision, type Preferences } from './preferences.js';
 import {
   reasonFor,
   renderDirect,
@@ -108,6 +108,8 @@ interface Recipient {
   active: boolean;
   emailPausedUntil: Date | null;
   emailBounceReason: string | null;
+  /** Read with the rest, once per send: the decision, the dates in the mail and the digest use them. */
+  preferences: Preferences;
 }
 
 interface Attached {
@@ -205,7 +207,9 @@ export class EmailSender implements TDeliverySender {
 
     const recipientId =
       kind === 'email.ticket_created' ? (facts.ticket?.requester.id ?? null) : (facts.recipient?.user.id ?? null);
-    const recipient = recipientId ? await loadRecipient(state.db, recipientId) : null;
+    const recipient = recipientId
+      ? await loadRecipient(state.db, recipientId, state.services.config.DIGEST_TIME_ZONE)
+      : null;
     if (!recipient?.active) return {};
     // A permanent bounce pauses mail to the address (EMAIL_BOUNCE_PAUSE): this one is skipped, with why.
     const paused = emailPausedUntil(recipient, state.services.clock.now());
@@ -241,8 +245,7 @@ export class EmailSender implements TDeliverySender {
     recipient: Recipient,
   ): Promise<EmailDecision> {
     const { config, clock } = state.services;
-    const pref = await loadPreferences(state.db, recipient.id, config.DIGEST_TIME_ZONE);
-    return decideEmail(pref, clock.now(), {
+    return decideEmail(recipient.preferences, clock.now(), {
       digestHour: config.DIGEST_HOUR,
       kind:
         kind === 'email.notification' ? 'notification' : kind === 'email.ticket_created' ? 'confirmation' : 'digest',
@@ -337,7 +340,7 @@ export class EmailSender implements TDeliverySender {
         ticket: view,
         description: ticket.description,
         firstResponseDue: ticket.sla.firstResponseDueAt
-          ? await this.localTime(state, recipient.id, new Date(ticket.sla.firstResponseDueAt))
+          ? formatDateTime(new Date(ticket.sla.firstResponseDueAt), recipient.preferences.timeZone)
           : null,
         reason,
       });
@@ -502,7 +505,7 @@ export class EmailSender implements TDeliverySender {
       .limit(200);
     if (!rows.length) return {};
     const base = state.services.publicUrl();
-    const zone = (await loadPreferences(state.db, recipient.id, state.services.config.DIGEST_TIME_ZONE)).timeZone;
+    const zone = recipient.preferences.timeZone;
     const rendered = renderNotificationDigest({
       recipientName: recipient.name,
       period: `since ${formatDateTime(new Date(from), zone)}`,
@@ -651,14 +654,10 @@ export class EmailSender implements TDeliverySender {
       .limit(1);
     return row?.messageId ?? null;
   }
-
-  private async localTime(state: Sending, userId: string, at: Date): Promise<string> {
-    const zone = (await loadPreferences(state.db, userId, state.services.config.DIGEST_TIME_ZONE)).timeZone;
-    return formatDateTime(at, zone);
-  }
 }
 
-async function loadRecipient(db: DbOrTx, id: string): Promise<Recipient | null> {
+/** The recipient as they are now, with their preferences, in one query. */
+async function loadRecipient(db: DbOrTx, id: string, fallbackZone: string): Promise<Recipient | null> {
   const [row] = await db
     .select({
       id: users.id,
@@ -668,10 +667,15 @@ async function loadRecipient(db: DbOrTx, id: string): Promise<Recipient | null> 
       active: users.active,
       emailPausedUntil: users.emailPausedUntil,
       emailBounceReason: users.emailBounceReason,
+      timezone: users.timezone,
+      pref: notificationPreferences,
     })
     .from(users)
+    .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id))
     .where(eq(users.id, id));
-  return row ?? null;
+  if (!row) return null;
+  const { timezone, pref, ...recipient } = row;
+  return { ...recipient, preferences: effectivePreferences(pref, timezone, fallbackZone) };
 }
 
 function relationOf(ticket: TTicket, recipient: Recipient): 'requester' | 'watcher' | 'agent' {

@@ -43,11 +43,17 @@ export const deliverySend = defineJob({
   retry: { attempts: 8, backoffMs: 5_000, maxBackoffMs: 30 * 60_000 },
   concurrency: 10,
   async handler({ deliveryId }, ctx) {
-    const [delivery] = await ctx.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+    // The delivery and its outbox row in one read (a delivery job runs for every message sent).
+    const [found] = await ctx.db
+      .select({ delivery: deliveries, row: outbox })
+      .from(deliveries)
+      .leftJoin(outbox, eq(outbox.id, deliveries.outboxId))
+      .where(eq(deliveries.id, deliveryId));
+    const delivery = found?.delivery;
     if (!delivery || delivery.status !== 'pending') return;
     const sender = ctx.senders.find((s) => s.channel === delivery.channel);
     if (!sender) throw new PermanentJobError(`no sender for channel ${delivery.channel} in this process`);
-    const [row] = await ctx.db.select().from(outbox).where(eq(outbox.id, delivery.outboxId));
+    const row = found.row;
     if (!row) throw new PermanentJobError(`outbox row ${delivery.outboxId} is gone`);
     const failure = isTransactional(sender)
       ? await sendInTransaction(ctx, sender, delivery, row)
