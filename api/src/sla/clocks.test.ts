@@ -3,6 +3,10 @@ import { ZErrorBody, ZTicket, type TSlaCalendar, type TSlaPolicy } from '@deskma
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../db/seed.js';
 import { tickets } from '../db/schema.js';
+import { ticketColumns } from '../tickets/presenter.js';
+import { changedColumns } from './clock.js';
+import { loadSlaSetup } from './setup.js';
+import { nextSlaState } from './sync.js';
 import { silentLogger } from '../logger.js';
 import { call } from '../test/auth.js';
 import { createGroup } from '../test/factories.js';
@@ -116,6 +120,18 @@ describe('due times count business time only', () => {
       { start: '2026-01-09T16:00:00.000Z', end: '2026-01-09T17:00:00.000Z' },
       { start: '2026-01-12T09:00:00.000Z', end: '2026-01-12T12:00:00.000Z' },
     ]);
+  });
+
+  it('a new ticket is inserted with its clocks: a sync at that moment would change nothing', async () => {
+    desk.clock.set('2026-01-09T16:00:00Z');
+    for (const priority of ['low', 'medium', 'high', 'urgent'] as const) {
+      const t = await openTicket(desk, priority);
+      const [row] = await desk.database.db.select(ticketColumns).from(tickets).where(eq(tickets.key, t.key));
+      expect(row!.slaPolicyId).not.toBeNull();
+      expect(row!.firstResponseRunningSince?.toISOString()).toBe('2026-01-09T16:00:00.000Z');
+      const next = nextSlaState(row!, row!.createdAt, await loadSlaSetup(desk.database.db));
+      expect(changedColumns(row!, next), priority).toEqual({});
+    }
   });
 
   it('with Monday a holiday it is due Tuesday 12:00, and tickets already open move with the calendar', async () => {

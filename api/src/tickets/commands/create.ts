@@ -8,7 +8,7 @@ import { groups, settings, tickets, users } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import { consume } from '../../security/rate-limit.js';
 import { loadSlaSetupForNew } from '../../sla/setup.js';
-import { syncSla } from '../../sla/sync.js';
+import { newTicketSla } from '../../sla/sync.js';
 import { isAgent } from '../policy.js';
 import { ticketColumns, type TicketRow } from '../presenter.js';
 import { channelOf, recordChange, recordEvents } from '../recorder.js';
@@ -108,7 +108,9 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
   const assigneeId = group?.roundRobin ? await pickRoundRobinAssignee(services.db, group.id) : null;
   return services.db.transaction(async (tx) => {
     const now = services.clock.now();
-    const [ticket] = await tx
+    const scope = { priority, groupId: group?.id ?? null, category, status: 'new' as const, firstRespondedAt: null };
+    const sla = newTicketSla(scope, now, await loadSlaSetupForNew(tx));
+    const [t] = await tx
       .insert(tickets)
       .values({
         // The next number and its key (`IT-1042`) in the insert itself: currval is this session's
@@ -125,9 +127,11 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
         channel: channelOf(ctx.actor),
         createdAt: now,
         updatedAt: now,
+        // Its clocks in the same insert (newTicketSla): the row is written once.
+        ...sla,
       })
       .returning(ticketColumns);
-    const t = await syncSla(tx, ticket!, now, await loadSlaSetupForNew(tx));
+    if (!t) throw new Error('the ticket insert returned no row');
     if (guess) {
       const used = { priority: input.priority === undefined, category: input.category === undefined };
       await recordPrediction(tx, t, guess.classification, used, guess.modelVersion);
