@@ -13,7 +13,8 @@
  *   too (opened for tuning in issue #21 item 2): a third blind set takes its place.
  * - `blind3/`: a third blind set, test only, measured and never tuned against (README there).
  * - `blind4/`: nonsense only (small talk, gibberish, IT words in jest, other departments' matters),
- *   a dev half to tune on and a test half measured once (README there).
+ *   a dev half to tune on and a test half measured once (README there); `blind5/` the same, by
+ *   another writer, from offices, hospitals, warehouses and schools.
  * - `blind2/`: a second blind set (README there), with nonsense in files of its own
  *   (`nonsense-dev.jsonl`, `nonsense-test.jsonl`) and `covered: false` for questions no article
  *   answered when it was labelled. `relabel-dev.json` adds, for dev rows only, articles written
@@ -199,6 +200,17 @@ const sets: { name: string; m: Measure; listMisses: boolean }[] = [
           // Never tuned against (blind4/README.md): what it shows for nonsense is not listed.
           name: 'blind4 nonsense test',
           m: measure(index, blindSet(['./blind4/nonsense-test.jsonl'])),
+          listMisses: false,
+        },
+      ]
+    : []),
+  { name: 'blind5 nonsense dev', m: measure(index, blindSet(['./blind5/nonsense-dev.jsonl'])), listMisses: true },
+  ...(withTest
+    ? [
+        {
+          // Never tuned against (blind5/README.md).
+          name: 'blind5 nonsense test',
+          m: measure(index, blindSet(['./blind5/nonsense-test.jsonl'])),
           listMisses: false,
         },
       ]
