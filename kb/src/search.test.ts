@@ -237,17 +237,21 @@ describe('a search index that changes', () => {
   });
 
   it('never takes a word an article names for an everyday one', () => {
-    const lost = article('lost-badge', 'Lost badge', 'Report a lost badge and collect a new one at reception.');
-    const idx = createSearchIndex([lost]);
-    expect(idx.search('badge')[0]?.slug).toBe('lost-badge');
-    // A banana is food: beside one IT word it is small talk, while two IT words still answer…
-    expect(idx.search('banana badge')).toEqual([]);
-    expect(idx.search('lost banana badge')[0]?.slug).toBe('lost-badge');
-    // …until the desk writes an article that names it.
-    idx.add(article('banana-badge', 'Banana badge for visitors', 'Visitors wear the yellow banana badge.'));
-    expect(idx.search('banana badge')[0]?.slug).toBe('banana-badge');
-    idx.remove('banana-badge');
-    expect(idx.search('banana badge')).toEqual([]);
+    const idx = createSearchIndex(articles);
+    // A mango is food: beside one IT word it is small talk…
+    expect(idx.search('my mango keyboard')).toEqual([]);
+    // …until the desk writes an article that names it; then it is the desk's word, for every article.
+    const kiosk = article(
+      'mango-kiosk',
+      'Mango kiosk',
+      'The Mango self-service kiosk in the canteen: restart it from the switch at the back.',
+    );
+    idx.add({ ...kiosk, tags: ['mango'] });
+    expect(idx.search('my mango keyboard').map((h) => h.slug)).toContain('keyboard-mouse');
+    idx.remove('mango-kiosk');
+    expect(idx.search('my mango keyboard')).toEqual([]);
+    // The shipped articles name Apple (the pencil, the wallet), so it is never small talk there.
+    expect(index.search('my apple keyboard').map((h) => h.slug)).toContain('keyboard-mouse');
   });
 
   it('replace adds an article whose slug is new', () => {

@@ -294,7 +294,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
   function hasEvidence(
     hit: { id: unknown; match: Record<string, string[]> },
     queryTerms: Set<string>,
-    offTopicWords: readonly string[][],
+    offTopicInQuery: readonly string[][],
   ): boolean {
     const cues = cuesBySlug.get(hit.id as string);
     if (!cues) return false;
@@ -311,14 +311,14 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
       named.length >= 2 ||
       cues.phrases.some((phrase) => phrase.every((t) => matched.has(t)) && phrase.some((t) => tellingTerms.has(t)));
     if (!names) return false;
-    if (offTopicWords.length === 0) return true;
+    if (offTopicInQuery.length === 0) return true;
     // An off-topic word the article names in its title, tags or synonyms ("holiday" for automatic
     // replies, "intern" for a new starter's account) is its subject, not a sign of small talk: it
     // raises no bar, but proves nothing either — the rest of the message must.
     const claimed = (terms: string[]) =>
       terms.length > 0 && terms.every((t) => hit.match[t]?.some((f) => f !== 'body'));
-    const unclaimed = offTopicWords.filter((terms) => !claimed(terms)).length;
-    const offTopicQueryTerms = new Set(offTopicWords.flat());
+    const unclaimed = offTopicInQuery.filter((terms) => !claimed(terms)).length;
+    const offTopicQueryTerms = new Set(offTopicInQuery.flat());
     const own = telling
       .filter(([term]) => queryTerms.has(term) && !offTopicQueryTerms.has(term))
       .reduce((sum, [term]) => sum + (weakSearchTerms.has(term) ? 0.5 : 1), 0);
