@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from './calendar.js';
-import { advanceSla, dueActions, presentSla, type AppliedPolicy, type SlaColumns, type TicketFacts } from './clock.js';
+import { advanceSla, dueActions, noSlaClock, presentSla, type AppliedPolicy, type TicketFacts } from './clock.js';
 
 const HOUR = 3_600_000;
 const policy: AppliedPolicy = {
@@ -12,31 +12,7 @@ const policy: AppliedPolicy = {
   resolutionMs: 8 * HOUR,
   warningPercent: 75,
 };
-const empty: SlaColumns = {
-  slaPolicyId: null,
-  slaPolicyVersion: null,
-  slaCalendarId: null,
-  slaPausedAt: null,
-  slaNextActionAt: null,
-  pendingSince: null,
-  pendingRemindedAt: null,
-  firstResponseTargetMs: null,
-  firstResponseConsumedMs: 0,
-  firstResponseRunningSince: null,
-  firstResponseDueAt: null,
-  firstResponseWarnAt: null,
-  firstResponseWarnedAt: null,
-  firstResponseBreachedAt: null,
-  firstResponseReminded: false,
-  resolutionTargetMs: null,
-  resolutionConsumedMs: 0,
-  resolutionRunningSince: null,
-  resolutionDueAt: null,
-  resolutionWarnAt: null,
-  resolutionWarnedAt: null,
-  resolutionBreachedAt: null,
-  resolutionReminded: false,
-};
+const empty = noSlaClock;
 const open: TicketFacts = { status: 'open', firstRespondedAt: null };
 const d = (iso: string) => new Date(iso);
 

@@ -55,6 +55,33 @@ export const slaColumnNames = [
 type TicketSelect = typeof tickets.$inferSelect;
 export type SlaColumns = Pick<TicketSelect, (typeof slaColumnNames)[number]>;
 
+/** The SLA columns of a ticket that has never had a clock: the table's defaults. */
+export const noSlaClock: SlaColumns = {
+  slaPolicyId: null,
+  slaPolicyVersion: null,
+  slaCalendarId: null,
+  slaPausedAt: null,
+  slaNextActionAt: null,
+  pendingSince: null,
+  pendingRemindedAt: null,
+  firstResponseTargetMs: null,
+  firstResponseConsumedMs: 0,
+  firstResponseRunningSince: null,
+  firstResponseDueAt: null,
+  firstResponseWarnAt: null,
+  firstResponseWarnedAt: null,
+  firstResponseBreachedAt: null,
+  firstResponseReminded: false,
+  resolutionTargetMs: null,
+  resolutionConsumedMs: 0,
+  resolutionRunningSince: null,
+  resolutionDueAt: null,
+  resolutionWarnAt: null,
+  resolutionWarnedAt: null,
+  resolutionBreachedAt: null,
+  resolutionReminded: false,
+};
+
 /** What the clocks need to know about the ticket besides their own columns. */
 export type TicketFacts = Pick<TicketSelect, 'status' | 'firstRespondedAt'>;
 

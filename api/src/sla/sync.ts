@@ -3,7 +3,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../db/client.js';
 import { tickets } from '../db/schema.js';
 import { ticketColumns, type TicketRow } from '../tickets/presenter.js';
-import { advanceSla, changedColumns, slaColumnNames, type SlaColumns, type TicketFacts } from './clock.js';
+import { advanceSla, changedColumns, noSlaClock, slaColumnNames, type SlaColumns, type TicketFacts } from './clock.js';
 import { appliedPolicy, loadSlaSetup, type PolicyScope, type SlaSetup } from './setup.js';
 
 /** The ticket's SLA columns after a change at `now`, under the policy that applies to it now. */
@@ -13,33 +13,6 @@ export function nextSlaState(ticket: TicketRow, now: Date, setup: SlaSetup, prev
   return advanceSla(ticket, ticket, now, previousCalendar ?? null, policy);
 }
 
-/** The SLA columns of a ticket that has never had a clock: the table's defaults. */
-const noClock: SlaColumns = {
-  slaPolicyId: null,
-  slaPolicyVersion: null,
-  slaCalendarId: null,
-  slaPausedAt: null,
-  slaNextActionAt: null,
-  pendingSince: null,
-  pendingRemindedAt: null,
-  firstResponseTargetMs: null,
-  firstResponseConsumedMs: 0,
-  firstResponseRunningSince: null,
-  firstResponseDueAt: null,
-  firstResponseWarnAt: null,
-  firstResponseWarnedAt: null,
-  firstResponseBreachedAt: null,
-  firstResponseReminded: false,
-  resolutionTargetMs: null,
-  resolutionConsumedMs: 0,
-  resolutionRunningSince: null,
-  resolutionDueAt: null,
-  resolutionWarnAt: null,
-  resolutionWarnedAt: null,
-  resolutionBreachedAt: null,
-  resolutionReminded: false,
-};
-
 /**
  * The SLA columns a new ticket starts with, for its insert: what `syncSla` would write straight
  * after it. A ticket is then written once, not inserted and updated — an update that changes
@@ -47,7 +20,7 @@ const noClock: SlaColumns = {
  * one included (#19).
  */
 export function newTicketSla(ticket: PolicyScope & TicketFacts, now: Date, setup: SlaSetup): SlaColumns {
-  return advanceSla(noClock, ticket, now, null, appliedPolicy(setup, ticket));
+  return advanceSla(noSlaClock, ticket, now, null, appliedPolicy(setup, ticket));
 }
 
 /**
