@@ -157,6 +157,22 @@ const index = createSearchIndex(articles);
 const project = projectSet();
 // `--no-test` while tuning: test halves are measured once per finished version, not tuned against.
 const withTest = !process.argv.includes('--no-test');
+/**
+ * A nonsense-only blind set (blind4/, blind5/: READMEs there): what its dev half shows is listed;
+ * its test half is never tuned against, so only its figure is printed.
+ */
+const nonsenseSets = (dir: string) => [
+  { name: `${dir} nonsense dev`, m: measure(index, blindSet([`./${dir}/nonsense-dev.jsonl`])), listMisses: true },
+  ...(withTest
+    ? [
+        {
+          name: `${dir} nonsense test`,
+          m: measure(index, blindSet([`./${dir}/nonsense-test.jsonl`])),
+          listMisses: false,
+        },
+      ]
+    : []),
+];
 const sets: { name: string; m: Measure; listMisses: boolean }[] = [
   { name: 'project set (queries.json)', m: measure(index, project), listMisses: true },
   { name: 'blind dev', m: measure(index, blindSet(['./blind/search-dev.jsonl'])), listMisses: true },
@@ -193,28 +209,8 @@ const sets: { name: string; m: Measure; listMisses: boolean }[] = [
         },
       ]
     : []),
-  { name: 'blind4 nonsense dev', m: measure(index, blindSet(['./blind4/nonsense-dev.jsonl'])), listMisses: true },
-  ...(withTest
-    ? [
-        {
-          // Never tuned against (blind4/README.md): what it shows for nonsense is not listed.
-          name: 'blind4 nonsense test',
-          m: measure(index, blindSet(['./blind4/nonsense-test.jsonl'])),
-          listMisses: false,
-        },
-      ]
-    : []),
-  { name: 'blind5 nonsense dev', m: measure(index, blindSet(['./blind5/nonsense-dev.jsonl'])), listMisses: true },
-  ...(withTest
-    ? [
-        {
-          // Never tuned against (blind5/README.md).
-          name: 'blind5 nonsense test',
-          m: measure(index, blindSet(['./blind5/nonsense-test.jsonl'])),
-          listMisses: false,
-        },
-      ]
-    : []),
+  ...nonsenseSets('blind4'),
+  ...nonsenseSets('blind5'),
   {
     name: 'project set, 5,000 synthetic articles',
     m: measure(createSearchIndex(synthesizeArticles(5000)), project, (slug) => slug.replace(/-\d+$/, '')),
