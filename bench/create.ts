@@ -21,10 +21,14 @@ export const DRAIN_LIMIT_SEC = 5;
 const postLoad = (name: string, request: { url: string; cookie?: string; body: string; connections: number }) =>
   load(name, { ...request, method: 'POST', seconds: durationSec });
 
-/** Work the creates left behind: outbox rows not yet relayed and jobs not yet run (recurring ones aside). */
+/**
+ * Work the creates left behind: outbox rows not yet relayed, deliveries not yet sent and jobs not
+ * yet run (recurring ones aside).
+ */
 async function backlog(db: pg.Client): Promise<number> {
   const { rows } = await db.query<{ n: string }>(
     `SELECT (SELECT count(*) FROM outbox WHERE status = 'pending')
+          + (SELECT count(*) FROM deliveries WHERE status = 'pending')
           + (SELECT count(*) FROM agenda_jobs
               WHERE next_run_at IS NOT NULL AND repeat_interval IS NULL AND dead_at IS NULL AND NOT disabled) AS n`,
   );
@@ -146,11 +150,18 @@ export async function createResults(options: {
       `SELECT (SELECT sum(calls)::int FROM pg_stat_statements) AS statements,
               (SELECT count(*)::int FROM tickets WHERE created_at > (SELECT stats_reset FROM pg_stat_statements_info)) AS created`,
     );
+    // Which statements they are: the most frequent, per create, to show where round trips go.
+    const top = await db.query<{ calls: number; query: string }>(
+      `SELECT calls::int, regexp_replace(query, '\\s+', ' ', 'g') AS query
+         FROM pg_stat_statements ORDER BY calls DESC LIMIT 25`,
+    );
     await db.end();
     const r = rows[0]!;
     process.stderr.write(
       `  ${r.statements} statements for ${r.created} creates and the work they caused: ${(r.statements / r.created).toFixed(1)} per create\n`,
     );
+    for (const s of top.rows)
+      process.stderr.write(`    ${(s.calls / r.created).toFixed(2).padStart(6)}  ${s.query.slice(0, 110)}\n`);
   }
   step({
     name: `Drain after the creates: outbox and jobs empty (${agentDrain.backlogAtEnd} and ${requesterDrain.backlogAtEnd} waiting at the end of each run)`,

@@ -14,6 +14,7 @@ import type { Services } from './http/context.js';
 import { resolveSecrets } from './security/secrets.js';
 import { LiveHub } from './live/bus.js';
 import { OutboxRelay } from './delivery/relay.js';
+import { DeliveryRunner } from './delivery/runner.js';
 import {
   chatIntegrationsOff,
   type TChatIntegrations,
@@ -124,6 +125,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let worker: Worker | undefined;
   let live: LiveHub | undefined;
   let relay: OutboxRelay | undefined;
+  let runner: DeliveryRunner | undefined;
   let imap: ImapPoller | undefined;
   const attached: AttachableSender[] = [];
   let shuttingDown = false;
@@ -142,6 +144,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     if (imap) await imap.stop();
     if (relay) await relay.stop();
+    if (runner) await runner.stop();
     if (worker)
       await worker.stop(Math.min(deadline, 5000)).catch((err: unknown) => logger.error({ err }, 'worker stop failed'));
     if (session) await session.stop();
@@ -230,6 +233,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         senders,
         inbound: options.inbound ?? [],
       });
+      runner = new DeliveryRunner({
+        session,
+        db: database.db,
+        senders,
+        clock,
+        logger,
+        pollMs: config.OUTBOX_POLL_INTERVAL,
+        lockLifetimeMs: config.JOBS_LOCK_LIFETIME,
+      });
+      const sendNow = runner;
       relay = new OutboxRelay({
         session,
         db: database.db,
@@ -237,7 +250,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         clock,
         logger,
         pollMs: config.OUTBOX_POLL_INTERVAL,
+        onDeliveries: () => sendNow.kick(),
       });
+      runner.start();
       await relay.start();
       // Inbound email by IMAP polling (the webhook needs nothing here).
       if (config.IMAP_URL) imap = startImapPoller(services, { session });

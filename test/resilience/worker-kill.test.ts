@@ -1,7 +1,7 @@
 /**
- * A worker killed with SIGKILL while it sends notification email: its jobs stay locked in the
- * database, a new worker takes them over once the locks are JOBS_LOCK_LIFETIME old, and every
- * email reaches the SMTP relay exactly once.
+ * A worker killed with SIGKILL while it sends notification email: the deliveries it claimed stay
+ * claimed in the database, a new worker takes them over once the claims are JOBS_LOCK_LIFETIME
+ * old, and every email reaches the SMTP relay exactly once.
  *
  * The kill lands while the relay holds its answer to every message in flight, so none of them
  * was accepted: they must be sent again, and everything accepted before must not be. (A kill in
@@ -19,8 +19,8 @@ import { freePort, spawnDeskmate, waitForHealthy, type DeskmateProcess } from '.
 
 const TICKETS = 150;
 /**
- * Sends in flight at the kill. delivery.send runs up to 10 at once in a worker
- * (api/src/jobs/definitions/delivery-send.ts); a few of those may be other channels' or wait.
+ * Sends in flight at the kill. A worker sends up to 10 deliveries at once
+ * (DELIVERY_CONCURRENCY in api/src/delivery/runner.ts); a few of those may be other channels' or wait.
  */
 const IN_FLIGHT_AT_KILL = 5;
 const REQUESTER = 'alice@deskmate.local';
@@ -46,7 +46,7 @@ async function startWorker(): Promise<DeskmateProcess> {
       MAIL_FROM: 'Deskmate IT <support@desk.test>',
       JOBS_PROCESS_EVERY: '200ms',
       OUTBOX_POLL_INTERVAL: '500ms',
-      // How long the dead worker's jobs stay locked: short here, one minute by default.
+      // How long the dead worker's claims stay its own: short here, one minute by default.
       JOBS_LOCK_LIFETIME: '2s',
     },
     ['--role', 'worker'],
@@ -158,11 +158,14 @@ describe('a worker killed with SIGKILL while it sends email', () => {
     expect(smtp.release()).toEqual({ accepted: 0, dropped: inFlight });
     expect(smtp.mails.length).toBe(acceptedBeforeKill);
 
-    // What the dead worker left: delivery jobs still locked in its name, deliveries not sent.
-    const deadName = `worker-${first.child.pid}`;
-    const lockedQuery = `SELECT count(*) AS n FROM agenda_jobs j JOIN deliveries d ON d.id = (j.data->>'deliveryId')::uuid
-       WHERE j.name = 'delivery.send' AND d.channel = 'email' AND j.locked_at IS NOT NULL AND j.last_modified_by = $1`;
-    const lockedByDead = await count(lockedQuery, [deadName]);
+    // What the dead worker left: email deliveries still claimed by its runs, not sent.
+    const claimedRuns = await client.query<{ run_id: string }>(
+      `SELECT DISTINCT run_id FROM deliveries WHERE channel = 'email' AND status = 'pending' AND run_id IS NOT NULL`,
+    );
+    const deadRuns = claimedRuns.rows.map((r) => r.run_id);
+    const lockedQuery = `SELECT count(*) AS n FROM deliveries
+       WHERE channel = 'email' AND status = 'pending' AND run_id = ANY($1::uuid[])`;
+    const lockedByDead = await count(lockedQuery, [deadRuns]);
     expect(lockedByDead).toBeGreaterThanOrEqual(inFlight);
     const pendingAtKill = await count(
       `SELECT count(*) AS n FROM deliveries WHERE channel = 'email' AND status = 'pending'`,
@@ -183,8 +186,8 @@ describe('a worker killed with SIGKILL while it sends email', () => {
       'every delivery done after the restart',
     );
     const recoveredInMs = Date.now() - restartedAt;
-    // The new worker took over every job the dead one had locked.
-    expect(await count(lockedQuery, [deadName])).toBe(0);
+    // The new worker took over every delivery the dead one had claimed.
+    expect(await count(lockedQuery, [deadRuns])).toBe(0);
 
     // Every email that was planned arrived, and none twice.
     const arrived = new Map<string, number>();
@@ -206,7 +209,7 @@ describe('a worker killed with SIGKILL while it sends email', () => {
     }
     console.log(
       `worker kill: ${smtp.mails.length} emails, ${acceptedBeforeKill} before the kill, ${inFlight} in flight ` +
-        `dropped, ${lockedByDead} jobs locked by the dead worker; the new worker booted in ${bootedInMs} ms, ` +
+        `dropped, ${lockedByDead} deliveries claimed by the dead worker; the new worker booted in ${bootedInMs} ms, ` +
         `all sent once ${recoveredInMs} ms after the restart`,
     );
   });

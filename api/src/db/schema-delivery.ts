@@ -28,10 +28,19 @@ export const deliveries = pgTable(
     lastFailedAt: timestamp('last_failed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** When a pending delivery is due: now when planned, later after a failure (the retry's backoff). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The run of a worker that claimed it (DeliveryRunner), and when that run last showed it is
+     * alive: a claim older than JOBS_LOCK_LIFETIME is a dead worker's, and another may take it.
+     */
+    runId: uuid('run_id'),
+    runSeenAt: timestamp('run_seen_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('deliveries_once_idx').on(t.outboxId, t.channel, t.kind, t.target),
     index('deliveries_status_idx').on(t.status, t.createdAt),
+    index('deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     check(
       'deliveries_ref_shape',
       sql`(${t.refPurpose} IS NULL AND ${t.refTicketId} IS NULL AND ${t.refUserId} IS NULL)

@@ -5,10 +5,8 @@ import type { Db } from '../db/client.js';
 import type { SessionConnection } from '../db/session.js';
 import { outbox } from '../db/schema.js';
 import { deliveries } from '../db/schema-delivery.js';
-import { enqueueMany } from '../jobs/enqueue.js';
 import type { Logger } from '../logger.js';
-import { deliverySend } from '../jobs/definitions/delivery-send.js';
-import { factsFor } from './facts.js';
+import { FactsReader } from './facts.js';
 import { readOutboxRow } from './outbox.js';
 import { refKeyColumns } from './message-refs.js';
 import { readTeamsTriage } from '../integrations/teams-settings.js';
@@ -16,11 +14,13 @@ import { readTeamsTriage } from '../integrations/teams-settings.js';
 export const OUTBOX_CHANNEL = 'deskmate_outbox';
 const BATCH = 100;
 
+type OutboxRow = typeof outbox.$inferSelect;
+
 /**
  * Turns outbox rows into deliveries: each channel plans its messages from the row's facts, and
- * each message becomes a `delivery.send` job with its own retries. Rows are claimed with
- * FOR UPDATE SKIP LOCKED, so any number of workers relay without doing a row twice. Woken by
- * NOTIFY on every outbox insert, and polling as a backstop.
+ * each message becomes a delivery with its own retries, sent by the DeliveryRunner. Rows are
+ * claimed with FOR UPDATE SKIP LOCKED, so any number of workers relay without doing a row twice.
+ * Woken by NOTIFY on every outbox insert, and polling as a backstop.
  */
 export class OutboxRelay {
   private unlisten: (() => Promise<void>) | undefined;
@@ -38,6 +38,8 @@ export class OutboxRelay {
       clock: Clock;
       logger: Logger;
       pollMs: number;
+      /** Called when a batch planned deliveries, once they are committed (the runner's kick). */
+      onDeliveries?: () => void;
     },
   ) {}
 
@@ -76,7 +78,8 @@ export class OutboxRelay {
   /** One batch in one transaction; returns how many rows it took. */
   async relayBatch(): Promise<number> {
     const { db, senders, clock } = this.options;
-    return db.transaction(async (tx) => {
+    let newDeliveries = false;
+    const taken = await db.transaction(async (tx) => {
       const rows = await tx
         .select()
         .from(outbox)
@@ -87,24 +90,32 @@ export class OutboxRelay {
       // Read once per batch: whether Teams has a triage channel to plan cards for.
       const teamsTriageChosen =
         rows.length && senders.some((s) => s.channel === 'teams') ? (await readTeamsTriage(tx)) != null : undefined;
-      // Each row's plans, then one statement each for the deliveries, their jobs and the rows.
-      const planned: (typeof deliveries.$inferInsert)[] = [];
-      const relayed: number[] = [];
+      // A row that breaks the contract (an unknown kind, a payload that does not fit it) can never
+      // be delivered: it is set aside as dead, with why, instead of failing every pass.
+      const valid: OutboxRow[] = [];
       for (const row of rows) {
-        // A row that breaks the contract (an unknown kind, a payload that does not fit it) can never
-        // be delivered: it is set aside as dead, with why, instead of failing every pass.
         const invalid = contractError(row);
-        if (invalid) {
-          await tx
-            .update(outbox)
-            .set({ status: 'dead', lastError: invalid.slice(0, 1000), attempts: row.attempts + 1 })
-            .where(eq(outbox.id, row.id));
-          this.options.logger.warn({ outboxId: row.id, kind: row.kind, err: invalid }, 'outbox row set aside');
+        if (!invalid) {
+          valid.push(row);
           continue;
         }
-        const facts = senders.length ? { ...(await factsFor(tx, row, clock.now())), teamsTriageChosen } : null;
+        await tx
+          .update(outbox)
+          .set({ status: 'dead', lastError: invalid.slice(0, 1000), attempts: row.attempts + 1 })
+          .where(eq(outbox.id, row.id));
+        this.options.logger.warn({ outboxId: row.id, kind: row.kind, err: invalid }, 'outbox row set aside');
+      }
+      // Every row's facts read together (a few statements for the whole batch: FactsReader), then
+      // each row's plans, then one statement each for the deliveries, their jobs and the rows.
+      const reader = new FactsReader(tx, clock.now());
+      const facts = senders.length
+        ? await Promise.all(valid.map(async (row) => ({ ...(await reader.facts(row)), teamsTriageChosen })))
+        : [];
+      const planned: (typeof deliveries.$inferInsert)[] = [];
+      valid.forEach((row, i) => {
+        const rowFacts = facts[i];
         for (const sender of senders) {
-          for (const plan of facts ? sender.plan(facts) : []) {
+          for (const plan of rowFacts ? sender.plan(rowFacts) : []) {
             planned.push({
               outboxId: row.id,
               channel: sender.channel,
@@ -114,16 +125,12 @@ export class OutboxRelay {
             });
           }
         }
-        relayed.push(row.id);
+      });
+      const relayed = valid.map((row) => row.id);
+      if (planned.length) {
+        await tx.insert(deliveries).values(planned).onConflictDoNothing();
+        newDeliveries = true;
       }
-      const created = planned.length
-        ? await tx.insert(deliveries).values(planned).onConflictDoNothing().returning({ id: deliveries.id })
-        : [];
-      await enqueueMany(
-        tx,
-        deliverySend,
-        created.map((d) => ({ payload: { deliveryId: d.id }, dedupeKey: `delivery:${d.id}` })),
-      );
       if (relayed.length) {
         await tx
           .update(outbox)
@@ -132,6 +139,9 @@ export class OutboxRelay {
       }
       return rows.length;
     });
+    // Committed: the runner may send them now.
+    if (newDeliveries) this.options.onDeliveries?.();
+    return taken;
   }
 
   async stop(): Promise<void> {
@@ -142,7 +152,7 @@ export class OutboxRelay {
   }
 }
 
-function contractError(row: typeof outbox.$inferSelect): string | null {
+function contractError(row: OutboxRow): string | null {
   try {
     readOutboxRow(row);
     return null;

@@ -39,14 +39,13 @@ export function effectivePreferences(
   };
 }
 
-/** Whether a person wants notifications in chat: their delivery preference is both or chat. */
-export async function wantsChat(db: DbOrTx, userId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ delivery: notificationPreferences.delivery })
-    .from(notificationPreferences)
-    .where(eq(notificationPreferences.userId, userId));
-  return !row || row.delivery === 'both' || row.delivery === 'chat';
-}
+/**
+ * Whether a person with this delivery preference (none saved: undefined) wants notifications in
+ * chat: both or chat.
+ */
+export const chatWanted = (delivery: string | undefined): boolean =>
+  delivery === undefined || delivery === 'both' || delivery === 'chat';
+
 
 const minutesOf = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number);

@@ -14,13 +14,17 @@ export interface Viewer {
   groupIds: string[];
 }
 
-export async function viewerFor(db: DbOrTx, user: UserRow): Promise<Viewer> {
+export async function viewerFor(
+  db: DbOrTx,
+  user: UserRow,
+  /** How an agent's groups are read (a batch passes its own, which reads many people's at once). */
+  groupIdsOf: (userId: string) => Promise<string[]> = async (userId) =>
+    (
+      await db.select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId))
+    ).map((r) => r.groupId),
+): Promise<Viewer> {
   if (!isAgent(user)) return { user, groupIds: [] };
-  const rows = await db
-    .select({ groupId: groupMembers.groupId })
-    .from(groupMembers)
-    .where(eq(groupMembers.userId, user.id));
-  return { user, groupIds: rows.map((r) => r.groupId) };
+  return { user, groupIds: await groupIdsOf(user.id) };
 }
 
 /** Re-exported for the ticket commands that import it from here; the helper itself is shared. */

@@ -1,5 +1,5 @@
 import { getTableColumns, inArray, sql } from 'drizzle-orm';
-import type { TPersonRef, TTicket, TTicketCategory, TTimelineEvent } from '@deskmate/shared';
+import type { TAttachmentRef, TPersonRef, TTicket, TTicketCategory, TTimelineEvent } from '@deskmate/shared';
 import type { DbOrTx } from '../db/client.js';
 import { type ticketEvents, tickets, users } from '../db/schema.js';
 import { attachmentsByEvent } from '../attachments/service.js';
@@ -130,21 +130,33 @@ export async function presentEvents(
   db: DbOrTx,
   rows: TicketEventRow[],
   access: { viewer: Viewer; ticket: Visible },
+  /**
+   * For a batch (delivery facts): its reads of the authors, and of which events have files at all,
+   * each shared by many calls. The files are still selected through the viewer's rule.
+   */
+  batch?: {
+    people(ids: string[]): Promise<TPersonRef[]>;
+    /** The events' files, given the select that applies the viewer's rule: when and if to run it. */
+    files(
+      eventIds: string[],
+      select: (ids: string[]) => Promise<Map<string, TAttachmentRef[]>>,
+    ): Promise<Map<string, TAttachmentRef[]>>;
+  },
 ): Promise<TTimelineEvent[]> {
   const authorIds = [...new Set(rows.map((e) => e.authorId).filter((a): a is string => a !== null))];
+  const fileEventIds = rows.filter((e) => e.kind !== 'system').map((e) => e.id);
   const [authors, files] = await Promise.all([
-    authorIds.length
-      ? db
-          .select({ id: users.id, name: users.name, email: users.email })
-          .from(users)
-          .where(inArray(users.id, authorIds))
-      : [],
-    attachmentsByEvent(
-      db,
-      access.viewer,
-      access.ticket,
-      rows.filter((e) => e.kind !== 'system').map((e) => e.id),
-    ),
+    !authorIds.length
+      ? []
+      : batch
+        ? batch.people(authorIds)
+        : db
+            .select({ id: users.id, name: users.name, email: users.email })
+            .from(users)
+            .where(inArray(users.id, authorIds)),
+    batch
+      ? batch.files(fileEventIds, (ids) => attachmentsByEvent(db, access.viewer, access.ticket, ids))
+      : attachmentsByEvent(db, access.viewer, access.ticket, fileEventIds),
   ]);
   const byId = new Map(authors.map((a) => [a.id, a]));
   return rows.map((e) => ({

@@ -1,5 +1,4 @@
 import { classifierRetrain } from './classifier-retrain.js';
-import { deliverySend } from './delivery-send.js';
 import { inboundProcess } from './inbound-process.js';
 import { passwordResetMail } from './password-reset-mail.js';
 import { purgeExpired } from './purge-expired.js';
@@ -15,7 +14,6 @@ export const jobDefinitions = {
   [slaDueReminders.name]: slaDueReminders,
   [staleTickets.name]: staleTickets,
   [weeklyDigest.name]: weeklyDigest,
-  [deliverySend.name]: deliverySend,
   [inboundProcess.name]: inboundProcess,
   [passwordResetMail.name]: passwordResetMail,
   [classifierRetrain.name]: classifierRetrain,

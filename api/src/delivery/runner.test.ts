@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { TDeliveryEnvelope, TDeliveryFacts, TDeliveryPlan, TDeliverySender } from '@deskmate/shared';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../clock.js';
+import { deliveries } from '../db/schema-delivery.js';
+import { outbox } from '../db/schema.js';
+import { SessionConnection } from '../db/session.js';
+import { silentLogger } from '../logger.js';
+import { useTestDatabase } from '../test/db.js';
+import { writeOutbox } from './outbox.js';
+import { OutboxRelay } from './relay.js';
+import { DeliveryRunner } from './runner.js';
+
+/** A chat channel stand-in: one message per ticket change, to the change's key; some targets fail. */
+class NoteSender implements TDeliverySender {
+  readonly channel = 'slack' as const;
+  sent: string[] = [];
+  failing = new Set<string>();
+  plan(facts: TDeliveryFacts): TDeliveryPlan[] {
+    const key = (facts.payload as { key?: string }).key;
+    return key ? [{ kind: 'note', target: key, refKey: null }] : [];
+  }
+  async send(envelope: TDeliveryEnvelope) {
+    if (this.failing.has(envelope.plan.target)) throw new Error(`${envelope.plan.target} is down`);
+    this.sent.push(envelope.plan.target);
+    return {};
+  }
+}
+
+const LIFETIME_MS = 60_000;
+const BACKOFF_MS = 10 * 60_000;
+const db = useTestDatabase();
+let session: SessionConnection;
+let sender: NoteSender;
+
+const runner = () =>
+  new DeliveryRunner({
+    db: db.current.db,
+    session,
+    senders: [sender],
+    clock: systemClock,
+    logger: silentLogger(),
+    pollMs: 60_000,
+    lockLifetimeMs: LIFETIME_MS,
+    retry: { attempts: 2, backoffMs: BACKOFF_MS },
+  });
+
+/** Ticket changes written and relayed: one pending delivery each, to its key. */
+async function planned(keys: string[]): Promise<void> {
+  await writeOutbox(
+    db.current.db,
+    'ticket.changed',
+    keys.map((key) => ({
+      dedupeKey: `runner:${key}`,
+      payload: { ticketId: randomUUID(), key, action: 'ticket.updated' as const },
+    })),
+    'skip',
+  );
+  const relay = new OutboxRelay({
+    session,
+    db: db.current.db,
+    senders: [sender],
+    clock: systemClock,
+    logger: silentLogger(),
+    pollMs: 60_000,
+  });
+  while ((await relay.relayBatch()) > 0);
+}
+
+const deliveryTo = async (target: string) =>
+  (await db.current.db.select().from(deliveries).where(eq(deliveries.target, target)))[0]!;
+
+/** Seconds from the database's now to a delivery's due time. */
+const dueInSeconds = async (target: string) =>
+  Number(
+    (
+      await db.current.db.execute<{ s: number }>(
+        sql`SELECT extract(epoch FROM next_attempt_at - now()) AS s FROM deliveries WHERE target = ${target}`,
+      )
+    ).rows[0]!.s,
+  );
+
+beforeAll(async () => {
+  session = new SessionConnection(db.current.url, silentLogger(), 'runner-test');
+  await session.start();
+});
+afterAll(async () => {
+  await session.stop();
+});
+beforeEach(async () => {
+  sender = new NoteSender();
+  await db.current.db.delete(deliveries);
+  await db.current.db.delete(outbox);
+});
+
+describe('the delivery runner', () => {
+  it('sends what is due once; a failure waits out its backoff, and its last attempt is dead', async () => {
+    await planned(['IT-1', 'IT-2']);
+    sender.failing.add('IT-2');
+    const run = runner();
+    expect(await run.runBatch()).toBe(2);
+    expect(sender.sent).toEqual(['IT-1']);
+    expect(await deliveryTo('IT-1')).toMatchObject({ status: 'sent', attempts: 1, runId: null });
+    expect(await deliveryTo('IT-2')).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'IT-2 is down',
+      runId: null,
+    });
+    // Due again after the policy's backoff, not before: the next pass leaves it.
+    expect(await dueInSeconds('IT-2')).toBeGreaterThan(BACKOFF_MS / 1000 - 30);
+    expect(await dueInSeconds('IT-2')).toBeLessThanOrEqual(BACKOFF_MS / 1000);
+    expect(await run.runBatch()).toBe(0);
+
+    // The backoff has passed: its second and last attempt fails too.
+    await db.current.db
+      .update(deliveries)
+      .set({ nextAttemptAt: sql`now()` })
+      .where(eq(deliveries.target, 'IT-2'));
+    expect(await run.runBatch()).toBe(1);
+    expect(await deliveryTo('IT-2')).toMatchObject({ status: 'dead', attempts: 2, lastError: 'IT-2 is down' });
+    expect(sender.sent).toEqual(['IT-1']);
+  });
+
+  it("leaves a live run's claim alone, and takes over one its worker stopped refreshing", async () => {
+    await planned(['IT-3']);
+    const otherRun = randomUUID();
+    await db.current.db
+      .update(deliveries)
+      .set({ runId: otherRun, runSeenAt: sql`now()` })
+      .where(eq(deliveries.target, 'IT-3'));
+    expect(await runner().runBatch()).toBe(0);
+    expect(sender.sent).toEqual([]);
+
+    // Its worker died: no heartbeat for longer than the lifetime.
+    await db.current.db
+      .update(deliveries)
+      .set({ runSeenAt: sql`now() - ${LIFETIME_MS + 1000} * interval '1 millisecond'` })
+      .where(eq(deliveries.target, 'IT-3'));
+    expect(await runner().runBatch()).toBe(1);
+    expect(sender.sent).toEqual(['IT-3']);
+    expect(await deliveryTo('IT-3')).toMatchObject({ status: 'sent', runId: null });
+  });
+
+  it('sends every delivery once when two workers claim at the same time', async () => {
+    const keys = Array.from({ length: 80 }, (_, i) => `IT-${100 + i}`);
+    await planned(keys);
+    const [a, b] = [runner(), runner()];
+    const drain = async (run: DeliveryRunner) => {
+      let total = 0;
+      for (let n = await run.runBatch(); n > 0; n = await run.runBatch()) total += n;
+      return total;
+    };
+    const [byA, byB] = await Promise.all([drain(a), drain(b)]);
+    expect(byA + byB).toBe(keys.length);
+    expect(byA).toBeGreaterThan(0);
+    expect(byB).toBeGreaterThan(0);
+    expect([...sender.sent].sort()).toEqual([...keys].sort());
+  });
+});

@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import {
+  PermanentDeliveryError,
+  RetryAfterError,
+  type TDeliveryEnvelope,
+  type TDeliveryFacts,
+  type TDeliveryPlan,
+  type TDeliveryResult,
+  type TDeliverySender,
+} from '@deskmate/shared';
+import type { Clock } from '../clock.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import { outbox } from '../db/schema.js';
+import { deliveries } from '../db/schema-delivery.js';
+import { LockTimeoutError, type SessionConnection } from '../db/session.js';
+import { isTransactional, type TransactionalSender } from '../email/sender.js';
+import { retryDelay, type RetryPolicy } from '../jobs/registry.js';
+import type { Logger } from '../logger.js';
+import { FactsReader } from './facts.js';
+import { loadMessageRef, lockRefKey, refKeyOf, refLockName, saveMessageRef } from './message-refs.js';
+
+type DeliveryRow = typeof deliveries.$inferSelect;
+type OutboxRow = typeof outbox.$inferSelect;
+
+/** Deliveries claimed at once; each still sends in a transaction of its own. */
+const BATCH = 50;
+/** Sends at once in one worker (each holds a pooled connection while it talks to SMTP). */
+export const DELIVERY_CONCURRENCY = 10;
+/** How a failed send is retried: 8 runs, from 5 seconds apart doubling to at most 30 minutes. */
+export const deliveryRetry: RetryPolicy = { attempts: 8, backoffMs: 5_000, maxBackoffMs: 30 * 60_000 };
+/** How long a send waits for the one before it on the same ref key before it is retried later. */
+const REF_LOCK_WAIT_MS = 30_000;
+
+/** What one send needs besides its delivery. */
+interface Sending {
+  db: Db;
+  clock: Clock;
+  session: SessionConnection;
+  /** The run that claimed the delivery: a send goes ahead only while the claim is still its own. */
+  runId: string;
+  /** This delivery's attempt, 1 for the first. */
+  attempt: number;
+  facts: TDeliveryFacts;
+}
+
+/**
+ * Sends the deliveries the outbox relay planned (ADR 20). A run claims a batch of due deliveries
+ * for its channels in one statement (FOR UPDATE SKIP LOCKED, so any number of workers share the
+ * table), reads the facts of the whole batch together (FactsReader), and sends them, up to ten at
+ * once, each in its own transaction as before: exactly once for email, whose writes commit with
+ * the delivery's status. The claim is a run id and a heartbeat on the rows, refreshed while the
+ * run lasts; a worker that dies leaves claims that go stale after JOBS_LOCK_LIFETIME, and another
+ * worker takes them over. A failure is kept on the row with its next due time (the retry policy's
+ * backoff, or the service's Retry-After) until its attempts are spent, and then the delivery is
+ * dead.
+ *
+ * One Agenda job per message cost more round trips than the message itself (queue, lock, claim,
+ * start, release, finish): deliveries are most of the work a ticket change causes.
+ */
+export class DeliveryRunner {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly options: {
+      db: Db;
+      session: SessionConnection;
+      senders: TDeliverySender[];
+      clock: Clock;
+      logger: Logger;
+      pollMs: number;
+      /** How long a claim lasts without a heartbeat (JOBS_LOCK_LIFETIME). */
+      lockLifetimeMs: number;
+      retry?: RetryPolicy;
+    },
+  ) {}
+
+  start(): void {
+    // New deliveries come from this process's relay (it kicks), retries fall due, and other
+    // workers die: the poll finds those.
+    this.timer = setInterval(() => this.kick(), this.options.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Run a pass now (or right after the current one). */
+  kick(): void {
+    if (this.stopped || !this.options.senders.length) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while ((await this.runBatch()) === BATCH && !this.stopped);
+        } while (this.again && !this.stopped);
+      } catch (err) {
+        this.options.logger.warn({ err: (err as Error).message }, 'delivery pass failed; will retry');
+      } finally {
+        this.running = undefined;
+      }
+    })();
+  }
+
+  /** Claim and send one batch; returns how many deliveries it claimed. */
+  async runBatch(): Promise<number> {
+    const { db, clock, lockLifetimeMs } = this.options;
+    const runId = randomUUID();
+    const claimed = await this.claim(runId);
+    if (!claimed.length) return 0;
+    const heartbeat = setInterval(
+      () => {
+        db.update(deliveries)
+          .set({ runSeenAt: sql`now()` })
+          .where(and(eq(deliveries.runId, runId), eq(deliveries.status, 'pending')))
+          .catch((err: unknown) => this.options.logger.warn({ err: (err as Error).message }, 'delivery claim not refreshed'));
+      },
+      Math.max(Math.floor(lockLifetimeMs / 3), 100),
+    );
+    heartbeat.unref();
+    try {
+      const reader = new FactsReader(db, clock.now());
+      const facts = await Promise.all(claimed.map(({ row }) => (row ? reader.facts(row) : null)));
+      let next = 0;
+      const lane = async () => {
+        while (next < claimed.length && !this.stopped) {
+          const i = next++;
+          await this.deliver(claimed[i]!.delivery, claimed[i]!.row, facts[i] ?? null, runId);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, claimed.length) }, lane));
+    } finally {
+      clearInterval(heartbeat);
+      // Stopping: what this run claimed and did not start is free for another worker at once.
+      if (this.stopped)
+        await db
+          .update(deliveries)
+          .set({ runId: null, runSeenAt: null })
+          .where(and(eq(deliveries.runId, runId), eq(deliveries.status, 'pending')))
+          .catch(() => undefined);
+    }
+    return claimed.length;
+  }
+
+  /**
+   * Due pending deliveries of this process's channels that no live run holds, oldest due first,
+   * with their outbox rows: one statement to claim, one to read.
+   */
+  private async claim(runId: string): Promise<{ delivery: DeliveryRow; row: OutboxRow | null }[]> {
+    const { db, senders, lockLifetimeMs } = this.options;
+    const channels = `{${senders.map((s) => s.channel).join(',')}}`;
+    const ids = await db.execute<{ id: string }>(sql`
+      UPDATE deliveries SET run_id = ${runId}, run_seen_at = now()
+       WHERE id IN (
+         SELECT id FROM deliveries
+          WHERE status = 'pending' AND next_attempt_at <= now() AND channel = ANY(${channels}::text[])
+            AND (run_id IS NULL OR run_seen_at < now() - ${lockLifetimeMs} * interval '1 millisecond')
+          ORDER BY next_attempt_at, created_at
+          LIMIT ${BATCH}
+          FOR UPDATE SKIP LOCKED)
+      RETURNING id`);
+    if (!ids.rows.length) return [];
+    return db
+      .select({ delivery: deliveries, row: outbox })
+      .from(deliveries)
+      .leftJoin(outbox, eq(outbox.id, deliveries.outboxId))
+      .where(
+        inArray(
+          deliveries.id,
+          ids.rows.map((r) => r.id),
+        ),
+      )
+      .orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.createdAt));
+  }
+
+  /** Send one claimed delivery, and record how it went. */
+  private async deliver(
+    delivery: DeliveryRow,
+    row: OutboxRow | null,
+    facts: TDeliveryFacts | null,
+    runId: string,
+  ): Promise<void> {
+    const { db, clock, session, senders, logger } = this.options;
+    const attempt = delivery.attempts + 1;
+    const log = logger.child({ deliveryId: delivery.id, channel: delivery.channel, attempt });
+    let failure: Error | null;
+    try {
+      const sender = senders.find((s) => s.channel === delivery.channel);
+      if (!sender) throw new PermanentDeliveryError(`no sender for channel ${delivery.channel} in this process`);
+      if (!row || !facts) throw new PermanentDeliveryError(`outbox row ${delivery.outboxId} is gone`);
+      const sending: Sending = { db, clock, session, runId, attempt, facts };
+      failure = isTransactional(sender)
+        ? await sendInTransaction(sending, sender, delivery)
+        : await sendOutsideTransaction(sending, sender, delivery);
+    } catch (err) {
+      failure = err as Error;
+    }
+    if (!failure) return;
+    try {
+      const dead = await this.recordFailure(delivery.id, runId, attempt, failure);
+      if (dead) log.error({ err: failure.message }, 'delivery is dead: retries exhausted or the failure is permanent');
+      else log.warn({ err: failure.message }, 'delivery failed; it will be retried');
+    } catch (err) {
+      // The claim goes stale and the delivery is taken up again.
+      log.warn({ err: (err as Error).message, failure: failure.message }, 'could not record a failed delivery');
+    }
+  }
+
+  /** Keep why it failed, and when to try again (or that it never will: dead). Returns whether it is dead. */
+  private async recordFailure(deliveryId: string, runId: string, attempt: number, err: Error): Promise<boolean> {
+    const delay =
+      err instanceof PermanentDeliveryError ? null : retryDelay(this.options.retry ?? deliveryRetry, attempt, err);
+    await this.options.db
+      .update(deliveries)
+      .set({
+        attempts: attempt,
+        lastError: err.message.slice(0, 1000),
+        lastFailedAt: this.options.clock.now(),
+        runId: null,
+        runSeenAt: null,
+        ...(delay === null
+          ? { status: 'dead' }
+          : { nextAttemptAt: sql`now() + ${delay} * interval '1 millisecond'` }),
+      })
+      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.runId, runId), eq(deliveries.status, 'pending')));
+    return delay === null;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
+
+const planOf = (delivery: DeliveryRow): TDeliveryPlan => ({
+  kind: delivery.kind,
+  target: delivery.target,
+  refKey: refKeyOf({ purpose: delivery.refPurpose, ticketId: delivery.refTicketId, userId: delivery.refUserId }),
+});
+
+/** The envelope of a delivery still pending and still this run's, or null when it is not. */
+async function envelopeFor(
+  db: DbOrTx,
+  sending: Sending,
+  sender: TDeliverySender,
+  delivery: DeliveryRow,
+  lockRow: boolean,
+): Promise<TDeliveryEnvelope | null> {
+  const plan = planOf(delivery);
+  const state = db
+    .select({ status: deliveries.status, runId: deliveries.runId })
+    .from(deliveries)
+    .where(eq(deliveries.id, delivery.id));
+  const [current] = lockRow ? await state.for('update') : await state;
+  if (current?.status !== 'pending' || current.runId !== sending.runId) return null;
+  const ref = plan.refKey ? await loadMessageRef(db, sender.channel, plan.refKey) : null;
+  return { id: delivery.id, plan, facts: sending.facts, ref, attempt: sending.attempt };
+}
+
+async function recordSent(
+  db: DbOrTx,
+  sending: Sending,
+  sender: TDeliverySender,
+  delivery: DeliveryRow,
+  result: TDeliveryResult,
+): Promise<void> {
+  const refKey = planOf(delivery).refKey;
+  const now = sending.clock.now();
+  if (refKey && result.ref) await saveMessageRef(db, sender.channel, refKey, result.ref, now);
+  await db
+    .update(deliveries)
+    .set({
+      ...(result.skipped
+        ? { status: 'skipped', skipReason: result.skipped.slice(0, 1000) }
+        : { status: 'sent', sentAt: now }),
+      attempts: sending.attempt,
+      runId: null,
+      runSeenAt: null,
+    })
+    .where(eq(deliveries.id, delivery.id));
+}
+
+/**
+ * Email: in one transaction, ref lock and all (see TransactionalSender): the row lock and its
+ * status make the send happen once, and what the sender writes commits with the status.
+ */
+async function sendInTransaction(
+  sending: Sending,
+  sender: TransactionalSender,
+  delivery: DeliveryRow,
+): Promise<Error | null> {
+  const refKey = planOf(delivery).refKey;
+  return sending.db.transaction(async (tx) => {
+    if (refKey) await lockRefKey(tx, sender.channel, refKey);
+    const envelope = await envelopeFor(tx, sending, sender, delivery, true);
+    if (!envelope) return null;
+    let result;
+    try {
+      result = await sender.sendIn(tx, envelope);
+    } catch (err) {
+      return err as Error;
+    }
+    await recordSent(tx, sending, sender, delivery, result);
+    return null;
+  });
+}
+
+/**
+ * Slack, Teams: under a session lock (the ref key's, or the delivery's own when it has none, so
+ * two runs of one delivery never send together), each read and write a transaction of its own,
+ * and none open while the sender waits on the network: Teams asks our own API for the triage
+ * channel, which needs a pooled connection of its own, and through a transaction-mode pooler
+ * shared by every process, sends holding transactions while waiting on requests that wait for
+ * the pooler stalled until its query_wait_timeout (#24).
+ */
+async function sendOutsideTransaction(
+  sending: Sending,
+  sender: TDeliverySender,
+  delivery: DeliveryRow,
+): Promise<Error | null> {
+  const refKey = planOf(delivery).refKey;
+  const key = refKey ? refLockName(sender.channel, refKey) : `delivery:${delivery.id}`;
+  try {
+    return await sending.session.withLockWaiting(
+      key,
+      async () => {
+        const envelope = await envelopeFor(sending.db, sending, sender, delivery, false);
+        if (!envelope) return null;
+        let result;
+        try {
+          result = await sender.send(envelope);
+        } catch (err) {
+          return err as Error;
+        }
+        await sending.db.transaction((tx) => recordSent(tx, sending, sender, delivery, result));
+        return null;
+      },
+      REF_LOCK_WAIT_MS,
+    );
+  } catch (err) {
+    // The message before it on this ref is still being sent: try again in a while.
+    if (err instanceof LockTimeoutError) return new RetryAfterError(err.message, 5_000);
+    throw err;
+  }
+}
