@@ -1,5 +1,5 @@
 import type { TChannel } from '@deskmate/shared';
-import type { DbOrTx } from '../db/client.js';
+import { atCommit, type DbOrTx } from '../db/client.js';
 import { auditEvents } from '../db/schema.js';
 
 /** Who did it and from where: taken from the request (or a job) and passed to domain functions. */
@@ -30,10 +30,14 @@ export async function recordAudit(db: DbOrTx, actor: Actor, entry: AuditEntry): 
   await recordAudits(db, actor, [entry]);
 }
 
-/** Several audit rows by one actor, in one statement. */
+/**
+ * Several audit rows by one actor, in one statement: in a transaction, the one at its end that
+ * writes everything put off (`atCommit`); nothing reads an audit row back in the change that wrote it.
+ */
 export async function recordAudits(db: DbOrTx, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
-  if (!entries.length) return;
-  await db.insert(auditEvents).values(
+  await atCommit(
+    db,
+    'audit',
     entries.map((entry) => ({
       actorId: actor.userId,
       actorType: actor.type,
@@ -46,5 +50,6 @@ export async function recordAudits(db: DbOrTx, actor: Actor, entries: readonly A
       userAgent: actor.userAgent?.slice(0, 500) ?? null,
       channel: actor.channel ?? null,
     })),
+    (rows) => db.insert(auditEvents).values(rows),
   );
 }

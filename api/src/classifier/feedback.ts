@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { TClassification } from '@deskmate/kb';
-import type { DbOrTx } from '../db/client.js';
+import { atCommit, type DbOrTx } from '../db/client.js';
 import { classifierFeedback } from '../db/schema.js';
 import { classifierPredictions } from '../db/schema-classifier.js';
 import type { TicketRow } from '../tickets/presenter.js';
@@ -39,19 +39,20 @@ export async function recordPrediction(
   used: { priority: boolean; category: boolean },
   modelVersion: number | null,
 ): Promise<void> {
-  await tx
-    .insert(classifierPredictions)
-    .values({
-      ticketId: ticket.id,
-      text: classificationText(ticket),
-      priority: guess.priority,
-      category: guess.category,
-      priorityUsed: used.priority,
-      categoryUsed: used.category,
-      modelVersion,
-      createdAt: ticket.createdAt,
-    })
-    .onConflictDoNothing();
+  const row = {
+    ticketId: ticket.id,
+    text: classificationText(ticket),
+    priority: guess.priority,
+    category: guess.category,
+    priorityUsed: used.priority,
+    categoryUsed: used.category,
+    modelVersion,
+    createdAt: ticket.createdAt,
+  };
+  // With the transaction's other put-off writes: nothing reads it back in the create.
+  await atCommit(tx, 'classifier_predictions', [row], (rows) =>
+    tx.insert(classifierPredictions).values(rows).onConflictDoNothing(),
+  );
 }
 
 /**

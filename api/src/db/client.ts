@@ -1,3 +1,4 @@
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
@@ -60,42 +61,95 @@ export function createDatabase(
   };
 }
 
-/** What a transaction has put off to its end, by name, each with how to write it. */
-type Batches = Map<string, { items: unknown[]; flush: (items: unknown[]) => Promise<void> }>;
-const batchesOf = new WeakMap<object, Batches>();
+/**
+ * A write a transaction has put off to its end: everything added, and the one statement that
+ * writes it all (an INSERT, or a SELECT that only has an effect, like a NOTIFY).
+ */
+interface Batch {
+  items: unknown[];
+  statement: (items: unknown[]) => SQLWrapper;
+  select: boolean;
+}
+const batchesOf = new WeakMap<object, Map<string, Batch>>();
 
 /**
  * Every `db.transaction` of this database (not the savepoints inside it) may put writes off to its
- * end: `untilCommit` collects them, and they are written in one statement per kind just before the
- * transaction commits — a NOTIFY, say, that is only delivered at commit anyway. A transaction that
- * fails writes none of them.
+ * end: `untilCommit` collects them, and they are written together in ONE statement just before the
+ * transaction commits — each kind a data-modifying CTE of it (`atCommit`). A transaction that fails
+ * writes none of them. Round trips are what a change costs here (ADR 18): a create's audit row,
+ * outbox rows, notification and live NOTIFY were five statements, and are one.
  */
 function batchTransactions(db: Db): void {
   type Transaction = (fn: (tx: object) => Promise<unknown>, config?: unknown) => Promise<unknown>;
   const transaction = db.transaction.bind(db) as unknown as Transaction;
   const batched: Transaction = (fn, config) =>
     transaction(async (tx) => {
-      const batches: Batches = new Map();
+      const batches = new Map<string, Batch>();
       batchesOf.set(tx, batches);
       const result = await fn(tx);
-      for (const batch of batches.values()) if (batch.items.length) await batch.flush(batch.items);
       batchesOf.delete(tx);
+      const due = [...batches.values()].filter((b) => b.items.length);
+      if (due.length) await (tx as Db).execute(combined(due));
       return result;
     }, config);
   Object.assign(db, { transaction: batched });
 }
 
 /**
- * The list to add to for a write of kind `name` put off to the end of `db`'s transaction (flushed
- * with `flush`, once, with everything added), or null when `db` is not the handle of such a
- * transaction (the pool, a savepoint): then the caller writes at once.
+ * Writes as one statement: each data-modifying one a CTE (PostgreSQL runs every one of them,
+ * referenced or not), each SELECT a materialised CTE the final SELECT counts (so that it runs).
  */
-export function untilCommit<T>(db: DbOrTx, name: string, flush: (items: T[]) => Promise<void>): T[] | null {
+function combined(batches: Batch[]): SQL {
+  if (batches.length === 1) return batches[0]!.statement(batches[0]!.items).getSQL();
+  // getSQL: a query builder put in a template as it is would be wrapped as a subquery, in parentheses.
+  const ctes = batches.map((b, i) =>
+    b.select
+      ? sql`${sql.raw(`b${i}`)} AS MATERIALIZED (${b.statement(b.items).getSQL()})`
+      : sql`${sql.raw(`b${i}`)} AS (${b.statement(b.items).getSQL()})`,
+  );
+  const selects = batches.flatMap((b, i) => (b.select ? [sql`(SELECT count(*) FROM ${sql.raw(`b${i}`)})`] : []));
+  return sql`WITH ${sql.join(ctes, sql`, `)} SELECT ${selects.length ? sql.join(selects, sql`, `) : sql`1`}`;
+}
+
+/**
+ * The list to add to for a write of kind `name` put off to the end of `db`'s transaction (written
+ * by `statement`, once, with everything added), or null when `db` is not the handle of such a
+ * transaction (the pool, a savepoint): then the caller writes at once. `select`: the statement is a
+ * SELECT run for its effect (a NOTIFY), not an INSERT.
+ */
+export function untilCommit<T>(
+  db: DbOrTx,
+  name: string,
+  statement: (items: T[]) => SQLWrapper,
+  options: { select?: boolean } = {},
+): T[] | null {
   const batches = batchesOf.get(db);
   if (!batches) return null;
   let batch = batches.get(name);
-  if (!batch) batches.set(name, (batch = { items: [], flush: flush as (items: unknown[]) => Promise<void> }));
+  if (!batch)
+    batches.set(
+      name,
+      (batch = { items: [], statement: statement as (items: unknown[]) => SQLWrapper, select: options.select ?? false }),
+    );
   return batch.items as T[];
+}
+
+/**
+ * Write `items` with `statement` at the end of `db`'s transaction, in the one statement that
+ * writes everything put off there (`untilCommit`), or now when `db` is not such a transaction's
+ * handle. For writes nothing in the transaction reads back and whose ids are known beforehand.
+ */
+export async function atCommit<T>(
+  db: DbOrTx,
+  name: string,
+  items: readonly T[],
+  statement: (items: T[]) => SQLWrapper,
+  options: { select?: boolean } = {},
+): Promise<void> {
+  if (!items.length) return;
+  const later = untilCommit(db, name, statement, options);
+  if (later) later.push(...items);
+  else await db.execute(statement([...items]).getSQL());
 }
 
 /** Distinct statements one connection keeps prepared; later new ones are sent unnamed. */

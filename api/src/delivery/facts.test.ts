@@ -2,11 +2,12 @@ import { asc } from 'drizzle-orm';
 import sharp from 'sharp';
 import { ZUploadResponse, type TTicket } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '../db/client.js';
+import type { Database } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import type { UserRow } from '../http/context.js';
 import { startTestApp, type TestApp } from '../test/app.js';
 import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
+import { countedDatabase, type CountedDatabase } from '../test/counted.js';
 import { useTestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
 import { FactsReader, factsFor } from './facts.js';
@@ -15,9 +16,7 @@ const testDatabase = useTestDatabase();
 let app: TestApp;
 let agent: UserRow;
 let alice: UserRow;
-/** A pool of its own whose statements are counted (every query a client sends). */
-let counted: Database;
-let statements = 0;
+let counted: CountedDatabase;
 
 beforeAll(async () => {
   const database = testDatabase.current;
@@ -26,14 +25,7 @@ beforeAll(async () => {
   agent = await createUserWithPassword(database.db, { role: 'agent' });
   alice = await createUserWithPassword(database.db);
   await createGroup(database.db, { name: 'Desk', members: [agent.id] });
-  counted = createDatabase(database.url, { max: 1 });
-  counted.pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      statements++;
-      return query(...args);
-    };
-  });
+  counted = countedDatabase(database.url);
 });
 afterAll(async () => {
   await counted.close();
@@ -42,10 +34,10 @@ afterAll(async () => {
 
 /** Statements `run` sends through the counted pool. */
 async function countStatements<T>(run: (db: Database['db']) => Promise<T>): Promise<{ result: T; statements: number }> {
-  const before = statements;
+  const before = counted.statements();
   const result = await counted.db.transaction((tx) => run(tx as unknown as Database['db']));
   // The transaction's own begin and commit are not the reads'.
-  return { result, statements: statements - before - 2 };
+  return { result, statements: counted.statements() - before - 2 };
 }
 
 /** A file the agent uploads (POST /api/attachments, as a browser does), to send with a reply. */

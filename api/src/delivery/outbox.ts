@@ -6,7 +6,7 @@ import {
   type TOutboxMessage,
   type TOutboxPayload,
 } from '@deskmate/shared';
-import type { DbOrTx } from '../db/client.js';
+import { atCommit, type DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 
 /** One outbox row of `kind`: its payload is that kind's (shared/src/api/outbox.ts). */
@@ -43,16 +43,7 @@ export async function writeOutbox<K extends TOutboxKind>(
   onConflict: OutboxConflict<K>,
 ): Promise<{ id: number; dedupeKey: string }[]> {
   if (!rows.length) return [];
-  const schema = outboxPayloads[kind];
-  // `email.deferred` carries the held-back row's payload beside its own fields: not strict.
-  const check = 'strict' in schema && kind !== 'email.deferred' ? schema.strict() : schema;
-  const values = rows.map((r) => ({
-    kind,
-    dedupeKey: r.dedupeKey,
-    payload: check.parse(r.payload),
-    ...(r.nextAttemptAt ? { nextAttemptAt: r.nextAttemptAt } : {}),
-  }));
-  const insert = db.insert(outbox).values(values);
+  const insert = db.insert(outbox).values(checkedRows(kind, rows));
   const returning = { id: outbox.id, dedupeKey: outbox.dedupeKey };
   if (onConflict === 'fail') return insert.returning(returning);
   if (onConflict === 'skip') return insert.onConflictDoNothing().returning(returning);
@@ -67,6 +58,36 @@ export async function writeOutbox<K extends TOutboxKind>(
       setWhere: sql`${outbox.status} = 'pending'`,
     })
     .returning(returning);
+}
+
+/**
+ * Write outbox rows that the caller does not need back (`skip` or `fail` on a taken key): in a
+ * transaction, in the one statement at its end that writes everything put off (`atCommit`), else
+ * now. Checked like `writeOutbox`, at once, so a wrong payload fails where it is written.
+ */
+export async function queueOutbox<K extends TOutboxKind>(
+  db: DbOrTx,
+  kind: K,
+  rows: readonly OutboxWrite<K>[],
+  onConflict: 'skip' | 'fail',
+): Promise<void> {
+  await atCommit(db, `outbox:${onConflict}`, checkedRows(kind, rows), (values) => {
+    const insert = db.insert(outbox).values(values);
+    return onConflict === 'skip' ? insert.onConflictDoNothing() : insert;
+  });
+}
+
+/** Rows as stored, each payload checked against its kind's schema (strict: no key it does not name). */
+function checkedRows<K extends TOutboxKind>(kind: K, rows: readonly OutboxWrite<K>[]) {
+  const schema = outboxPayloads[kind];
+  // `email.deferred` carries the held-back row's payload beside its own fields: not strict.
+  const check = 'strict' in schema && kind !== 'email.deferred' ? schema.strict() : schema;
+  return rows.map((r) => ({
+    kind: kind as string,
+    dedupeKey: r.dedupeKey,
+    payload: check.parse(r.payload) as unknown,
+    ...(r.nextAttemptAt ? { nextAttemptAt: r.nextAttemptAt } : {}),
+  }));
 }
 
 /** A stored row's kind and payload, checked against the contract (throws when they do not fit). */

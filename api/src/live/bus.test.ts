@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { untilCommit } from '../db/client.js';
@@ -27,8 +28,8 @@ describe('live events in a transaction', () => {
     heard.length = 0;
     await db.current.db.transaction(async (tx) => {
       // Held until the end: the transaction has a list for them; the pool and a savepoint do not.
-      expect(untilCommit(tx, 'probe', async () => undefined)).toEqual([]);
-      await tx.transaction(async (sp) => expect(untilCommit(sp, 'probe', async () => undefined)).toBeNull());
+      expect(untilCommit(tx, 'probe', () => sql`SELECT 1`)).toEqual([]);
+      await tx.transaction(async (sp) => expect(untilCommit(sp, 'probe', () => sql`SELECT 1`)).toBeNull());
       await publishLive(tx, event('A-1'));
       await publishLiveMany(tx, [event('A-2'), event('A-3')]);
       // A savepoint that fails takes its own events with it.
@@ -47,7 +48,7 @@ describe('live events in a transaction', () => {
       }),
     ).rejects.toThrow('transaction fails');
     // On the pool (no transaction): at once.
-    expect(untilCommit(db.current.db, 'probe', async () => undefined)).toBeNull();
+    expect(untilCommit(db.current.db, 'probe', () => sql`SELECT 1`)).toBeNull();
     await publishLive(db.current.db, event('C-1'));
     await until(() => heard.length >= 5);
     expect(keysHeard()).toEqual(['A-1', 'A-2', 'A-3', 'A-4', 'C-1']);

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { untilCommit, type DbOrTx } from '../db/client.js';
+import { atCommit, type DbOrTx } from '../db/client.js';
 import type { SessionConnection } from '../db/session.js';
 
 export const LIVE_CHANNEL = 'deskmate_live';
@@ -35,26 +35,19 @@ export async function publishLive(db: DbOrTx, event: LiveEvent): Promise<void> {
 }
 
 /**
- * Several announcements, in order. In a transaction they are sent in one statement at its end
- * (`untilCommit`: a NOTIFY is only delivered at commit anyway), so a command's events cost one
- * round trip however many records it writes; elsewhere (the pool, a savepoint) at once.
+ * Several announcements, in order. In a transaction they are sent at its end, in the one statement
+ * that writes what it put off (`atCommit`: a NOTIFY is only delivered at commit anyway), so a
+ * command's events cost no round trip of their own; elsewhere (the pool, a savepoint) at once.
  */
 export async function publishLiveMany(db: DbOrTx, events: readonly LiveEvent[]): Promise<void> {
-  if (!events.length) return;
-  const later = untilCommit<LiveEvent>(db, 'live', (all) => notifyLive(db, all));
-  if (later) later.push(...events);
-  else await notifyLive(db, events);
+  await atCommit(db, 'live', events, notifyLive, { select: true });
 }
 
-async function notifyLive(db: DbOrTx, events: readonly LiveEvent[]): Promise<void> {
-  if (events.length === 1) {
-    await db.execute(sql`SELECT pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(events[0])})`);
-    return;
-  }
+/** The NOTIFY of each event, in order, as one SELECT. */
+function notifyLive(events: readonly LiveEvent[]): SQL {
+  if (events.length === 1) return sql`SELECT pg_notify(${LIVE_CHANNEL}, ${JSON.stringify(events[0])})`;
   const texts = events.map((e) => JSON.stringify(e));
-  await db.execute(
-    sql`SELECT pg_notify(${LIVE_CHANNEL}, e) FROM jsonb_array_elements_text(${JSON.stringify(texts)}::jsonb) AS e`,
-  );
+  return sql`SELECT pg_notify(${LIVE_CHANNEL}, e) FROM jsonb_array_elements_text(${JSON.stringify(texts)}::jsonb) AS e`;
 }
 
 /**

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { TNotification } from '@deskmate/shared';
-import type { DbOrTx } from '../db/client.js';
+import { atCommit, type DbOrTx } from '../db/client.js';
 import { notifications, users } from '../db/schema.js';
-import { writeOutbox } from '../delivery/outbox.js';
+import { queueOutbox } from '../delivery/outbox.js';
 import { publishLiveMany } from '../live/bus.js';
-import { isAgent } from '@deskmate/shared';
 
 export type NotificationType = TNotification['type'];
 
@@ -25,54 +24,10 @@ export interface NotifyInput {
 
 /**
  * Write in-app notifications, one outbox row each for chat and email delivery, and a live event
- * per recipient — all in the caller's transaction.
+ * per recipient — all in the caller's transaction, at its end when it is one (`notifyMany`).
  */
 export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string[]> {
-  let ids = [...new Set(input.userIds.filter((id): id is string => Boolean(id) && id !== input.actorId))];
-  if (!ids.length) return [];
-  const recipients = await tx
-    .select({ id: users.id, role: users.role })
-    .from(users)
-    .where(and(inArray(users.id, ids), eq(users.active, true)));
-  ids = recipients.filter((r) => input.visibility === 'public' || isAgent(r)).map((r) => r.id);
-  if (!ids.length) return [];
-  const rows = await tx
-    .insert(notifications)
-    .values(
-      ids.map((userId) => ({
-        userId,
-        type: input.type,
-        ticketId: input.ticket?.id ?? null,
-        title: input.title,
-        body: input.body ?? '',
-        data: {
-          ticketKey: input.ticket?.key ?? null,
-          visibility: input.visibility,
-          ...(input.eventId ? { eventId: input.eventId } : {}),
-        },
-      })),
-    )
-    .returning({ id: notifications.id, userId: notifications.userId });
-  await writeOutbox(
-    tx,
-    'notification.deliver',
-    rows.map((n) => ({
-      dedupeKey: `notification:${n.id}`,
-      payload: {
-        notificationId: n.id,
-        userId: n.userId,
-        type: input.type,
-        ticketKey: input.ticket?.key ?? null,
-        visibility: input.visibility,
-      },
-    })),
-    'fail',
-  );
-  await publishLiveMany(
-    tx,
-    rows.map((n) => ({ type: 'notification.created', userId: n.userId, visibility: 'public' })),
-  );
-  return rows.map((n) => n.id);
+  return notifyMany(tx, [input]);
 }
 
 export function presentNotification(row: typeof notifications.$inferSelect): TNotification {
@@ -97,9 +52,10 @@ export async function unreadCount(db: DbOrTx, userId: string): Promise<number> {
 }
 
 /**
- * `notify` for many notifications at once (the SLA sweep, reminders): the same rules — the actor
- * is skipped, inactive users dropped, requesters never get internal content — in four statements
- * whatever the number.
+ * Notifications, many at once (the SLA sweep, reminders) or one (`notify`): the actor is skipped,
+ * inactive users dropped, requesters never get internal content. One statement reads the
+ * recipients; the notifications, their outbox rows and the live events are written with the
+ * transaction's other put-off writes at its end (`atCommit`), or at once outside one.
  */
 export async function notifyMany(tx: DbOrTx, inputs: NotifyInput[]): Promise<string[]> {
   const wanted = inputs.map((input) => [
@@ -117,7 +73,7 @@ export async function notifyMany(tx: DbOrTx, inputs: NotifyInput[]): Promise<str
       (userId) => ({
         input,
         row: {
-          // Ids made here, so each outbox row is tied to its notification without relying on RETURNING order.
+          // Ids made here: each outbox row names its notification, and both are written at commit.
           id: randomUUID(),
           userId,
           type: input.type,
@@ -134,9 +90,9 @@ export async function notifyMany(tx: DbOrTx, inputs: NotifyInput[]): Promise<str
     ),
   );
   if (!values.length) return [];
-  await tx.insert(notifications).values(values.map((v) => v.row));
   const rows = values.map((v) => v.row);
-  await writeOutbox(
+  await atCommit(tx, 'notifications', rows, (all) => tx.insert(notifications).values(all));
+  await queueOutbox(
     tx,
     'notification.deliver',
     rows.map((n, i) => ({

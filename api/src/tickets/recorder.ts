@@ -3,7 +3,7 @@ import type { TChannel } from '@deskmate/shared';
 import { recordAudits, type Actor } from '../audit/record.js';
 import type { DbOrTx } from '../db/client.js';
 import { ticketEvents } from '../db/schema.js';
-import { writeOutbox } from '../delivery/outbox.js';
+import { queueOutbox, writeOutbox } from '../delivery/outbox.js';
 import type { Services } from '../http/context.js';
 import { publishLiveMany, type LiveEvent } from '../live/bus.js';
 import { snapshot, type TicketEventRow, type TicketRow } from './presenter.js';
@@ -167,7 +167,7 @@ export async function recordChanges(tx: DbOrTx, ctx: RecordContext, changes: rea
     })),
   );
   // One chat-card sync per ticket version: the delivery job renders the ticket as it is then.
-  await writeOutbox(
+  await queueOutbox(
     tx,
     'ticket.changed',
     changes.map((c) => ({
