@@ -8,7 +8,7 @@ import {
   type TMessageRefPurpose,
   type TMessageRefTicket,
 } from '@deskmate/shared';
-import type { DbOrTx } from '../db/client.js';
+import { atCommit, type DbOrTx } from '../db/client.js';
 import { tickets } from '../db/schema.js';
 import { messageRefs } from '../db/schema-delivery.js';
 
@@ -74,7 +74,10 @@ export async function loadMessageRef(
   return row ? { ...row.data, conversation: row.conversation, message: row.message } : null;
 }
 
-/** Keep (or replace) the message sent for this ref key on this channel. */
+/**
+ * Keep (or replace) the message sent for this ref key on this channel: in a transaction, with its
+ * other writes at its end (`atCommit`; the ref key's lock is held until then).
+ */
 export async function saveMessageRef(
   db: DbOrTx,
   channel: TDeliveryChannel,
@@ -85,30 +88,33 @@ export async function saveMessageRef(
   const { conversation, message, ...data } = ref;
   const handle = { conversationId: conversation, messageId: message, data, updatedAt: now };
   const person = 'userId' in key;
-  await db
-    .insert(messageRefs)
-    .values({
-      provider: channel,
-      purpose: key.purpose,
-      ticketId: key.ticketId,
-      userId: person ? key.userId : null,
-      visibility: messageRefVisibility[key.purpose],
-      ...handle,
-    })
-    // The two partial unique indexes: a triage card per ticket, a thread per ticket and person.
-    .onConflictDoUpdate(
-      person
-        ? {
-            target: [messageRefs.provider, messageRefs.purpose, messageRefs.ticketId, messageRefs.userId],
-            targetWhere: sql`user_id IS NOT NULL`,
-            set: handle,
-          }
-        : {
-            target: [messageRefs.provider, messageRefs.purpose, messageRefs.ticketId],
-            targetWhere: sql`user_id IS NULL`,
-            set: handle,
-          },
-    );
+  const row = {
+    provider: channel,
+    purpose: key.purpose,
+    ticketId: key.ticketId,
+    userId: person ? key.userId : null,
+    visibility: messageRefVisibility[key.purpose],
+    ...handle,
+  };
+  await atCommit(db, `message_ref:${refLockName(channel, key)}`, [row], (rows) =>
+    db
+      .insert(messageRefs)
+      .values(rows)
+      // The two partial unique indexes: a triage card per ticket, a thread per ticket and person.
+      .onConflictDoUpdate(
+        person
+          ? {
+              target: [messageRefs.provider, messageRefs.purpose, messageRefs.ticketId, messageRefs.userId],
+              targetWhere: sql`user_id IS NOT NULL`,
+              set: handle,
+            }
+          : {
+              target: [messageRefs.provider, messageRefs.purpose, messageRefs.ticketId],
+              targetWhere: sql`user_id IS NULL`,
+              set: handle,
+            },
+      ),
+  );
 }
 
 /**

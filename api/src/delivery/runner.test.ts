@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { TDeliveryEnvelope, TDeliveryFacts, TDeliveryPlan, TDeliverySender } from '@deskmate/shared';
+import { recordAudits } from '../audit/record.js';
+import type { DbOrTx } from '../db/client.js';
+import type { TransactionalSender } from '../email/sender.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
 import { deliveries } from '../db/schema-delivery.js';
-import { outbox } from '../db/schema.js';
+import { auditEvents, outbox } from '../db/schema.js';
 import { SessionConnection } from '../db/session.js';
 import { silentLogger } from '../logger.js';
 import { useTestDatabase } from '../test/db.js';
@@ -28,17 +31,40 @@ class NoteSender implements TDeliverySender {
   }
 }
 
+/**
+ * An email stand-in: what it writes goes into the delivery's transaction (an audit row here, as
+ * the email sender writes its mail and Message-ID), and it can fail after writing.
+ */
+class TransactionalNoteSender implements TransactionalSender {
+  readonly channel = 'email' as const;
+  failing = false;
+  plan(facts: TDeliveryFacts): TDeliveryPlan[] {
+    const key = (facts.payload as { key?: string }).key;
+    return key ? [{ kind: 'note', target: key, refKey: null }] : [];
+  }
+  async send(): Promise<never> {
+    throw new Error('sent in the transaction only');
+  }
+  async sendIn(tx: DbOrTx, envelope: TDeliveryEnvelope) {
+    await recordAudits(tx, { userId: null, type: 'system' }, [
+      { action: 'probe.mailed', entityType: 'delivery', entityId: envelope.id },
+    ]);
+    if (this.failing) throw new Error('the relay said 451');
+    return {};
+  }
+}
+
 const LIFETIME_MS = 60_000;
 const BACKOFF_MS = 10 * 60_000;
 const db = useTestDatabase();
 let session: SessionConnection;
 let sender: NoteSender;
 
-const runner = () =>
+const runner = (senders: TDeliverySender[] = [sender]) =>
   new DeliveryRunner({
     db: db.current.db,
     session,
-    senders: [sender],
+    senders,
     clock: systemClock,
     logger: silentLogger(),
     pollMs: 60_000,
@@ -47,7 +73,7 @@ const runner = () =>
   });
 
 /** Ticket changes written and relayed: one pending delivery each, to its key. */
-async function planned(keys: string[]): Promise<void> {
+async function planned(keys: string[], senders: TDeliverySender[] = [sender]): Promise<void> {
   await writeOutbox(
     db.current.db,
     'ticket.changed',
@@ -60,7 +86,7 @@ async function planned(keys: string[]): Promise<void> {
   const relay = new OutboxRelay({
     session,
     db: db.current.db,
-    senders: [sender],
+    senders,
     clock: systemClock,
     logger: silentLogger(),
     pollMs: 60_000,
@@ -157,5 +183,26 @@ describe('the delivery runner', () => {
     expect(byA).toBeGreaterThan(0);
     expect(byB).toBeGreaterThan(0);
     expect([...sender.sent].sort()).toEqual([...keys].sort());
+  });
+
+  it('keeps nothing an email send wrote when it fails, and all of it when it is sent', async () => {
+    const email = new TransactionalNoteSender();
+    await planned(['IT-7'], [email]);
+    const delivery = await deliveryTo('IT-7');
+    const written = async () =>
+      (await db.current.db.select().from(auditEvents).where(eq(auditEvents.entityId, delivery.id))).length;
+    email.failing = true;
+    expect(await runner([email]).runBatch()).toBe(1);
+    expect(await written()).toBe(0);
+    expect(await deliveryTo('IT-7')).toMatchObject({ status: 'pending', attempts: 1, lastError: 'the relay said 451' });
+
+    email.failing = false;
+    await db.current.db
+      .update(deliveries)
+      .set({ nextAttemptAt: sql`now()` })
+      .where(eq(deliveries.target, 'IT-7'));
+    expect(await runner([email]).runBatch()).toBe(1);
+    expect(await written()).toBe(1);
+    expect(await deliveryTo('IT-7')).toMatchObject({ status: 'sent', attempts: 2, runId: null });
   });
 });

@@ -10,7 +10,7 @@ import {
   type TDeliverySender,
 } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
-import type { Db, DbOrTx } from '../db/client.js';
+import { atCommit, type Db, type DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import { deliveries } from '../db/schema-delivery.js';
 import { LockTimeoutError, type SessionConnection } from '../db/session.js';
@@ -118,7 +118,9 @@ export class DeliveryRunner {
         db.update(deliveries)
           .set({ runSeenAt: sql`now()` })
           .where(and(eq(deliveries.runId, runId), eq(deliveries.status, 'pending')))
-          .catch((err: unknown) => this.options.logger.warn({ err: (err as Error).message }, 'delivery claim not refreshed'));
+          .catch((err: unknown) =>
+            this.options.logger.warn({ err: (err as Error).message }, 'delivery claim not refreshed'),
+          );
       },
       Math.max(Math.floor(lockLifetimeMs / 3), 100),
     );
@@ -223,9 +225,7 @@ export class DeliveryRunner {
         lastFailedAt: this.options.clock.now(),
         runId: null,
         runSeenAt: null,
-        ...(delay === null
-          ? { status: 'dead' }
-          : { nextAttemptAt: sql`now() + ${delay} * interval '1 millisecond'` }),
+        ...(delay === null ? { status: 'dead' } : { nextAttemptAt: sql`now() + ${delay} * interval '1 millisecond'` }),
       })
       .where(and(eq(deliveries.id, deliveryId), eq(deliveries.runId, runId), eq(deliveries.status, 'pending')));
     return delay === null;
@@ -273,17 +273,18 @@ async function recordSent(
   const refKey = planOf(delivery).refKey;
   const now = sending.clock.now();
   if (refKey && result.ref) await saveMessageRef(db, sender.channel, refKey, result.ref, now);
-  await db
-    .update(deliveries)
-    .set({
-      ...(result.skipped
-        ? { status: 'skipped', skipReason: result.skipped.slice(0, 1000) }
-        : { status: 'sent', sentAt: now }),
-      attempts: sending.attempt,
-      runId: null,
-      runSeenAt: null,
-    })
-    .where(eq(deliveries.id, delivery.id));
+  const outcome = {
+    ...(result.skipped
+      ? { status: 'skipped', skipReason: result.skipped.slice(0, 1000) }
+      : { status: 'sent', sentAt: now }),
+    attempts: sending.attempt,
+    runId: null,
+    runSeenAt: null,
+  };
+  // With the transaction's other writes, at its end (its row is locked: nothing else changes it).
+  await atCommit(db, `delivery:${delivery.id}`, [outcome], ([set]) =>
+    db.update(deliveries).set(set!).where(eq(deliveries.id, delivery.id)),
+  );
 }
 
 /**
@@ -296,19 +297,32 @@ async function sendInTransaction(
   delivery: DeliveryRow,
 ): Promise<Error | null> {
   const refKey = planOf(delivery).refKey;
-  return sending.db.transaction(async (tx) => {
-    if (refKey) await lockRefKey(tx, sender.channel, refKey);
-    const envelope = await envelopeFor(tx, sending, sender, delivery, true);
-    if (!envelope) return null;
-    let result;
-    try {
-      result = await sender.sendIn(tx, envelope);
-    } catch (err) {
-      return err as Error;
-    }
-    await recordSent(tx, sending, sender, delivery, result);
-    return null;
-  });
+  try {
+    return await sending.db.transaction(async (tx) => {
+      if (refKey) await lockRefKey(tx, sender.channel, refKey);
+      const envelope = await envelopeFor(tx, sending, sender, delivery, true);
+      if (!envelope) return null;
+      let result;
+      try {
+        result = await sender.sendIn(tx, envelope);
+      } catch (err) {
+        // Nothing the send wrote may stay: the transaction rolls back, and the runner records why.
+        throw new SendFailed(err as Error);
+      }
+      await recordSent(tx, sending, sender, delivery, result);
+      return null;
+    });
+  } catch (err) {
+    if (err instanceof SendFailed) return err.failure;
+    throw err;
+  }
+}
+
+/** A transactional send that failed: thrown to roll its transaction back, then returned. */
+class SendFailed extends Error {
+  constructor(readonly failure: Error) {
+    super(failure.message);
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   type TTicket,
   isRequester,
 } from '@deskmate/shared';
-import { createDatabase, type Database, type DbOrTx } from '../db/client.js';
+import { atCommit, createDatabase, type Database, type DbOrTx } from '../db/client.js';
 import { mailMessages, notifications, users } from '../db/schema.js';
 import { writeOutbox } from '../delivery/outbox.js';
 import { attachments } from '../db/schema-attachments.js';
@@ -183,21 +183,21 @@ export class EmailSender implements TDeliverySender {
     refuseInternalToRequester(envelope);
     const attached = this.state;
     if (!attached) throw new Error('the email sender is not attached to this process');
-    return this.sendIn(attached.database.db, envelope);
+    return attached.database.db.transaction((tx) => this.sendIn(tx, envelope));
   }
 
   /**
-   * `send`, with every database read and write in `db`: the delivery job passes its transaction, so
-   * a send holds one connection, not two (through a transaction-mode pooler shared by every
-   * process, sends each holding one connection and waiting for a second could wait on each other
-   * until the pooler gives up). A savepoint of its own: a failure here rolls back what this send
-   * wrote and leaves the delivery's transaction able to record it.
+   * `send`, with every database read and write in the caller's transaction `tx`: the delivery
+   * runner passes its own, so a send holds one connection, not two (through a transaction-mode
+   * pooler shared by every process, sends each holding one connection and waiting for a second
+   * could wait on each other until the pooler gives up). What it writes goes out with the
+   * transaction's other writes at its end (`atCommit`); a send that fails must roll `tx` back.
    */
-  async sendIn(db: DbOrTx, envelope: TDeliveryEnvelope): Promise<TDeliveryResult> {
+  async sendIn(tx: DbOrTx, envelope: TDeliveryEnvelope): Promise<TDeliveryResult> {
     refuseInternalToRequester(envelope);
     const attached = this.state;
     if (!attached) throw new Error('the email sender is not attached to this process');
-    return db.transaction((tx) => this.sendWith({ ...attached, db: tx }, envelope));
+    return this.sendWith({ ...attached, db: tx }, envelope);
   }
 
   private async sendWith(state: Sending, envelope: TDeliveryEnvelope): Promise<TDeliveryResult> {
@@ -385,17 +385,17 @@ export class EmailSender implements TDeliverySender {
       (plan.kind === 'email.ticket_created' ? await this.inboundOrigin(state, ticket.id) : null) ??
       root;
     const references = nextReferences(root, previous?.references ?? [], parent);
-    await state.db
-      .insert(emailMessageIds)
-      .values({
-        messageId,
-        ticketId: ticket.id,
-        userId: recipient.id,
-        direction: 'out',
-        visibility: scope,
-        kind: plan.kind,
-      })
-      .onConflictDoNothing();
+    const sent = {
+      messageId,
+      ticketId: ticket.id,
+      userId: recipient.id,
+      direction: 'out',
+      visibility: scope,
+      kind: plan.kind,
+    };
+    await atCommit(state.db, 'email_message_ids', [sent], (rows) =>
+      state.db.insert(emailMessageIds).values(rows).onConflictDoNothing(),
+    );
     await this.deliver(state, {
       kind: mailKind,
       recipient,
@@ -611,7 +611,7 @@ export class EmailSender implements TDeliverySender {
       await state.transport.send(this.outgoing(state, o.recipient.email, o.rendered, o));
       return;
     }
-    await state.db.insert(mailMessages).values({
+    const mail = {
       to: o.recipient.email,
       subject: o.rendered.subject,
       text: o.rendered.text,
@@ -619,7 +619,8 @@ export class EmailSender implements TDeliverySender {
       kind: o.kind,
       userId: o.recipient.id,
       status: 'dev',
-    });
+    };
+    await atCommit(state.db, 'mail_messages', [mail], (rows) => state.db.insert(mailMessages).values(rows));
     state.services.logger.info(
       {
         to: o.recipient.email,
@@ -736,11 +737,12 @@ export const isAttachable = (sender: TDeliverySender): sender is AttachableSende
   typeof (sender as Partial<AttachableSender>).detach === 'function';
 
 /**
- * A sender whose database work can join the delivery job's transaction (see `EmailSender.sendIn`):
- * a send then holds one connection, never waiting for a second one while it holds the first.
+ * A sender whose database work joins the delivery's transaction (see `EmailSender.sendIn`): a send
+ * then holds one connection, never waiting for a second one while it holds the first. When it
+ * throws, the caller rolls the transaction back.
  */
 export interface TransactionalSender extends TDeliverySender {
-  sendIn(db: DbOrTx, envelope: TDeliveryEnvelope): Promise<TDeliveryResult>;
+  sendIn(tx: DbOrTx, envelope: TDeliveryEnvelope): Promise<TDeliveryResult>;
 }
 
 export const isTransactional = (sender: TDeliverySender): sender is TransactionalSender =>
