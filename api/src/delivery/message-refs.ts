@@ -41,7 +41,8 @@ export function refKeyOf(row: {
   return userId ? { purpose, ticketId, userId } : null;
 }
 
-const keyWhere = (channel: TDeliveryChannel, key: TMessageRefKey): SQL | undefined =>
+/** The message ref of this ref key on this channel, as a condition on `message_refs` (to read it with a join). */
+export const refKeyWhere = (channel: TDeliveryChannel, key: TMessageRefKey): SQL | undefined =>
   and(
     eq(messageRefs.provider, channel),
     eq(messageRefs.purpose, key.purpose),
@@ -67,11 +68,24 @@ export async function loadMessageRef(
   channel: TDeliveryChannel,
   key: TMessageRefKey,
 ): Promise<TMessageRef | null> {
-  const [row] = await db
-    .select({ conversation: messageRefs.conversationId, message: messageRefs.messageId, data: messageRefs.data })
-    .from(messageRefs)
-    .where(keyWhere(channel, key));
-  return row ? { ...row.data, conversation: row.conversation, message: row.message } : null;
+  const [row] = await db.select(messageRefColumns).from(messageRefs).where(refKeyWhere(channel, key));
+  return messageRefOf(row);
+}
+
+/** The columns a message ref is read from (`messageRefOf` makes them one). */
+export const messageRefColumns = {
+  conversation: messageRefs.conversationId,
+  message: messageRefs.messageId,
+  data: messageRefs.data,
+};
+
+/** A ref as the channel returned it, from `messageRefColumns` (all null from an outer join: none). */
+export function messageRefOf(
+  row: { conversation: string | null; message: string | null; data: Record<string, unknown> | null } | undefined,
+): TMessageRef | null {
+  return row?.conversation != null && row.message != null
+    ? { ...row.data, conversation: row.conversation, message: row.message }
+    : null;
 }
 
 /**

@@ -12,13 +12,21 @@ import {
 import type { Clock } from '../clock.js';
 import { atCommit, type Db, type DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema.js';
-import { deliveries } from '../db/schema-delivery.js';
+import { deliveries, messageRefs } from '../db/schema-delivery.js';
 import { LockTimeoutError, type SessionConnection } from '../db/session.js';
 import { isTransactional, type TransactionalSender } from '../email/sender.js';
 import { retryDelay, type RetryPolicy } from '../jobs/registry.js';
 import type { Logger } from '../logger.js';
 import { FactsReader } from './facts.js';
-import { loadMessageRef, lockRefKey, refKeyOf, refLockName, saveMessageRef } from './message-refs.js';
+import {
+  lockRefKey,
+  messageRefColumns,
+  messageRefOf,
+  refKeyOf,
+  refKeyWhere,
+  refLockName,
+  saveMessageRef,
+} from './message-refs.js';
 
 type DeliveryRow = typeof deliveries.$inferSelect;
 type OutboxRow = typeof outbox.$inferSelect;
@@ -253,14 +261,22 @@ async function envelopeFor(
   lockRow: boolean,
 ): Promise<TDeliveryEnvelope | null> {
   const plan = planOf(delivery);
+  // Its state and the message sent before on its ref key, in one read. The caller holds the ref
+  // key's lock already, so this statement's snapshot has whatever the previous holder wrote.
   const state = db
-    .select({ status: deliveries.status, runId: deliveries.runId })
+    .select({ status: deliveries.status, runId: deliveries.runId, ref: messageRefColumns })
     .from(deliveries)
+    .leftJoin(messageRefs, plan.refKey ? refKeyWhere(sender.channel, plan.refKey) : sql`false`)
     .where(eq(deliveries.id, delivery.id));
-  const [current] = lockRow ? await state.for('update') : await state;
+  const [current] = lockRow ? await state.for('update', { of: deliveries }) : await state;
   if (current?.status !== 'pending' || current.runId !== sending.runId) return null;
-  const ref = plan.refKey ? await loadMessageRef(db, sender.channel, plan.refKey) : null;
-  return { id: delivery.id, plan, facts: sending.facts, ref, attempt: sending.attempt };
+  return {
+    id: delivery.id,
+    plan,
+    facts: sending.facts,
+    ref: messageRefOf(current.ref ?? undefined),
+    attempt: sending.attempt,
+  };
 }
 
 async function recordSent(

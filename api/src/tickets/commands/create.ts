@@ -12,25 +12,37 @@ import { newTicketSla } from '../../sla/sync.js';
 import { isAgent } from '../policy.js';
 import { ticketColumns, type TicketRow } from '../presenter.js';
 import { channelOf, recordChange, recordEvents } from '../recorder.js';
-import { pickRoundRobinAssignee } from '../round-robin.js';
 import { notifyAssigned } from './apply.js';
 import type { TicketContext } from './context.js';
 
 const maxPriority = wizard.maxPriority;
 
 /**
- * The group a new ticket goes to: the one asked for, or the desk's default (the setting
- * `tickets.default_group_id`), in one query. Null when neither names an existing group.
+ * The group a new ticket goes to — the one asked for, or the desk's default (the setting
+ * `tickets.default_group_id`) — and, in a round-robin group, its next agent, in one statement.
+ * Null when neither names an existing group.
+ *
+ * The pick is `deskmate_round_robin_pick` (migration 0019): the next agent, active, not away,
+ * longest since their last round-robin ticket (never first), marked as picked. It takes a
+ * transaction-scoped advisory lock per group, so N tickets created at once for k agents give each
+ * N/k ± 1. Called on the pool (a statement of its own), the lock is held for the pick only, and
+ * creates in one group do not wait on each other's whole transaction (ADR 18); called inside a
+ * caller's transaction, it holds the lock until that one ends.
  */
 async function targetGroup(
   db: DbOrTx,
   groupId: string | undefined,
-): Promise<{ id: string; roundRobin: boolean } | null> {
+): Promise<{ id: string; roundRobin: boolean; picked: string | null } | null> {
   const chosen = groupId
     ? sql`${groupId}`
     : sql`(SELECT ${settings.value} #>> '{}' FROM ${settings} WHERE ${settings.key} = 'tickets.default_group_id')`;
   const [group] = await db
-    .select({ id: groups.id, roundRobin: groups.roundRobin })
+    .select({
+      id: groups.id,
+      roundRobin: groups.roundRobin,
+      // CASE runs the pick (and takes its lock) for a round-robin group only.
+      picked: sql<string | null>`CASE WHEN ${groups.roundRobin} THEN deskmate_round_robin_pick(${groups.id}) END`,
+    })
     .from(groups)
     .where(sql`${groups.id}::text = ${chosen}`);
   return group ?? null;
@@ -103,9 +115,9 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
   }
   const group = await targetGroup(services.db, input.groupId);
   if (input.groupId && !group) throw new AppError('validation_failed', 'Invalid body.groupId: no such group');
-  // Before the transaction, on its own: the group's round-robin lock is held for the pick only. A
-  // create that fails after it leaves the agent's turn taken (ADR 18).
-  const assigneeId = group?.roundRobin ? await pickRoundRobinAssignee(services.db, group.id) : null;
+  // Picked before the transaction, on its own: the group's round-robin lock is held for the pick
+  // only. A create that fails after it leaves the agent's turn taken (ADR 18).
+  const assigneeId = group?.picked ?? null;
   return services.db.transaction(async (tx) => {
     const now = services.clock.now();
     const scope = { priority, groupId: group?.id ?? null, category, status: 'new' as const, firstRespondedAt: null };
