@@ -150,18 +150,21 @@ export async function createResults(options: {
       `SELECT (SELECT sum(calls)::int FROM pg_stat_statements) AS statements,
               (SELECT count(*)::int FROM tickets WHERE created_at > (SELECT stats_reset FROM pg_stat_statements_info)) AS created`,
     );
-    // Which statements they are: the most frequent, per create, to show where round trips go.
-    const top = await db.query<{ calls: number; query: string }>(
-      `SELECT calls::int, regexp_replace(query, '\\s+', ' ', 'g') AS query
-         FROM pg_stat_statements ORDER BY calls DESC LIMIT 25`,
+    // Which statements they are, per create: calls and the database's time, the costliest first.
+    const top = await db.query<{ calls: number; ms: number; query: string }>(
+      `SELECT calls::int, total_exec_time AS ms, regexp_replace(query, '\\s+', ' ', 'g') AS query
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
     );
     await db.end();
     const r = rows[0]!;
     process.stderr.write(
       `  ${r.statements} statements for ${r.created} creates and the work they caused: ${(r.statements / r.created).toFixed(1)} per create\n`,
     );
+    process.stderr.write('    calls  ms (per create)\n');
     for (const s of top.rows)
-      process.stderr.write(`    ${(s.calls / r.created).toFixed(2).padStart(6)}  ${s.query.slice(0, 110)}\n`);
+      process.stderr.write(
+        `    ${(s.calls / r.created).toFixed(2).padStart(5)}  ${(s.ms / r.created).toFixed(3)}  ${s.query.slice(0, 100)}\n`,
+      );
   }
   step({
     name: `Drain after the creates: outbox and jobs empty (${agentDrain.backlogAtEnd} and ${requesterDrain.backlogAtEnd} waiting at the end of each run)`,
