@@ -6,6 +6,7 @@ import type { SessionConnection } from '../db/session.js';
 import { outbox } from '../db/schema.js';
 import { deliveries } from '../db/schema-delivery.js';
 import type { Logger } from '../logger.js';
+import { BatchLoop } from './batch-loop.js';
 import { FactsReader } from './facts.js';
 import { readOutboxRow } from './outbox.js';
 import { refKeyColumns } from './message-refs.js';
@@ -13,6 +14,8 @@ import { readTeamsTriage } from '../integrations/teams-settings.js';
 
 export const OUTBOX_CHANNEL = 'deskmate_outbox';
 const BATCH = 100;
+/** How long a kick waits for others to join its pass (BatchLoop). */
+const COALESCE_MS = 20;
 
 type OutboxRow = typeof outbox.$inferSelect;
 
@@ -25,8 +28,7 @@ type OutboxRow = typeof outbox.$inferSelect;
 export class OutboxRelay {
   private unlisten: (() => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly loop: BatchLoop;
   private stopped = false;
 
   constructor(
@@ -41,7 +43,14 @@ export class OutboxRelay {
       /** Called when a batch planned deliveries, once they are committed (the runner's kick). */
       onDeliveries?: () => void;
     },
-  ) {}
+  ) {
+    this.loop = new BatchLoop(() => this.relayBatch(), {
+      size: BATCH,
+      coalesceMs: COALESCE_MS,
+      logger: options.logger,
+      name: 'outbox relay pass',
+    });
+  }
 
   async start(): Promise<void> {
     // A new connection may have missed NOTIFYs: a pass then finds their rows.
@@ -54,25 +63,9 @@ export class OutboxRelay {
     this.kick();
   }
 
-  /** Run a relay pass now (or right after the current one). */
+  /** Run a relay pass soon (see BatchLoop: the rows written meanwhile go in the same batch). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          while ((await this.relayBatch()) === BATCH && !this.stopped);
-        } while (this.again && !this.stopped);
-      } catch (err) {
-        this.options.logger.warn({ err: (err as Error).message }, 'outbox relay pass failed; will retry');
-      } finally {
-        this.running = undefined;
-      }
-    })();
+    if (!this.stopped) this.loop.kick();
   }
 
   /** One batch in one transaction; returns how many rows it took. */
@@ -147,7 +140,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
     await this.unlisten?.();
   }
 }

@@ -17,6 +17,7 @@ import { LockTimeoutError, type SessionConnection } from '../db/session.js';
 import { isTransactional, type TransactionalSender } from '../email/sender.js';
 import { retryDelay, type RetryPolicy } from '../jobs/registry.js';
 import type { Logger } from '../logger.js';
+import { BatchLoop } from './batch-loop.js';
 import { FactsReader } from './facts.js';
 import {
   lockRefKey,
@@ -33,6 +34,8 @@ type OutboxRow = typeof outbox.$inferSelect;
 
 /** Deliveries claimed at once; each still sends in a transaction of its own. */
 const BATCH = 50;
+/** How long a kick waits for others to join its pass (BatchLoop). */
+const COALESCE_MS = 20;
 /** Sends at once in one worker (each holds a pooled connection while it talks to SMTP). */
 export const DELIVERY_CONCURRENCY = 10;
 /** How a failed send is retried: 8 runs, from 5 seconds apart doubling to at most 30 minutes. */
@@ -68,8 +71,7 @@ interface Sending {
  */
 export class DeliveryRunner {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly loop: BatchLoop;
   private stopped = false;
 
   constructor(
@@ -84,7 +86,14 @@ export class DeliveryRunner {
       lockLifetimeMs: number;
       retry?: RetryPolicy;
     },
-  ) {}
+  ) {
+    this.loop = new BatchLoop(() => this.runBatch(), {
+      size: BATCH,
+      coalesceMs: COALESCE_MS,
+      logger: options.logger,
+      name: 'delivery pass',
+    });
+  }
 
   start(): void {
     // New deliveries come from this process's relay (it kicks), retries fall due, and other
@@ -94,25 +103,9 @@ export class DeliveryRunner {
     this.kick();
   }
 
-  /** Run a pass now (or right after the current one). */
+  /** Run a pass soon (see BatchLoop: deliveries planned meanwhile go in the same batch). */
   kick(): void {
-    if (this.stopped || !this.options.senders.length) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          while ((await this.runBatch()) === BATCH && !this.stopped);
-        } while (this.again && !this.stopped);
-      } catch (err) {
-        this.options.logger.warn({ err: (err as Error).message }, 'delivery pass failed; will retry');
-      } finally {
-        this.running = undefined;
-      }
-    })();
+    if (!this.stopped && this.options.senders.length) this.loop.kick();
   }
 
   /** Claim and send one batch; returns how many deliveries it claimed. */
@@ -242,7 +235,7 @@ export class DeliveryRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 }
 
