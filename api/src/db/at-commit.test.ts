@@ -19,7 +19,9 @@ beforeAll(async () => {
   counted = countedDatabase(testDatabase.current.url);
   listener = new pg.Client({ connectionString: testDatabase.current.url });
   await listener.connect();
-  listener.on('notification', (n) => heard.push((JSON.parse(n.payload ?? '{}') as { ticketId?: string }).ticketId ?? ''));
+  listener.on('notification', (n) =>
+    heard.push((JSON.parse(n.payload ?? '{}') as { ticketId?: string }).ticketId ?? ''),
+  );
   await listener.query(`LISTEN ${LIVE_CHANNEL}`);
 });
 afterAll(async () => {
@@ -31,7 +33,10 @@ const system = { userId: null, type: 'system' as const };
 const audits = (entityId: string) =>
   testDatabase.current.db.select().from(auditEvents).where(eq(auditEvents.entityId, entityId));
 const outboxRows = (prefix: string) =>
-  testDatabase.current.db.select().from(outbox).where(like(outbox.dedupeKey, `${prefix}%`));
+  testDatabase.current.db
+    .select()
+    .from(outbox)
+    .where(like(outbox.dedupeKey, `${prefix}%`));
 
 /** Audit rows, outbox rows (one key twice) and a live event, as a change writes them. */
 async function change(db: CountedDatabase['db'], id: string): Promise<void> {

@@ -129,7 +129,11 @@ export function untilCommit<T>(
   if (!batch)
     batches.set(
       name,
-      (batch = { items: [], statement: statement as (items: unknown[]) => SQLWrapper, select: options.select ?? false }),
+      (batch = {
+        items: [],
+        statement: statement as (items: unknown[]) => SQLWrapper,
+        select: options.select ?? false,
+      }),
     );
   return batch.items as T[];
 }

@@ -40,7 +40,9 @@ export const deliveries = pgTable(
   (t) => [
     uniqueIndex('deliveries_once_idx').on(t.outboxId, t.channel, t.kind, t.target),
     index('deliveries_status_idx').on(t.status, t.createdAt),
-    index('deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('deliveries_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
     check(
       'deliveries_ref_shape',
       sql`(${t.refPurpose} IS NULL AND ${t.refTicketId} IS NULL AND ${t.refUserId} IS NULL)

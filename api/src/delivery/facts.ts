@@ -177,14 +177,12 @@ export class FactsReader {
     const [ids, preference] = await Promise.all([this.identities.load(u.id), this.preference.load(u.id)]);
     return {
       user: presentUser(u),
-      identities: ids.map(
-        (r): TChatIdentity => ({
-          provider: r.provider,
-          providerUserId: r.providerUserId,
-          providerTeamId: r.providerTeamId,
-          data: (r.data ?? {}) as Record<string, unknown>,
-        }),
-      ),
+      identities: ids.map((r): TChatIdentity => ({
+        provider: r.provider,
+        providerUserId: r.providerUserId,
+        providerTeamId: r.providerTeamId,
+        data: (r.data ?? {}) as Record<string, unknown>,
+      })),
       wantsChat: chatWanted(preference?.delivery),
     };
   }

@@ -46,7 +46,6 @@ export function effectivePreferences(
 export const chatWanted = (delivery: string | undefined): boolean =>
   delivery === undefined || delivery === 'both' || delivery === 'chat';
 
-
 const minutesOf = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number);
   return h! * 60 + m!;

@@ -19,9 +19,9 @@ export async function viewerFor(
   user: UserRow,
   /** How an agent's groups are read (a batch passes its own, which reads many people's at once). */
   groupIdsOf: (userId: string) => Promise<string[]> = async (userId) =>
-    (
-      await db.select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId))
-    ).map((r) => r.groupId),
+    (await db.select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId))).map(
+      (r) => r.groupId,
+    ),
 ): Promise<Viewer> {
   if (!isAgent(user)) return { user, groupIds: [] };
   return { user, groupIds: await groupIdsOf(user.id) };
