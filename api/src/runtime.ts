@@ -233,25 +233,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         senders,
         inbound: options.inbound ?? [],
       });
-      runner = new DeliveryRunner({
-        session,
-        db: database.db,
-        senders,
-        clock,
-        logger,
-        pollMs: config.OUTBOX_POLL_INTERVAL,
-        lockLifetimeMs: config.JOBS_LOCK_LIFETIME,
-      });
-      const sendNow = runner;
-      relay = new OutboxRelay({
-        session,
-        db: database.db,
-        senders,
-        clock,
-        logger,
-        pollMs: config.OUTBOX_POLL_INTERVAL,
-        onDeliveries: () => sendNow.kick(),
-      });
+      // The outbox relay plans deliveries, and the runner sends them (ADR 20).
+      const outgoing = { session, db: database.db, senders, clock, logger, pollMs: config.OUTBOX_POLL_INTERVAL };
+      const sendNow = new DeliveryRunner({ ...outgoing, lockLifetimeMs: config.JOBS_LOCK_LIFETIME });
+      runner = sendNow;
+      relay = new OutboxRelay({ ...outgoing, onDeliveries: () => sendNow.kick() });
       runner.start();
       await relay.start();
       // Inbound email by IMAP polling (the webhook needs nothing here).
