@@ -106,6 +106,19 @@ describe('search over the shipped articles', () => {
     expect(top('cant sign in to eduroam')).toBe('wifi-connect');
   });
 
+  it('reads "is this legit?" as a question about a message one does not trust', () => {
+    for (const query of [
+      'is this message about my payroll legit or not',
+      'got an email saying my mailbox is full click here, legit?',
+    ])
+      expect(
+        index.search(query, { limit: 3 }).map((r) => r.slug),
+        query,
+      ).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^(report-phishing|clicked-suspicious-link|smishing-qr-code)$/)]),
+      );
+  });
+
   it('reads a short message in French or Italian, elided articles and all', () => {
     expect(top("la wifi dell'ufficio non funziona")).toBe('wifi-connect');
     expect(top("l'imprimante ne marche pas")).toMatch(/^print/);

@@ -104,8 +104,8 @@ export const synonymEntries: [string[], string[]][] = [
     ['hacked', 'hacker', 'hackers'],
     ['hacked', 'compromised'],
   ],
-  // Words people use for a message they do not trust.
-  [['dodgy', 'sketchy', 'fishy', 'shady', 'bogus', 'scammy', 'fake', 'phishy'], ['suspicious']],
+  // Words people use for a message they do not trust, or ask whether to trust ("is this legit?").
+  [['dodgy', 'sketchy', 'fishy', 'shady', 'bogus', 'scammy', 'fake', 'phishy', 'legit', 'legitimate'], ['suspicious']],
   [
     ['bitwarden', 'lastpass', '1password', 'keeper', 'dashlane', 'keepass'],
     ['password', 'manager'],
