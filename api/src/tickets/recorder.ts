@@ -166,7 +166,7 @@ export async function recordChanges(tx: DbOrTx, ctx: RecordContext, changes: rea
       visibility: c.visibility ?? 'public',
     })),
   );
-  // One chat-card sync per ticket version: the delivery job renders the ticket as it is then.
+  // One chat-card sync per ticket version: the delivery runner renders the ticket as it is then.
   await queueOutbox(
     tx,
     'ticket.changed',

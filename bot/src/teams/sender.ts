@@ -25,7 +25,7 @@ interface SenderDeps {
 }
 
 /**
- * Teams deliveries, sent by the worker's delivery jobs from stored conversation references:
+ * Teams deliveries, sent by the worker's delivery runner from stored conversation references:
  * - ticket.changed → the ticket's card in the triage channel (posted for a new ticket, then
  *   updated in place: its `triage_card` ref key);
  * - notification.deliver → a card in the recipient's personal chat, when they have one with the
@@ -161,7 +161,7 @@ interface TPipelineHolder {
 }
 
 /**
- * The delivery job owns retries (backoff, Retry-After, a dead state): the SDK's HTTP client must
+ * The delivery runner owns retries (backoff, Retry-After, a dead state): the SDK's HTTP client must
  * not also wait and retry inside a job (it sleeps through Retry-After, up to three times). Its
  * pipeline is internal, hence the defensive access; if it changes, only double retries come back.
  */
@@ -170,7 +170,7 @@ function withoutClientRetries(context: TurnContext): void {
   connector?.client?.pipeline?.removePolicy({ phase: 'Retry' });
 }
 
-/** The Bot Connector's answer, as the delivery job understands it. */
+/** The Bot Connector's answer, as the delivery runner understands it. */
 function deliveryError(err: unknown): Error {
   const e = err as {
     statusCode?: number;

@@ -98,7 +98,7 @@ export class FakeConnector {
 
   /**
    * Requests since the mark, without roster lookups (asserted separately where they matter); with
-   * `under`, only those to that conversation (delivery jobs post elsewhere in the background).
+   * `under`, only those to that conversation (the delivery runner posts elsewhere in the background).
    */
   since(mark: number, options: { roster?: boolean; under?: string } = {}): TCaptured[] {
     const under = options.under === undefined ? undefined : `/v3/conversations/${options.under}/`;

@@ -15,7 +15,7 @@ export interface TeamsDeps {
   post(reference: TConversationReference, activity: Partial<Activity>): Promise<string>;
   /**
    * How long an invoke may work before it is answered anyway (Teams gives up on an invoke after a
-   * few seconds); the work then goes on, and the card follows from the delivery job.
+   * few seconds); the work then goes on, and the card follows from the delivery runner.
    */
   invokeDeadlineMs?: number;
 }

@@ -49,7 +49,7 @@ async function perform(
   }
 }
 
-/** The card as everyone sees it (what the delivery job posts), with its audience from the API. */
+/** The card as everyone sees it (what the delivery runner posts), with its audience from the API. */
 async function baseCard(deps: TeamsDeps, ticket: TTicket) {
   return renderTriageCard(ticket, deps.links(), { audience: await deps.api.ticketAudience(ticket.key) });
 }
@@ -114,7 +114,7 @@ export async function onViewRefresh(deps: TeamsDeps, person: TPerson, key: strin
 /**
  * A triage button with Universal Actions (Action.Execute): the answer is the agent's own view of
  * the ticket after the action, shown to them at once; everyone else's card follows from the
- * delivery job, which updates the posted card (and Teams refreshes each viewer's own view). A
+ * delivery runner, which updates the posted card (and Teams refreshes each viewer's own view). A
  * refusal from the API is shown on top of the ticket as it is now; one by role (a non-agent) is
  * told to them alone, in place of their view.
  */

@@ -45,7 +45,7 @@ const form = (title: string, body: TJson[], send: TJson): TJson => ({
 /**
  * A ticket's card in the triage channel: what it is, who has it, how urgent, and — while it is
  * open — Claim / Resolve / Assign / Priority / Reply to requester. Posted once per ticket and
- * updated in place on every change (by the delivery job), it names the people (`refresh.userIds`)
+ * updated in place on every change (by the delivery runner), it names the people (`refresh.userIds`)
  * whose Teams shows them their own view, asked of the bot when the card is displayed: an agent's
  * (the actions, "you" as assignee), the requester's (the ticket, no agent actions). Everyone else,
  * and Teams clients without Universal Actions, see the card as posted, whose buttons fall back to
