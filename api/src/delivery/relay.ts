@@ -99,7 +99,7 @@ export class OutboxRelay {
         this.options.logger.warn({ outboxId: row.id, kind: row.kind, err: invalid }, 'outbox row set aside');
       }
       // Every row's facts read together (a few statements for the whole batch: FactsReader), then
-      // each row's plans, then one statement each for the deliveries, their jobs and the rows.
+      // each row's plans, then one statement each for the deliveries and the rows.
       const reader = new FactsReader(tx, clock.now());
       const facts = senders.length
         ? await Promise.all(valid.map(async (row) => ({ ...(await reader.facts(row)), teamsTriageChosen })))
