@@ -201,14 +201,19 @@ describe('deliveries through the outbox', () => {
         body: { title: 'Send without a transaction', description: 'x' },
       });
       const id = created.body.ticket.id;
-      await until(() => sender.sent.some((e) => e.plan.kind === 'triage.card' && e.facts.ticket?.id === id));
+      const card = async () =>
+        (
+          await database.db
+            .select()
+            .from(deliveries)
+            .where(and(eq(deliveries.refPurpose, 'triage_card'), eq(deliveries.refTicketId, id)))
+        )[0];
+      // Recorded as sent once the send has returned and its record committed.
+      await until(async () => (await card())?.status === 'sent');
+      expect(sender.sent.some((e) => e.plan.kind === 'triage.card' && e.facts.ticket?.id === id)).toBe(true);
       expect(sender.duringSaid.length).toBeGreaterThan(0);
       expect(new Set(sender.duringSaid)).toEqual(new Set(['answered 1']));
-      const [card] = await database.db
-        .select()
-        .from(deliveries)
-        .where(and(eq(deliveries.refPurpose, 'triage_card'), eq(deliveries.refTicketId, id)));
-      expect(card).toMatchObject({ status: 'sent', lastError: null, attempts: 1 });
+      expect(await card()).toMatchObject({ status: 'sent', lastError: null, attempts: 1 });
     } finally {
       sender.during = undefined;
     }
