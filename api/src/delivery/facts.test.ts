@@ -10,7 +10,7 @@ import { call, createUserWithPassword, sessionCookie } from '../test/auth.js';
 import { countedDatabase, type CountedDatabase } from '../test/counted.js';
 import { useTestDatabase } from '../test/db.js';
 import { createGroup } from '../test/factories.js';
-import { FactsReader, factsFor } from './facts.js';
+import { FactsReader } from './facts.js';
 
 const testDatabase = useTestDatabase();
 let app: TestApp;
@@ -81,7 +81,8 @@ describe('the facts of a batch of outbox rows', () => {
     expect(rows.length).toBeGreaterThanOrEqual(firstRows.length * 4);
     const now = new Date();
 
-    const alone = await Promise.all(rows.map((row) => factsFor(counted.db, row, now)));
+    // Each row alone: a reader of its own, which has nothing to share its reads with.
+    const alone = await Promise.all(rows.map((row) => new FactsReader(counted.db, now).facts(row)));
     const read = async (batch: typeof rows) =>
       countStatements((tx) => {
         const reader = new FactsReader(tx, now);

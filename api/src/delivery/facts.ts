@@ -187,7 +187,11 @@ export class FactsReader {
     };
   }
 
-  /** The facts of one row (see `factsFor`); call it for every row of a batch before awaiting any. */
+  /**
+   * Everything a channel may say about an outbox row, read now (so a late delivery shows the
+   * ticket as it is, not as it was); a notification's event only when it is public. Call it for
+   * every row of a batch before awaiting any.
+   */
   async facts(row: OutboxRow): Promise<TDeliveryFacts> {
     const message = readOutboxRow(row);
     const about = subjectOf(message);
@@ -232,14 +236,6 @@ export class FactsReader {
     const { kind, payload } = message;
     return { kind, ticket, notification, event, recipient, payload, ...(events ? { events } : {}) };
   }
-}
-
-/**
- * Everything a channel may say about an outbox row, read now (so a late delivery shows the ticket
- * as it is, not as it was). A notification's event is included only when it is public.
- */
-export function factsFor(db: DbOrTx, row: OutboxRow, now: Date): Promise<TDeliveryFacts> {
-  return new FactsReader(db, now).facts(row);
 }
 
 /** Whom and what a row is about: its ticket, notification or person, by its kind's payload. */
