@@ -196,6 +196,17 @@ describe('search over the shipped articles', () => {
     expect(top('printing at home from my work laptop')).toBe('print-at-home');
     expect(top('the expenses app crashes when I open it')).toBe('app-crashes-wont-open');
   });
+
+  // The topic model (topic.ts): the word lists above would answer these, each has a word an article
+  // matches well ("hacked"), but the rest of the message is about something other than work IT.
+  it('shows nothing for a message that is not about IT as a whole', () => {
+    expect(index.search('my sister keeps getting hacked on instagram what should she do')).toEqual([]);
+  });
+
+  it('still answers IT questions told with everyday words', () => {
+    expect(top('spilt tea all over my laptop keyboard')).toBe('laptop-damage-spill');
+    expect(top('forgot my password for the pension website hr sent')).toBe('password-reset');
+  });
 });
 
 describe('a search index that changes', () => {
@@ -265,6 +276,22 @@ describe('a search index that changes', () => {
     expect(idx.search('my mango keyboard')).toEqual([]);
     // The shipped articles name Apple (the pencil, the wallet), so it is never small talk there.
     expect(index.search('my apple keyboard').map((h) => h.slug)).toContain('keyboard-mouse');
+  });
+
+  it('makes a subject the desk writes about its business, and forgets it with the article', () => {
+    const idx = createSearchIndex(articles);
+    const question = 'lift is stuck between floors 3 and 4';
+    expect(idx.search(question)).toEqual([]);
+    const lift = article(
+      'lift-out-of-service',
+      'A lift is stuck or out of service',
+      'Press the alarm button inside the lift. Estates send an engineer; if someone is trapped, call reception.',
+      ['lift stuck', 'elevator stuck', 'lift broken'],
+    );
+    idx.add({ ...lift, tags: ['lift', 'elevator'] });
+    expect(idx.search(question)[0]?.slug).toBe('lift-out-of-service');
+    idx.remove('lift-out-of-service');
+    expect(idx.search(question)).toEqual([]);
   });
 
   it('replace adds an article whose slug is new', () => {

@@ -13,6 +13,7 @@ import {
 import { bestSnippet } from './snippet.js';
 import { isEnglishWord, isEverydayWord } from './english.js';
 import { oneEditAway, withoutWhatWorks } from './query-text.js';
+import { createTopicModel } from './topic.js';
 
 export interface TSearchHit {
   slug: string;
@@ -153,6 +154,8 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
   // How many articles name each word in their title, tags or synonyms: a word the desk names is
   // never taken for an everyday one (an "Apple ID" article, a "Mouse" one).
   const namedWordFreq = new Map<string, number>();
+  // Whether a message is about IT at all (topic.ts): it learns each article's subject as the desk's.
+  const topic = createTopicModel();
   const namedWords = (article: TArticle) =>
     new Set([article.title, ...article.tags, ...article.synonyms].flatMap(tokenize));
 
@@ -180,6 +183,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     bySlug.set(article.slug, article);
     cuesBySlug.set(article.slug, cuesOf(article));
     count(namedWords(article), 1, namedWordFreq);
+    topic.countArticle(article, 1);
   }
 
   function remove(slug: string): boolean {
@@ -192,6 +196,7 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     count(new Set(fields.flatMap(analyzeForSearch)), -1);
     count(new Set(fields.flatMap(tokenize)), -1, wordFreq);
     count(namedWords(article), -1, namedWordFreq);
+    topic.countArticle(article, -1);
     bySlug.delete(slug);
     cuesBySlug.delete(slug);
     return true;
@@ -345,6 +350,9 @@ export function createSearchIndex(articles: readonly TArticle[] = []): TSearchIn
     const limit = options.limit ?? 3;
     const typedTerms = analyzeForSearch(query);
     if (typedTerms.length === 0 || limit <= 0) return [];
+    // Small talk, other departments' matters and IT words said of something else get no article,
+    // however well one of their words matches (topic.ts).
+    if (!topic.isAboutIt(query)) return [];
     const offTopic = [...new Set(tokenize(query).filter(isOffTopic))].map((w) => processSearchTerm(w) ?? []);
     const meant = correctSpelling(withoutWhatWorks(query));
     const queryTerms = meant === query ? typedTerms : analyzeForSearch(meant);
