@@ -19,8 +19,8 @@
  *   another writer, from offices, hospitals, warehouses and schools.
  * - `blind2/`: a second blind set (README there), with nonsense in files of its own
  *   (`nonsense-dev.jsonl`, `nonsense-test.jsonl`) and `covered: false` for questions no article
- *   answered when it was labelled. `relabel-dev.json` adds, for dev rows only, articles written
- *   after labelling for such questions; the test half is never relabelled.
+ *   answered when it was labelled. `relabel-dev.json` (there and in `blind6/`) adds, for dev rows
+ *   only, articles written after labelling for such questions; test halves are never relabelled.
  *
  * recall@k: a right article among the first k shown (the wizard shows at most 3, after the score
  * threshold); MRR over the first 10. `--no-test` leaves the test halves out (for tuning);
@@ -90,6 +90,9 @@ function blindSet(files: string[], relabel: Record<string, string[]> = {}): Eval
 }
 
 const blind2Relabel = JSON.parse(readFileSync(here('./blind2/relabel-dev.json'), 'utf8')) as {
+  rows: Record<string, string[]>;
+};
+const blind6Relabel = JSON.parse(readFileSync(here('./blind6/relabel-dev.json'), 'utf8')) as {
   rows: Record<string, string[]>;
 };
 
@@ -215,7 +218,7 @@ const sets: { name: string; m: Measure; listMisses: boolean }[] = [
   ...nonsenseSets('blind5'),
   {
     name: 'blind6 dev',
-    m: measure(index, blindSet(['./blind6/search-dev.jsonl', './blind6/nonsense-dev.jsonl'])),
+    m: measure(index, blindSet(['./blind6/search-dev.jsonl', './blind6/nonsense-dev.jsonl'], blind6Relabel.rows)),
     listMisses: true,
   },
   ...(withTest
