@@ -12,7 +12,8 @@
  *   set counts as spent (used for tuning since); blind2 took its place. blind2's test half is spent
  *   too (opened for tuning in issue #21 item 2): a third blind set takes its place.
  * - `blind3/`: a third blind set, test only, measured and never tuned against (README there).
- * - `blind6/`: a sixth blind set, questions and nonsense by a new writer, labelled by someone who
+ * - `blind6/` and `blind7/`: a sixth and a seventh blind set, questions and nonsense by new writers,
+ *   each labelled by someone who
  *   read only the articles; a dev half to tune on and a test half never tuned against (README there).
  * - `blind4/`: nonsense only (small talk, gibberish, IT words in jest, other departments' matters),
  *   a dev half to tune on and a test half measured once (README there); `blind5/` the same, by
@@ -227,6 +228,21 @@ const sets: { name: string; m: Measure; listMisses: boolean }[] = [
           // Never tuned against (blind6/README.md): its misses are not listed.
           name: 'blind6 test',
           m: measure(index, blindSet(['./blind6/search-test.jsonl', './blind6/nonsense-test.jsonl'])),
+          listMisses: false,
+        },
+      ]
+    : []),
+  {
+    name: 'blind7 dev',
+    m: measure(index, blindSet(['./blind7/search-dev.jsonl', './blind7/nonsense-dev.jsonl'])),
+    listMisses: true,
+  },
+  ...(withTest
+    ? [
+        {
+          // Never tuned against (blind7/README.md): its misses are not listed.
+          name: 'blind7 test',
+          m: measure(index, blindSet(['./blind7/search-test.jsonl', './blind7/nonsense-test.jsonl'])),
           listMisses: false,
         },
       ]
