@@ -20,7 +20,7 @@
  *   another writer, from offices, hospitals, warehouses and schools.
  * - `blind2/`: a second blind set (README there), with nonsense in files of its own
  *   (`nonsense-dev.jsonl`, `nonsense-test.jsonl`) and `covered: false` for questions no article
- *   answered when it was labelled. `relabel-dev.json` (there and in `blind6/`) adds, for dev rows
+ *   answered when it was labelled. `relabel-dev.json` (there and in `blind6/`, `blind7/`) adds, for dev rows
  *   only, articles written after labelling for such questions; test halves are never relabelled.
  *
  * recall@k: a right article among the first k shown (the wizard shows at most 3, after the score
@@ -94,6 +94,9 @@ const blind2Relabel = JSON.parse(readFileSync(here('./blind2/relabel-dev.json'),
   rows: Record<string, string[]>;
 };
 const blind6Relabel = JSON.parse(readFileSync(here('./blind6/relabel-dev.json'), 'utf8')) as {
+  rows: Record<string, string[]>;
+};
+const blind7Relabel = JSON.parse(readFileSync(here('./blind7/relabel-dev.json'), 'utf8')) as {
   rows: Record<string, string[]>;
 };
 
@@ -234,7 +237,7 @@ const sets: { name: string; m: Measure; listMisses: boolean }[] = [
     : []),
   {
     name: 'blind7 dev',
-    m: measure(index, blindSet(['./blind7/search-dev.jsonl', './blind7/nonsense-dev.jsonl'])),
+    m: measure(index, blindSet(['./blind7/search-dev.jsonl', './blind7/nonsense-dev.jsonl'], blind7Relabel.rows)),
     listMisses: true,
   },
   ...(withTest

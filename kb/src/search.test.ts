@@ -136,6 +136,9 @@ describe('search over the shipped articles', () => {
     expect(top('thinkpad wont turn on')).toBe('laptop-wont-turn-on');
     expect(top('ricoh says offline')).toBe('print-queue-stuck');
     expect(top('galaxy not getting work email')).toBe('email-on-phone');
+    // A Chromebook is a laptop too, but its own article wins where it has one.
+    expect(top('chromebook wont update')).toBe('chromebook');
+    expect(index.search('chromebook screen cracked').map((h) => h.slug)).toContain('laptop-damage-spill');
   });
 
   it('reads an error code by its family', () => {

@@ -14,6 +14,11 @@ export const synonymEntries: [string[], string[]][] = [
     ['macbook', 'macbooks'],
     ['laptop', 'macos'],
   ],
+  // A laptop, but one with a system (and an article) of its own.
+  [
+    ['chromebook', 'chromebooks'],
+    ['chromebook', 'laptop'],
+  ],
   [['mac', 'osx'], ['macos']],
   [
     ['iphone', 'iphones'],
@@ -52,19 +57,7 @@ export const synonymEntries: [string[], string[]][] = [
     ['printer'],
   ],
   [
-    [
-      'dell',
-      'lenovo',
-      'thinkpad',
-      'latitude',
-      'elitebook',
-      'probook',
-      'xps',
-      'chromebook',
-      'ideapad',
-      'zenbook',
-      'surface',
-    ],
+    ['dell', 'lenovo', 'thinkpad', 'latitude', 'elitebook', 'probook', 'xps', 'ideapad', 'zenbook', 'surface'],
     ['laptop'],
   ],
   [
