@@ -93,12 +93,6 @@ function blindSet(files: string[], relabel: Record<string, string[]> = {}): Eval
 const blind2Relabel = JSON.parse(readFileSync(here('./blind2/relabel-dev.json'), 'utf8')) as {
   rows: Record<string, string[]>;
 };
-const blind6Relabel = JSON.parse(readFileSync(here('./blind6/relabel-dev.json'), 'utf8')) as {
-  rows: Record<string, string[]>;
-};
-const blind7Relabel = JSON.parse(readFileSync(here('./blind7/relabel-dev.json'), 'utf8')) as {
-  rows: Record<string, string[]>;
-};
 
 interface Measure {
   covered: number;
@@ -182,6 +176,25 @@ const nonsenseSets = (dir: string) => [
       ]
     : []),
 ];
+/**
+ * A blind set of questions and nonsense split in halves (blind6/, blind7/: READMEs there): the dev
+ * half, relabelled where articles were written for it, lists its misses; the test half is never
+ * tuned against, so only its figures are printed.
+ */
+const halvedSets = (dir: string) => {
+  const relabel = JSON.parse(readFileSync(here(`./${dir}/relabel-dev.json`), 'utf8')) as {
+    rows: Record<string, string[]>;
+  };
+  const half = (which: 'dev' | 'test') =>
+    blindSet(
+      [`./${dir}/search-${which}.jsonl`, `./${dir}/nonsense-${which}.jsonl`],
+      which === 'dev' ? relabel.rows : {},
+    );
+  return [
+    { name: `${dir} dev`, m: measure(index, half('dev')), listMisses: true },
+    ...(withTest ? [{ name: `${dir} test`, m: measure(index, half('test')), listMisses: false }] : []),
+  ];
+};
 const sets: { name: string; m: Measure; listMisses: boolean }[] = [
   { name: 'project set (queries.json)', m: measure(index, project), listMisses: true },
   { name: 'blind dev', m: measure(index, blindSet(['./blind/search-dev.jsonl'])), listMisses: true },
@@ -220,36 +233,8 @@ const sets: { name: string; m: Measure; listMisses: boolean }[] = [
     : []),
   ...nonsenseSets('blind4'),
   ...nonsenseSets('blind5'),
-  {
-    name: 'blind6 dev',
-    m: measure(index, blindSet(['./blind6/search-dev.jsonl', './blind6/nonsense-dev.jsonl'], blind6Relabel.rows)),
-    listMisses: true,
-  },
-  ...(withTest
-    ? [
-        {
-          // Never tuned against (blind6/README.md): its misses are not listed.
-          name: 'blind6 test',
-          m: measure(index, blindSet(['./blind6/search-test.jsonl', './blind6/nonsense-test.jsonl'])),
-          listMisses: false,
-        },
-      ]
-    : []),
-  {
-    name: 'blind7 dev',
-    m: measure(index, blindSet(['./blind7/search-dev.jsonl', './blind7/nonsense-dev.jsonl'], blind7Relabel.rows)),
-    listMisses: true,
-  },
-  ...(withTest
-    ? [
-        {
-          // Never tuned against (blind7/README.md): its misses are not listed.
-          name: 'blind7 test',
-          m: measure(index, blindSet(['./blind7/search-test.jsonl', './blind7/nonsense-test.jsonl'])),
-          listMisses: false,
-        },
-      ]
-    : []),
+  ...halvedSets('blind6'),
+  ...halvedSets('blind7'),
   {
     name: 'project set, 5,000 synthetic articles',
     m: measure(createSearchIndex(synthesizeArticles(5000)), project, (slug) => slug.replace(/-\d+$/, '')),
