@@ -93,6 +93,18 @@ function articleExamples(article: TArticle): string[] {
  */
 const articleMass = 300;
 
+// The features of a list of examples, worked out once per list: every search index (one per KB
+// rebuild in the API) learns the same shipped corpus, and stemming it is most of the cost.
+const featureCache = new WeakMap<readonly string[], readonly string[][]>();
+function featuresOf(texts: readonly string[]): readonly string[][] {
+  let features = featureCache.get(texts);
+  if (!features) {
+    features = texts.map(topicFeatures);
+    featureCache.set(texts, features);
+  }
+  return features;
+}
+
 export function createTopicModel(examples: Record<TTopic, readonly string[]> = shippedTopicExamples()): TTopicModel {
   // Articles are counted apart from the IT messages, so that their weight can be capped.
   type TTable = 'it' | 'articles' | 'other';
@@ -102,8 +114,8 @@ export function createTopicModel(examples: Record<TTopic, readonly string[]> = s
   const seen = new Map<string, number>();
   let articles = 0;
 
-  function count(table: TTable, text: string, delta: 1 | -1): void {
-    for (const f of topicFeatures(text)) {
+  function count(table: TTable, text: string | readonly string[], delta: 1 | -1): void {
+    for (const f of typeof text === 'string' ? topicFeatures(text) : text) {
       const n = (counts[table].get(f) ?? 0) + delta;
       if (n > 0) counts[table].set(f, n);
       else counts[table].delete(f);
@@ -114,8 +126,8 @@ export function createTopicModel(examples: Record<TTopic, readonly string[]> = s
     }
   }
 
-  for (const text of examples.it) count('it', text, 1);
-  for (const text of examples.other) count('other', text, 1);
+  for (const features of featuresOf(examples.it)) count('it', features, 1);
+  for (const features of featuresOf(examples.other)) count('other', features, 1);
 
   function logOdds(text: string): number {
     const { smoothing } = topicModel;
