@@ -15,6 +15,8 @@
  * - `blind6/` and `blind7/`: a sixth and a seventh blind set, questions and nonsense by new writers,
  *   each labelled by someone who
  *   read only the articles; a dev half to tune on and a test half never tuned against (README there).
+ * - `blind8/`: nonsense, and IT questions without labels (is anything shown at all), by an eighth
+ *   writer; dev and test halves (README there).
  * - `blind4/`: nonsense only (small talk, gibberish, IT words in jest, other departments' matters),
  *   a dev half to tune on and a test half measured once (README there); `blind5/` the same, by
  *   another writer, from offices, hospitals, warehouses and schools.
@@ -235,6 +237,7 @@ const sets: { name: string; m: Measure; listMisses: boolean }[] = [
   ...nonsenseSets('blind5'),
   ...halvedSets('blind6'),
   ...halvedSets('blind7'),
+  ...nonsenseSets('blind8'),
   {
     name: 'project set, 5,000 synthetic articles',
     m: measure(createSearchIndex(synthesizeArticles(5000)), project, (slug) => slug.replace(/-\d+$/, '')),
@@ -257,11 +260,31 @@ for (const { name, m } of sets) {
   );
 }
 
+/**
+ * blind8's questions are not labelled (README there): they show what the bar for answering at all
+ * costs real questions, the price of silence for nonsense. The dev half lists what got nothing.
+ */
+const answeredAtAll = (which: 'dev' | 'test') => {
+  const questions = readJsonl(`./blind8/questions-${which}.jsonl`).map((r) => r.q);
+  const silent = questions.filter((q) => index.search(q).length === 0);
+  return { which, questions, silent };
+};
+const unlabelled = [answeredAtAll('dev'), ...(withTest ? [answeredAtAll('test')] : [])];
+out();
+for (const { which, questions, silent } of unlabelled)
+  out(
+    `blind8 ${which}: unlabelled IT questions answered at all ${ratio(questions.length - silent.length, questions.length)}`,
+  );
+
 // Misses are listed for the sets one may tune on; spent test sets only with --list-spent.
 for (const { name, m } of sets.filter((s) => s.listMisses)) {
   if (m.misses.length > 0) out(`\n${name}, not ranked first:\n${m.misses.join('\n')}`);
   if (m.shownForNonsense.length > 0) out(`\n${name}, articles shown for nonsense:\n${m.shownForNonsense.join('\n')}`);
 }
+
+const devSilent = unlabelled[0]?.silent ?? [];
+if (devSilent.length > 0)
+  out(`\nblind8 dev, questions that got nothing:\n${devSilent.map((q) => `  "${q}"`).join('\n')}`);
 
 if ((sets[0]?.m.recall3 ?? 0) < 0.9) {
   out('\nFAIL: recall@3 on the project set is below 0.90');
