@@ -110,6 +110,11 @@ interface Recipient {
   emailBounceReason: string | null;
   /** Read with the rest, once per send: the decision, the dates in the mail and the digest use them. */
   preferences: Preferences;
+  /**
+   * For a ticket's confirmation only: the Message-ID of the email that opened the ticket, which the
+   * confirmation answers (null when it was not opened by email, or for other mail).
+   */
+  inboundOrigin: string | null;
 }
 
 interface Attached {
@@ -208,7 +213,9 @@ export class EmailSender implements TDeliverySender {
     const recipientId =
       kind === 'email.ticket_created' ? (facts.ticket?.requester.id ?? null) : (facts.recipient?.user.id ?? null);
     const recipient = recipientId
-      ? await loadRecipient(state.db, recipientId, state.services.config.DIGEST_TIME_ZONE)
+      ? await loadRecipient(state.db, recipientId, state.services.config.DIGEST_TIME_ZONE, {
+          originOf: kind === 'email.ticket_created' ? (facts.ticket?.id ?? null) : null,
+        })
       : null;
     if (!recipient?.active) return {};
     // A permanent bounce pauses mail to the address (EMAIL_BOUNCE_PAUSE): this one is skipped, with why.
@@ -380,10 +387,7 @@ export class EmailSender implements TDeliverySender {
     const messageId = ticketMessageId(ticket.key, n?.id ?? envelope.id, identity.domain);
     const previous = envelope.ref as (TMessageRef & { references?: string[] }) | null;
     // The first mail of a ticket opened by email answers the requester's own message.
-    const parent =
-      previous?.message ??
-      (plan.kind === 'email.ticket_created' ? await this.inboundOrigin(state, ticket.id) : null) ??
-      root;
+    const parent = previous?.message ?? recipient.inboundOrigin ?? root;
     const references = nextReferences(root, previous?.references ?? [], parent);
     const sent = {
       messageId,
@@ -645,20 +649,26 @@ export class EmailSender implements TDeliverySender {
       url: ticketUrlFor(state.services.publicUrl(), ticket.key, recipient.role),
     };
   }
-
-  private async inboundOrigin(state: Sending, ticketId: string): Promise<string | null> {
-    const [row] = await state.db
-      .select({ messageId: emailMessageIds.messageId })
-      .from(emailMessageIds)
-      .where(and(eq(emailMessageIds.ticketId, ticketId), eq(emailMessageIds.direction, 'in')))
-      .orderBy(asc(emailMessageIds.createdAt))
-      .limit(1);
-    return row?.messageId ?? null;
-  }
 }
 
-/** The recipient as they are now, with their preferences, in one query. */
-async function loadRecipient(db: DbOrTx, id: string, fallbackZone: string): Promise<Recipient | null> {
+/**
+ * The recipient as they are now, with their preferences, in one query; with `originOf` a ticket's
+ * id, also the Message-ID of the email that opened that ticket (its first inbound one).
+ */
+async function loadRecipient(
+  db: DbOrTx,
+  id: string,
+  fallbackZone: string,
+  { originOf }: { originOf: string | null },
+): Promise<Recipient | null> {
+  const origin = originOf
+    ? sql<string | null>`(${db
+        .select({ messageId: emailMessageIds.messageId })
+        .from(emailMessageIds)
+        .where(and(eq(emailMessageIds.ticketId, originOf), eq(emailMessageIds.direction, 'in')))
+        .orderBy(asc(emailMessageIds.createdAt))
+        .limit(1)})`
+    : sql<null>`null`;
   const [row] = await db
     .select({
       id: users.id,
@@ -670,6 +680,7 @@ async function loadRecipient(db: DbOrTx, id: string, fallbackZone: string): Prom
       emailBounceReason: users.emailBounceReason,
       timezone: users.timezone,
       pref: notificationPreferences,
+      inboundOrigin: origin,
     })
     .from(users)
     .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id))
