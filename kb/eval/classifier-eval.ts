@@ -9,6 +9,8 @@
  *   issue #21 (title + description, filed without the wizard's questions). The classifier is the
  *   shipped one (all labelled examples); priority only. The dev set may be used for tuning, the
  *   test set only for measuring; `--no-test` leaves it out.
+ * - `prio2/`: a second blind priority set, tickets as emailed or posted, written by one person and
+ *   labelled by the policy by another; a dev half (its misses are listed) and a test half (README).
  *
  * The keyword-only baseline is `classifyByRules`: the keyword priority rules Deskmate used before
  * the policy signals (src/baseline.ts, frozen; medium when no rule fires) and category by keyword
@@ -103,11 +105,8 @@ for (const field of ['priority', 'category'] as const) {
 }
 
 // ---- The blind priority sets ---------------------------------------------------------------------
-interface BlindTicket {
-  title: string;
-  description: string;
-  priority: TTicketPriority;
-}
+/** A blind ticket: a title and description (blind/), or the text as sent (prio2/: an email or a chat post). */
+type BlindTicket = ({ title: string; description: string } | { text: string }) & { priority: TTicketPriority };
 
 function blindSet(file: string): TLabelledExample[] {
   return readFileSync(new URL(file, import.meta.url), 'utf8')
@@ -116,13 +115,19 @@ function blindSet(file: string): TLabelledExample[] {
     .map((line) => {
       const t = JSON.parse(line) as BlindTicket;
       // The same text the API classifies for a ticket filed without a priority (tickets/service.ts).
-      return { text: `${t.title}\n${t.description}`, priority: t.priority, category: 'other' };
+      const text = 'text' in t ? t.text : `${t.title}\n${t.description}`;
+      return { text, priority: t.priority, category: 'other' };
     });
 }
 
 const shipped = createClassifier();
-const blind: [string, TLabelledExample[]][] = [['blind dev', blindSet('./blind/priority-dev.jsonl')]];
-if (!process.argv.includes('--no-test')) blind.push(['blind test', blindSet('./blind/priority-test.jsonl')]);
+const withTest = !process.argv.includes('--no-test');
+const blind: [string, TLabelledExample[]][] = [
+  ['blind dev', blindSet('./blind/priority-dev.jsonl')],
+  ...(withTest ? [['blind test', blindSet('./blind/priority-test.jsonl')] as [string, TLabelledExample[]]] : []),
+  ['prio2 dev', blindSet('./prio2/priority-dev.jsonl')],
+  ...(withTest ? [['prio2 test', blindSet('./prio2/priority-test.jsonl')] as [string, TLabelledExample[]]] : []),
+];
 
 out();
 out('== Blind priority sets (policy of issue #21; the shipped classifier)');
@@ -153,6 +158,16 @@ for (const [name, examples, predictions, baseline] of details) {
   out();
   out(`== ${name}: keyword baseline, priority`);
   confusion('priority', ticketPriorities, examples, baseline);
+}
+
+// The dev halves' misses, to tune on; test halves are only counted.
+for (const [name, examples, predictions] of details.filter(([n]) => n.endsWith(' dev'))) {
+  const misses = examples.flatMap((ex, i) =>
+    predictions[i]!.priority === ex.priority
+      ? []
+      : [`  want ${ex.priority}, got ${predictions[i]!.priority}: ${ex.text.replace(/\s+/g, ' ')}`],
+  );
+  if (misses.length > 0) out(`\n== ${name}: misses\n${misses.join('\n')}`);
 }
 
 out();

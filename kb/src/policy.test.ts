@@ -5,6 +5,41 @@ import { priorityFloor } from './rules.js';
 
 const priority = (text: string) => policyPriority(text).priority;
 
+describe('the priority policy on how places, queues and leaks are described', () => {
+  it.each([
+    // A place or a number of them, a stopped line, a queue of people who cannot be served.
+    ['the whole of pharmacy cannot get into the dispensing system', 'urgent'],
+    ['all 12 branches are failing to take card payments since opening', 'urgent'],
+    ['the booking system is down and lorries are queuing at the gate', 'urgent'],
+    ['label printer network fault, the packing line has stopped', 'urgent'],
+    ['hotel PMS crashed, cant check any guests in', 'urgent'],
+    // Secrets published, credentials handed to an impostor, someone else's login in use, others' data on show.
+    ['i pasted our api key into a public github gist by mistake', 'urgent'],
+    ['a man pretending to be from IT rang the ward and one of the nurses gave him her password', 'urgent'],
+    ['a pupil found out a teachers password and has been editing the reports', 'urgent'],
+    ['customers can see other customers order details on the website', 'urgent'],
+  ] as const)('"%s" is %s', (text, expected) => {
+    expect(priority(text)).toBe(expected);
+  });
+
+  it.each([
+    // Everything down at once is not "intermittent".
+    ['email, phones and the till system all went down at once, nobody can work', 'urgent'],
+    // The morning is when it broke, not when something is due; a fallback that works lowers it.
+    ['the lecture capture didnt record this morning, I put the slides online instead', 'medium'],
+    ['the report times out for the whole site but if i run it per month it works', 'medium'],
+    ['the whole building lost network for 5 minutes but it came back by itself', 'medium'],
+    ['projector is very dim so we moved the meeting to another room', 'medium'],
+    // An event today named by what it is, or by when the work starts.
+    ['outlook wont open and i have a tribunal this afternoon', 'high'],
+    ['my door system account was disabled and the cleaners start at 7', 'high'],
+    // "Have to go out" is a deadline, not a walk to another printer.
+    ['reports have to go out today and the school system says access denied', 'high'],
+  ] as const)('"%s" is %s', (text, expected) => {
+    expect(priority(text)).toBe(expected);
+  });
+});
+
 describe('the priority policy read from a ticket', () => {
   it.each([
     // Many people blocked, however casually it is said.
