@@ -22,6 +22,14 @@ describe('the priority policy on how places, queues and leaks are described', ()
     expect(priority(text)).toBe(expected);
   });
 
+  it.each(['all 3 of my monitors went black', 'i cant send email to any customer'])(
+    '"%s" is one person\'s problem, not many people blocked',
+    (text) => {
+      expect(readSignals(text).has('many')).toBe(false);
+      expect(priority(text)).not.toBe('urgent');
+    },
+  );
+
   it.each([
     // Everything down at once is not "intermittent".
     ['email, phones and the till system all went down at once, nobody can work', 'urgent'],
