@@ -22,13 +22,15 @@ describe('the priority policy on how places, queues and leaks are described', ()
     expect(priority(text)).toBe(expected);
   });
 
-  it.each(['all 3 of my monitors went black', 'i cant send email to any customer'])(
-    '"%s" is one person\'s problem, not many people blocked',
-    (text) => {
-      expect(readSignals(text).has('many')).toBe(false);
-      expect(priority(text)).not.toBe('urgent');
-    },
-  );
+  it.each([
+    'all 3 of my monitors went black',
+    'i cant send email to any customer',
+    'the whole of my inbox is gone',
+    'my phone line stopped working',
+  ])('"%s" is one person\'s problem, not many people blocked', (text) => {
+    expect(readSignals(text).has('many')).toBe(false);
+    expect(priority(text)).not.toBe('urgent');
+  });
 
   it.each([
     // Everything down at once is not "intermittent".

@@ -268,7 +268,7 @@ const manyPatterns: Pattern[] = [
   ),
   p(
     'a whole group or place',
-    /\b(?:the whole of|all of) (?:the |our )?(?:accounts|finance|sales|hr|marketing|legal|support|it|ops|operations|engineering|dispatch|reception|payroll|warehouse|ward|school|office|floor|team|department|site|building|branch|company)\b|\b(?:whole|entire|full) (?:[a-z0-9]+ )?(?:office|company|building|floor|site|organi[sz]ation|org|school|campus|warehouse|department|dept|team|branch|plant|factory|store|shop|clinic|call cent(?:er|re)|sales team|support team|class|group|region|country|network|company's|depot|yard|hotel|restaurant|ward|unit|line|fleet|hospital|practice|surgery|library|registry|faculty|trust|estate|lab|chain)|\bthe whole of (?!(?:the |my |this |that |our )?(?:day|today|morning|afternoon|evening|week|weekend|month|year|night|time|document|file|report|thing|page|email|message|list|sheet|spreadsheet|folder|text|screen)\b)(?:the |our )?[a-z0-9]+|\b(?:company|org|organi[sz]ation|site|office|building|campus|department|team)[\s-]?wide\b|\bacross (?:the |all )?(?:company|office|site|building|floor|campus|org|teams|offices|sites)\b/,
+    /\b(?:the whole of|all of) (?:the |our )?(?:accounts|finance|sales|hr|marketing|legal|support|it|ops|operations|engineering|dispatch|reception|payroll|warehouse|ward|school|office|floor|team|department|site|building|branch|company)\b|\b(?:whole|entire|full) (?:[a-z0-9]+ )?(?:office|company|building|floor|site|organi[sz]ation|org|school|campus|warehouse|department|dept|team|branch|plant|factory|store|shop|clinic|call cent(?:er|re)|sales team|support team|class|group|region|country|network|company's|depot|yard|hotel|restaurant|ward|unit|line|fleet|hospital|practice|surgery|library|registry|faculty|trust|estate|lab|chain)|\bthe whole of (?!(?:my|his|her|their|your|this|that|it)\b)(?!(?:the |my |this |that |our )?(?:day|today|morning|afternoon|evening|week|weekend|month|year|night|time|document|file|report|thing|page|email|message|list|sheet|spreadsheet|folder|text|screen)\b)(?:the |our )?[a-z0-9]+|\b(?:company|org|organi[sz]ation|site|office|building|campus|department|team)[\s-]?wide\b|\bacross (?:the |all )?(?:company|office|site|building|floor|campus|org|teams|offices|sites)\b/,
   ),
   p(
     'a number of people',
@@ -296,7 +296,7 @@ const justMePatterns: Pattern[] = [
 const sharedOutagePatterns: Pattern[] = [
   p(
     'production stopped',
-    /\b(?:production|the line|line \d+|lines|packing|picking|dispatch|loading) (?:has |have |is |are |was |were )?(?:stopped|halted|at a standstill|ground to a halt)\b|\bline (?:has )?stopped\b/,
+    /(?<!phone |telephone |internet |broadband |fibre |land )\b(?:production|(?:the |our )?(?:packing |production |assembly |picking |bottling |sorting )?line(?: \d+)?|packing|picking|dispatch) (?:has |have |is |are |was |were )?(?:stopped|halted|at a standstill|ground to a halt)\b(?! working| responding| ringing| connecting)/,
   ),
   p(
     'an online service down',
