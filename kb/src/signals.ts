@@ -362,7 +362,7 @@ const deadlineTime = new RegExp(
   ].join('|'),
 );
 const deadlineEvent =
-  /\b(?:on[\s-]?call|rota|fly|flying|travelling|traveling|trip|contract|contracts|proposal|quote|offer|order|orders|shipment|shipments|delivery|deliveries|courier|document|documents|due|deadline|deadlines|submit\w*|submission|cut[\s-]?off|cutoff|present\w*|presentation|slides|demo|interview|board|signing|filing|pitch|webinar|exam|exams|payroll|payments?|payslips|go[\s-]?live|launch|release|flight|training|class|lesson|course|meeting|call|mediation|tribunal|trial|inquest|clinic|surgery|ward round|handover|inspection|ofsted|assembly|parents evening|open day|enrolment|registration|lecture|seminar|viva|start|starts|opening|opens|arriving|arrives|check[\s-]?ins?|town ?hall|all[\s-]hands|conference|event|client|customer|court|tender|bid|audit|regulator|hearing|appointment|shift|broadcast|live stream|livestream|recording|report|returns?|invoices?|month[\s-]end|year[\s-]end|quarter[\s-]end|close|ceremony|visit)\b/;
+  /\b(?:on[\s-]?call|rota|fly|flying|travelling|traveling|trip|contract|contracts|proposal|quote|offer|order|orders|shipment|shipments|delivery|deliveries|courier|document|documents|due|deadline|deadlines|submit\w*|submission|cut[\s-]?off|cutoff|present\w*|presentation|slides|demo|interview|board|signing|filing|pitch|webinar|exam|exams|payroll|payments?|payslips|go[\s-]?live|launch|release|flight|training|class|lesson|course|meeting|call|mediation|tribunal|trial|inquest|clinic|surgery|ward round|handover|inspection|ofsted|assembly|parents evening|open day|enrolment|registration|lecture|seminar|viva|town ?hall|all[\s-]hands|conference|event|client|customer|court|tender|bid|audit|regulator|hearing|appointment|shift|broadcast|live stream|livestream|recording|report|returns?|invoices?|month[\s-]end|year[\s-]end|quarter[\s-]end|close|ceremony|visit)\b/;
 // "Started today", "since this morning", "expired today": when it broke, not when it is needed.
 const sinceToday =
   /\b(?:didnt|did not|wasnt|werent|failed|stopped|crashed|broke|went down|died)\b(?: \w+){0,4} (?:today|this morning|this afternoon)\b|\b(?:since|from|as of|started|starting|began|expired|joined|arrived|back|came back|returned|first day|updated|changed|happened|installed|this morning (?:it|the|my))\b ?(?:\w+ )?(?:today|this morning|this afternoon)\b/;
@@ -374,7 +374,7 @@ const deadlinePatterns: Pattern[] = [
   ),
   p(
     'an event within hours',
-    /\b(?:in|within) (?:an?|one|two|half an|\d+|ten|twenty|thirty|fifteen|a few|a couple of) (?:hours?|hrs?|minutes?|mins?)\b|\b(?:starts|starting|begins|beginning) in\b|\b(?:any minute|right now)\b.*\b(?:meeting|call|present\w*|interview|demo|class|lesson)\b/,
+    /\b(?:in|within) (?:an?|one|two|half an|\d+|ten|twenty|thirty|fifteen|a few|a couple of) (?:hours?|hrs?|minutes?|mins?)\b|\b(?:starts|starting|begins|beginning) in\b|\b(?:any minute|right now)\b.*\b(?:meeting|call|present\w*|interview|demo|class|lesson)\b|\b(?:they|we|staff|shift|cleaners|housekeeping|pupils|students|patients|guests|visitors|clinic|school|lessons?|classes|doors|the (?:shop|store|site)|(?:coach |tour )?party|delivery|lorry|truck) (?:start|starts|arrive|arrives|arriving|open|opens|begin|begins|is due|are due) (?:at|by) \d{1,2}\b/,
   ),
 ];
 
