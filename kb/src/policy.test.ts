@@ -28,6 +28,7 @@ describe('the priority policy on how places, queues and leaks are described', ()
     'the whole of my inbox is gone',
     'my phone line stopped working',
     'my files are backing up to onedrive but i get an error',
+    'two lines of the address are missing on my payslip letter',
   ])('"%s" is one person\'s problem, not many people blocked', (text) => {
     expect(readSignals(text).has('many')).toBe(false);
     expect(priority(text)).not.toBe('urgent');
