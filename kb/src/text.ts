@@ -184,7 +184,8 @@ export function tokenize(text: string): string[] {
 }
 
 const stemCache = new Map<string, string>();
-function stem(token: string): string {
+/** Porter's stem of a token, cached (search, the classifier and the topic model share it). */
+export function stem(token: string): string {
   let s = stemCache.get(token);
   if (s === undefined) {
     s = PorterStemmer.stem(token);

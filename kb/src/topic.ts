@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import type { TArticle } from './articles.js';
-import { tokenize } from './text.js';
+import { stem, tokenize } from './text.js';
 
 /**
  * Whether a message is about IT at all, learned from examples (ADR 21).
@@ -32,7 +31,7 @@ const stopWords = new Set(
 export function topicFeatures(text: string): string[] {
   const stems = tokenize(text)
     .filter((t) => !stopWords.has(t))
-    .map((t) => PorterStemmer.stem(t));
+    .map(stem);
   const pairs = stems.slice(1).map((s, i) => `${stems[i]} ${s}`);
   return [...new Set([...stems, ...pairs])];
 }
