@@ -156,6 +156,32 @@ export async function atCommit<T>(
   else await db.execute(statement([...items]).getSQL());
 }
 
+/**
+ * A handle on the transaction `tx` whose put-off writes (`untilCommit`, `atCommit`) are its own: they
+ * are written only once `keepWrites` adds them to a transaction's (tx's, or another's after tx
+ * failed), and a handle never kept writes nothing. Queries through it run in tx at once, as they
+ * would through tx. This is how several email sends share one transaction (the delivery runner):
+ * each keeps what it wrote only if it went out.
+ */
+export function writeScope<T extends object>(tx: T): T {
+  if (!batchesOf.has(tx)) throw new Error('writeScope: not the handle of a transaction');
+  const scope = Object.create(tx) as T;
+  batchesOf.set(scope, new Map());
+  return scope;
+}
+
+/** Add what `scope` (from `writeScope`) put off to what the transaction `into` writes at its end. */
+export function keepWrites(scope: object, into: object): void {
+  const from = batchesOf.get(scope);
+  const to = batchesOf.get(into);
+  if (!from || !to) throw new Error('keepWrites: not the handle of a transaction');
+  for (const [name, batch] of from) {
+    const kept = to.get(name);
+    if (kept) kept.items.push(...batch.items);
+    else to.set(name, { ...batch, items: [...batch.items] });
+  }
+}
+
 /** Distinct statements one connection keeps prepared; later new ones are sent unnamed. */
 const NAMED_PER_CONNECTION = 500;
 

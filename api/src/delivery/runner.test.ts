@@ -6,11 +6,12 @@ import type { DbOrTx } from '../db/client.js';
 import type { TransactionalSender } from '../email/sender.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
-import { deliveries } from '../db/schema-delivery.js';
+import { deliveries, messageRefs } from '../db/schema-delivery.js';
 import { auditEvents, outbox } from '../db/schema.js';
 import { SessionConnection } from '../db/session.js';
 import { silentLogger } from '../logger.js';
 import { useTestDatabase } from '../test/db.js';
+import { createTicket, createUser } from '../test/factories.js';
 import { writeOutbox } from './outbox.js';
 import { OutboxRelay } from './relay.js';
 import { DeliveryRunner } from './runner.js';
@@ -51,6 +52,42 @@ class TransactionalNoteSender implements TransactionalSender {
     ]);
     if (this.failing) throw new Error('the relay said 451');
     return {};
+  }
+}
+
+/**
+ * An email stand-in for a batch: each payload names a thread (a ticket and a person) or none; a
+ * send answers the message sent before on its thread, records the transaction it ran in, and can
+ * fail in JavaScript or with a database error.
+ */
+class ThreadSender implements TransactionalSender {
+  readonly channel = 'email' as const;
+  failing = new Set<string>();
+  breaking = new Set<string>();
+  sent: { target: string; answers: string | null; txid: string }[] = [];
+  /** The thread (a ticket and a person) of a key's mail; none: a mail on its own. */
+  threads = new Map<string, { ticketId: string; userId: string }>();
+  plan(facts: TDeliveryFacts): TDeliveryPlan[] {
+    const key = (facts.payload as { key?: string }).key;
+    if (!key) return [];
+    const thread = this.threads.get(key);
+    return [{ kind: 'note', target: key, refKey: thread ? { purpose: 'email_thread', ...thread } : null }];
+  }
+  async send(): Promise<never> {
+    throw new Error('sent in the transaction only');
+  }
+  async sendIn(tx: DbOrTx, envelope: TDeliveryEnvelope) {
+    const target = envelope.plan.target;
+    const [{ txid }] = (await tx.execute<{ txid: string }>(sql`SELECT txid_current()::text AS txid`)).rows as [
+      { txid: string },
+    ];
+    if (this.breaking.has(target)) await tx.execute(sql`SELECT 1 / 0`);
+    await recordAudits(tx, { userId: null, type: 'system' }, [
+      { action: 'probe.mailed', entityType: 'delivery', entityId: envelope.id },
+    ]);
+    if (this.failing.has(target)) throw new Error(`${target}: the relay said 451`);
+    this.sent.push({ target, answers: envelope.ref?.message ?? null, txid });
+    return { ref: { conversation: 'thread', message: `mail-${target}` } };
   }
 }
 
@@ -183,6 +220,80 @@ describe('the delivery runner', () => {
     expect(byA).toBeGreaterThan(0);
     expect(byB).toBeGreaterThan(0);
     expect([...sender.sent].sort()).toEqual([...keys].sort());
+  });
+
+  it('sends a batch of emails in one transaction; one that fails keeps nothing it wrote, the others all of it', async () => {
+    const email = new ThreadSender();
+    const keys = ['IT-21', 'IT-22', 'IT-23', 'IT-24', 'IT-25'];
+    await planned(keys, [email]);
+    email.failing.add('IT-23');
+    expect(await runner([email]).runBatch()).toBe(5);
+    expect(email.sent.map((s) => s.target).sort()).toEqual(['IT-21', 'IT-22', 'IT-24', 'IT-25']);
+    expect(new Set(email.sent.map((s) => s.txid)).size).toBe(1);
+    for (const key of keys) {
+      const delivery = await deliveryTo(key);
+      const audits = await db.current.db.select().from(auditEvents).where(eq(auditEvents.entityId, delivery.id));
+      if (key === 'IT-23') {
+        expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastError: 'IT-23: the relay said 451' });
+        expect(audits).toHaveLength(0);
+      } else {
+        expect(delivery).toMatchObject({ status: 'sent', attempts: 1, runId: null });
+        expect(audits).toHaveLength(1);
+      }
+    }
+  });
+
+  it('a database error in one send: the mails that went out are recorded sent all the same, the others retried', async () => {
+    const email = new ThreadSender();
+    const keys = ['IT-31', 'IT-32', 'IT-33'];
+    await planned(keys, [email]);
+    email.breaking.add('IT-32');
+    expect(await runner([email]).runBatch()).toBe(3);
+    expect(email.sent.map((s) => s.target).sort()).toEqual(['IT-31', 'IT-33']);
+    for (const key of ['IT-31', 'IT-33']) {
+      const delivery = await deliveryTo(key);
+      expect(delivery).toMatchObject({ status: 'sent', attempts: 1, runId: null });
+      expect(await db.current.db.select().from(auditEvents).where(eq(auditEvents.entityId, delivery.id))).toHaveLength(
+        1,
+      );
+    }
+    const broken = await deliveryTo('IT-32');
+    expect(broken).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(broken.lastError).toMatch(/^Failed query: SELECT 1 \/ 0/);
+    expect(await db.current.db.select().from(auditEvents).where(eq(auditEvents.entityId, broken.id))).toHaveLength(0);
+    // Only the one that failed is sent on its retry.
+    email.breaking.clear();
+    await db.current.db
+      .update(deliveries)
+      .set({ nextAttemptAt: sql`now()` })
+      .where(eq(deliveries.target, 'IT-32'));
+    expect(await runner([email]).runBatch()).toBe(1);
+    expect(email.sent.map((s) => s.target).sort()).toEqual(['IT-31', 'IT-32', 'IT-33']);
+  });
+
+  it('mails of one thread claimed together go out one after another, each answering the one before', async () => {
+    const email = new ThreadSender();
+    const requester = await createUser(db.current.db);
+    const ticket = await createTicket(db.current.db, { requesterId: requester.id });
+    const thread = { ticketId: ticket.id, userId: requester.id };
+    const keys = ['IT-41', 'IT-42', 'IT-43', 'IT-44'];
+    // Three in one thread, one on its own.
+    for (const key of ['IT-41', 'IT-42', 'IT-44']) email.threads.set(key, thread);
+    await planned(keys, [email]);
+    expect(await runner([email]).runBatch()).toBe(4);
+    const answers = Object.fromEntries(email.sent.map((s) => [s.target, s.answers]));
+    expect(answers).toEqual({ 'IT-41': null, 'IT-42': 'mail-IT-41', 'IT-43': null, 'IT-44': 'mail-IT-42' });
+    // The lone one shared the first wave's transaction; each later mail of the thread had its own.
+    const txOf = Object.fromEntries(email.sent.map((s) => [s.target, s.txid]));
+    expect(txOf['IT-43']).toBe(txOf['IT-41']);
+    expect(new Set([txOf['IT-41'], txOf['IT-42'], txOf['IT-44']]).size).toBe(3);
+    const [ref] = await db.current.db.select().from(messageRefs).where(eq(messageRefs.ticketId, ticket.id));
+    expect(ref).toMatchObject({
+      provider: 'email',
+      purpose: 'email_thread',
+      userId: requester.id,
+      messageId: 'mail-IT-44',
+    });
   });
 
   it('keeps nothing an email send wrote when it fails, and all of it when it is sent', async () => {
