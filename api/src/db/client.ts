@@ -170,6 +170,12 @@ export function writeScope<T extends object>(tx: T): T {
   return scope;
 }
 
+/** The transaction a handle from `writeScope` runs in (any other handle: itself). */
+export function transactionOf<T extends object>(db: T): T {
+  const under = Object.getPrototypeOf(db) as T | null;
+  return under && batchesOf.has(db) && batchesOf.has(under) ? under : db;
+}
+
 /** Add what `scope` (from `writeScope`) put off to what the transaction `into` writes at its end. */
 export function keepWrites(scope: object, into: object): void {
   const from = batchesOf.get(scope);

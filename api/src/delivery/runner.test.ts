@@ -10,6 +10,7 @@ import { deliveries, messageRefs } from '../db/schema-delivery.js';
 import { auditEvents, outbox } from '../db/schema.js';
 import { SessionConnection } from '../db/session.js';
 import { silentLogger } from '../logger.js';
+import { countedDatabase } from '../test/counted.js';
 import { useTestDatabase } from '../test/db.js';
 import { createTicket, createUser } from '../test/factories.js';
 import { writeOutbox } from './outbox.js';
@@ -240,6 +241,36 @@ describe('the delivery runner', () => {
         expect(delivery).toMatchObject({ status: 'sent', attempts: 1, runId: null });
         expect(audits).toHaveLength(1);
       }
+    }
+  });
+
+  it('sends a wave of emails in the same number of statements whatever its size', async () => {
+    // max: 1, so that a send of the stand-in waits on nothing but its own transaction.
+    const counted = countedDatabase(db.current.url);
+    try {
+      const statementsFor = async (keys: string[]) => {
+        await planned(keys, [new ThreadSender()]);
+        const email = new ThreadSender();
+        const run = new DeliveryRunner({
+          db: counted.db,
+          session,
+          senders: [email],
+          clock: systemClock,
+          logger: silentLogger(),
+          pollMs: 60_000,
+          lockLifetimeMs: LIFETIME_MS,
+        });
+        const before = counted.statements();
+        expect(await run.runBatch()).toBe(keys.length);
+        expect(email.sent).toHaveLength(keys.length);
+        // The stand-in's own query (its transaction id) is one per send: not the runner's.
+        return counted.statements() - before - keys.length;
+      };
+      const two = await statementsFor(['IT-51', 'IT-52']);
+      const eight = await statementsFor(['IT-61', 'IT-62', 'IT-63', 'IT-64', 'IT-65', 'IT-66', 'IT-67', 'IT-68']);
+      expect(eight).toBe(two);
+    } finally {
+      await counted.close();
     }
   });
 

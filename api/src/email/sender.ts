@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
   deferredMessage,
@@ -14,7 +15,7 @@ import {
   type TTicket,
   isRequester,
 } from '@deskmate/shared';
-import { atCommit, createDatabase, type Database, type DbOrTx } from '../db/client.js';
+import { atCommit, createDatabase, transactionOf, type Database, type DbOrTx } from '../db/client.js';
 import { mailMessages, notifications, users } from '../db/schema.js';
 import { writeOutbox } from '../delivery/outbox.js';
 import { attachments } from '../db/schema-attachments.js';
@@ -652,8 +653,10 @@ export class EmailSender implements TDeliverySender {
 }
 
 /**
- * The recipient as they are now, with their preferences, in one query; with `originOf` a ticket's
- * id, also the Message-ID of the email that opened that ticket (its first inbound one).
+ * The recipients as they are now, with their preferences, in one query for all the sends of a
+ * transaction asked for at once (a wave of the delivery runner: DataLoader gathers a tick's asks);
+ * with `originOf` a ticket's id, also the Message-ID of the email that opened that ticket (its
+ * first inbound one).
  */
 async function loadRecipient(
   db: DbOrTx,
@@ -661,33 +664,50 @@ async function loadRecipient(
   fallbackZone: string,
   { originOf }: { originOf: string | null },
 ): Promise<Recipient | null> {
-  const origin = originOf
-    ? sql<string | null>`(${db
-        .select({ messageId: emailMessageIds.messageId })
-        .from(emailMessageIds)
-        .where(and(eq(emailMessageIds.ticketId, originOf), eq(emailMessageIds.direction, 'in')))
-        .orderBy(asc(emailMessageIds.createdAt))
-        .limit(1)})`
-    : sql<null>`null`;
-  const [row] = await db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      active: users.active,
-      emailPausedUntil: users.emailPausedUntil,
-      emailBounceReason: users.emailBounceReason,
-      timezone: users.timezone,
-      pref: notificationPreferences,
-      inboundOrigin: origin,
-    })
-    .from(users)
-    .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id))
-    .where(eq(users.id, id));
+  const tx = transactionOf(db);
+  let loader = recipientLoaders.get(tx);
+  if (!loader) recipientLoaders.set(tx, (loader = recipientLoader(tx)));
+  const row = await loader.load(`${id}:${originOf ?? ''}`);
   if (!row) return null;
-  const { timezone, pref, ...recipient } = row;
+  const { timezone, pref, key: _key, ...recipient } = row;
   return { ...recipient, preferences: effectivePreferences(pref, timezone, fallbackZone) };
+}
+
+const recipientLoaders = new WeakMap<object, ReturnType<typeof recipientLoader>>();
+
+/** Keys `userId:originTicketId` (the origin may be empty), one row each or undefined. */
+function recipientLoader(db: DbOrTx) {
+  return new DataLoader(
+    async (keys: readonly string[]) => {
+      const pairs = keys.map((k) => k.split(':') as [string, string]);
+      const userIds = `{${pairs.map(([u]) => u).join(',')}}`;
+      const origins = `{${pairs.map(([, o]) => o || 'NULL').join(',')}}`;
+      const asked = sql`unnest(${userIds}::uuid[], ${origins}::uuid[]) AS asked(user_id, origin_of)`;
+      const rows = await db
+        .select({
+          key: sql<string>`asked.user_id::text || ':' || coalesce(asked.origin_of::text, '')`,
+          id: users.id,
+          name: users.name,
+          email: users.email,
+          role: users.role,
+          active: users.active,
+          emailPausedUntil: users.emailPausedUntil,
+          emailBounceReason: users.emailBounceReason,
+          timezone: users.timezone,
+          pref: notificationPreferences,
+          inboundOrigin: sql<string | null>`(
+            SELECT e.message_id FROM email_message_ids e
+             WHERE e.ticket_id = asked.origin_of AND e.direction = 'in'
+             ORDER BY e.created_at LIMIT 1)`,
+        })
+        .from(users)
+        .innerJoin(asked, sql`asked.user_id = ${users.id}`)
+        .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id));
+      const byKey = new Map(rows.map((r) => [r.key, r]));
+      return keys.map((k) => byKey.get(k));
+    },
+    { cache: false },
+  );
 }
 
 function relationOf(ticket: TTicket, recipient: Recipient): 'requester' | 'watcher' | 'agent' {
