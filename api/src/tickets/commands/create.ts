@@ -78,8 +78,10 @@ function classify(
   const text = classificationText(input);
   const classification = kb.classifier.classify(text);
   let priority = input.priority ?? classification.priority;
-  const floor = priorityFloor(text).floor;
-  if (input.priority && floor && !isAgent(ctx.viewer.user)) priority = maxPriority(priority, floor);
+  if (input.priority && !isAgent(ctx.viewer.user)) {
+    const floor = priorityFloor(text).floor;
+    if (floor) priority = maxPriority(priority, floor);
+  }
   return {
     priority,
     category: input.category ?? classification.category,
