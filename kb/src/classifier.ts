@@ -231,7 +231,7 @@ function priorityOf(models: Models, text: string, signals: TSignals, reasons: st
     result = total > 0 ? mostLikely(restricted, open, open[0]!) : { label: open[0]!, confidence: 0 };
     reasons.push(`model: priority ${result.label} (${percent(result.confidence)}) among ${open.join(', ')}`);
   }
-  const floor = priorityFloor(text);
+  const floor = priorityFloor(text, signals);
   if (floor.floor && maxPriority(floor.floor, result.label) !== result.label) {
     reasons.push(...floor.reasons);
     result = { label: floor.floor, confidence: 1 };

@@ -1,7 +1,7 @@
 import { ticketPriorities, type TTicketCategory, type TTicketPriority } from '@deskmate/shared';
 import { normalize } from './text.js';
 import { decidePriority } from './policy.js';
-import { readSignals } from './signals.js';
+import { readSignals, type TSignals } from './signals.js';
 
 /**
  * Rules of thumb. For priority, the floor that a requester's own choice is never taken below (a
@@ -25,10 +25,10 @@ export interface TPriorityFloor {
 /**
  * The lowest priority the policy allows whatever anyone says: urgent for a security incident, a
  * safety hazard or many people blocked; high for one person who says they cannot work at all.
- * Narrower than the classifier on purpose: it overrides a person's own answer.
+ * Narrower than the classifier on purpose: it overrides a person's own answer. `signals`: the
+ * text's, when the caller has read them already.
  */
-export function priorityFloor(text: string): TPriorityFloor {
-  const signals = readSignals(text);
+export function priorityFloor(text: string, signals: TSignals = readSignals(text)): TPriorityFloor {
   const decision = decidePriority(signals);
   if (decision.priority === 'urgent') return { floor: 'urgent', reasons: decision.reasons };
   const firm = [...(signals.fired.get('blocked') ?? []), ...(signals.fired.get('hazard') ?? [])].filter(
