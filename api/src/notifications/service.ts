@@ -20,6 +20,11 @@ export interface NotifyInput {
   actorId: string | null;
   /** The timeline event it is about (a reply), so a channel can show it in full. */
   eventId?: string;
+  /**
+   * The caller has just read these users as active (the round-robin pick, a statement before the
+   * create's transaction): a public notification to them needs no read of the recipients.
+   */
+  activeKnown?: boolean;
 }
 
 /**
@@ -63,11 +68,16 @@ export async function notifyMany(tx: DbOrTx, inputs: NotifyInput[]): Promise<str
   ]);
   const allIds = [...new Set(wanted.flat())];
   if (!allIds.length) return [];
-  const recipients = await tx
-    .select({ id: users.id, role: users.role })
-    .from(users)
-    .where(and(inArray(users.id, allIds), eq(users.active, true)));
-  const roles = new Map(recipients.map((r) => [r.id, r.role]));
+  // The role only keeps internal content from requesters; for public content to people known to be
+  // active, nothing is left to read.
+  const known = inputs.every((input) => input.activeKnown && input.visibility === 'public');
+  const recipients = known
+    ? allIds.map((id) => ({ id, role: null }))
+    : await tx
+        .select({ id: users.id, role: users.role })
+        .from(users)
+        .where(and(inArray(users.id, allIds), eq(users.active, true)));
+  const roles = new Map<string, string | null>(recipients.map((r) => [r.id, r.role]));
   const values = inputs.flatMap((input, i) =>
     wanted[i]!.filter((id) => roles.has(id) && (input.visibility === 'public' || roles.get(id) !== 'requester')).map(
       (userId) => ({

@@ -275,6 +275,15 @@ describe('round-robin assignment', () => {
     for (const r of made) perAgent.set(r.body.ticket.assignee!.id, (perAgent.get(r.body.ticket.assignee!.id) ?? 0) + 1);
     expect([...perAgent.keys()].sort()).toEqual([members[0]!.id, members[1]!.id, members[2]!.id].sort());
     for (const n of perAgent.values()) expect(Math.abs(n - 10)).toBeLessThanOrEqual(1);
+    // Each agent is told of their own tickets, once each; the away and deactivated ones of none.
+    const told = await database.db
+      .select({ userId: notifications.userId, n: count() })
+      .from(notifications)
+      .where(
+        and(eq(notifications.type, 'assigned'), sql`${notifications.ticketId} IN ${made.map((r) => r.body.ticket.id)}`),
+      )
+      .groupBy(notifications.userId);
+    expect(new Map(told.map((t) => [t.userId, t.n]))).toEqual(perAgent);
   });
 
   it('a create held up inside its transaction does not hold up the next create in its group', async () => {

@@ -114,9 +114,12 @@ export async function notifyAssigned(
   ticket: TicketRow,
   assigneeId: string,
   actorId: string | null,
+  /** The assignee was just read as active (the round-robin pick). */
+  activeKnown = false,
 ): Promise<void> {
   const title = `${ticket.key} was assigned to you`;
   await notify(tx, {
+    activeKnown,
     userIds: [assigneeId],
     type: 'assigned',
     ticket,

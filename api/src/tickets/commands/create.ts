@@ -169,7 +169,8 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
         : []),
     ]);
     await attachUploads(tx, viewer.user, input.attachmentIds ?? [], { ticketId: t.id, eventId: null }, now);
-    if (assigneeId) await notifyAssigned(tx, t, assigneeId, null);
+    // The pick takes active agents only (deskmate_round_robin_pick).
+    if (assigneeId) await notifyAssigned(tx, t, assigneeId, null, true);
     await recordChange(tx, ctx, 'ticket.created', null, t);
     return t;
   });
