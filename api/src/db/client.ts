@@ -1,4 +1,5 @@
-import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { getTableColumns, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
@@ -186,6 +187,19 @@ export function keepWrites(scope: object, into: object): void {
     if (kept) kept.items.push(...batch.items);
     else to.set(name, { ...batch, items: [...batch.items] });
   }
+}
+
+/**
+ * A row of `table` from its JSON (`row_to_json`, keys by column name), each value as the driver
+ * would have given it to Drizzle: timestamps become dates, JSON stays as it is.
+ */
+export function rowFromJson<T extends PgTable>(table: T, json: Record<string, unknown>): T['$inferSelect'] {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = json[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as T['$inferSelect'];
 }
 
 /** Distinct statements one connection keeps prepared; later new ones are sent unnamed. */

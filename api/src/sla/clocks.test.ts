@@ -5,7 +5,7 @@ import { seedDemoData } from '../db/seed.js';
 import { tickets } from '../db/schema.js';
 import { ticketColumns } from '../tickets/presenter.js';
 import { changedColumns } from './clock.js';
-import { loadSlaSetup } from './setup.js';
+import { loadSlaSetup, loadSlaSetupForNew, slaSetupForNewJson, slaSetupFromJson, type SlaSetupJson } from './setup.js';
 import { nextSlaState } from './sync.js';
 import { silentLogger } from '../logger.js';
 import { call } from '../test/auth.js';
@@ -88,6 +88,15 @@ describe('defaults', () => {
       ['low', 480, 2400, BUSINESS_HOURS_ID],
     ]);
     expect(policies.every((p) => p.warningPercent === 75 && p.escalation.raisePriority)).toBe(true);
+  });
+
+  it('a create reads the same setup in its first statement as a read of the tables gives', async () => {
+    const db = desk.database.db;
+    const [row] = (await db.execute<{ setup: SlaSetupJson }>(sql`SELECT ${slaSetupForNewJson} AS setup`)).rows;
+    const read = await loadSlaSetupForNew(db);
+    expect(read.policies).toHaveLength(4);
+    expect(read.policies[0]!.createdAt).toBeInstanceOf(Date);
+    expect(slaSetupFromJson(row!.setup)).toEqual(read);
   });
 });
 

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { ZSlaEscalation, type TSlaEscalation, type TTicketPriority } from '@deskmate/shared';
-import type { DbOrTx } from '../db/client.js';
+import { rowFromJson, type DbOrTx } from '../db/client.js';
 import { slaCalendars, slaPolicies } from '../db/schema.js';
 import type { TBusinessCalendar } from './calendar.js';
 import type { AppliedPolicy } from './clock.js';
@@ -50,10 +50,31 @@ export async function loadSlaSetupForNew(db: DbOrTx): Promise<SlaSetup> {
     .from(slaPolicies)
     .leftJoin(slaCalendars, eq(slaCalendars.id, slaPolicies.calendarId))
     .where(eq(slaPolicies.active, true));
+  return setupOf(rows);
+}
+
+function setupOf(rows: { policy: PolicyRow; calendar: CalendarRow | null }[]): SlaSetup {
   const calendars = new Map<string, SlaCalendar>();
   for (const { calendar: c } of rows)
     if (c && !calendars.has(c.id)) calendars.set(c.id, { id: c.id, name: c.name, calendar: calendarOf(c) });
   return { policies: rows.map((r) => r.policy), calendars };
+}
+
+/** The rows `loadSlaSetupForNew` reads, as one JSON value: a column of another query (a create's first). */
+export const slaSetupForNewJson = sql<SlaSetupJson>`(
+  SELECT coalesce(json_agg(json_build_object('policy', row_to_json(p), 'calendar', row_to_json(c))), '[]'::json)
+    FROM ${slaPolicies} p LEFT JOIN ${slaCalendars} c ON c.id = p.calendar_id
+   WHERE p.active)`;
+export type SlaSetupJson = { policy: Record<string, unknown>; calendar: Record<string, unknown> | null }[];
+
+/** The setup from `slaSetupForNewJson`'s value: the same as `loadSlaSetupForNew` reads. */
+export function slaSetupFromJson(json: SlaSetupJson): SlaSetup {
+  return setupOf(
+    json.map(({ policy, calendar }) => ({
+      policy: rowFromJson(slaPolicies, policy),
+      calendar: calendar ? rowFromJson(slaCalendars, calendar) : null,
+    })),
+  );
 }
 
 export interface PolicyScope {

@@ -7,7 +7,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { groups, settings, tickets, users } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import { consume } from '../../security/rate-limit.js';
-import { loadSlaSetupForNew } from '../../sla/setup.js';
+import { loadSlaSetupForNew, slaSetupForNewJson, slaSetupFromJson, type SlaSetupJson } from '../../sla/setup.js';
 import { newTicketSla } from '../../sla/sync.js';
 import { isAgent } from '../policy.js';
 import { ticketColumns, type TicketRow } from '../presenter.js';
@@ -32,7 +32,7 @@ const maxPriority = wizard.maxPriority;
 async function targetGroup(
   db: DbOrTx,
   groupId: string | undefined,
-): Promise<{ id: string; roundRobin: boolean; picked: string | null } | null> {
+): Promise<{ id: string; roundRobin: boolean; picked: string | null; sla: SlaSetupJson } | null> {
   const chosen = groupId
     ? sql`${groupId}`
     : sql`(SELECT ${settings.value} #>> '{}' FROM ${settings} WHERE ${settings.key} = 'tickets.default_group_id')`;
@@ -42,6 +42,9 @@ async function targetGroup(
       roundRobin: groups.roundRobin,
       // CASE runs the pick (and takes its lock) for a round-robin group only.
       picked: sql<string | null>`CASE WHEN ${groups.roundRobin} THEN deskmate_round_robin_pick(${groups.id}) END`,
+      // The SLA setup in the same round trip: a moment before the transaction, as it would be read
+      // in it (read committed), and one statement less in it.
+      sla: slaSetupForNewJson,
     })
     .from(groups)
     .where(sql`${groups.id}::text = ${chosen}`);
@@ -123,7 +126,8 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
   return services.db.transaction(async (tx) => {
     const now = services.clock.now();
     const scope = { priority, groupId: group?.id ?? null, category, status: 'new' as const, firstRespondedAt: null };
-    const sla = newTicketSla(scope, now, await loadSlaSetupForNew(tx));
+    const setup = group ? slaSetupFromJson(group.sla) : await loadSlaSetupForNew(tx);
+    const sla = newTicketSla(scope, now, setup);
     const [t] = await tx
       .insert(tickets)
       .values({
