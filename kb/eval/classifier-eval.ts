@@ -11,6 +11,7 @@
  *   test set only for measuring; `--no-test` leaves it out.
  * - `prio2/`: a second blind priority set, tickets as emailed or posted, written by one person and
  *   labelled by the policy by another; a dev half (its misses are listed) and a test half (README).
+ * - `prio3/`: a third, the same way, by two more people (README).
  *
  * The keyword-only baseline is `classifyByRules`: the keyword priority rules Deskmate used before
  * the policy signals (src/baseline.ts, frozen; medium when no rule fires) and category by keyword
@@ -127,6 +128,8 @@ const blind: [string, TLabelledExample[]][] = [
   ...(withTest ? [['blind test', blindSet('./blind/priority-test.jsonl')] as [string, TLabelledExample[]]] : []),
   ['prio2 dev', blindSet('./prio2/priority-dev.jsonl')],
   ...(withTest ? [['prio2 test', blindSet('./prio2/priority-test.jsonl')] as [string, TLabelledExample[]]] : []),
+  ['prio3 dev', blindSet('./prio3/priority-dev.jsonl')],
+  ...(withTest ? [['prio3 test', blindSet('./prio3/priority-test.jsonl')] as [string, TLabelledExample[]]] : []),
 ];
 
 out();

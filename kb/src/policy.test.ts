@@ -142,3 +142,64 @@ describe('the floor under a requester’s own priority', () => {
     expect(priorityFloor('can we run a phishing awareness training').floor).toBeUndefined();
   });
 });
+
+describe('the priority policy on kinds of wording from a third writer (prio3 dev), in fresh sentences', () => {
+  it.each([
+    // Incidents: a leaver's access used, a sign-in while asleep, details typed into a lure, data to everyone, a visitor on a pretext.
+    ['the former temp still has a login to the finance portal and signed in yesterday', 'urgent'],
+    ['my mailbox shows a sign-in from Manila overnight, I was in bed', 'urgent'],
+    ['a fake DHL text went round and a few of us entered our passwords on the page', 'urgent'],
+    ['I emailed the staff bonus spreadsheet to every parent in year 6 instead of just the head', 'urgent'],
+    [
+      'a guy claiming he was from the lift company asked to see the plant room and reception let him in without checking',
+      'urgent',
+    ],
+    // Many: devices that have all failed, neither of two places, a service held up, customers locked out.
+    ['the self-checkouts near the entrance have all crashed', 'urgent'],
+    ['neither branch can print receipts since the update', 'urgent'],
+    ['the handhelds wont sync so the 14:05 flight is delayed and ramp agents cant load bags', 'urgent'],
+    ['customers say the app locked them out after the update', 'urgent'],
+    ['the payroll portal keeps rejecting everyones timesheets at all 4 depots', 'urgent'],
+    [
+      'card readers down at the gatehouse, 25 lorries waiting to get in, the guards are writing plates down by hand',
+      'urgent',
+    ],
+    // Deadlines said with any verb and a time; a disabled user; an unusable machine.
+    ['excel keeps crashing when i open the budget, i need to send it to the finance director by 4', 'high'],
+    ['my account says user disabled and i start seeing clients from 10', 'high'],
+    ['my laptop screen is smashed and its unusable, presenting to the board at 2', 'high'],
+    ['the plotter jams on every sheet and the drawings have to go out for tonights tender', 'high'],
+    // Resolved already, supplies, and slowness asked about politely.
+    ['update: the scanner is working again after a restart, please close this ticket', 'low'],
+    ['the copier on floor 2 has run out of toner', 'low'],
+    [
+      'outlook has been really slow for a week, takes about a minute to open each email. can you take a look when you have time?',
+      'medium',
+    ],
+  ] as const)('"%s" is %s', (text, expected) => {
+    expect(priority(text)).toBe(expected);
+  });
+
+  it('counts "everybody keeps telling me" as the writer alone', () => {
+    const text = 'everybody keeps telling me my screen is too dim, can it be brightened?';
+    expect(readSignals(text).has('justMe')).toBe(true);
+    expect(priority(text)).toBe('low');
+  });
+
+  it.each([
+    ['one of the laptops in my team wont start at all, she has nothing else to use', 'high'],
+    ['my laptop is a bit slow, is it due for replacement?', 'low'],
+  ] as const)('"%s" is %s: one person, or only a question', (text, expected) => {
+    expect(readSignals(text).has('many')).toBe(false);
+    expect(priority(text)).toBe(expected);
+  });
+
+  it.each([
+    'the office manager cant find the stapler order form',
+    'we have started doing the stock count before lunch because the system is slow in the afternoons',
+    'a colleague left last week but she still shows in the address book',
+    'the email asked me to put in my details but i deleted it',
+  ])('"%s" is neither urgent nor high', (text) => {
+    expect(['urgent', 'high']).not.toContain(priority(text));
+  });
+});

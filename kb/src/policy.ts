@@ -34,6 +34,10 @@ export function decidePriority(signals: TSignals): TPolicyDecision {
   if (hazard.includes('damaged battery'))
     return decide('high', 'safety hazard: damaged battery, stop using the device');
 
+  // Reported after it came right ("working again, ignore my earlier email"): nothing left to do.
+  if ((signals.fired.get('noImpact') ?? []).includes('already resolved') && !has('blocked'))
+    return decide('low', 'already resolved');
+
   const broken = has('failure') || has('blocked') || has('sharedOutage');
   const degraded = has('degraded');
   const asking = has('request') || has('question') || has('cosmetic');
@@ -54,7 +58,12 @@ export function decidePriority(signals: TSignals): TPolicyDecision {
     // door (another printer, another room); tethering to phones does not make a floor's outage minor.
     const realAlternative =
       slowOrPartial || degradedWhy.includes('still usable') || degradedWhy.includes('another one of the same works');
-    if (realAlternative && !has('blocked') && !has('deadline'))
+    // People kept waiting (a queue, lorries at the gate, a flight held) are blocked whatever the
+    // staff do meanwhile.
+    const manyWhy = signals.fired.get('many') ?? [];
+    const keptWaiting =
+      manyWhy.includes('customers cannot be served') || manyWhy.includes('a service people depend on held up');
+    if (realAlternative && !keptWaiting && !has('blocked') && !has('deadline'))
       return decide('medium', `many people, degraded: ${why(signals, 'degraded')}`);
     return decide('urgent', `many people blocked: ${why(signals, 'many') || why(signals, 'sharedOutage')}`);
   }
@@ -68,7 +77,10 @@ export function decidePriority(signals: TSignals): TPolicyDecision {
   const stronglyBlocked = (signals.fired.get('blocked') ?? []).some((w) => strongBlocks.has(w));
   if (has('blocked') && (!degraded || (stronglyBlocked && !softened)))
     return decide('high', `one person fully blocked: ${why(signals, 'blocked')}`);
-  if (degraded && (broken || !asking)) return decide('medium', `degraded: ${why(signals, 'degraded')}`);
+  // Slow or on-and-off is degraded however politely it is asked about ("could someone look?");
+  // "a bit slow, is it due for replacement?" stays a question.
+  if (degraded && (broken || !asking || degradedWhy.includes('slow to work with')))
+    return decide('medium', `degraded: ${why(signals, 'degraded')}`);
   if (has('suspectedIncident') && asking) return decide('low', `question about a suspected incident`);
   if (asking && !broken) {
     const kind = has('request') ? 'request' : 'question';
