@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { TChannel } from '@deskmate/shared';
 import { recordAudits, type Actor } from '../audit/record.js';
-import type { DbOrTx } from '../db/client.js';
+import { atCommit, type DbOrTx } from '../db/client.js';
 import { ticketEvents } from '../db/schema.js';
 import { queueOutbox, writeOutbox } from '../delivery/outbox.js';
 import type { Services } from '../http/context.js';
@@ -63,31 +64,41 @@ export function isPublicConversation(event: Pick<TicketEventRow, 'kind' | 'visib
   );
 }
 
-/** Timeline events on one or more tickets, in the order given. */
+/**
+ * Timeline events on one or more tickets, in the order given. `atCommit`: nothing in the
+ * transaction reads them back or points at them (a new ticket's "created"), so they are written
+ * with its other put-off writes at its end, with ids made here; the rows returned are then as
+ * they will be written.
+ */
 export async function recordEvents(
   tx: DbOrTx,
   ctx: RecordContext,
   items: readonly { ticket: TicketRef; event: NewEvent }[],
+  options: { atCommit?: boolean } = {},
 ): Promise<TicketEventRow[]> {
   if (!items.length) return [];
   const now = ctx.services.clock.now();
-  const rows = await tx
-    .insert(ticketEvents)
-    .values(
-      items.map(({ ticket, event }, i) => ({
-        ticketId: ticket.id,
-        kind: event.kind,
-        // A note is internal by construction, whatever the caller says.
-        visibility: event.kind === 'note' ? ('internal' as const) : event.visibility,
-        authorId: event.authorId === undefined ? ctx.actor.userId : event.authorId,
-        body: event.body,
-        data: event.data ?? {},
-        channel: channelOf(ctx.actor),
-        // One microsecond apart: the timeline (ordered by time) keeps the order given.
-        createdAt: i === 0 ? now : sql`${now.toISOString()}::timestamptz + ${i} * interval '1 microsecond'`,
-      })),
-    )
-    .returning();
+  const values = items.map(({ ticket, event }, i) => ({
+    ticketId: ticket.id,
+    kind: event.kind,
+    // A note is internal by construction, whatever the caller says.
+    visibility: event.kind === 'note' ? ('internal' as const) : event.visibility,
+    authorId: event.authorId === undefined ? ctx.actor.userId : event.authorId,
+    body: event.body,
+    data: event.data ?? {},
+    channel: channelOf(ctx.actor),
+    // One microsecond apart: the timeline (ordered by time) keeps the order given.
+    createdAt: i === 0 ? now : sql`${now.toISOString()}::timestamptz + ${i} * interval '1 microsecond'`,
+  }));
+  let rows: TicketEventRow[];
+  if (options.atCommit) {
+    const made = values.map((v) => ({ ...v, id: randomUUID() }));
+    await atCommit(tx, 'ticket_events', made, (all) => tx.insert(ticketEvents).values(all));
+    // Dates as JavaScript holds them: the microseconds apart are the database's.
+    rows = made.map((v) => ({ ...v, createdAt: now }));
+  } else {
+    rows = await tx.insert(ticketEvents).values(values).returning();
+  }
   const keyOf = new Map(items.map(({ ticket }) => [ticket.id, ticket.key]));
   await publishLiveMany(
     tx,

@@ -284,6 +284,17 @@ describe('round-robin assignment', () => {
       )
       .groupBy(notifications.userId);
     expect(new Map(told.map((t) => [t.userId, t.n]))).toEqual(perAgent);
+    // Each timeline: created, then assigned, in that order (written together at commit).
+    const events = await database.db
+      .select({ ticketId: ticketEvents.ticketId, body: ticketEvents.body, data: ticketEvents.data })
+      .from(ticketEvents)
+      .where(sql`${ticketEvents.ticketId} IN ${made.map((r) => r.body.ticket.id)}`)
+      .orderBy(ticketEvents.ticketId, ticketEvents.createdAt);
+    for (const r of made) {
+      const mine = events.filter((e) => e.ticketId === r.body.ticket.id);
+      expect(mine.map((e) => e.body)).toEqual(['Ticket created', 'Assigned by round-robin']);
+      expect(mine[1]!.data).toEqual({ type: 'assigned', to: r.body.ticket.assignee!.id });
+    }
   });
 
   it('a create held up inside its transaction does not hold up the next create in its group', async () => {

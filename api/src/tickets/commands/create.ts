@@ -154,24 +154,33 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
       const used = { priority: input.priority === undefined, category: input.category === undefined };
       await recordPrediction(tx, t, guess.classification, used, guess.modelVersion);
     }
-    // Created, then assigned by round-robin: one statement for both (the recorder keeps the order).
-    await recordEvents(tx, ctx, [
-      { ticket: t, event: { kind: 'system', visibility: 'public', body: 'Ticket created', data: { type: 'created' } } },
-      ...(assigneeId
-        ? [
-            {
-              ticket: t,
-              event: {
-                kind: 'system' as const,
-                visibility: 'public' as const,
-                body: 'Assigned by round-robin',
-                data: { type: 'assigned', to: assigneeId },
-                authorId: null,
+    // Created, then assigned by round-robin (the recorder keeps the order), written at commit:
+    // nothing in the create reads them back or points at them.
+    await recordEvents(
+      tx,
+      ctx,
+      [
+        {
+          ticket: t,
+          event: { kind: 'system', visibility: 'public', body: 'Ticket created', data: { type: 'created' } },
+        },
+        ...(assigneeId
+          ? [
+              {
+                ticket: t,
+                event: {
+                  kind: 'system' as const,
+                  visibility: 'public' as const,
+                  body: 'Assigned by round-robin',
+                  data: { type: 'assigned', to: assigneeId },
+                  authorId: null,
+                },
               },
-            },
-          ]
-        : []),
-    ]);
+            ]
+          : []),
+      ],
+      { atCommit: true },
+    );
     await attachUploads(tx, viewer.user, input.attachmentIds ?? [], { ticketId: t.id, eventId: null }, now);
     // The pick takes active agents only (deskmate_round_robin_pick).
     if (assigneeId) await notifyAssigned(tx, t, assigneeId, null, true);
