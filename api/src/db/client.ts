@@ -171,6 +171,19 @@ export function writeScope<T extends object>(tx: T): T {
   return scope;
 }
 
+const directWriters = new WeakSet<object>();
+
+/**
+ * Say that work through `db` wrote at once (not put off), where it could not be otherwise (a write
+ * whose answer it needs). A `writeScope` so marked cannot have its writes kept in another
+ * transaction after its own failed (`madeDirectWrites`): what it wrote at once went with it.
+ */
+export function noteDirectWrite(db: object): void {
+  directWriters.add(db);
+}
+
+export const madeDirectWrites = (scope: object): boolean => directWriters.has(scope);
+
 /** The transaction a handle from `writeScope` runs in (any other handle: itself). */
 export function transactionOf<T extends object>(db: T): T {
   const under = Object.getPrototypeOf(db) as T | null;

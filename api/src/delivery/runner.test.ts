@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { TDeliveryEnvelope, TDeliveryFacts, TDeliveryPlan, TDeliverySender } from '@deskmate/shared';
 import { recordAudits } from '../audit/record.js';
-import type { DbOrTx } from '../db/client.js';
+import { noteDirectWrite, type DbOrTx } from '../db/client.js';
 import type { TransactionalSender } from '../email/sender.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
@@ -65,6 +65,8 @@ class ThreadSender implements TransactionalSender {
   readonly channel = 'email' as const;
   failing = new Set<string>();
   breaking = new Set<string>();
+  postponing = new Set<string>();
+  postponed: string[] = [];
   sent: { target: string; answers: string | null; txid: string }[] = [];
   /** The thread (a ticket and a person) of a key's mail; none: a mail on its own. */
   threads = new Map<string, { ticketId: string; userId: string }>();
@@ -79,6 +81,23 @@ class ThreadSender implements TransactionalSender {
   }
   async sendIn(tx: DbOrTx, envelope: TDeliveryEnvelope) {
     const target = envelope.plan.target;
+    if (this.postponing.has(target)) {
+      // As an email put off by preference: an outbox row written at once, nothing sent.
+      await writeOutbox(
+        tx,
+        'ticket.changed',
+        [
+          {
+            dedupeKey: `postponed:${target}`,
+            payload: { ticketId: randomUUID(), key: `${target}-later`, action: 'ticket.updated' as const },
+          },
+        ],
+        'skip',
+      );
+      noteDirectWrite(tx);
+      this.postponed.push(target);
+      return {};
+    }
     const [{ txid }] = (await tx.execute<{ txid: string }>(sql`SELECT txid_current()::text AS txid`)).rows as [
       { txid: string },
     ];
@@ -300,6 +319,30 @@ describe('the delivery runner', () => {
       .where(eq(deliveries.target, 'IT-32'));
     expect(await runner([email]).runBatch()).toBe(1);
     expect(email.sent.map((s) => s.target).sort()).toEqual(['IT-31', 'IT-32', 'IT-33']);
+  });
+
+  it('after a database error, a send that wrote at once (postponed) is retried, not recorded without its writes', async () => {
+    const email = new ThreadSender();
+    await planned(['IT-71', 'IT-72', 'IT-73'], [email]);
+    email.breaking.add('IT-72');
+    email.postponing.add('IT-73');
+    expect(await runner([email]).runBatch()).toBe(3);
+    expect(await deliveryTo('IT-71')).toMatchObject({ status: 'sent' });
+    // It went through (postponed), but the wave's error took its outbox row: so it is retried.
+    expect(email.postponed).toEqual(['IT-73']);
+    expect(await deliveryTo('IT-73')).toMatchObject({ status: 'pending', attempts: 1 });
+    const postponedRows = () => db.current.db.select().from(outbox).where(eq(outbox.dedupeKey, 'postponed:IT-73'));
+    expect(await postponedRows()).toHaveLength(0);
+    // Tried again on its own, it is postponed for real.
+    email.breaking.clear();
+    await db.current.db
+      .update(deliveries)
+      .set({ nextAttemptAt: sql`now()` })
+      .where(eq(deliveries.target, 'IT-73'));
+    await db.current.db.update(deliveries).set({ status: 'dead' }).where(eq(deliveries.target, 'IT-72'));
+    expect(await runner([email]).runBatch()).toBe(1);
+    expect(await deliveryTo('IT-73')).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await postponedRows()).toHaveLength(1);
   });
 
   it('mails of one thread claimed together go out one after another, each answering the one before', async () => {

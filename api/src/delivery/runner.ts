@@ -10,7 +10,7 @@ import {
   type TDeliverySender,
 } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
-import { atCommit, keepWrites, writeScope, type Db, type DbOrTx } from '../db/client.js';
+import { atCommit, keepWrites, madeDirectWrites, writeScope, type Db, type DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import { deliveries, messageRefs } from '../db/schema-delivery.js';
 import { LockTimeoutError, type SessionConnection } from '../db/session.js';
@@ -65,10 +65,10 @@ interface Sending {
  * Sends the deliveries the outbox relay planned (ADR 20). A run claims a batch of due deliveries
  * for its channels in one statement (FOR UPDATE SKIP LOCKED, so any number of workers share the
  * table), reads the facts of the whole batch together (FactsReader), and sends them, up to ten at
- * once: the emails in as few transactions as their threads allow (ADR 22; exactly once for email,
- * whose writes commit with the delivery's status), each chat message on its own. The claim is a run id and a heartbeat on the rows, refreshed while the
- * run lasts; a worker that dies leaves claims that go stale after JOBS_LOCK_LIFETIME, and another
- * worker takes them over. A failure is kept on the row with its next due time (the retry policy's
+ * once: the emails in as few transactions as their threads allow (ADR 22; exactly once for
+ * email, whose writes commit with the delivery's status), each chat message on its own. The claim
+ * is a run id and a heartbeat on the rows, refreshed while the run lasts; a worker that dies
+ * leaves claims that go stale after JOBS_LOCK_LIFETIME, and another worker takes them over. A failure is kept on the row with its next due time (the retry policy's
  * backoff, or the service's Retry-After) until its attempts are spent, and then the delivery is
  * dead.
  *
@@ -284,18 +284,20 @@ export class DeliveryRunner {
         for (const { scope } of sent) keepWrites(scope, tx);
       });
     } catch (err) {
-      if (sent.length)
+      // A send that wrote at once (an email postponed by preference) sent nothing: it is retried.
+      const kept = sent.filter(({ scope }) => !madeDirectWrites(scope));
+      if (kept.length)
         await db
           .transaction(async (tx) => {
-            for (const { scope } of sent) keepWrites(scope, tx);
+            for (const { scope } of kept) keepWrites(scope, tx);
           })
           .catch((again: unknown) =>
             this.options.logger.error(
-              { err: (again as Error).message, deliveries: sent.map((s) => s.delivery.id) },
+              { err: (again as Error).message, deliveries: kept.map((s) => s.delivery.id) },
               'sent mails not recorded: they will be sent again when their claims go stale',
             ),
           );
-      const done = new Set(sent.map((s) => s.delivery));
+      const done = new Set(kept.map((s) => s.delivery));
       for (const { delivery } of wave)
         if (!done.has(delivery) && !failures.has(delivery)) failures.set(delivery, err as Error);
     }

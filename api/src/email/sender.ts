@@ -15,7 +15,7 @@ import {
   type TTicket,
   isRequester,
 } from '@deskmate/shared';
-import { atCommit, createDatabase, transactionOf, type Database, type DbOrTx } from '../db/client.js';
+import { atCommit, createDatabase, noteDirectWrite, transactionOf, type Database, type DbOrTx } from '../db/client.js';
 import { mailMessages, notifications, users } from '../db/schema.js';
 import { writeOutbox } from '../delivery/outbox.js';
 import { attachments } from '../db/schema-attachments.js';
@@ -312,6 +312,8 @@ export class EmailSender implements TDeliverySender {
         'skip',
       );
     }
+    // The outbox rows above were written at once: a send that postponed can only be tried again.
+    noteDirectWrite(db);
     logger.debug({ userId: recipient.id, kind: envelope.plan.kind, decision }, 'email postponed by preference');
   }
 
@@ -544,8 +546,13 @@ export class EmailSender implements TDeliverySender {
     if (row.status !== 'queued') return {};
     const rendered = renderDirect({ kind: row.kind, subject: row.subject, text: row.text, html: row.html });
     const messageId = plainMessageId(row.id, state.identity.domain);
+    // Its own row's outcome is written with the delivery's, at the transaction's end.
+    const outcome = (set: Partial<typeof mailMessages.$inferInsert>) =>
+      atCommit(db, `mail_message:${row.id}`, [set], ([values]) =>
+        db.update(mailMessages).set(values!).where(eq(mailMessages.id, row.id)),
+      );
     if (!state.transport) {
-      await db.update(mailMessages).set({ status: 'dev', html: rendered.html }).where(eq(mailMessages.id, row.id));
+      await outcome({ status: 'dev', html: rendered.html });
       state.services.logger.info(
         { to: row.to, subject: row.subject, kind: row.kind, messageId },
         'email in the dev outbox',
@@ -554,10 +561,7 @@ export class EmailSender implements TDeliverySender {
     }
     await state.transport.send(this.outgoing(state, row.to, rendered, { messageId }));
     // The text held a code or a link: once it is sent, keeping it would only help an attacker.
-    await db
-      .update(mailMessages)
-      .set({ status: 'sent', text: '(sent; not kept, it held a sign-in code or link)', html: null })
-      .where(eq(mailMessages.id, row.id));
+    await outcome({ status: 'sent', text: '(sent; not kept, it held a sign-in code or link)', html: null });
     return {};
   }
 
