@@ -180,10 +180,17 @@ describe('the priority policy on kinds of wording from a third writer (prio3 dev
     expect(priority(text)).toBe(expected);
   });
 
-  it('counts "everybody keeps telling me" as the writer alone', () => {
+  it('does not count "at both desks" as two places', () => {
+    expect(readSignals('i tried it at both desks and it still wont print').has('many')).toBe(false);
+  });
+
+  it('counts "everybody keeps telling me my…" as the writer alone, not customers calling about an outage', () => {
     const text = 'everybody keeps telling me my screen is too dim, can it be brightened?';
     expect(readSignals(text).has('justMe')).toBe(true);
     expect(priority(text)).toBe('low');
+    const outage = 'customers keep ringing me because the website is down for everyone';
+    expect(readSignals(outage).has('justMe')).toBe(false);
+    expect(priority(outage)).toBe('urgent');
   });
 
   it.each([
@@ -199,6 +206,10 @@ describe('the priority policy on kinds of wording from a third writer (prio3 dev
     'we have started doing the stock count before lunch because the system is slow in the afternoons',
     'a colleague left last week but she still shows in the address book',
     'the email asked me to put in my details but i deleted it',
+    'i emailed you yesterday and then i entered my password again and it worked',
+    'the openreach engineer said he was from bt, we let him in and the line works now',
+    'my former manager still has access to approve my timesheets, can you change the approver',
+    'my flight BA123 is delayed so i will join the call from the lounge, is the guest wifi ok for teams?',
   ])('"%s" is neither urgent nor high', (text) => {
     expect(['urgent', 'high']).not.toContain(priority(text));
   });

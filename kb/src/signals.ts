@@ -110,7 +110,9 @@ const incidentPatterns: Pattern[] = [
   ),
   p(
     'people entered their details after a lure',
-    /\b(?:email|mail|text|message|link|page|site|website|form|qr code)\b.*\b(?:i|we|he|she|they|someone|people|staff|colleagues|a few|some|several|both|\w+ and \w+)(?: both| all| have| had| already| then| also){0,2} (?:put|entered|typed|filled in|gave|submitted|input) (?:in )?(?:their|his|her|my|our) (?:\w+ )?(?:details|passwords?|credentials|signins?|bank details|card details|codes?)\b/,
+    new RegExp(
+      String.raw`\b(?:${lure}|asking (?:us|me|people|everyone|staff|them) to (?:signin|update|verify|confirm|enter|reset)|(?:looking|lookalike|look-alike) (?:page|site|website|signin)|link (?:goes|went|led|leads|takes you) to)\b.*\b(?:i|we|he|she|they|someone|people|staff|colleagues|a few|some|several|both|\w+ and \w+)(?: both| all| have| had| already| then| also){0,2} (?:put|entered|typed|filled in|gave|submitted|input) (?:in )?(?:their|his|her|my|our) (?:\w+ )?(?:details|passwords?|credentials|signins?|bank details|card details|codes?)\b`,
+    ),
   ),
   p(
     'installed what a stranger asked for',
@@ -241,11 +243,11 @@ const incidentPatterns: Pattern[] = [
   ),
   p(
     'intruder',
-    /\b(?:man|woman|guy|someone|somebody|person|visitor|engineer|contractor|bloke|lady)\b(?: \w+){0,6} (?:saying|said|claiming|claimed|told us) (?:he|she|they) (?:was|were) from\b.*\b(?:let (?:him|her|them) (?:in|into|through|go)|went (?:in|into|through)|was in there|were in there|got in|into the (?:back|server|comms|store) ?room)\b|\b(?:unknown|strange|unauthori[sz]ed|unescorted) (?:person|man|woman|guy|people|visitor|visitors)\b.*\b(?:server room|comms room|data cent(?:er|re)|network cupboard|office)\b/,
+    /(?=.*\b(?:not been told|hadnt been told|werent told|wasnt told|no one told|nobody told|not expected|wasnt expected|werent expecting|no appointment|nobody booked|no one booked|without checking|didnt check|no id|not sure if|suspicious|odd|strange|dodgy)\b)\b(?:man|woman|guy|someone|somebody|person|visitor|engineer|contractor|bloke|lady)\b(?: \w+){0,6} (?:saying|said|claiming|claimed|told us) (?:he|she|they) (?:was|were) from\b.*\b(?:let (?:him|her|them) (?:in|into|through|go)|went (?:in|into|through)|was in there|were in there|got in|into the (?:back|server|comms|store) ?room)\b|\b(?:unknown|strange|unauthori[sz]ed|unescorted) (?:person|man|woman|guy|people|visitor|visitors)\b.*\b(?:server room|comms room|data cent(?:er|re)|network cupboard|office)\b/,
   ),
   p(
     'access kept after leaving',
-    /\b(?:ex[\s-]?employee|former employee|terminated|dismissed|fired|sacked)\b.*\b(?:still (?:has|have|can)|access|threaten\w*|delet\w*)\b|\b(?:ex[\s-]?|former |previous |old )(?:contractor|consultant|colleague|staff member|member of staff|intern|temp|freelancer|developer|manager|partner|director|agency worker)s?\b.*\b(?:still (?:has|have|had|can|got|is able)|pushed|logged in|signed in|signin|accessed|downloaded|deleted|changed)\b|\b(?:he|she|they) left (?:us |the company |the firm )?(?:\d+|a|two|three|four|last|a few|a couple of) (?:days?|weeks?|months?|week|month)\b.*\bstill (?:has|have|had|can|got) (?:\w+ ){0,2}access\b|\bstill (?:has|have|had|got) (?:\w+ ){0,2}access\b.*\b(?:left|leaver|ex[\s-]|former)\b.*\b(?:pushed|logged in|signed in|signin|accessed|downloaded|deleted|changed|used)\b/,
+    /\b(?:ex[\s-]?employee|former employee|terminated|dismissed|fired|sacked)\b.*\b(?:still (?:has|have|can)|access|threaten\w*|delet\w*)\b|\b(?:ex[\s-]?|former |previous |old )(?:contractor|consultant|colleague|staff member|member of staff|intern|temp|freelancer|developer|manager|partner|director|agency worker)s?\b.*\b(?:pushed|logged in|signed in|signin|accessed|downloaded|deleted|changed)\b|\bstill (?:has|have|had|got) (?:\w+ ){0,2}access\b.*\b(?:left|leaver|ex[\s-]|former)\b.*\b(?:pushed|logged in|signed in|signin|accessed|downloaded|deleted|changed|used)\b/,
   ),
 ];
 
@@ -284,11 +286,11 @@ const manyPatterns: Pattern[] = [
   ),
   p(
     'two places at once',
-    /\b(?:neither|both|either of the|none of the) (?:of (?:the |our )?)?(?:clinics?|sites?|branches|branch|offices?|stores?|shops?|wards?|schools?|depots?|locations?|warehouses?|buildings?|practices?|surgeries|surgery|labs?|hotels?|campuses|campus|floors?|terminals?|gates|lines|plants?|homes|care homes|theatres|studios)\b|\bat both\b/,
+    /\b(?:neither|both|either of the|none of the) (?:of (?:the |our )?)?(?:clinics?|sites?|branches|branch|offices?|stores?|shops?|wards?|schools?|depots?|locations?|warehouses?|buildings?|practices?|surgeries|surgery|labs?|hotels?|campuses|campus|floors?|terminals?|gates|plants?|homes|care homes|theatres|studios)\b/,
   ),
   p(
     'a service people depend on held up',
-    /\b(?:flights?|departures?|sailings?|vessels?|ships?|trains?|deliveries|shipments|loads|trucks|lorries|ambulances) (?:\w+ ){0,3}(?:delayed|held up|grounded|cancelled|canceled|missed)\b|\b[a-z]{2}\d{3,4} (?:is |was )?(?:delayed|held)\b|\blocked (?:them|us|everyone|everybody|customers|users|members) (?:all )?out\b|\b(?:loaders|pickers|packers|drivers|agents|cashiers|nurses|carers|operators|clerks|handlers|crews|porters|dispatchers|controllers|tellers|receptionists|technicians|teachers|staff) (?:\w+ ){0,2}(?:cant|cannot|can not|are unable|unable to|have no way)\b/,
+    /\b(?:flights?|departures?|sailings?|vessels?|ships?|deliveries|shipments|loads|trucks|lorries|ambulances|[a-z]{2}\d{3,4}) (?:\w+ ){0,3}(?:delayed|held up|held|grounded|cancelled|canceled|missed) (?:because|due to|as a result|cos|coz|by it|by this)\b|\blocked (?:them|us|everyone|everybody|customers|users|members) (?:all )?out\b|\b(?:loaders|pickers|packers|drivers|agents|cashiers|nurses|carers|operators|clerks|handlers|crews|porters|dispatchers|controllers|tellers|receptionists|technicians|teachers|staff) (?:\w+ ){0,2}(?:cant|cannot|can not|are unable|unable to|have no way)\b/,
   ),
   p(
     'a team or department',
@@ -308,7 +310,7 @@ const justMePatterns: Pattern[] = [
   ),
   p(
     'others ask the writer about it',
-    /\b(?:everyone|everybody|people|colleagues|customers|clients|they) (?:keeps?|kept|have been|are|is|has been) (?:asking|telling|complaining to|emailing|messaging|ringing) me\b/,
+    /\b(?:everyone|everybody|people|colleagues) (?:keeps?|kept|have been|are) (?:asking|telling) me (?:(?:why|what|about|if|whether|how) (?:\w+ ){0,3})?my\b/,
   ),
 ];
 
