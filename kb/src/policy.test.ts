@@ -180,6 +180,12 @@ describe('the priority policy on kinds of wording from a third writer (prio3 dev
     expect(priority(text)).toBe(expected);
   });
 
+  it('does not take "fixed now, but broke again" for resolved', () => {
+    const text = 'its fixed now, but the printer broke again and nobody in accounts can print';
+    expect(readSignals(text).fired.get('noImpact') ?? []).not.toContain('already resolved');
+    expect(priority(text)).toBe('urgent');
+  });
+
   it('does not count "at both desks" as two places', () => {
     expect(readSignals('i tried it at both desks and it still wont print').has('many')).toBe(false);
   });

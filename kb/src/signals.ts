@@ -466,7 +466,7 @@ const cosmeticPatterns: Pattern[] = [
 const noImpactPatterns: Pattern[] = [
   p(
     'already resolved',
-    /\bignore (?:my|the|this|that) (?:earlier|previous|last|first|other) (?:email|message|ticket|request|one)\b|\b(?:fyi|update)\b(?: \w+){0,3} (?:resolved|fixed|sorted)\b|\b(?:its|it is|all|now|has|have|it has|this is) (?:been )?(?:resolved|sorted|fixed) (?:now|itself)\b|\bno (?:longer|more) (?:need|needed|an issue|a problem|required)\b|\b(?:you can|please|pls) (?:close|cancel) (?:this|the|my) (?:ticket|request|call)\b/,
+    /^(?!.*\b(?:(?:broke|broken|stopped|failing|down|crashed|dropped|gone) again|but now|but (?:it|its) (?:still|back)|still (?:not|doesnt|wont|cant|isnt))\b)(?:.*?)(?:\bignore (?:my|the|this|that) (?:earlier|previous|last|first|other) (?:email|message|ticket|request|one)\b|\b(?:fyi|update)\b(?: \w+){0,3} (?:resolved|fixed|sorted)\b|\b(?:its|it is|all|now|has|have|it has|this is) (?:been )?(?:resolved|sorted|fixed) (?:now|itself)\b|\bno (?:longer|more) (?:need|needed|an issue|a problem|required)\b|\b(?:you can|please|pls) (?:close|cancel) (?:this|the|my) (?:ticket|request|call)\b)/,
   ),
   p(
     'says nothing is affected',
