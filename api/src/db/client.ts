@@ -158,51 +158,6 @@ export async function atCommit<T>(
 }
 
 /**
- * A handle on the transaction `tx` whose put-off writes (`untilCommit`, `atCommit`) are its own: they
- * are written only once `keepWrites` adds them to a transaction's (tx's, or another's after tx
- * failed), and a handle never kept writes nothing. Queries through it run in tx at once, as they
- * would through tx. This is how several email sends share one transaction (the delivery runner):
- * each keeps what it wrote only if it went out.
- */
-export function writeScope<T extends object>(tx: T): T {
-  if (!batchesOf.has(tx)) throw new Error('writeScope: not the handle of a transaction');
-  const scope = Object.create(tx) as T;
-  batchesOf.set(scope, new Map());
-  return scope;
-}
-
-const directWriters = new WeakSet<object>();
-
-/**
- * Say that work through `db` wrote at once (not put off), where it could not be otherwise (a write
- * whose answer it needs). A `writeScope` so marked cannot have its writes kept in another
- * transaction after its own failed (`madeDirectWrites`): what it wrote at once went with it.
- */
-export function noteDirectWrite(db: object): void {
-  directWriters.add(db);
-}
-
-export const madeDirectWrites = (scope: object): boolean => directWriters.has(scope);
-
-/** The transaction a handle from `writeScope` runs in (any other handle: itself). */
-export function transactionOf<T extends object>(db: T): T {
-  const under = Object.getPrototypeOf(db) as T | null;
-  return under && batchesOf.has(db) && batchesOf.has(under) ? under : db;
-}
-
-/** Add what `scope` (from `writeScope`) put off to what the transaction `into` writes at its end. */
-export function keepWrites(scope: object, into: object): void {
-  const from = batchesOf.get(scope);
-  const to = batchesOf.get(into);
-  if (!from || !to) throw new Error('keepWrites: not the handle of a transaction');
-  for (const [name, batch] of from) {
-    const kept = to.get(name);
-    if (kept) kept.items.push(...batch.items);
-    else to.set(name, { ...batch, items: [...batch.items] });
-  }
-}
-
-/**
  * A row of `table` from its JSON (`row_to_json`, keys by column name), each value as the driver
  * would have given it to Drizzle: timestamps become dates, JSON stays as it is.
  */

@@ -57,17 +57,9 @@ export const refKeyWhere = (channel: TDeliveryChannel, key: TMessageRefKey): SQL
 export const refLockName = (channel: TDeliveryChannel, key: TMessageRefKey): string =>
   ['ref', channel, key.purpose, key.ticketId, 'userId' in key ? key.userId : ''].join(':');
 
-/**
- * Take the locks of several ref keys until the end of this transaction, in one statement and in one
- * order (their hashes ascending), so two transactions that lock some of the same keys never wait on
- * each other crosswise.
- */
-export async function lockRefKeys(tx: DbOrTx, channel: TDeliveryChannel, keys: TMessageRefKey[]): Promise<void> {
-  if (!keys.length) return;
-  const names = `{${keys.map((k) => `"${refLockName(channel, k).replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-  await tx.execute(
-    sql`SELECT count(pg_advisory_xact_lock(h)) FROM (SELECT DISTINCT hashtextextended(n, 0) AS h FROM unnest(${names}::text[]) AS n ORDER BY 1) AS locks`,
-  );
+/** Take the ref key's lock until the end of this transaction. */
+export async function lockRefKey(tx: DbOrTx, channel: TDeliveryChannel, key: TMessageRefKey): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${refLockName(channel, key)}, 0))`);
 }
 
 /** The message sent earlier for this ref key on this channel, as the channel returned it. */

@@ -10,7 +10,7 @@ import {
   type TDeliverySender,
 } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
-import { atCommit, keepWrites, madeDirectWrites, writeScope, type Db, type DbOrTx } from '../db/client.js';
+import { atCommit, type Db, type DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import { deliveries, messageRefs } from '../db/schema-delivery.js';
 import { LockTimeoutError, type SessionConnection } from '../db/session.js';
@@ -20,7 +20,7 @@ import type { Logger } from '../logger.js';
 import { BatchLoop } from './batch-loop.js';
 import { FactsReader } from './facts.js';
 import {
-  lockRefKeys,
+  lockRefKey,
   messageRefColumns,
   messageRefOf,
   refKeyOf,
@@ -31,14 +31,8 @@ import {
 
 type DeliveryRow = typeof deliveries.$inferSelect;
 type OutboxRow = typeof outbox.$inferSelect;
-/** A claimed delivery with its outbox row and the facts read for it (null: the row is gone). */
-interface Claimed {
-  delivery: DeliveryRow;
-  row: OutboxRow | null;
-  facts: TDeliveryFacts | null;
-}
 
-/** Deliveries claimed at once; emails among them share transactions (sendWaves), chat sends do not. */
+/** Deliveries claimed at once; each still sends in a transaction of its own. */
 const BATCH = 50;
 /** How long a kick waits for others to join its pass (BatchLoop). */
 const COALESCE_MS = 20;
@@ -65,10 +59,10 @@ interface Sending {
  * Sends the deliveries the outbox relay planned (ADR 20). A run claims a batch of due deliveries
  * for its channels in one statement (FOR UPDATE SKIP LOCKED, so any number of workers share the
  * table), reads the facts of the whole batch together (FactsReader), and sends them, up to ten at
- * once: the emails in as few transactions as their threads allow (ADR 22; exactly once for
- * email, whose writes commit with the delivery's status), each chat message on its own. The claim
- * is a run id and a heartbeat on the rows, refreshed while the run lasts; a worker that dies
- * leaves claims that go stale after JOBS_LOCK_LIFETIME, and another worker takes them over. A failure is kept on the row with its next due time (the retry policy's
+ * once, each in its own transaction as before: exactly once for email, whose writes commit with
+ * the delivery's status. The claim is a run id and a heartbeat on the rows, refreshed while the
+ * run lasts; a worker that dies leaves claims that go stale after JOBS_LOCK_LIFETIME, and another
+ * worker takes them over. A failure is kept on the row with its next due time (the retry policy's
  * backoff, or the service's Retry-After) until its attempts are spent, and then the delivery is
  * dead.
  *
@@ -122,13 +116,12 @@ export class DeliveryRunner {
     if (!claimed.length) return 0;
     const heartbeat = setInterval(
       () => {
-        // Rows a send holds are skipped, not waited for: it ends their claim itself.
-        db.execute(
-          sql`UPDATE deliveries SET run_seen_at = now() WHERE id IN (
-                SELECT id FROM deliveries WHERE run_id = ${runId} AND status = 'pending' FOR UPDATE SKIP LOCKED)`,
-        ).catch((err: unknown) =>
-          this.options.logger.warn({ err: (err as Error).message }, 'delivery claim not refreshed'),
-        );
+        db.update(deliveries)
+          .set({ runSeenAt: sql`now()` })
+          .where(and(eq(deliveries.runId, runId), eq(deliveries.status, 'pending')))
+          .catch((err: unknown) =>
+            this.options.logger.warn({ err: (err as Error).message }, 'delivery claim not refreshed'),
+          );
       },
       Math.max(Math.floor(lockLifetimeMs / 3), 100),
     );
@@ -136,25 +129,14 @@ export class DeliveryRunner {
     try {
       const reader = new FactsReader(db, clock.now());
       const facts = await Promise.all(claimed.map(({ row }) => (row ? reader.facts(row) : null)));
-      const items = claimed.map(({ delivery, row }, i) => ({ delivery, row, facts: facts[i] ?? null }));
-      // Email sends of the batch share transactions (sendWaves); chat sends go one by one.
-      const together = new Map<TransactionalSender, Claimed[]>();
-      const alone: Claimed[] = [];
-      for (const item of items) {
-        const sender = this.senderOf(item.delivery);
-        if (sender && isTransactional(sender) && item.row && item.facts)
-          together.set(sender, [...(together.get(sender) ?? []), item]);
-        else alone.push(item);
-      }
-      await Promise.all([
-        ...[...together].map(([sender, group]) => this.sendWaves(sender, group, runId)),
-        eachAtOnce(
-          alone,
-          DELIVERY_CONCURRENCY,
-          (item) => this.deliver(item, runId),
-          () => this.stopped,
-        ),
-      ]);
+      let next = 0;
+      const lane = async () => {
+        while (next < claimed.length && !this.stopped) {
+          const i = next++;
+          await this.deliver(claimed[i]!.delivery, claimed[i]!.row, facts[i] ?? null, runId);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, claimed.length) }, lane));
     } finally {
       clearInterval(heartbeat);
       // Stopping: what this run claimed and did not start is free for another worker at once.
@@ -199,115 +181,29 @@ export class DeliveryRunner {
       .orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.createdAt));
   }
 
-  private senderOf(delivery: DeliveryRow): TDeliverySender | undefined {
-    return this.options.senders.find((s) => s.channel === delivery.channel);
-  }
-
-  /** Send one claimed delivery on its own, and record how it went. */
-  private async deliver({ delivery, row, facts }: Claimed, runId: string): Promise<void> {
-    const { db, clock, session } = this.options;
+  /** Send one claimed delivery, and record how it went. */
+  private async deliver(
+    delivery: DeliveryRow,
+    row: OutboxRow | null,
+    facts: TDeliveryFacts | null,
+    runId: string,
+  ): Promise<void> {
+    const { db, clock, session, senders, logger } = this.options;
     const attempt = delivery.attempts + 1;
+    const log = logger.child({ deliveryId: delivery.id, channel: delivery.channel, attempt });
     let failure: Error | null;
     try {
-      const sender = this.senderOf(delivery);
+      const sender = senders.find((s) => s.channel === delivery.channel);
       if (!sender) throw new PermanentDeliveryError(`no sender for channel ${delivery.channel} in this process`);
       if (!row || !facts) throw new PermanentDeliveryError(`outbox row ${delivery.outboxId} is gone`);
-      // Emails go in waves (sendWaves): one here has lost its outbox row or its facts.
-      failure = await sendOutsideTransaction({ db, clock, session, runId, attempt, facts }, sender, delivery);
+      const sending: Sending = { db, clock, session, runId, attempt, facts };
+      failure = isTransactional(sender)
+        ? await sendInTransaction(sending, sender, delivery)
+        : await sendOutsideTransaction(sending, sender, delivery);
     } catch (err) {
       failure = err as Error;
     }
-    if (failure) await this.failed(delivery, runId, failure);
-  }
-
-  /**
-   * Email deliveries of one batch, sent in as few transactions as their ref keys allow (ADR 22):
-   * each wave holds at most one delivery per ref key (a ticket's thread to one person), so the
-   * second mail of a thread is sent in the next wave and threads under the first one's message.
-   * A wave is one transaction: its ref keys locked and its deliveries read in a statement each,
-   * the mails sent up to ten at once, and what every send wrote, with its status, in one
-   * statement at its end. One transaction per mail cost six round trips for each.
-   */
-  private async sendWaves(sender: TransactionalSender, items: Claimed[], runId: string): Promise<void> {
-    const waves: Claimed[][] = [];
-    const seen = new Map<string, number>();
-    for (const item of items) {
-      const refKey = planOf(item.delivery).refKey;
-      const key = refKey ? refLockName(sender.channel, refKey) : `delivery:${item.delivery.id}`;
-      const n = seen.get(key) ?? 0;
-      seen.set(key, n + 1);
-      (waves[n] ??= []).push(item);
-    }
-    for (const wave of waves) {
-      if (this.stopped) return;
-      await this.sendWave(sender, wave, runId);
-    }
-  }
-
-  /**
-   * One wave (see sendWaves). A send that fails keeps nothing it wrote (its own `writeScope`) and
-   * is recorded as failed; the others commit. A database error in one send aborts the whole
-   * transaction: then the mails that did go out are recorded in a transaction of their own, so
-   * that none is sent twice, and the rest are failed and retried.
-   */
-  private async sendWave(sender: TransactionalSender, wave: Claimed[], runId: string): Promise<void> {
-    const { db, clock, session } = this.options;
-    const sent: { delivery: DeliveryRow; scope: object }[] = [];
-    const failures = new Map<DeliveryRow, Error>();
-    try {
-      await db.transaction(async (tx) => {
-        const keys = wave.flatMap(({ delivery }) => planOf(delivery).refKey ?? []);
-        await lockRefKeys(tx, sender.channel, keys);
-        const envelopes = await envelopesFor(
-          tx,
-          sender,
-          wave.map(({ delivery }) => delivery),
-          runId,
-        );
-        await eachAtOnce(wave, DELIVERY_CONCURRENCY, async ({ delivery, facts }) => {
-          const found = envelopes.get(delivery.id);
-          // Sent or taken over since it was claimed: not this run's to send.
-          if (!found || !facts) return;
-          const attempt = delivery.attempts + 1;
-          const sending: Sending = { db, clock, session, runId, attempt, facts };
-          const scope = writeScope(tx);
-          let result: TDeliveryResult;
-          try {
-            result = await sender.sendIn(scope, { ...found, facts, attempt });
-          } catch (err) {
-            failures.set(delivery, err as Error);
-            return;
-          }
-          await recordSent(scope, sending, sender, delivery, result);
-          sent.push({ delivery, scope });
-        });
-        for (const { scope } of sent) keepWrites(scope, tx);
-      });
-    } catch (err) {
-      // A send that wrote at once (an email postponed by preference) sent nothing: it is retried.
-      const kept = sent.filter(({ scope }) => !madeDirectWrites(scope));
-      if (kept.length)
-        await db
-          .transaction(async (tx) => {
-            for (const { scope } of kept) keepWrites(scope, tx);
-          })
-          .catch((again: unknown) =>
-            this.options.logger.error(
-              { err: (again as Error).message, deliveries: kept.map((s) => s.delivery.id) },
-              'sent mails not recorded: they will be sent again when their claims go stale',
-            ),
-          );
-      const done = new Set(kept.map((s) => s.delivery));
-      for (const { delivery } of wave)
-        if (!done.has(delivery) && !failures.has(delivery)) failures.set(delivery, err as Error);
-    }
-    for (const [delivery, failure] of failures) await this.failed(delivery, runId, failure);
-  }
-
-  /** Record a failed send, and log it. */
-  private async failed(delivery: DeliveryRow, runId: string, failure: Error): Promise<void> {
-    const attempt = delivery.attempts + 1;
-    const log = this.options.logger.child({ deliveryId: delivery.id, channel: delivery.channel, attempt });
+    if (!failure) return;
     try {
       const dead = await this.recordFailure(delivery.id, runId, attempt, failure);
       if (dead) log.error({ err: failure.message }, 'delivery is dead: retries exhausted or the failure is permanent');
@@ -355,15 +251,17 @@ async function envelopeFor(
   sending: Sending,
   sender: TDeliverySender,
   delivery: DeliveryRow,
+  lockRow: boolean,
 ): Promise<TDeliveryEnvelope | null> {
   const plan = planOf(delivery);
   // Its state and the message sent before on its ref key, in one read. The caller holds the ref
   // key's lock already, so this statement's snapshot has whatever the previous holder wrote.
-  const [current] = await db
+  const state = db
     .select({ status: deliveries.status, runId: deliveries.runId, ref: messageRefColumns })
     .from(deliveries)
     .leftJoin(messageRefs, plan.refKey ? refKeyWhere(sender.channel, plan.refKey) : sql`false`)
     .where(eq(deliveries.id, delivery.id));
+  const [current] = lockRow ? await state.for('update', { of: deliveries }) : await state;
   if (current?.status !== 'pending' || current.runId !== sending.runId) return null;
   return {
     id: delivery.id,
@@ -372,69 +270,6 @@ async function envelopeFor(
     ref: messageRefOf(current.ref ?? undefined),
     attempt: sending.attempt,
   };
-}
-
-/**
- * The envelopes of a wave's deliveries still pending and still this run's (the others are left
- * out), each row locked, with the message sent before on its ref key: one statement. The caller
- * holds their ref keys' locks already, so its snapshot has whatever the previous holders wrote.
- */
-async function envelopesFor(
-  tx: DbOrTx,
-  sender: TDeliverySender,
-  wave: DeliveryRow[],
-  runId: string,
-): Promise<Map<string, Omit<TDeliveryEnvelope, 'facts' | 'attempt'>>> {
-  const ids = `{${wave.map((d) => d.id).join(',')}}`;
-  // A ref is a triage card (no person) or a thread to a person: one branch each, so that each can
-  // use its partial unique index.
-  const { rows } = await tx.execute<{
-    id: string;
-    status: string;
-    run_id: string | null;
-    conversation_id: string | null;
-    message_id: string | null;
-    data: Record<string, unknown> | null;
-  }>(sql`
-    SELECT d.id, d.status, d.run_id, r.conversation_id, r.message_id, r.data
-      FROM deliveries d
-      LEFT JOIN LATERAL (
-        SELECT m.conversation_id, m.message_id, m.data FROM message_refs m
-         WHERE m.provider = ${sender.channel} AND m.purpose = d.ref_purpose AND m.ticket_id = d.ref_ticket_id
-           AND m.user_id = d.ref_user_id
-        UNION ALL
-        SELECT m.conversation_id, m.message_id, m.data FROM message_refs m
-         WHERE m.provider = ${sender.channel} AND m.purpose = d.ref_purpose AND m.ticket_id = d.ref_ticket_id
-           AND m.user_id IS NULL AND d.ref_user_id IS NULL
-      ) r ON true
-     WHERE d.id = ANY(${ids}::uuid[])
-     ORDER BY d.id
-       FOR UPDATE OF d`);
-  const envelopes = new Map<string, Omit<TDeliveryEnvelope, 'facts' | 'attempt'>>();
-  for (const delivery of wave) {
-    const current = rows.find((r) => r.id === delivery.id);
-    if (current?.status !== 'pending' || current.run_id !== runId) continue;
-    const plan = planOf(delivery);
-    const ref = plan.refKey
-      ? messageRefOf({ conversation: current.conversation_id, message: current.message_id, data: current.data })
-      : null;
-    envelopes.set(delivery.id, { id: delivery.id, plan, ref });
-  }
-  return envelopes;
-}
-
-/** `run` for every item, at most `limit` at once, in their order; none started once `stop` says so. */
-async function eachAtOnce<T>(
-  items: readonly T[],
-  limit: number,
-  run: (item: T) => Promise<void>,
-  stop: () => boolean = () => false,
-): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length && !stop()) await run(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 async function recordSent(
@@ -462,6 +297,44 @@ async function recordSent(
 }
 
 /**
+ * Email: in one transaction, ref lock and all (see TransactionalSender): the row lock and its
+ * status make the send happen once, and what the sender writes commits with the status.
+ */
+async function sendInTransaction(
+  sending: Sending,
+  sender: TransactionalSender,
+  delivery: DeliveryRow,
+): Promise<Error | null> {
+  const refKey = planOf(delivery).refKey;
+  try {
+    return await sending.db.transaction(async (tx) => {
+      if (refKey) await lockRefKey(tx, sender.channel, refKey);
+      const envelope = await envelopeFor(tx, sending, sender, delivery, true);
+      if (!envelope) return null;
+      let result;
+      try {
+        result = await sender.sendIn(tx, envelope);
+      } catch (err) {
+        // Nothing the send wrote may stay: the transaction rolls back, and the runner records why.
+        throw new SendFailed(err as Error);
+      }
+      await recordSent(tx, sending, sender, delivery, result);
+      return null;
+    });
+  } catch (err) {
+    if (err instanceof SendFailed) return err.failure;
+    throw err;
+  }
+}
+
+/** A transactional send that failed: thrown to roll its transaction back, then returned. */
+class SendFailed extends Error {
+  constructor(readonly failure: Error) {
+    super(failure.message);
+  }
+}
+
+/**
  * Slack, Teams: under a session lock (the ref key's, or the delivery's own when it has none, so
  * two runs of one delivery never send together), each read and write a transaction of its own,
  * and none open while the sender waits on the network: Teams asks our own API for the triage
@@ -480,7 +353,7 @@ async function sendOutsideTransaction(
     return await sending.session.withLockWaiting(
       key,
       async () => {
-        const envelope = await envelopeFor(sending.db, sending, sender, delivery);
+        const envelope = await envelopeFor(sending.db, sending, sender, delivery, false);
         if (!envelope) return null;
         let result;
         try {

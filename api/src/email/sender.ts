@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
   deferredMessage,
@@ -15,7 +14,7 @@ import {
   type TTicket,
   isRequester,
 } from '@deskmate/shared';
-import { atCommit, createDatabase, noteDirectWrite, transactionOf, type Database, type DbOrTx } from '../db/client.js';
+import { atCommit, createDatabase, type Database, type DbOrTx } from '../db/client.js';
 import { mailMessages, notifications, users } from '../db/schema.js';
 import { writeOutbox } from '../delivery/outbox.js';
 import { attachments } from '../db/schema-attachments.js';
@@ -312,8 +311,6 @@ export class EmailSender implements TDeliverySender {
         'skip',
       );
     }
-    // The outbox rows above were written at once: a send that postponed can only be tried again.
-    noteDirectWrite(db);
     logger.debug({ userId: recipient.id, kind: envelope.plan.kind, decision }, 'email postponed by preference');
   }
 
@@ -546,13 +543,8 @@ export class EmailSender implements TDeliverySender {
     if (row.status !== 'queued') return {};
     const rendered = renderDirect({ kind: row.kind, subject: row.subject, text: row.text, html: row.html });
     const messageId = plainMessageId(row.id, state.identity.domain);
-    // Its own row's outcome is written with the delivery's, at the transaction's end.
-    const outcome = (set: Partial<typeof mailMessages.$inferInsert>) =>
-      atCommit(db, `mail_message:${row.id}`, [set], ([values]) =>
-        db.update(mailMessages).set(values!).where(eq(mailMessages.id, row.id)),
-      );
     if (!state.transport) {
-      await outcome({ status: 'dev', html: rendered.html });
+      await db.update(mailMessages).set({ status: 'dev', html: rendered.html }).where(eq(mailMessages.id, row.id));
       state.services.logger.info(
         { to: row.to, subject: row.subject, kind: row.kind, messageId },
         'email in the dev outbox',
@@ -561,7 +553,10 @@ export class EmailSender implements TDeliverySender {
     }
     await state.transport.send(this.outgoing(state, row.to, rendered, { messageId }));
     // The text held a code or a link: once it is sent, keeping it would only help an attacker.
-    await outcome({ status: 'sent', text: '(sent; not kept, it held a sign-in code or link)', html: null });
+    await db
+      .update(mailMessages)
+      .set({ status: 'sent', text: '(sent; not kept, it held a sign-in code or link)', html: null })
+      .where(eq(mailMessages.id, row.id));
     return {};
   }
 
@@ -657,10 +652,8 @@ export class EmailSender implements TDeliverySender {
 }
 
 /**
- * The recipients as they are now, with their preferences, in one query for all the sends of a
- * transaction asked for at once (a wave of the delivery runner: DataLoader gathers a tick's asks);
- * with `originOf` a ticket's id, also the Message-ID of the email that opened that ticket (its
- * first inbound one).
+ * The recipient as they are now, with their preferences, in one query; with `originOf` a ticket's
+ * id, also the Message-ID of the email that opened that ticket (its first inbound one).
  */
 async function loadRecipient(
   db: DbOrTx,
@@ -668,50 +661,33 @@ async function loadRecipient(
   fallbackZone: string,
   { originOf }: { originOf: string | null },
 ): Promise<Recipient | null> {
-  const tx = transactionOf(db);
-  let loader = recipientLoaders.get(tx);
-  if (!loader) recipientLoaders.set(tx, (loader = recipientLoader(tx)));
-  const row = await loader.load(`${id}:${originOf ?? ''}`);
+  const origin = originOf
+    ? sql<string | null>`(${db
+        .select({ messageId: emailMessageIds.messageId })
+        .from(emailMessageIds)
+        .where(and(eq(emailMessageIds.ticketId, originOf), eq(emailMessageIds.direction, 'in')))
+        .orderBy(asc(emailMessageIds.createdAt))
+        .limit(1)})`
+    : sql<null>`null`;
+  const [row] = await db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      role: users.role,
+      active: users.active,
+      emailPausedUntil: users.emailPausedUntil,
+      emailBounceReason: users.emailBounceReason,
+      timezone: users.timezone,
+      pref: notificationPreferences,
+      inboundOrigin: origin,
+    })
+    .from(users)
+    .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id))
+    .where(eq(users.id, id));
   if (!row) return null;
-  const { timezone, pref, key: _key, ...recipient } = row;
+  const { timezone, pref, ...recipient } = row;
   return { ...recipient, preferences: effectivePreferences(pref, timezone, fallbackZone) };
-}
-
-const recipientLoaders = new WeakMap<object, ReturnType<typeof recipientLoader>>();
-
-/** Keys `userId:originTicketId` (the origin may be empty), one row each or undefined. */
-function recipientLoader(db: DbOrTx) {
-  return new DataLoader(
-    async (keys: readonly string[]) => {
-      const pairs = keys.map((k) => k.split(':') as [string, string]);
-      const userIds = `{${pairs.map(([u]) => u).join(',')}}`;
-      const origins = `{${pairs.map(([, o]) => o || 'NULL').join(',')}}`;
-      const asked = sql`unnest(${userIds}::uuid[], ${origins}::uuid[]) AS asked(user_id, origin_of)`;
-      const rows = await db
-        .select({
-          key: sql<string>`asked.user_id::text || ':' || coalesce(asked.origin_of::text, '')`,
-          id: users.id,
-          name: users.name,
-          email: users.email,
-          role: users.role,
-          active: users.active,
-          emailPausedUntil: users.emailPausedUntil,
-          emailBounceReason: users.emailBounceReason,
-          timezone: users.timezone,
-          pref: notificationPreferences,
-          inboundOrigin: sql<string | null>`(
-            SELECT e.message_id FROM email_message_ids e
-             WHERE e.ticket_id = asked.origin_of AND e.direction = 'in'
-             ORDER BY e.created_at LIMIT 1)`,
-        })
-        .from(users)
-        .innerJoin(asked, sql`asked.user_id = ${users.id}`)
-        .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id));
-      const byKey = new Map(rows.map((r) => [r.key, r]));
-      return keys.map((k) => byKey.get(k));
-    },
-    { cache: false },
-  );
 }
 
 function relationOf(ticket: TTicket, recipient: Recipient): 'requester' | 'watcher' | 'agent' {
