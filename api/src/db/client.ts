@@ -157,6 +157,40 @@ export async function atCommit<T>(
   else await db.execute(statement([...items]).getSQL());
 }
 
+/** Handles made by `writeScope`, each with the handle it was made from. */
+const scopeBases = new WeakMap<object, object>();
+
+/**
+ * A handle on `db` — the pool, outside any transaction — whose put-off writes (`untilCommit`,
+ * `atCommit`) it keeps until `writeScoped` writes them all in ONE statement, which PostgreSQL
+ * applies whole or not at all; a scope never written writes nothing. Queries through it run at
+ * once, each on its own. This is how an email send of the delivery runner's waves records itself
+ * (ADR 22): what the send wrote, with its delivery's status, in one statement right after the
+ * relay's answer, with no transaction held open while it waits.
+ */
+export function writeScope<T extends object>(db: T): T {
+  if (batchesOf.has(db)) throw new Error('writeScope: a transaction writes at its own end');
+  const scope = Object.create(db) as T;
+  batchesOf.set(scope, new Map());
+  scopeBases.set(scope, db);
+  return scope;
+}
+
+/** Whether `db` is a handle from `writeScope` (then a write that cannot wait for `writeScoped` has no transaction to join). */
+export const isWriteScope = (db: object): boolean => scopeBases.has(db);
+
+/** The handle a `writeScope` handle was made from; any other handle: itself. */
+export const scopeBaseOf = (db: object): object => scopeBases.get(db) ?? db;
+
+/** Write what the `writeScope` handle `scope` put off, in one statement, and start it afresh. */
+export async function writeScoped(scope: object): Promise<void> {
+  const batches = batchesOf.get(scope);
+  if (!batches || !scopeBases.has(scope)) throw new Error('writeScoped: not a handle from writeScope');
+  const due = [...batches.values()].filter((b) => b.items.length);
+  batches.clear();
+  if (due.length) await (scope as Db).execute(combined(due));
+}
+
 /**
  * A row of `table` from its JSON (`row_to_json`, keys by column name), each value as the driver
  * would have given it to Drizzle: timestamps become dates, JSON stays as it is.

@@ -157,6 +157,33 @@ export class SessionConnection {
     }
   }
 
+  /**
+   * Take, in one statement, each of the session advisory locks `keys` that no other session holds
+   * and no caller of `withLockWaiting` in this process is using; returns those taken, to be given
+   * back with `unlockMany`. Throws when the connection is down. As with `withLock`, a lock is lost
+   * with the connection.
+   */
+  async tryLockMany(keys: readonly string[]): Promise<Set<string>> {
+    const client = this.client;
+    if (!client) throw new Error('the database session connection is down');
+    const free = keys.filter((k) => !this.queues.has(k));
+    if (!free.length) return new Set();
+    const { rows } = await client.query<{ key: string }>(
+      'SELECT key FROM unnest($1::text[]) AS key WHERE pg_try_advisory_lock(hashtextextended(key, 0))',
+      [free],
+    );
+    return new Set(rows.map((r) => r.key));
+  }
+
+  /** Give back locks `tryLockMany` took (nothing to do when the connection, and so they, went). */
+  async unlockMany(keys: Iterable<string>): Promise<void> {
+    const list = [...keys];
+    if (!list.length || !this.client) return;
+    await this.client
+      .query('SELECT pg_advisory_unlock(hashtextextended(key, 0)) FROM unnest($1::text[]) AS key', [list])
+      .catch(() => undefined);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);

@@ -10,11 +10,11 @@ import {
   type TDeliverySender,
 } from '@deskmate/shared';
 import type { Clock } from '../clock.js';
-import { atCommit, type Db, type DbOrTx } from '../db/client.js';
+import { atCommit, writeScope, writeScoped, type Db, type DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import { deliveries, messageRefs } from '../db/schema-delivery.js';
 import { LockTimeoutError, type SessionConnection } from '../db/session.js';
-import { isTransactional, type TransactionalSender } from '../email/sender.js';
+import { isTransactional, NeedsTransaction, type TransactionalSender } from '../email/sender.js';
 import { retryDelay, type RetryPolicy } from '../jobs/registry.js';
 import type { Logger } from '../logger.js';
 import { BatchLoop } from './batch-loop.js';
@@ -31,6 +31,13 @@ import {
 
 type DeliveryRow = typeof deliveries.$inferSelect;
 type OutboxRow = typeof outbox.$inferSelect;
+
+/** A claimed delivery, its outbox row and the facts read for it (null: the row is gone). */
+interface Claimed {
+  delivery: DeliveryRow;
+  row: OutboxRow | null;
+  facts: TDeliveryFacts | null;
+}
 
 /** Deliveries claimed at once; each still sends in a transaction of its own. */
 const BATCH = 50;
@@ -129,14 +136,20 @@ export class DeliveryRunner {
     try {
       const reader = new FactsReader(db, clock.now());
       const facts = await Promise.all(claimed.map(({ row }) => (row ? reader.facts(row) : null)));
-      let next = 0;
-      const lane = async () => {
-        while (next < claimed.length && !this.stopped) {
-          const i = next++;
-          await this.deliver(claimed[i]!.delivery, claimed[i]!.row, facts[i] ?? null, runId);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, claimed.length) }, lane));
+      const items = claimed.map(({ delivery, row }, i) => ({ delivery, row, facts: facts[i] ?? null }));
+      // Email goes in waves (sendWaves); chat, and what has lost its outbox row, one by one.
+      const waved = new Map<TransactionalSender, Claimed[]>();
+      const alone: Claimed[] = [];
+      for (const item of items) {
+        const sender = this.senderOf(item.delivery);
+        if (sender && isTransactional(sender) && item.row && item.facts)
+          waved.set(sender, [...(waved.get(sender) ?? []), item]);
+        else alone.push(item);
+      }
+      await Promise.all([
+        ...[...waved].map(([sender, group]) => this.sendWaves(sender, group, runId)),
+        this.deliverEach(alone, runId),
+      ]);
     } finally {
       clearInterval(heartbeat);
       // Stopping: what this run claimed and did not start is free for another worker at once.
@@ -181,19 +194,26 @@ export class DeliveryRunner {
       .orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.createdAt));
   }
 
-  /** Send one claimed delivery, and record how it went. */
-  private async deliver(
-    delivery: DeliveryRow,
-    row: OutboxRow | null,
-    facts: TDeliveryFacts | null,
-    runId: string,
-  ): Promise<void> {
-    const { db, clock, session, senders, logger } = this.options;
+  private senderOf(delivery: DeliveryRow): TDeliverySender | undefined {
+    return this.options.senders.find((s) => s.channel === delivery.channel);
+  }
+
+  /** Send these one by one, up to DELIVERY_CONCURRENCY at once. */
+  private async deliverEach(items: Claimed[], runId: string): Promise<void> {
+    let next = 0;
+    const lane = async () => {
+      while (next < items.length && !this.stopped) await this.deliver(items[next++]!, runId);
+    };
+    await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, items.length) }, lane));
+  }
+
+  /** Send one claimed delivery on its own, and record how it went. */
+  private async deliver({ delivery, row, facts }: Claimed, runId: string): Promise<void> {
+    const { db, clock, session } = this.options;
     const attempt = delivery.attempts + 1;
-    const log = logger.child({ deliveryId: delivery.id, channel: delivery.channel, attempt });
     let failure: Error | null;
     try {
-      const sender = senders.find((s) => s.channel === delivery.channel);
+      const sender = this.senderOf(delivery);
       if (!sender) throw new PermanentDeliveryError(`no sender for channel ${delivery.channel} in this process`);
       if (!row || !facts) throw new PermanentDeliveryError(`outbox row ${delivery.outboxId} is gone`);
       const sending: Sending = { db, clock, session, runId, attempt, facts };
@@ -203,7 +223,99 @@ export class DeliveryRunner {
     } catch (err) {
       failure = err as Error;
     }
-    if (!failure) return;
+    if (failure) await this.failed(delivery, runId, failure);
+  }
+
+  /**
+   * The email deliveries of a batch, in waves (ADR 22). A wave holds at most one delivery per ref
+   * key (a ticket's thread to one person), so the second mail of a thread goes in the next wave
+   * and answers the first; and at most DELIVERY_CONCURRENCY, the sends it runs at once.
+   */
+  private async sendWaves(sender: TransactionalSender, items: Claimed[], runId: string): Promise<void> {
+    const waves: Claimed[][] = [];
+    const lastWaveOf = new Map<string, number>();
+    for (const item of items) {
+      const key = lockKeyOf(sender, item.delivery);
+      let w = (lastWaveOf.get(key) ?? -1) + 1;
+      while ((waves[w]?.length ?? 0) >= DELIVERY_CONCURRENCY) w++;
+      (waves[w] ??= []).push(item);
+      lastWaveOf.set(key, w);
+    }
+    for (const wave of waves) {
+      if (this.stopped) return;
+      await this.sendWave(sender, wave, runId);
+    }
+  }
+
+  /**
+   * One wave, with no transaction open while the relay answers: its ref keys' session locks taken
+   * and its deliveries read in a statement each (and its recipients, by the sender, in one), the
+   * mails sent at once, and each recorded as soon as the relay accepts it — what its send wrote
+   * and its status, in ONE statement (`writeScoped`), on condition the claim is still this run's.
+   * A send that fails writes nothing and is recorded as failed. What cannot go this way is sent
+   * after the wave in a transaction of its own, as before: a thread another process is sending
+   * on (its lock taken), or a send that must write at once (NeedsTransaction: an email put off
+   * by preference, a digest).
+   */
+  private async sendWave(sender: TransactionalSender, wave: Claimed[], runId: string): Promise<void> {
+    const { db, clock, session, logger } = this.options;
+    const keys = wave.map((item) => lockKeyOf(sender, item.delivery));
+    const held = await session.tryLockMany(keys).catch((err: unknown) => {
+      logger.warn({ err: (err as Error).message }, 'emails sent one by one: no session locks');
+      return new Set<string>();
+    });
+    const mine = wave.filter((_, i) => held.has(keys[i]!));
+    const alone = wave.filter((_, i) => !held.has(keys[i]!));
+    const failures = new Map<DeliveryRow, Error>();
+    try {
+      const envelopes = mine.length
+        ? await envelopesFor(
+            db,
+            sender,
+            mine.map((item) => item.delivery),
+            runId,
+          )
+        : new Map<string, Omit<TDeliveryEnvelope, 'facts' | 'attempt'>>();
+      // Their reads share a handle, so that the sender reads their recipients together.
+      const reads = Object.create(db) as Db;
+      await Promise.all(
+        mine.map(async (item) => {
+          const { delivery, facts } = item;
+          const found = envelopes.get(delivery.id);
+          // Sent or taken over since it was claimed: not this run's to send.
+          if (!found || !facts) return;
+          const attempt = delivery.attempts + 1;
+          const scope = writeScope(reads);
+          let result: TDeliveryResult;
+          try {
+            result = await sender.sendIn(scope, { ...found, facts, attempt });
+          } catch (err) {
+            if (err instanceof NeedsTransaction) alone.push(item);
+            else failures.set(delivery, err as Error);
+            return;
+          }
+          try {
+            await recordSent(scope, { db, clock, session, runId, attempt, facts }, sender, delivery, result);
+            await writeScoped(scope);
+          } catch (err) {
+            // It went out but is not recorded: retried, as when a send's commit failed.
+            failures.set(delivery, err as Error);
+          }
+        }),
+      );
+    } catch (err) {
+      for (const { delivery } of mine) if (!failures.has(delivery)) failures.set(delivery, err as Error);
+    } finally {
+      await session.unlockMany(held);
+    }
+    for (const [delivery, failure] of failures) await this.failed(delivery, runId, failure);
+    await this.deliverEach(alone, runId);
+  }
+
+  /** Record a failed send, and log it. */
+  private async failed(delivery: DeliveryRow, runId: string, failure: Error): Promise<void> {
+    const attempt = delivery.attempts + 1;
+    const log = this.options.logger.child({ deliveryId: delivery.id, channel: delivery.channel, attempt });
     try {
       const dead = await this.recordFailure(delivery.id, runId, attempt, failure);
       if (dead) log.error({ err: failure.message }, 'delivery is dead: retries exhausted or the failure is permanent');
@@ -245,6 +357,12 @@ const planOf = (delivery: DeliveryRow): TDeliveryPlan => ({
   refKey: refKeyOf({ purpose: delivery.refPurpose, ticketId: delivery.refTicketId, userId: delivery.refUserId }),
 });
 
+/** The lock under which a delivery's sends take turns: its ref key's, or its own when it has none. */
+const lockKeyOf = (sender: TDeliverySender, delivery: DeliveryRow): string => {
+  const refKey = planOf(delivery).refKey;
+  return refKey ? refLockName(sender.channel, refKey) : `delivery:${delivery.id}`;
+};
+
 /** The envelope of a delivery still pending and still this run's, or null when it is not. */
 async function envelopeFor(
   db: DbOrTx,
@@ -272,6 +390,53 @@ async function envelopeFor(
   };
 }
 
+/**
+ * The envelopes of a wave's deliveries still pending and still this run's (the others are left
+ * out), each with the message sent before on its ref key: one statement. The caller holds their
+ * ref keys' locks already, so its snapshot has whatever the previous holders wrote.
+ */
+async function envelopesFor(
+  db: DbOrTx,
+  sender: TDeliverySender,
+  wave: DeliveryRow[],
+  runId: string,
+): Promise<Map<string, Omit<TDeliveryEnvelope, 'facts' | 'attempt'>>> {
+  // A ref is a triage card (no person) or a thread to a person: one branch each, so that each can
+  // use its partial unique index.
+  const { rows } = await db.execute<{
+    id: string;
+    status: string;
+    run_id: string | null;
+    conversation_id: string | null;
+    message_id: string | null;
+    data: Record<string, unknown> | null;
+  }>(sql`
+    SELECT d.id, d.status, d.run_id, r.conversation_id, r.message_id, r.data
+      FROM deliveries d
+      LEFT JOIN LATERAL (
+        SELECT m.conversation_id, m.message_id, m.data FROM message_refs m
+         WHERE m.provider = ${sender.channel} AND m.purpose = d.ref_purpose AND m.ticket_id = d.ref_ticket_id
+           AND m.user_id = d.ref_user_id
+        UNION ALL
+        SELECT m.conversation_id, m.message_id, m.data FROM message_refs m
+         WHERE m.provider = ${sender.channel} AND m.purpose = d.ref_purpose AND m.ticket_id = d.ref_ticket_id
+           AND m.user_id IS NULL AND d.ref_user_id IS NULL
+      ) r ON true
+     WHERE d.id = ANY(${`{${wave.map((d) => d.id).join(',')}}`}::uuid[])`);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const envelopes = new Map<string, Omit<TDeliveryEnvelope, 'facts' | 'attempt'>>();
+  for (const delivery of wave) {
+    const current = byId.get(delivery.id);
+    if (current?.status !== 'pending' || current.run_id !== runId) continue;
+    const plan = planOf(delivery);
+    const ref = plan.refKey
+      ? messageRefOf({ conversation: current.conversation_id, message: current.message_id, data: current.data })
+      : null;
+    envelopes.set(delivery.id, { id: delivery.id, plan, ref });
+  }
+  return envelopes;
+}
+
 async function recordSent(
   db: DbOrTx,
   sending: Sending,
@@ -290,9 +455,16 @@ async function recordSent(
     runId: null,
     runSeenAt: null,
   };
-  // With the transaction's other writes, at its end (its row is locked: nothing else changes it).
+  // With the send's other writes, at the end: on condition the claim is still this run's (in a
+  // transaction the row is locked, and it is; in a wave it is unless the run's heartbeat failed
+  // for JOBS_LOCK_LIFETIME and another worker took the delivery over).
   await atCommit(db, `delivery:${delivery.id}`, [outcome], ([set]) =>
-    db.update(deliveries).set(set!).where(eq(deliveries.id, delivery.id)),
+    db
+      .update(deliveries)
+      .set(set!)
+      .where(
+        and(eq(deliveries.id, delivery.id), eq(deliveries.runId, sending.runId), eq(deliveries.status, 'pending')),
+      ),
   );
 }
 

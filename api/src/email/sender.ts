@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
   deferredMessage,
@@ -14,7 +15,7 @@ import {
   type TTicket,
   isRequester,
 } from '@deskmate/shared';
-import { atCommit, createDatabase, type Database, type DbOrTx } from '../db/client.js';
+import { atCommit, createDatabase, isWriteScope, scopeBaseOf, type Database, type DbOrTx } from '../db/client.js';
 import { mailMessages, notifications, users } from '../db/schema.js';
 import { writeOutbox } from '../delivery/outbox.js';
 import { attachments } from '../db/schema-attachments.js';
@@ -208,6 +209,9 @@ export class EmailSender implements TDeliverySender {
   private async sendWith(state: Sending, envelope: TDeliveryEnvelope): Promise<TDeliveryResult> {
     const { plan, facts } = envelope;
     const kind = plan.kind as EmailKind;
+    // These update or read rows as they send: only ticket mail sent now goes in a wave.
+    if (kind === 'email.direct' || kind === 'email.digest_weekly' || kind === 'email.notification_digest')
+      requireTransaction(state.db, kind);
     if (kind === 'email.direct') return this.sendDirect(state, facts);
 
     const recipientId =
@@ -237,6 +241,7 @@ export class EmailSender implements TDeliverySender {
 
     const decision = await this.decide(state, kind, facts, recipient);
     if (decision.action !== 'send') {
+      requireTransaction(state.db, `postponed (${decision.action})`);
       await this.postpone(state, envelope, recipient, decision);
       return {};
     }
@@ -652,8 +657,10 @@ export class EmailSender implements TDeliverySender {
 }
 
 /**
- * The recipient as they are now, with their preferences, in one query; with `originOf` a ticket's
- * id, also the Message-ID of the email that opened that ticket (its first inbound one).
+ * The recipient as they are now, with their preferences; with `originOf` a ticket's id, also the
+ * Message-ID of the email that opened that ticket (its first inbound one). The sends of one wave of
+ * the delivery runner (handles from one `writeScope` base) ask together, so that DataLoader reads
+ * all their recipients in one query; a send in a transaction of its own reads its one.
  */
 async function loadRecipient(
   db: DbOrTx,
@@ -661,33 +668,53 @@ async function loadRecipient(
   fallbackZone: string,
   { originOf }: { originOf: string | null },
 ): Promise<Recipient | null> {
-  const origin = originOf
-    ? sql<string | null>`(${db
-        .select({ messageId: emailMessageIds.messageId })
-        .from(emailMessageIds)
-        .where(and(eq(emailMessageIds.ticketId, originOf), eq(emailMessageIds.direction, 'in')))
-        .orderBy(asc(emailMessageIds.createdAt))
-        .limit(1)})`
-    : sql<null>`null`;
-  const [row] = await db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      active: users.active,
-      emailPausedUntil: users.emailPausedUntil,
-      emailBounceReason: users.emailBounceReason,
-      timezone: users.timezone,
-      pref: notificationPreferences,
-      inboundOrigin: origin,
-    })
-    .from(users)
-    .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id))
-    .where(eq(users.id, id));
+  const base = scopeBaseOf(db) as DbOrTx;
+  let loader = recipientLoaders.get(base);
+  if (!loader) recipientLoaders.set(base, (loader = recipientLoader(base)));
+  const row = await loader.load({ id, originOf });
   if (!row) return null;
   const { timezone, pref, ...recipient } = row;
   return { ...recipient, preferences: effectivePreferences(pref, timezone, fallbackZone) };
+}
+
+interface RecipientAsk {
+  id: string;
+  originOf: string | null;
+}
+
+const recipientLoaders = new WeakMap<object, ReturnType<typeof recipientLoader>>();
+
+function recipientLoader(db: DbOrTx) {
+  return new DataLoader(
+    async (asks: readonly RecipientAsk[]) => {
+      const asked = sql`unnest(${`{${asks.map((a) => a.id).join(',')}}`}::uuid[], ${`{${asks
+        .map((a) => a.originOf ?? 'NULL')
+        .join(',')}}`}::uuid[]) WITH ORDINALITY AS asked(user_id, origin_of, n)`;
+      const rows = await db
+        .select({
+          n: sql<string>`asked.n`,
+          id: users.id,
+          name: users.name,
+          email: users.email,
+          role: users.role,
+          active: users.active,
+          emailPausedUntil: users.emailPausedUntil,
+          emailBounceReason: users.emailBounceReason,
+          timezone: users.timezone,
+          pref: notificationPreferences,
+          inboundOrigin: sql<string | null>`(
+            SELECT e.message_id FROM ${emailMessageIds} e
+             WHERE e.ticket_id = asked.origin_of AND e.direction = 'in'
+             ORDER BY e.created_at LIMIT 1)`,
+        })
+        .from(users)
+        .innerJoin(asked, sql`asked.user_id = ${users.id}`)
+        .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id));
+      const byPlace = new Map(rows.map(({ n, ...row }) => [Number(n), row]));
+      return asks.map((_, i) => byPlace.get(i + 1));
+    },
+    { cache: false },
+  );
 }
 
 function relationOf(ticket: TTicket, recipient: Recipient): 'requester' | 'watcher' | 'agent' {
@@ -750,10 +777,26 @@ export const isAttachable = (sender: TDeliverySender): sender is AttachableSende
 /**
  * A sender whose database work joins the delivery's transaction (see `EmailSender.sendIn`): a send
  * then holds one connection, never waiting for a second one while it holds the first. When it
- * throws, the caller rolls the transaction back.
+ * throws, the caller rolls the transaction back. `tx` may instead be a `writeScope` handle, outside
+ * any transaction (the runner's waves, ADR 22): its put-off writes are written with the delivery's
+ * status once the send returns; a send that would have to write at once throws `NeedsTransaction`
+ * before it writes or sends anything, and the runner sends it again in a transaction of its own.
  */
 export interface TransactionalSender extends TDeliverySender {
   sendIn(tx: DbOrTx, envelope: TDeliveryEnvelope): Promise<TDeliveryResult>;
+}
+
+/** Thrown by `sendIn` on a `writeScope` handle for a send that must write in a transaction (nothing done yet). */
+export class NeedsTransaction extends Error {
+  override name = 'NeedsTransaction';
+  constructor(why: string) {
+    super(`this send needs a transaction: ${why}`);
+  }
+}
+
+/** On a `writeScope` handle, refuse (NeedsTransaction) what writes at once rather than at the end. */
+function requireTransaction(db: DbOrTx, why: string): void {
+  if (isWriteScope(db)) throw new NeedsTransaction(why);
 }
 
 export const isTransactional = (sender: TDeliverySender): sender is TransactionalSender =>
