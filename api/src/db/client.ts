@@ -1,5 +1,5 @@
-import { getTableColumns, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { getTableColumns, is, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { PgTransaction, type PgTable } from 'drizzle-orm/pg-core';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
@@ -175,6 +175,9 @@ export function writeScope<T extends object>(db: T): T {
   scopeBases.set(scope, db);
   return scope;
 }
+
+/** Whether `db` is the pool's handle: not a transaction's, a savepoint's or a `writeScope`'s. */
+export const isPool = (db: DbOrTx): db is Db => !is(db, PgTransaction) && !scopeBases.has(db);
 
 /** Whether `db` is a handle from `writeScope` (then a write that cannot wait for `writeScoped` has no transaction to join). */
 export const isWriteScope = (db: object): boolean => scopeBases.has(db);

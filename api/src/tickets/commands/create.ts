@@ -1,16 +1,17 @@
-import { eq, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { priorityFloor, type TClassification } from '@deskmate/kb';
 import { wizard, type TTicketCategory, type TTicketPriority } from '@deskmate/shared';
 import { attachUploads } from '../../attachments/service.js';
 import { classificationText, recordPrediction } from '../../classifier/feedback.js';
-import type { DbOrTx } from '../../db/client.js';
+import { atCommit, isPool, writeScope, writeScoped, type DbOrTx } from '../../db/client.js';
 import { groups, settings, tickets, users } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
 import { consume } from '../../security/rate-limit.js';
-import { loadSlaSetupForNew, slaSetupForNewJson, slaSetupFromJson, type SlaSetupJson } from '../../sla/setup.js';
+import { slaSetupForNewJson, slaSetupFromJson, type SlaSetupJson } from '../../sla/setup.js';
 import { newTicketSla } from '../../sla/sync.js';
 import { isAgent } from '../policy.js';
-import { ticketColumns, type TicketRow } from '../presenter.js';
+import type { TicketRow } from '../presenter.js';
 import { channelOf, recordChange, recordEvents } from '../recorder.js';
 import { notifyAssigned } from './apply.js';
 import type { TicketContext } from './context.js';
@@ -18,9 +19,10 @@ import type { TicketContext } from './context.js';
 const maxPriority = wizard.maxPriority;
 
 /**
- * The group a new ticket goes to — the one asked for, or the desk's default (the setting
- * `tickets.default_group_id`) — and, in a round-robin group, its next agent, in one statement.
- * Null when neither names an existing group.
+ * What a new ticket needs from the database before it is written, in one statement: its number
+ * (the sequence's next), the group it goes to — the one asked for, or the desk's default (the
+ * setting `tickets.default_group_id`), null when neither names an existing group — and, in a
+ * round-robin group, its next agent; and the SLA setup (active policies and calendars).
  *
  * The pick is `deskmate_round_robin_pick` (migration 0019): the next agent, active, not away,
  * longest since their last round-robin ticket (never first), marked as picked. It takes a
@@ -29,26 +31,46 @@ const maxPriority = wizard.maxPriority;
  * creates in one group do not wait on each other's whole transaction (ADR 18); called inside a
  * caller's transaction, it holds the lock until that one ends.
  */
-async function targetGroup(
+async function prepareCreate(
   db: DbOrTx,
   groupId: string | undefined,
-): Promise<{ id: string; roundRobin: boolean; picked: string | null; sla: SlaSetupJson } | null> {
+  otherRequester: string | null,
+): Promise<{
+  number: number;
+  group: { id: string; picked: string | null } | null;
+  sla: SlaSetupJson;
+  otherActive: boolean;
+}> {
   const chosen = groupId
     ? sql`${groupId}`
     : sql`(SELECT ${settings.value} #>> '{}' FROM ${settings} WHERE ${settings.key} = 'tickets.default_group_id')`;
-  const [group] = await db
-    .select({
-      id: groups.id,
-      roundRobin: groups.roundRobin,
-      // CASE runs the pick (and takes its lock) for a round-robin group only.
-      picked: sql<string | null>`CASE WHEN ${groups.roundRobin} THEN deskmate_round_robin_pick(${groups.id}) END`,
-      // The SLA setup in the same round trip: a moment before the transaction, as it would be read
-      // in it (read committed), and one statement less in it.
-      sla: slaSetupForNewJson,
-    })
-    .from(groups)
-    .where(sql`${groups.id}::text = ${chosen}`);
-  return group ?? null;
+  // Someone else's ticket (an agent filing for them): they must be an active user.
+  const otherActive = otherRequester
+    ? sql`coalesce((SELECT ${users.active} FROM ${users} WHERE ${users.id} = ${otherRequester}), false)`
+    : sql`true`;
+  // CASE runs the pick (and takes its lock) for a round-robin group only, and not for a create
+  // refused for its requester. The SLA setup is read a moment before the ticket is written, as it
+  // would be read in its transaction (read committed).
+  const { rows } = await db.execute<{
+    number: string;
+    id: string | null;
+    picked: string | null;
+    sla: SlaSetupJson;
+    other_active: boolean;
+  }>(sql`
+    SELECT nextval('ticket_number_seq') AS number, g.id,
+           CASE WHEN g.round_robin AND r.other_active THEN deskmate_round_robin_pick(g.id) END AS picked,
+           ${slaSetupForNewJson} AS sla, r.other_active
+      FROM (SELECT ${otherActive} AS other_active) AS r
+      LEFT JOIN ${groups} g ON g.id::text = ${chosen}`);
+  const [row] = rows;
+  if (!row) throw new Error('the create statement returned no row');
+  return {
+    number: Number(row.number),
+    group: row.id ? { id: row.id, picked: row.picked } : null,
+    sla: row.sla,
+    otherActive: row.other_active,
+  };
 }
 
 export interface CreateTicketInput {
@@ -111,53 +133,48 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
   }
   const { priority, category, guess } = classify(ctx, input);
   const requesterId = input.requesterId ?? viewer.user.id;
-  if (requesterId !== viewer.user.id) {
-    const [requester] = await services.db
-      .select({ id: users.id, active: users.active })
-      .from(users)
-      .where(eq(users.id, requesterId));
-    if (!requester?.active) throw new AppError('validation_failed', 'Invalid body.requesterId: no such active user');
-  }
-  const group = await targetGroup(services.db, input.groupId);
+  const other = requesterId !== viewer.user.id ? requesterId : null;
+  const { number, group, sla: setup, otherActive } = await prepareCreate(services.db, input.groupId, other);
+  if (other && !otherActive) throw new AppError('validation_failed', 'Invalid body.requesterId: no such active user');
   if (input.groupId && !group) throw new AppError('validation_failed', 'Invalid body.groupId: no such group');
-  // Picked before the transaction, on its own: the group's round-robin lock is held for the pick
-  // only. A create that fails after it leaves the agent's turn taken (ADR 18).
+  // Picked before the ticket is written, on its own: the group's round-robin lock is held for the
+  // pick only. A create that fails after it leaves the agent's turn taken (ADR 18).
   const assigneeId = group?.picked ?? null;
-  return services.db.transaction(async (tx) => {
-    const now = services.clock.now();
-    const scope = { priority, groupId: group?.id ?? null, category, status: 'new' as const, firstRespondedAt: null };
-    const setup = group ? slaSetupFromJson(group.sla) : await loadSlaSetupForNew(tx);
-    const sla = newTicketSla(scope, now, setup);
-    const [t] = await tx
-      .insert(tickets)
-      .values({
-        // The next number and its key (`IT-1042`) in the insert itself: currval is this session's
-        // nextval of the column before, so the two agree under any concurrency.
-        number: sql`nextval('ticket_number_seq')`,
-        key: sql`${`${services.config.TICKET_KEY_PREFIX}-`} || currval('ticket_number_seq')`,
-        title: input.title,
-        description: input.description,
-        category,
-        priority,
-        requesterId,
-        groupId: group?.id ?? null,
-        assigneeId,
-        channel: channelOf(ctx.actor),
-        createdAt: now,
-        updatedAt: now,
-        // Its clocks in the same insert (newTicketSla): the row is written once.
-        ...sla,
-      })
-      .returning(ticketColumns);
-    if (!t) throw new Error('the ticket insert returned no row');
+  const now = services.clock.now();
+  const scope = { priority, groupId: group?.id ?? null, category, status: 'new' as const, firstRespondedAt: null };
+  // Every column, so that the row the create goes on with is the row written (no default fills in).
+  const t: TicketRow = {
+    id: randomUUID(),
+    number,
+    key: `${services.config.TICKET_KEY_PREFIX}-${number}`,
+    title: input.title,
+    description: input.description,
+    status: 'new',
+    priority,
+    category,
+    requesterId,
+    assigneeId,
+    groupId: group?.id ?? null,
+    channel: channelOf(ctx.actor),
+    mergedIntoId: null,
+    firstRespondedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    escalationLevel: 0,
+    // Its clocks (newTicketSla) in the same row: it is written once.
+    ...newTicketSla(scope, now, slaSetupFromJson(setup)),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const record = async (db: DbOrTx) => {
     if (guess) {
       const used = { priority: input.priority === undefined, category: input.category === undefined };
-      await recordPrediction(tx, t, guess.classification, used, guess.modelVersion);
+      await recordPrediction(db, t, guess.classification, used, guess.modelVersion);
     }
-    // Created, then assigned by round-robin (the recorder keeps the order), written at commit:
+    // Created, then assigned by round-robin (the recorder keeps the order), written at the end:
     // nothing in the create reads them back or points at them.
     await recordEvents(
-      tx,
+      db,
       ctx,
       [
         {
@@ -181,10 +198,23 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
       ],
       { atCommit: true },
     );
-    await attachUploads(tx, viewer.user, input.attachmentIds ?? [], { ticketId: t.id, eventId: null }, now);
     // The pick takes active agents only (deskmate_round_robin_pick).
-    if (assigneeId) await notifyAssigned(tx, t, assigneeId, null, true);
-    await recordChange(tx, ctx, 'ticket.created', null, t);
-    return t;
-  });
+    if (assigneeId) await notifyAssigned(db, t, assigneeId, null, true);
+    await recordChange(db, ctx, 'ticket.created', null, t);
+  };
+  // Files to attach, or a caller's transaction to join: a transaction, the ticket written first.
+  if (input.attachmentIds?.length || !isPool(services.db))
+    return services.db.transaction(async (tx) => {
+      await tx.insert(tickets).values(t);
+      await attachUploads(tx, viewer.user, input.attachmentIds ?? [], { ticketId: t.id, eventId: null }, now);
+      await record(tx);
+      return t;
+    });
+  // Otherwise no transaction: the ticket, its events, audit, outbox, notifications and live
+  // update are ONE statement, which PostgreSQL applies whole or not at all (ADR 23).
+  const writes = writeScope(services.db);
+  await atCommit(writes, 'ticket', [t], (rows) => services.db.insert(tickets).values(rows));
+  await record(writes);
+  await writeScoped(writes);
+  return t;
 }
