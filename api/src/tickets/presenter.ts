@@ -21,7 +21,7 @@ export const ticketColumns = ticketColumnsRest;
 export type TicketRow = Omit<typeof tickets.$inferSelect, 'searchVector' | 'repliesText' | 'slaBreachAt' | 'slaWarnAt'>;
 export type TicketEventRow = typeof ticketEvents.$inferSelect;
 
-interface Related {
+export interface Related {
   people: Map<string, TPersonRef>;
   groupNames: Map<string, string>;
   watchers: Map<string, string[]>;
@@ -86,6 +86,20 @@ export async function loadRelated(db: DbOrTx, rows: TicketRow[]): Promise<Relate
     csat: new Map(related.csat.map((c) => [c.ticketId, { rating: c.rating, comment: c.comment }])),
   };
 }
+
+/** What a ticket just created relates to, as its create knows it: no watchers, merge or rating yet. */
+export function relatedOfNew(people: TPersonRef[], group: { id: string; name: string } | null): Related {
+  return {
+    people: new Map(people.map((p) => [p.id, personRef(p)])),
+    groupNames: new Map(group ? [[group.id, group.name]] : []),
+    watchers: new Map(),
+    mergedKeys: new Map(),
+    csat: new Map(),
+  };
+}
+
+/** A person as a ticket shows them. */
+export const personRef = ({ id, name, email }: TPersonRef): TPersonRef => ({ id, name, email });
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const unknownPerson = (id: string): TPersonRef => ({ id, name: 'Unknown user', email: '' });

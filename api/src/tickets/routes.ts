@@ -13,13 +13,13 @@ import { bindRoute, type RouteContext } from '../http/route.js';
 import { bulkChangeTickets } from './bulk.js';
 import { countTickets, listTickets } from './list.js';
 import { canActVia } from './policy.js';
-import { presentEvents, presentTickets, type TicketRow } from './presenter.js';
+import { presentEvents, presentTicket, presentTickets, type TicketRow } from './presenter.js';
 import { visibleTimeline } from './queries.js';
 import {
   addNote,
   addReply,
   claimTicket,
-  createTicket,
+  createTicketToShow,
   getVisibleTicket,
   mergeTicket,
   rateTicket,
@@ -56,7 +56,11 @@ async function one(services: Services, row: TicketRow) {
 export const ticketRoutes = [
   bindRoute(endpoints.tickets.create, {
     access: 'user',
-    handler: async (ctx) => one(ctx.services, await createTicket(await context(ctx), ctx.body)),
+    handler: async (ctx) => {
+      // What the answer shows is known to the create: no read of it back.
+      const { row, related } = await createTicketToShow(await context(ctx), ctx.body);
+      return { ticket: presentTicket(row, related, ctx.services.clock.now()) };
+    },
   }),
   bindRoute(endpoints.tickets.list, {
     access: 'user',

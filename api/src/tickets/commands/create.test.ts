@@ -2,8 +2,10 @@ import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, notifications, outbox, ticketEvents, tickets } from '../../db/schema.js';
 import { countedDatabase } from '../../test/counted.js';
-import { createGroup } from '../../test/factories.js';
-import { startSlaDesk, type SlaDesk } from '../../test/sla-desk.js';
+import { createGroup, createUser } from '../../test/factories.js';
+import { as, getTicket, startSlaDesk, type SlaDesk } from '../../test/sla-desk.js';
+import { call } from '../../test/auth.js';
+import type { TTicket } from '@deskmate/shared';
 import { ticketColumns } from '../presenter.js';
 import { ticketContext } from './context.js';
 import { createTicket } from './create.js';
@@ -99,5 +101,39 @@ describe('creating a ticket without files (ADR 23)', () => {
     } finally {
       await db.execute(sql`SELECT setval('ticket_number_seq', (SELECT max(number) FROM tickets))`);
     }
+  });
+});
+
+describe('the answer to a create', () => {
+  it('shows what a read of the ticket shows, without reading it back: for someone else, round-robin', async () => {
+    const res = await call<{ ticket: TTicket }>(desk.app, 'POST', '/tickets', {
+      cookie: as(desk, desk.agent),
+      body: input('Filed by an agent for Alice'),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const answer = res.body.ticket;
+    expect(answer.requester).toMatchObject({ id: desk.requester.id, name: 'Alice' });
+    expect(answer.assignee?.name).toMatch(/Agent$/);
+    expect(answer.group?.name).toBe('Round robin desk');
+    expect(answer).toEqual(await getTicket(desk, answer.key));
+  });
+
+  it('shows what a read shows for a requester filing their own, and refuses an inactive requester', async () => {
+    const res = await call<{ ticket: TTicket }>(desk.app, 'POST', '/tickets', {
+      cookie: as(desk, desk.requester),
+      body: { title: 'My own', description: 'Printer jams on every page.' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.ticket).toEqual(await getTicket(desk, res.body.ticket.key));
+
+    const gone = await createUser(desk.database.db, { role: 'requester', active: false });
+    const turns = await desk.database.db.select({ n: count() }).from(tickets);
+    const refused = await call(desk.app, 'POST', '/tickets', {
+      cookie: as(desk, desk.agent),
+      body: { ...input('For someone gone'), requesterId: gone.id },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('no such active user');
+    expect(await desk.database.db.select({ n: count() }).from(tickets)).toEqual(turns);
   });
 });

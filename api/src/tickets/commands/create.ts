@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { priorityFloor, type TClassification } from '@deskmate/kb';
-import { wizard, type TTicketCategory, type TTicketPriority } from '@deskmate/shared';
+import { wizard, type TPersonRef, type TTicketCategory, type TTicketPriority } from '@deskmate/shared';
 import { attachUploads } from '../../attachments/service.js';
 import { classificationText, recordPrediction } from '../../classifier/feedback.js';
 import { atCommit, isPool, writeScope, writeScoped, type DbOrTx } from '../../db/client.js';
@@ -11,7 +11,7 @@ import { consume } from '../../security/rate-limit.js';
 import { slaSetupForNewJson, slaSetupFromJson, type SlaSetupJson } from '../../sla/setup.js';
 import { newTicketSla } from '../../sla/sync.js';
 import { isAgent } from '../policy.js';
-import type { TicketRow } from '../presenter.js';
+import { personRef, relatedOfNew, type Related, type TicketRow } from '../presenter.js';
 import { channelOf, recordChange, recordEvents } from '../recorder.js';
 import { notifyAssigned } from './apply.js';
 import type { TicketContext } from './context.js';
@@ -37,39 +37,47 @@ async function prepareCreate(
   otherRequester: string | null,
 ): Promise<{
   number: number;
-  group: { id: string; picked: string | null } | null;
+  group: { id: string; name: string; picked: TPersonRef | null } | null;
   sla: SlaSetupJson;
-  otherActive: boolean;
+  /** Someone else filed for: who, when they are an active user. */
+  other: TPersonRef | null;
 }> {
   const chosen = groupId
     ? sql`${groupId}`
     : sql`(SELECT ${settings.value} #>> '{}' FROM ${settings} WHERE ${settings.key} = 'tickets.default_group_id')`;
+  const person = (alias: string) =>
+    sql.raw(`json_build_object('id', ${alias}.id, 'name', ${alias}.name, 'email', ${alias}.email)`);
   // Someone else's ticket (an agent filing for them): they must be an active user.
-  const otherActive = otherRequester
-    ? sql`coalesce((SELECT ${users.active} FROM ${users} WHERE ${users.id} = ${otherRequester}), false)`
-    : sql`true`;
+  const other = otherRequester
+    ? sql`(SELECT ${person('u')} FROM ${users} u WHERE u.id = ${otherRequester} AND u.active)`
+    : sql`NULL::json`;
   // CASE runs the pick (and takes its lock) for a round-robin group only, and not for a create
-  // refused for its requester. The SLA setup is read a moment before the ticket is written, as it
-  // would be read in its transaction (read committed).
+  // refused for its requester; OFFSET 0 keeps it a subquery of its own, run once. The SLA setup is
+  // read a moment before the ticket is written, as it would be read in its transaction.
   const { rows } = await db.execute<{
     number: string;
     id: string | null;
-    picked: string | null;
+    name: string | null;
+    picked: TPersonRef | null;
     sla: SlaSetupJson;
-    other_active: boolean;
+    other: TPersonRef | null;
   }>(sql`
-    SELECT nextval('ticket_number_seq') AS number, g.id,
-           CASE WHEN g.round_robin AND r.other_active THEN deskmate_round_robin_pick(g.id) END AS picked,
-           ${slaSetupForNewJson} AS sla, r.other_active
-      FROM (SELECT ${otherActive} AS other_active) AS r
-      LEFT JOIN ${groups} g ON g.id::text = ${chosen}`);
+    SELECT nextval('ticket_number_seq') AS number, g.id, g.name,
+           (SELECT ${person('a')} FROM ${users} a WHERE a.id = p.picked) AS picked,
+           ${slaSetupForNewJson} AS sla, r.other
+      FROM (SELECT ${other} AS other) AS r
+      LEFT JOIN ${groups} g ON g.id::text = ${chosen}
+      LEFT JOIN LATERAL (
+        SELECT CASE WHEN g.round_robin AND (${otherRequester === null} OR r.other IS NOT NULL)
+                    THEN deskmate_round_robin_pick(g.id) END AS picked
+        OFFSET 0) AS p ON true`);
   const [row] = rows;
   if (!row) throw new Error('the create statement returned no row');
   return {
     number: Number(row.number),
-    group: row.id ? { id: row.id, picked: row.picked } : null,
+    group: row.id ? { id: row.id, name: row.name ?? '', picked: row.picked } : null,
     sla: row.sla,
-    otherActive: row.other_active,
+    other: row.other,
   };
 }
 
@@ -119,6 +127,17 @@ function classify(
  * Inside a caller's transaction (the chat wizard's, an inbound mail's): `inCallerTransaction`.
  */
 export async function createTicket(ctx: TicketContext, input: CreateTicketInput): Promise<TicketRow> {
+  return (await createTicketToShow(ctx, input)).row;
+}
+
+/**
+ * `createTicket`, with what its answer shows besides the row (its requester, agent and group),
+ * known to the create: a new ticket has no watchers, merge or rating yet.
+ */
+export async function createTicketToShow(
+  ctx: TicketContext,
+  input: CreateTicketInput,
+): Promise<{ row: TicketRow; related: Related }> {
   const { services, viewer } = ctx;
   if ((input.requesterId && input.requesterId !== viewer.user.id) || input.groupId) {
     if (!isAgent(viewer.user))
@@ -133,13 +152,14 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
   }
   const { priority, category, guess } = classify(ctx, input);
   const requesterId = input.requesterId ?? viewer.user.id;
-  const other = requesterId !== viewer.user.id ? requesterId : null;
-  const { number, group, sla: setup, otherActive } = await prepareCreate(services.db, input.groupId, other);
-  if (other && !otherActive) throw new AppError('validation_failed', 'Invalid body.requesterId: no such active user');
+  const prepared = await prepareCreate(services.db, input.groupId, requesterId !== viewer.user.id ? requesterId : null);
+  const { number, group, sla: setup } = prepared;
+  const requester = requesterId === viewer.user.id ? personRef(viewer.user) : prepared.other;
+  if (!requester) throw new AppError('validation_failed', 'Invalid body.requesterId: no such active user');
   if (input.groupId && !group) throw new AppError('validation_failed', 'Invalid body.groupId: no such group');
   // Picked before the ticket is written, on its own: the group's round-robin lock is held for the
   // pick only. A create that fails after it leaves the agent's turn taken (ADR 18).
-  const assigneeId = group?.picked ?? null;
+  const assigneeId = group?.picked?.id ?? null;
   const now = services.clock.now();
   const scope = { priority, groupId: group?.id ?? null, category, status: 'new' as const, firstRespondedAt: null };
   // Every column, so that the row the create goes on with is the row written (no default fills in).
@@ -166,6 +186,7 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
     createdAt: now,
     updatedAt: now,
   };
+  const related = relatedOfNew(group?.picked ? [requester, group.picked] : [requester], group);
   const record = async (db: DbOrTx) => {
     if (guess) {
       const used = { priority: input.priority === undefined, category: input.category === undefined };
@@ -208,7 +229,7 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
       await tx.insert(tickets).values(t);
       await attachUploads(tx, viewer.user, input.attachmentIds ?? [], { ticketId: t.id, eventId: null }, now);
       await record(tx);
-      return t;
+      return { row: t, related };
     });
   // Otherwise no transaction: the ticket, its events, audit, outbox, notifications and live
   // update are ONE statement, which PostgreSQL applies whole or not at all (ADR 23).
@@ -216,5 +237,5 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
   await atCommit(writes, 'ticket', [t], (rows) => services.db.insert(tickets).values(rows));
   await record(writes);
   await writeScoped(writes);
-  return t;
+  return { row: t, related };
 }

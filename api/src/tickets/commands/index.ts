@@ -3,7 +3,7 @@
 export { ticketContext, inCallerTransaction, systemContext } from './context.js';
 export type { TicketContext, ChangeContext } from './context.js';
 export { getVisibleTicket } from './load.js';
-export { createTicket, type CreateTicketInput } from './create.js';
+export { createTicket, createTicketToShow, type CreateTicketInput } from './create.js';
 export { claimTicket } from './claim.js';
 export { updateTicket, type UpdateTicketInput } from './update.js';
 export { addReply } from './reply.js';
