@@ -19,8 +19,8 @@ import { freePort, spawnDeskmate, waitForHealthy, type DeskmateProcess } from '.
 
 const TICKETS = 150;
 /**
- * Sends in flight at the kill. A worker sends up to 10 deliveries at once
- * (DELIVERY_CONCURRENCY in api/src/delivery/runner.ts); a few of those may be other channels' or wait.
+ * Sends in flight at the kill. A worker has up to 10 emails at once with the relay
+ * (SMTP_CONCURRENCY in api/src/email/transport.ts); a few of those may be other channels' or wait.
  */
 const IN_FLIGHT_AT_KILL = 5;
 const REQUESTER = 'alice@deskmate.local';

@@ -43,7 +43,7 @@ interface Claimed {
 const BATCH = 50;
 /** How long a kick waits for others to join its pass (BatchLoop). */
 const COALESCE_MS = 20;
-/** Sends at once in one worker (each holds a pooled connection while it talks to SMTP). */
+/** Chat sends, and emails sent one by one in a transaction, at once in one worker (an email's holds a pooled connection while it talks to SMTP). */
 export const DELIVERY_CONCURRENCY = 10;
 /** How a failed send is retried: 8 runs, from 5 seconds apart doubling to at most 30 minutes. */
 export const deliveryRetry: RetryPolicy = { attempts: 8, backoffMs: 5_000, maxBackoffMs: 30 * 60_000 };
@@ -229,15 +229,15 @@ export class DeliveryRunner {
   /**
    * The email deliveries of a batch, in waves (ADR 22). A wave holds at most one delivery per ref
    * key (a ticket's thread to one person), so the second mail of a thread goes in the next wave
-   * and answers the first; and at most DELIVERY_CONCURRENCY, the sends it runs at once.
+   * and answers the first. Its sends run at once (SMTP itself opens at most SMTP_CONCURRENCY
+   * connections): each wave costs round trips in turn, so a batch goes in as few as its threads allow.
    */
   private async sendWaves(sender: TransactionalSender, items: Claimed[], runId: string): Promise<void> {
     const waves: Claimed[][] = [];
     const lastWaveOf = new Map<string, number>();
     for (const item of items) {
       const key = lockKeyOf(sender, item.delivery);
-      let w = (lastWaveOf.get(key) ?? -1) + 1;
-      while ((waves[w]?.length ?? 0) >= DELIVERY_CONCURRENCY) w++;
+      const w = (lastWaveOf.get(key) ?? -1) + 1;
       (waves[w] ??= []).push(item);
       lastWaveOf.set(key, w);
     }

@@ -28,11 +28,21 @@ export interface MailTransport {
   close(): void;
 }
 
+/**
+ * Connections a process opens to the relay at once: a delivery wave may hand it fifty mails
+ * together (ADR 22), and relays limit concurrent connections per client; the rest wait their turn.
+ */
+export const SMTP_CONCURRENCY = 10;
+
 /** SMTP through nodemailer (SMTP_URL, options as query parameters). */
 export function smtpTransport(url: string): MailTransport {
   const transporter = nodemailer.createTransport(url);
+  let sending = 0;
+  const waiting: (() => void)[] = [];
   return {
     async send(mail) {
+      if (sending >= SMTP_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+      else sending++;
       try {
         await transporter.sendMail({
           from: mail.from,
@@ -57,6 +67,11 @@ export function smtpTransport(url: string): MailTransport {
         });
       } catch (err) {
         throw classifySmtpError(err);
+      } finally {
+        // The turn passes straight to the next waiting send, or is given back.
+        const next = waiting.shift();
+        if (next) next();
+        else sending--;
       }
     },
     close() {

@@ -40,6 +40,8 @@ export interface SmtpCapture {
    * never accepted (the sender could not know it arrived): it is dropped, not kept.
    */
   release(): { accepted: number; dropped: number };
+  /** The most client connections that were open at once. */
+  mostConnections(): number;
   close(): Promise<void>;
 }
 
@@ -51,11 +53,18 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   let holding = false;
   const held: { session: SMTPServerSession; answer: () => void; drop: () => void }[] = [];
   const hungUp = new Set<string>();
+  let open = 0;
+  let most = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      most = Math.max(most, ++open);
+      callback();
+    },
     onClose(session) {
+      open--;
       hungUp.add(session.id);
     },
     onData(stream, session, callback) {
@@ -120,6 +129,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
       }
       return result;
     },
+    mostConnections: () => most,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
