@@ -1,4 +1,4 @@
-import { and, gt, eq, sql } from 'drizzle-orm';
+import { and, gt, eq, sql, type SQL } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import type { DbOrTx } from '../db/client.js';
 import { rateLimitHits, rateLimitKeys } from '../db/schema.js';
@@ -70,12 +70,23 @@ export function rateLimitedError(state: RateState, message = 'Too many attempts;
  */
 export async function consume(db: DbOrTx, limits: RateLimit[], clock: Clock): Promise<void> {
   if (!limits.length) return;
+  const result = await db.execute<{ retry: number }>(sql`SELECT ${consumeExpression(limits, clock)} AS retry`);
+  refuseRetry(result.rows[0]?.retry);
+}
+
+/**
+ * `consume` as an SQL expression (seconds to wait, 0 when the attempt is allowed), for a caller that
+ * runs it first in a statement of its own work (the ticket create); then `refuseRetry` on its value.
+ */
+export function consumeExpression(limits: RateLimit[], clock: Clock): SQL {
   const sorted = [...limits].sort((a, b) => a.key.localeCompare(b.key));
-  const result = await db.execute<{ retry: number }>(
-    sql`SELECT deskmate_rate_consume(${sql.param(sorted.map((l) => l.key))}::text[], ${sql.param(sorted.map((l) => l.max))}::int[], ${sql.param(sorted.map((l) => l.windowMs))}::bigint[], ${clock.now()}::timestamptz) AS retry`,
-  );
-  const retry = Number(result.rows[0]?.retry ?? 0);
-  if (retry > 0) throw rateLimitedError({ limited: true, retryAfterSec: retry });
+  return sql`deskmate_rate_consume(${sql.param(sorted.map((l) => l.key))}::text[], ${sql.param(sorted.map((l) => l.max))}::int[], ${sql.param(sorted.map((l) => l.windowMs))}::bigint[], ${clock.now()}::timestamptz)`;
+}
+
+/** Refuse (rate_limited, Retry-After) when `consumeExpression` said to wait. */
+export function refuseRetry(retry: number | string | null | undefined): void {
+  const seconds = Number(retry ?? 0);
+  if (seconds > 0) throw rateLimitedError({ limited: true, retryAfterSec: seconds });
 }
 
 /**

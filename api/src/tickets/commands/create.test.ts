@@ -4,7 +4,8 @@ import { auditEvents, notifications, outbox, ticketEvents, tickets } from '../..
 import { countedDatabase } from '../../test/counted.js';
 import { createGroup, createUser } from '../../test/factories.js';
 import { as, getTicket, startSlaDesk, type SlaDesk } from '../../test/sla-desk.js';
-import { call } from '../../test/auth.js';
+import { call, createUserWithPassword, sessionCookie } from '../../test/auth.js';
+import { startTestApp } from '../../test/app.js';
 import type { TTicket } from '@deskmate/shared';
 import { ticketColumns } from '../presenter.js';
 import { ticketContext } from './context.js';
@@ -135,5 +136,34 @@ describe('the answer to a create', () => {
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toContain('no such active user');
     expect(await desk.database.db.select({ n: count() }).from(tickets)).toEqual(turns);
+  });
+});
+
+describe('a requester over TICKET_CREATE_LIMIT', () => {
+  it("is refused in the create's one read, before it takes a number or a turn", async () => {
+    const app = await startTestApp({ role: 'api', env: { TICKET_CREATE_LIMIT: '2' } });
+    try {
+      const db = app.database.db;
+      const requester = await createUserWithPassword(db, { role: 'requester' });
+      const file = (title: string) =>
+        call<{ ticket: TTicket }>(app, 'POST', '/tickets', {
+          cookie: sessionCookie(app, requester),
+          body: { title, description: 'The screen flickers.' },
+        });
+      expect((await file('First')).status).toBe(201);
+      expect((await file('Second')).status).toBe(201);
+      const sequence = async () =>
+        (await db.execute<{ n: string }>(sql`SELECT last_value::text AS n FROM ticket_number_seq`)).rows[0]!.n;
+      const before = await sequence();
+      const refused = await file('Third');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await sequence()).toBe(before);
+      expect(
+        await db.select({ title: tickets.title }).from(tickets).where(eq(tickets.requesterId, requester.id)),
+      ).toHaveLength(2);
+    } finally {
+      await app.stop();
+    }
   });
 });

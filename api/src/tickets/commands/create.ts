@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { priorityFloor, type TClassification } from '@deskmate/kb';
 import { wizard, type TPersonRef, type TTicketCategory, type TTicketPriority } from '@deskmate/shared';
 import { attachUploads } from '../../attachments/service.js';
@@ -7,7 +7,7 @@ import { classificationText, recordPrediction } from '../../classifier/feedback.
 import { atCommit, isPool, writeScope, writeScoped, type DbOrTx } from '../../db/client.js';
 import { groups, settings, tickets, users } from '../../db/schema.js';
 import { AppError } from '../../http/errors.js';
-import { consume } from '../../security/rate-limit.js';
+import { consumeExpression, refuseRetry } from '../../security/rate-limit.js';
 import { slaSetupForNewJson, slaSetupFromJson, type SlaSetupJson } from '../../sla/setup.js';
 import { newTicketSla } from '../../sla/sync.js';
 import { isAgent } from '../policy.js';
@@ -35,7 +35,11 @@ async function prepareCreate(
   db: DbOrTx,
   groupId: string | undefined,
   otherRequester: string | null,
+  /** A rate limit to consume first (`consumeExpression`): refused, the rest is not done. */
+  limit: SQL | null,
 ): Promise<{
+  /** Seconds to wait: the limit refused the create (nothing else was done). */
+  retry: number;
   number: number;
   group: { id: string; name: string; picked: TPersonRef | null } | null;
   sla: SlaSetupJson;
@@ -51,29 +55,34 @@ async function prepareCreate(
   const other = otherRequester
     ? sql`(SELECT ${person('u')} FROM ${users} u WHERE u.id = ${otherRequester} AND u.active)`
     : sql`NULL::json`;
-  // CASE runs the pick (and takes its lock) for a round-robin group only, and not for a create
-  // refused for its requester; OFFSET 0 keeps it a subquery of its own, run once. The SLA setup is
-  // read a moment before the ticket is written, as it would be read in its transaction.
+  // The limit first; then, unless it refused: the number, and — CASE — the pick (taking its lock)
+  // for a round-robin group and a create not refused for its requester. OFFSET 0 keeps each a
+  // subquery of its own, run once, in that order. The SLA setup is read a moment before the
+  // ticket is written, as it would be read in its transaction.
   const { rows } = await db.execute<{
-    number: string;
+    retry: number;
+    number: string | null;
     id: string | null;
     name: string | null;
     picked: TPersonRef | null;
     sla: SlaSetupJson;
     other: TPersonRef | null;
   }>(sql`
-    SELECT nextval('ticket_number_seq') AS number, g.id, g.name,
+    SELECT l.retry, n.number, g.id, g.name,
            (SELECT ${person('a')} FROM ${users} a WHERE a.id = p.picked) AS picked,
            ${slaSetupForNewJson} AS sla, r.other
-      FROM (SELECT ${other} AS other) AS r
+      FROM (SELECT ${limit ?? sql`0`}::int AS retry OFFSET 0) AS l
+      CROSS JOIN LATERAL (SELECT CASE WHEN l.retry = 0 THEN nextval('ticket_number_seq') END AS number OFFSET 0) AS n
+      CROSS JOIN (SELECT ${other} AS other) AS r
       LEFT JOIN ${groups} g ON g.id::text = ${chosen}
       LEFT JOIN LATERAL (
-        SELECT CASE WHEN g.round_robin AND (${otherRequester === null} OR r.other IS NOT NULL)
+        SELECT CASE WHEN l.retry = 0 AND g.round_robin AND (${otherRequester === null} OR r.other IS NOT NULL)
                     THEN deskmate_round_robin_pick(g.id) END AS picked
         OFFSET 0) AS p ON true`);
   const [row] = rows;
   if (!row) throw new Error('the create statement returned no row');
   return {
+    retry: Number(row.retry),
     number: Number(row.number),
     group: row.id ? { id: row.id, name: row.name ?? '', picked: row.picked } : null,
     sla: row.sla,
@@ -143,16 +152,22 @@ export async function createTicketToShow(
     if (!isAgent(viewer.user))
       throw new AppError('forbidden', 'Only agents can file for someone else or choose the group');
   }
-  if (!isAgent(viewer.user)) {
-    await consume(
-      services.db,
-      [{ key: `tickets:create:${viewer.user.id}`, max: services.config.TICKET_CREATE_LIMIT, windowMs: 10 * 60_000 }],
-      services.clock,
-    );
-  }
+  // A requester's creates count against TICKET_CREATE_LIMIT, first thing in the create's read.
+  const limit = isAgent(viewer.user)
+    ? null
+    : consumeExpression(
+        [{ key: `tickets:create:${viewer.user.id}`, max: services.config.TICKET_CREATE_LIMIT, windowMs: 10 * 60_000 }],
+        services.clock,
+      );
   const { priority, category, guess } = classify(ctx, input);
   const requesterId = input.requesterId ?? viewer.user.id;
-  const prepared = await prepareCreate(services.db, input.groupId, requesterId !== viewer.user.id ? requesterId : null);
+  const prepared = await prepareCreate(
+    services.db,
+    input.groupId,
+    requesterId !== viewer.user.id ? requesterId : null,
+    limit,
+  );
+  refuseRetry(prepared.retry);
   const { number, group, sla: setup } = prepared;
   const requester = requesterId === viewer.user.id ? personRef(viewer.user) : prepared.other;
   if (!requester) throw new AppError('validation_failed', 'Invalid body.requesterId: no such active user');
