@@ -29,7 +29,7 @@ export interface MailTransport {
 }
 
 /**
- * Connections a process opens to the relay at once: a delivery wave may hand it fifty mails
+ * Connections a process opens to the relay at once: a delivery wave may hand it twenty-five mails
  * together (ADR 22), and relays limit concurrent connections per client; the rest wait their turn.
  */
 export const SMTP_CONCURRENCY = 10;
