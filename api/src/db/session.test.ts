@@ -99,4 +99,19 @@ describe('the session connection (LISTEN and session locks beside the pool)', ()
     );
     return rows[0]!.n;
   }
+
+  it('takes several session locks in one go: only those free in every session and not taken by this one', async () => {
+    const a = await open('deskmate-test-many-a');
+    const b = await open('deskmate-test-many-b');
+    expect(await a.tryLockMany(['k1', 'k2'])).toEqual(new Set(['k1', 'k2']));
+    // Re-entrant in PostgreSQL, but not twice in one process; and not what another session holds.
+    expect(await a.tryLockMany(['k1', 'k3'])).toEqual(new Set(['k3']));
+    expect(await b.tryLockMany(['k1', 'k2', 'k3', 'k4'])).toEqual(new Set(['k4']));
+    await a.unlockMany(['k1', 'k3']);
+    expect(await b.tryLockMany(['k1', 'k3'])).toEqual(new Set(['k1', 'k3']));
+    // Given back, a key is this process's to take again once the other session lets go.
+    await b.unlockMany(['k1', 'k3', 'k4']);
+    expect(await a.tryLockMany(['k1'])).toEqual(new Set(['k1']));
+    await a.unlockMany(['k1', 'k2']);
+  });
 });

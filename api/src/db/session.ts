@@ -26,6 +26,8 @@ export class SessionConnection {
   private stopped = false;
   /** Per lock key, the last of this process's callers of `withLockWaiting` (they take turns). */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Keys `tryLockMany` holds (a session lock is re-entrant: this process must not take one twice). */
+  private readonly heldMany = new Set<string>();
 
   constructor(
     private readonly url: string,
@@ -159,29 +161,41 @@ export class SessionConnection {
 
   /**
    * Take, in one statement, each of the session advisory locks `keys` that no other session holds
-   * and no caller of `withLockWaiting` in this process is using; returns those taken, to be given
-   * back with `unlockMany`. Throws when the connection is down. As with `withLock`, a lock is lost
-   * with the connection.
+   * and nothing in this process is using (`withLockWaiting`, an earlier `tryLockMany`); returns
+   * those taken, to be given back with `unlockMany`. Throws when the connection is down. As with
+   * `withLock`, a lock is lost with the connection.
    */
   async tryLockMany(keys: readonly string[]): Promise<Set<string>> {
     const client = this.client;
     if (!client) throw new Error('the database session connection is down');
-    const free = keys.filter((k) => !this.queues.has(k));
+    const free = [...new Set(keys)].filter((k) => !this.queues.has(k) && !this.heldMany.has(k));
     if (!free.length) return new Set();
-    const { rows } = await client.query<{ key: string }>(
-      'SELECT key FROM unnest($1::text[]) AS key WHERE pg_try_advisory_lock(hashtextextended(key, 0))',
-      [free],
-    );
-    return new Set(rows.map((r) => r.key));
+    for (const k of free) this.heldMany.add(k);
+    try {
+      const { rows } = await client.query<{ key: string }>(
+        'SELECT key FROM unnest($1::text[]) AS key WHERE pg_try_advisory_lock(hashtextextended(key, 0))',
+        [free],
+      );
+      const taken = new Set(rows.map((r) => r.key));
+      for (const k of free) if (!taken.has(k)) this.heldMany.delete(k);
+      return taken;
+    } catch (err) {
+      for (const k of free) this.heldMany.delete(k);
+      throw err;
+    }
   }
 
   /** Give back locks `tryLockMany` took (nothing to do when the connection, and so they, went). */
   async unlockMany(keys: Iterable<string>): Promise<void> {
     const list = [...keys];
-    if (!list.length || !this.client) return;
-    await this.client
-      .query('SELECT pg_advisory_unlock(hashtextextended(key, 0)) FROM unnest($1::text[]) AS key', [list])
-      .catch(() => undefined);
+    try {
+      if (list.length && this.client)
+        await this.client
+          .query('SELECT pg_advisory_unlock(hashtextextended(key, 0)) FROM unnest($1::text[]) AS key', [list])
+          .catch(() => undefined);
+    } finally {
+      for (const k of list) this.heldMany.delete(k);
+    }
   }
 
   async stop(): Promise<void> {

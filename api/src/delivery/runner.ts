@@ -39,11 +39,14 @@ interface Claimed {
   facts: TDeliveryFacts | null;
 }
 
-/** Deliveries claimed at once; each still sends in a transaction of its own. */
+/** Deliveries claimed at once, by one pass. */
 const BATCH = 50;
 /** How long a kick waits for others to join its pass (BatchLoop). */
 const COALESCE_MS = 20;
-/** Chat sends, and emails sent one by one in a transaction, at once in one worker (an email's holds a pooled connection while it talks to SMTP). */
+/**
+ * Sends at once in one worker outside the email waves: chat, and emails sent one by one in a
+ * transaction (each holds a pooled connection while it talks to SMTP).
+ */
 export const DELIVERY_CONCURRENCY = 10;
 /**
  * Emails in one wave at most (ADR 22). A wave's sends resume together when its recipients are read

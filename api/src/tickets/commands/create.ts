@@ -19,10 +19,12 @@ import type { TicketContext } from './context.js';
 const maxPriority = wizard.maxPriority;
 
 /**
- * What a new ticket needs from the database before it is written, in one statement: its number
- * (the sequence's next), the group it goes to — the one asked for, or the desk's default (the
- * setting `tickets.default_group_id`), null when neither names an existing group — and, in a
- * round-robin group, its next agent; and the SLA setup (active policies and calendars).
+ * What a new ticket needs from the database before it is written, in one statement (ADR 23): a
+ * requester's rate limit consumed first; then, unless it refused, its number (the sequence's
+ * next), the group it goes to — the one asked for, or the desk's default (the setting
+ * `tickets.default_group_id`), null when neither names an existing group — and, in a round-robin
+ * group, its next agent; the SLA setup (active policies and calendars); and, filed for someone
+ * else, that person if they are an active user.
  *
  * The pick is `deskmate_round_robin_pick` (migration 0019): the next agent, active, not away,
  * longest since their last round-robin ticket (never first), marked as picked. It takes a
