@@ -12,22 +12,14 @@ import {
 import type { Clock } from '../clock.js';
 import { atCommit, writeScope, writeScoped, type Db, type DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema.js';
-import { deliveries, messageRefs } from '../db/schema-delivery.js';
+import { deliveries } from '../db/schema-delivery.js';
 import { LockTimeoutError, type SessionConnection } from '../db/session.js';
 import { isTransactional, NeedsTransaction, type TransactionalSender } from '../email/sender.js';
 import { retryDelay, type RetryPolicy } from '../jobs/registry.js';
 import type { Logger } from '../logger.js';
 import { BatchLoop } from './batch-loop.js';
 import { FactsReader } from './facts.js';
-import {
-  lockRefKey,
-  messageRefColumns,
-  messageRefOf,
-  refKeyOf,
-  refKeyWhere,
-  refLockName,
-  saveMessageRef,
-} from './message-refs.js';
+import { lockRefKey, messageRefOf, refKeyOf, refLockName, saveMessageRef } from './message-refs.js';
 
 type DeliveryRow = typeof deliveries.$inferSelect;
 type OutboxRow = typeof outbox.$inferSelect;
@@ -374,7 +366,7 @@ const lockKeyOf = (sender: TDeliverySender, delivery: DeliveryRow): string => {
   return refKey ? refLockName(sender.channel, refKey) : `delivery:${delivery.id}`;
 };
 
-/** The envelope of a delivery still pending and still this run's, or null when it is not. */
+/** The envelope of a delivery still pending and still this run's, or null when it is not (`envelopesFor`). */
 async function envelopeFor(
   db: DbOrTx,
   sending: Sending,
@@ -382,35 +374,22 @@ async function envelopeFor(
   delivery: DeliveryRow,
   lockRow: boolean,
 ): Promise<TDeliveryEnvelope | null> {
-  const plan = planOf(delivery);
-  // Its state and the message sent before on its ref key, in one read. The caller holds the ref
-  // key's lock already, so this statement's snapshot has whatever the previous holder wrote.
-  const state = db
-    .select({ status: deliveries.status, runId: deliveries.runId, ref: messageRefColumns })
-    .from(deliveries)
-    .leftJoin(messageRefs, plan.refKey ? refKeyWhere(sender.channel, plan.refKey) : sql`false`)
-    .where(eq(deliveries.id, delivery.id));
-  const [current] = lockRow ? await state.for('update', { of: deliveries }) : await state;
-  if (current?.status !== 'pending' || current.runId !== sending.runId) return null;
-  return {
-    id: delivery.id,
-    plan,
-    facts: sending.facts,
-    ref: messageRefOf(current.ref ?? undefined),
-    attempt: sending.attempt,
-  };
+  const found = (await envelopesFor(db, sender, [delivery], sending.runId, lockRow)).get(delivery.id);
+  return found ? { ...found, facts: sending.facts, attempt: sending.attempt } : null;
 }
 
 /**
- * The envelopes of a wave's deliveries still pending and still this run's (the others are left
- * out), each with the message sent before on its ref key: one statement. The caller holds their
- * ref keys' locks already, so its snapshot has whatever the previous holders wrote.
+ * The envelopes of deliveries still pending and still this run's (the others are left out), each
+ * with the message sent before on its ref key: one statement, their rows locked with `lockRows`
+ * (in a transaction). The caller holds their ref keys' locks already, so its snapshot has
+ * whatever the previous holders wrote.
  */
 async function envelopesFor(
   db: DbOrTx,
   sender: TDeliverySender,
   wave: DeliveryRow[],
   runId: string,
+  lockRows = false,
 ): Promise<Map<string, Omit<TDeliveryEnvelope, 'facts' | 'attempt'>>> {
   // A ref is a triage card (no person) or a thread to a person: one branch each, so that each can
   // use its partial unique index.
@@ -433,7 +412,8 @@ async function envelopesFor(
          WHERE m.provider = ${sender.channel} AND m.purpose = d.ref_purpose AND m.ticket_id = d.ref_ticket_id
            AND m.user_id IS NULL AND d.ref_user_id IS NULL
       ) r ON true
-     WHERE d.id = ANY(${`{${wave.map((d) => d.id).join(',')}}`}::uuid[])`);
+     WHERE d.id = ANY(${`{${wave.map((d) => d.id).join(',')}}`}::uuid[])
+     ${lockRows ? sql`FOR UPDATE OF d` : sql``}`);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const envelopes = new Map<string, Omit<TDeliveryEnvelope, 'facts' | 'attempt'>>();
   for (const delivery of wave) {
@@ -530,11 +510,9 @@ async function sendOutsideTransaction(
   sender: TDeliverySender,
   delivery: DeliveryRow,
 ): Promise<Error | null> {
-  const refKey = planOf(delivery).refKey;
-  const key = refKey ? refLockName(sender.channel, refKey) : `delivery:${delivery.id}`;
   try {
     return await sending.session.withLockWaiting(
-      key,
+      lockKeyOf(sender, delivery),
       async () => {
         const envelope = await envelopeFor(sending.db, sending, sender, delivery, false);
         if (!envelope) return null;
