@@ -2,10 +2,10 @@ import { eq, sql } from 'drizzle-orm';
 import { ZErrorBody, ZTicket, type TSlaCalendar, type TSlaPolicy } from '@deskmate/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../db/seed.js';
-import { tickets } from '../db/schema.js';
+import { slaCalendars, slaPolicies, tickets } from '../db/schema.js';
 import { ticketColumns } from '../tickets/presenter.js';
 import { changedColumns } from './clock.js';
-import { loadSlaSetup, loadSlaSetupForNew, slaSetupForNewJson, slaSetupFromJson, type SlaSetupJson } from './setup.js';
+import { loadSlaSetup, slaSetupForNewJson, slaSetupFromJson, type SlaSetupJson } from './setup.js';
 import { nextSlaState } from './sync.js';
 import { silentLogger } from '../logger.js';
 import { call } from '../test/auth.js';
@@ -93,10 +93,18 @@ describe('defaults', () => {
   it('a create reads the same setup in its first statement as a read of the tables gives', async () => {
     const db = desk.database.db;
     const [row] = (await db.execute<{ setup: SlaSetupJson }>(sql`SELECT ${slaSetupForNewJson} AS setup`)).rows;
-    const read = await loadSlaSetupForNew(db);
-    expect(read.policies).toHaveLength(4);
-    expect(read.policies[0]!.createdAt).toBeInstanceOf(Date);
-    expect(slaSetupFromJson(row!.setup)).toEqual(read);
+    const read = await db
+      .select({ policy: slaPolicies, calendar: slaCalendars })
+      .from(slaPolicies)
+      .leftJoin(slaCalendars, eq(slaCalendars.id, slaPolicies.calendarId))
+      .where(eq(slaPolicies.active, true));
+    const setup = slaSetupFromJson(row!.setup);
+    const byId = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => a.id.localeCompare(b.id));
+    expect(read).toHaveLength(4);
+    expect(setup.policies[0]!.createdAt).toBeInstanceOf(Date);
+    expect(byId(setup.policies)).toEqual(byId(read.map((r) => r.policy)));
+    const calendars = new Map(read.flatMap((r) => (r.calendar ? [[r.calendar.id, r.calendar.name]] : [])));
+    expect(new Map([...setup.calendars].map(([id, c]) => [id, c.name]))).toEqual(calendars);
   });
 });
 

@@ -40,19 +40,6 @@ export async function loadSlaSetup(db: DbOrTx): Promise<SlaSetup> {
   };
 }
 
-/**
- * The setup as a ticket that has no clock yet needs it — the active policies and their calendars
- * (no earlier calendar to measure past time on) — in one query: what a create loads.
- */
-export async function loadSlaSetupForNew(db: DbOrTx): Promise<SlaSetup> {
-  const rows = await db
-    .select({ policy: slaPolicies, calendar: slaCalendars })
-    .from(slaPolicies)
-    .leftJoin(slaCalendars, eq(slaCalendars.id, slaPolicies.calendarId))
-    .where(eq(slaPolicies.active, true));
-  return setupOf(rows);
-}
-
 function setupOf(rows: { policy: PolicyRow; calendar: CalendarRow | null }[]): SlaSetup {
   const calendars = new Map<string, SlaCalendar>();
   for (const { calendar: c } of rows)
@@ -60,14 +47,17 @@ function setupOf(rows: { policy: PolicyRow; calendar: CalendarRow | null }[]): S
   return { policies: rows.map((r) => r.policy), calendars };
 }
 
-/** The rows `loadSlaSetupForNew` reads, as one JSON value: a column of another query (a create's first). */
+/**
+ * The setup as a ticket that has no clock yet needs it — the active policies and their calendars
+ * (no earlier calendar to measure past time on) — as one JSON value: a column of a create's one read.
+ */
 export const slaSetupForNewJson = sql<SlaSetupJson>`(
   SELECT coalesce(json_agg(json_build_object('policy', row_to_json(p), 'calendar', row_to_json(c))), '[]'::json)
     FROM ${slaPolicies} p LEFT JOIN ${slaCalendars} c ON c.id = p.calendar_id
    WHERE p.active)`;
 export type SlaSetupJson = { policy: Record<string, unknown>; calendar: Record<string, unknown> | null }[];
 
-/** The setup from `slaSetupForNewJson`'s value: the same as `loadSlaSetupForNew` reads. */
+/** The setup from `slaSetupForNewJson`'s value, each column mapped as the driver would. */
 export function slaSetupFromJson(json: SlaSetupJson): SlaSetup {
   return setupOf(
     json.map(({ policy, calendar }) => ({
